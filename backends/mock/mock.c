@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mock backend: the Linux iommufd selftest mock driver, in memory
+ * (kernel-facts section 5).  It is also the example to copy when writing a
+ * backend: one constant ops table, per-object state in the private areas
+ * the core allocates, and nothing the core already does.
+ *
+ * Every mock device holds four cache words that start at 0xbaddad (5.2).
+ * A selftest invalidation entry {flags, vdev_id, cache_id} names a device
+ * by the virtual ID its user data linked (5.4) and zeroes one word, or all
+ * four with FLAG_ALL.  check_cache reads a word back (5.5).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <nestref/backend.h>
+
+#include "lib/builtin.h"
+
+#define MOCK_DEV_CACHE_NUM 4
+#define MOCK_DEV_CACHE_ID_MAX 3
+#define MOCK_DEV_CACHE_DEFAULT 0xbaddadu
+#define MOCK_INV_FLAG_ALL (1u << 0)
+/* struct iommu_viommu_invalidate_selftest: flags, vdev_id, cache_id */
+#define MOCK_INV_ENTRY_LEN 12
+/* The user data: the RFC mock's 4-byte struct, here the virtual ID. */
+#define MOCK_USER_DATA_LEN 4
+
+struct mock_dev {
+	uint32_t cache[MOCK_DEV_CACHE_NUM];
+	uint32_t vdev_id;
+};
+
+/* uAPI structs are little-endian whatever the host is. */
+static uint32_t mock_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static int mock_dev_init(struct nestref_dev *dev)
+{
+	struct mock_dev *md = nestref_dev_priv(dev);
+	int i;
+
+	for (i = 0; i < MOCK_DEV_CACHE_NUM; i++)
+		md->cache[i] = MOCK_DEV_CACHE_DEFAULT;
+	return 0;
+}
+
+static int mock_set_dev_user_data(struct nestref_dev *dev,
+				  const void *user_data)
+{
+	struct mock_dev *md = nestref_dev_priv(dev);
+	int rc;
+
+	md->vdev_id = mock_le32(user_data);
+	/* A virt_id is unique per vIOMMU: EEXIST (kernel-facts 2.9). */
+	rc = nestref_viommu_link(nestref_dev_viommu(dev), md->vdev_id, dev);
+	if (rc == -EEXIST)
+		nestref_ctx_set_message(nestref_dev_ctx(dev),
+					"mock: virtual ID 0x%x is already linked in this vIOMMU",
+					md->vdev_id);
+	return rc;
+}
+
+static void mock_unset_dev_user_data(struct nestref_dev *dev)
+{
+	struct mock_dev *md = nestref_dev_priv(dev);
+
+	nestref_viommu_unlink(nestref_dev_viommu(dev), md->vdev_id);
+}
+
+/* One entry (5.4 step 3): flags, then cache_id, then the device. */
+static int mock_invalidate_one(struct nestref_viommu *viommu,
+			       const unsigned char *entry, uint32_t index)
+{
+	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
+	uint32_t flags = mock_le32(entry);
+	uint32_t vdev_id = mock_le32(entry + 4);
+	uint32_t cache_id = mock_le32(entry + 8);
+	struct nestref_dev *dev;
+	struct mock_dev *md;
+	int i;
+
+	if (flags & ~MOCK_INV_FLAG_ALL) {
+		nestref_ctx_set_message(ctx,
+					"mock: entry %u: flags 0x%x has bits other than FLAG_ALL",
+					index, flags);
+		return -EOPNOTSUPP;
+	}
+	if (cache_id > MOCK_DEV_CACHE_ID_MAX) {
+		nestref_ctx_set_message(ctx,
+					"mock: entry %u: cache_id %u exceeds %u",
+					index, cache_id, MOCK_DEV_CACHE_ID_MAX);
+		return -EINVAL;
+	}
+	dev = nestref_viommu_find_dev(viommu, vdev_id);
+	if (!dev) {
+		nestref_ctx_set_message(ctx,
+					"mock: entry %u: no device has virtual ID 0x%x",
+					index, vdev_id);
+		return -EINVAL;
+	}
+	md = nestref_dev_priv(dev);
+	if (flags & MOCK_INV_FLAG_ALL)
+		for (i = 0; i < MOCK_DEV_CACHE_NUM; i++)
+			md->cache[i] = 0;
+	else
+		md->cache[cache_id] = 0;
+	return 0;
+}
+
+static int mock_cache_invalidate_user(struct nestref_viommu *viommu,
+				      struct nestref_user_array *array)
+{
+	uint32_t n = array->entry_num, i;
+	unsigned char *entries;
+	int rc;
+
+	/* The probe: an empty array of the right type succeeds (5.4 step 1). */
+	if (n == 0 && array->type == NESTREF_INV_TYPE_SELFTEST)
+		return 0;
+	/* The whole array is copied before any entry is applied (step 2). */
+	entries = malloc(n ? (size_t)n * MOCK_INV_ENTRY_LEN : 1);
+	if (!entries) {
+		array->entry_num = 0;
+		return -ENOMEM;
+	}
+	rc = nestref_user_array_copy(array, NESTREF_INV_TYPE_SELFTEST,
+				     MOCK_INV_ENTRY_LEN, 0, n, entries);
+	array->entry_num = 0;
+	for (i = 0; !rc && i < n; i++) {
+		rc = mock_invalidate_one(viommu,
+					 entries + (size_t)i * MOCK_INV_ENTRY_LEN,
+					 i);
+		if (!rc)
+			array->entry_num++;
+	}
+	free(entries);
+	return rc;
+}
+
+static int mock_check_cache(struct nestref_dev *dev, uint32_t index,
+			    uint32_t value)
+{
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
+	struct mock_dev *md = nestref_dev_priv(dev);
+
+	/* kernel-facts 5.5: a bad index and a mismatch are both EINVAL. */
+	if (index > MOCK_DEV_CACHE_ID_MAX) {
+		nestref_ctx_set_message(ctx, "check_cache: index %u exceeds %u",
+					index, MOCK_DEV_CACHE_ID_MAX);
+		return -EINVAL;
+	}
+	if (md->cache[index] != value) {
+		nestref_ctx_set_message(ctx,
+					"check_cache: word %u is 0x%x, expected 0x%x",
+					index, md->cache[index], value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const struct nestref_backend nr_mock_backend = {
+	.version = NESTREF_BACKEND_VERSION,
+	.name = "mock",
+	.description = "in-memory replica of the Linux iommufd selftest mock driver",
+	.caps = NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
+		NESTREF_CAP_RAW_USER_DATA,
+	.profiles = NESTREF_PROFILES_ALL,
+	.dev_priv_size = sizeof(struct mock_dev),
+	.dev_init = mock_dev_init,
+	.set_dev_user_data = mock_set_dev_user_data,
+	.unset_dev_user_data = mock_unset_dev_user_data,
+	.dev_user_data_len = MOCK_USER_DATA_LEN,
+	.cache_invalidate_user = mock_cache_invalidate_user,
+	.check_cache = mock_check_cache,
+};

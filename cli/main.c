@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* nestref: run, lint and list what the library can check. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <nestref/nestref.h>
+
+#include "commands.h"
+
+static void usage(FILE *out)
+{
+	fputs("Usage: nestref [--help] [--version] COMMAND [OPTIONS] [ARGS]\n"
+	      "\n"
+	      "A reference implementation of IOMMU nesting's per-device user data\n"
+	      "(the guest's vSID), its link to the physical StreamID, and the\n"
+	      "rewriting of guest invalidation commands.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  run [OPTIONS] [PATH...]  run vector files against a backend, TAP on stdout\n"
+	      "  lint PATH...             load vector files and report every load error\n"
+	      "  backends                 list the backends, their capabilities and profiles\n"
+	      "\n"
+	      "Run 'nestref COMMAND --help' for a command's options.\n"
+	      "\n"
+	      "Exit status: 0 all ran tests passed, 1 a test failed, 2 usage or load\n"
+	      "error, 77 the backend cannot run on this machine.\n"
+	      "\n"
+	      "Report bugs to: " PACKAGE_BUGREPORT "\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("nestref (libnestref) %s\n", nestref_version());
+		return 0;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lint") == 0)
+		return cmd_lint(argc - 1, argv + 1);
+	if (strcmp(argv[1], "backends") == 0)
+		return cmd_backends(argc - 1, argv + 1);
+	fprintf(stderr, "nestref: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TAP version 13 (not 14: bookworm's prove rejects 14, style.md 0.3).
+ * A failure carries a YAML block naming the file position of the failing
+ * step, what was expected and what came back, so that the line alone is
+ * enough to find and cite the vector.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "runner-report.h"
+
+void report_plan(FILE *out, size_t count)
+{
+	fprintf(out, "TAP version 13\n1..%zu\n", count);
+}
+
+/* TAP descriptions end at a newline and treat '#' as a directive. */
+static void report_desc(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '\n' || *s == '\r')
+			fputc(' ', out);
+		else if (*s == '#')
+			fputs("\\#", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void report_line(const struct report_test *t, const char *status)
+{
+	fprintf(t->out, "%s %zu - %s/%ld", status, t->number, t->file->id,
+		t->test->tc);
+	if (t->test->comment) {
+		fputc(' ', t->out);
+		report_desc(t->out, t->test->comment);
+	}
+}
+
+void report_ok(const struct report_test *t, const char *skip)
+{
+	report_line(t, "ok");
+	if (skip)
+		fprintf(t->out, " # SKIP %s", skip);
+	fputc('\n', t->out);
+}
+
+void report_caps(char *buf, size_t len, const char *prefix, uint32_t caps)
+{
+	size_t used;
+	uint32_t bit;
+	int n = snprintf(buf, len, "%s", prefix);
+
+	used = n > 0 ? (size_t)n : 0;
+	for (bit = 1; bit && used < len; bit <<= 1) {
+		if (!(caps & bit))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s",
+			     used > strlen(prefix) ? ", " : " ",
+			     nestref_cap_name(bit));
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
+
+/* A YAML double-quoted scalar. */
+static void report_quoted(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void report_flags(const struct report_test *t)
+{
+	size_t i;
+
+	if (!t->test->n_flags)
+		return;
+	fputs("  flags: [", t->out);
+	for (i = 0; i < t->test->n_flags; i++)
+		fprintf(t->out, "%s%s", i ? ", " : "", t->test->flags[i]);
+	fputs("]\n", t->out);
+}
+
+void report_not_ok_setup(const struct report_test *t, const char *message)
+{
+	report_line(t, "not ok");
+	fputc('\n', t->out);
+	fprintf(t->out, "  ---\n  file: %s:%u:%u\n  message: ", t->file->path,
+		t->test->mark.line, t->test->mark.column);
+	report_quoted(t->out, message);
+	fputc('\n', t->out);
+	report_flags(t);
+	fputs("  ...\n", t->out);
+}
+
+static const char *const step_names[] = {
+	[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
+	[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
+	[VEC_STEP_INVALIDATE] = "invalidate",
+	[VEC_STEP_CHECK_CACHE] = "check_cache",
+};
+
+static const char *errno_text(int err)
+{
+	const char *name = nestref_errno_name(err);
+
+	return name ? name : "an unnamed errno";
+}
+
+static void report_expected(FILE *out, const struct vec_step *step,
+			    const struct step_verdict *v)
+{
+	const struct vec_expect *ex = &step->expect;
+	static const char *const results[] = { "ok", "error", "either" };
+	size_t i;
+
+	fprintf(out, "  expected: {result: %s", results[ex->result]);
+	if (ex->result == VEC_RESULT_ERROR) {
+		fputs(", errno: ", out);
+		if (ex->n_errnos == 1)
+			fputs(errno_text(ex->errnos[0]), out);
+		else
+			for (i = 0; i < ex->n_errnos; i++)
+				fprintf(out, "%s%s%s", i ? ", " : "[",
+					errno_text(ex->errnos[i]),
+					i + 1 == ex->n_errnos ? "]" : "");
+	}
+	if (v->made && step->kind == VEC_STEP_INVALIDATE &&
+	    (ex->has_entry_num || ex->result == VEC_RESULT_OK))
+		fprintf(out, ", entry_num: %" PRIu32,
+			step_expected_entry_num(step));
+	fputs("}\n", out);
+}
+
+static void report_got(FILE *out, const struct vec_step *step,
+		       const struct step_got *got)
+{
+	fprintf(out, "  got: {result: %s", got->rc ? "error" : "ok");
+	if (got->rc)
+		fprintf(out, ", errno: %s", errno_text(got->rc));
+	if (step->kind == VEC_STEP_INVALIDATE && got->has_entry_num)
+		fprintf(out, ", entry_num: %" PRIu32, got->entry_num);
+	fputs("}\n", out);
+}
+
+static void report_cmds(FILE *out, const char *key,
+			const struct nestref_smmuv3_cmd *cmds, size_t stride,
+			size_t n)
+{
+	char text[256];
+	size_t i;
+
+	fprintf(out, "  %s:%s\n", key, n ? "" : " []");
+	for (i = 0; i < n; i++) {
+		const struct nestref_smmuv3_cmd *c =
+			(const void *)((const char *)cmds + i * stride);
+
+		nestref_smmuv3_format(c, text, sizeof(text));
+		fprintf(out, "    - \"%s (0x%016" PRIx64 " 0x%016" PRIx64 ")\"\n",
+			text, c->dw[0], c->dw[1]);
+	}
+}
+
+/* Only the caches the vector named: the others were not compared. */
+static void report_cache_list(FILE *out, const char *key,
+			      const struct nestref_cache_entry *e, size_t n,
+			      const bool named[NESTREF_CACHE_KIND_COUNT])
+{
+	static const char *const kinds[] = { "tlb", "cfg", "atc" };
+	size_t i, shown = 0;
+
+	for (i = 0; i < n; i++)
+		shown += e[i].kind < NESTREF_CACHE_KIND_COUNT && named[e[i].kind];
+	fprintf(out, "  %s:%s\n", key, shown ? "" : " []");
+	for (i = 0; i < n; i++, e++) {
+		if (e->kind >= NESTREF_CACHE_KIND_COUNT || !named[e->kind])
+			continue;
+		fprintf(out, "    - {cache: %s", kinds[e->kind]);
+		if (e->kind == NESTREF_CACHE_TLB)
+			fprintf(out,
+				", vmid: 0x%x, %s: 0x%x, va: 0x%" PRIx64
+				", level: %u, tg: %u, leaf: %s",
+				e->vmid,
+				e->flags & NESTREF_CE_GLOBAL ? "global" : "asid",
+				e->asid, e->va, e->level, e->tg,
+				e->flags & NESTREF_CE_WALK ? "false" : "true");
+		else
+			fprintf(out, ", sid: 0x%x", e->sid);
+		if (e->kind != NESTREF_CACHE_TLB && (e->flags & NESTREF_CE_SSID))
+			fprintf(out, ", ssid: 0x%x", e->ssid);
+		if (e->kind == NESTREF_CACHE_ATC)
+			fprintf(out, ", addr: 0x%" PRIx64 ", span: 0x%" PRIx64,
+				e->addr, e->span);
+		fputs("}\n", out);
+	}
+}
+
+void report_not_ok_step(const struct report_test *t, size_t step_index,
+			const struct step_got *got,
+			const struct step_verdict *v)
+{
+	const struct vec_step *step = &t->test->steps[step_index];
+	FILE *out = t->out;
+
+	report_line(t, "not ok");
+	fputc('\n', out);
+	fprintf(out, "  ---\n  file: %s:%u:%u\n  step: %zu\n  action: %s\n",
+		t->file->path, step->mark.line, step->mark.column,
+		step_index + 1, step_names[step->kind]);
+	report_expected(out, step, v);
+	report_got(out, step, got);
+	if (v->failed & STEP_CHECK_ISSUED) {
+		report_cmds(out, "expected_issued",
+			    step->expect.n_issued ? &step->expect.issued[0].cmd
+						  : NULL,
+			    sizeof(struct vec_issued), step->expect.n_issued);
+		report_cmds(out, "got_issued", got->issued,
+			    sizeof(struct nestref_smmuv3_cmd), got->n_issued);
+	}
+	if (v->failed & STEP_CHECK_CACHES) {
+		report_cache_list(out, "expected_caches", step->expect.caches,
+				  step->expect.n_caches,
+				  step->expect.cache_named);
+		report_cache_list(out, "got_caches", got->caches,
+				  got->n_caches, step->expect.cache_named);
+	}
+	if (got->message[0]) {
+		fputs("  message: ", out);
+		report_quoted(out, got->message);
+		fputc('\n', out);
+	}
+	report_flags(t);
+	fputs("  ...\n", out);
+}
+
+void report_not_checked(FILE *out, unsigned int not_made, uint32_t missing)
+{
+	char caps[128];
+
+	report_caps(caps, sizeof(caps), "missing", missing);
+	fprintf(out, "# not checked:%s%s%s%s%s%s (%s)\n",
+		not_made & STEP_CHECK_SETUP_CACHES ? " setup.caches" : "",
+		not_made & STEP_CHECK_ISSUED ? " issued" : "",
+		not_made & STEP_CHECK_CACHES ? " caches" : "",
+		not_made & STEP_CHECK_CACHE_WORD ? " check_cache" : "",
+		not_made & STEP_CHECK_ENTRY_NUM ? " entry_num" : "",
+		not_made & STEP_CHECK_RESULT ? " result" : "", caps);
+}

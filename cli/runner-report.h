@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* TAP version 13 lines and YAML diagnostic blocks (vectors.md 5). */
+#ifndef NESTREF_CLI_RUNNER_REPORT_H
+#define NESTREF_CLI_RUNNER_REPORT_H
+
+#include <stdio.h>
+
+#include "runner-step.h"
+
+struct report_test {
+	FILE *out;
+	size_t number;
+	const struct vec_file *file;
+	const struct vec_test *test;
+};
+
+void report_plan(FILE *out, size_t count);
+/* "ok N - id/tc comment", with " # SKIP reason" when skip is not NULL. */
+void report_ok(const struct report_test *t, const char *skip);
+/* "not ok" for a failure before the first step (setup or the runner). */
+void report_not_ok_setup(const struct report_test *t, const char *message);
+/* "not ok" for a failed step, with expected and got. */
+void report_not_ok_step(const struct report_test *t, size_t step_index,
+			const struct step_got *got,
+			const struct step_verdict *verdict);
+/* "# not checked: ..." after an ok test some of whose checks were skipped. */
+void report_not_checked(FILE *out, unsigned int not_made, uint32_t missing);
+/* "missing inv-arm-smmuv3, observe-issued" into buf. */
+void report_caps(char *buf, size_t len, const char *prefix, uint32_t caps);
+
+#endif /* NESTREF_CLI_RUNNER_REPORT_H */

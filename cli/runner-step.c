@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Turns a loaded step into library calls: the user buffers are built
+ * exactly as the conventions of cli/vector.h say (NULL pointers, entry
+ * layout, zero padding), so a vector states the bytes a kernel would see.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner-step.h"
+
+static void env_msg(char *msg, size_t msg_len, const char *what,
+		    struct nestref_ctx *ctx, int rc)
+{
+	snprintf(msg, msg_len, "setup: %s failed: %s%s%s", what,
+		 nestref_errno_name(rc) ? nestref_errno_name(rc) : "error",
+		 nestref_ctx_message(ctx)[0] ? ": " : "",
+		 nestref_ctx_message(ctx));
+}
+
+int env_open(struct test_env *env, const struct vec_file *file,
+	     const char *backend, enum nestref_profile profile,
+	     const char *backend_options, uint32_t *missing, char *msg,
+	     size_t msg_len)
+{
+	struct nestref_ctx_opts opts = {
+		.size = sizeof(opts),
+		.profile = profile,
+		.backend = backend,
+		.backend_options = backend_options,
+		.smmu = &file->smmu,
+	};
+	unsigned char sid[4];
+	size_t i;
+	int rc;
+
+	memset(env, 0, sizeof(*env));
+	env->file = file;
+	rc = nestref_ctx_new(&env->ctx, &opts, msg, msg_len);
+	if (rc)
+		return rc;
+	env->caps = nestref_ctx_caps(env->ctx);
+	env->dev_ids = calloc(file->n_devices ? file->n_devices : 1,
+			      sizeof(*env->dev_ids));
+	if (!env->dev_ids) {
+		rc = -ENOMEM;
+		snprintf(msg, msg_len, "setup: out of memory");
+		goto err;
+	}
+	rc = nestref_viommu_alloc(env->ctx, file->vmid, &env->viommu_id);
+	if (rc) {
+		env_msg(msg, msg_len, "viommu_alloc", env->ctx, rc);
+		goto err;
+	}
+	for (i = 0; i < file->n_devices; i++) {
+		const struct vec_device *d = &file->devices[i];
+
+		rc = nestref_dev_add(env->ctx, d->psid, &env->dev_ids[i]);
+		if (rc) {
+			env_msg(msg, msg_len, "dev_add", env->ctx, rc);
+			goto err;
+		}
+		if (!d->has_vsid)
+			continue;
+		/* {u32 sid}: the SMMUv3 user data (kernel-facts 1.6). */
+		sid[0] = (unsigned char)d->vsid;
+		sid[1] = (unsigned char)(d->vsid >> 8);
+		sid[2] = (unsigned char)(d->vsid >> 16);
+		sid[3] = (unsigned char)(d->vsid >> 24);
+		rc = nestref_set_dev_user_data(env->ctx, env->viommu_id,
+					       env->dev_ids[i], sid, sizeof(sid),
+					       NULL);
+		if (rc) {
+			env_msg(msg, msg_len, "set_dev_user_data", env->ctx,
+				rc);
+			goto err;
+		}
+	}
+	if (file->has_caches) {
+		if (!(env->caps & NESTREF_CAP_OBSERVE_CACHES)) {
+			*missing |= NESTREF_CAP_OBSERVE_CACHES;
+			return 0;
+		}
+		rc = nestref_caches_fill(env->ctx, file->caches,
+					 file->n_caches);
+		if (rc) {
+			env_msg(msg, msg_len, "caches", env->ctx, rc);
+			goto err;
+		}
+	}
+	return 0;
+
+err:
+	env_close(env);
+	return rc;
+}
+
+void env_close(struct test_env *env)
+{
+	nestref_ctx_free(env->ctx);
+	free(env->dev_ids);
+	memset(env, 0, sizeof(*env));
+}
+
+static uint32_t step_dev_id(const struct test_env *env,
+			    const struct vec_devref *ref)
+{
+	return ref->raw ? ref->dev_id : env->dev_ids[ref->dev_index];
+}
+
+/* Lays entries out at entry_len strides (cli/vector.h conventions). */
+static unsigned char *step_build_array(const struct vec_step *step,
+				       size_t *size)
+{
+	size_t n = step->n_entries, i;
+	unsigned char *buf;
+
+	*size = n * (size_t)step->entry_len;
+	buf = calloc(*size ? *size : 1, 1);
+	if (!buf)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const struct vec_entry *e = &step->entries[i];
+		size_t len = e->len < step->entry_len ? e->len
+						      : step->entry_len;
+
+		memcpy(buf + i * step->entry_len, e->bytes, len);
+	}
+	return buf;
+}
+
+/*
+ * Reads what the hardware saw, when the backend can show it.  A backend
+ * with the capability that then fails to answer is an error of the run,
+ * not a check that could not be made.
+ */
+static int step_observe(struct test_env *env, const struct vec_step *step,
+			struct step_got *got)
+{
+	const struct nestref_smmuv3_cmd *cmds;
+	const struct nestref_cache_entry *entries;
+	size_t n;
+	int rc;
+
+	if (step->expect.has_issued &&
+	    (env->caps & NESTREF_CAP_OBSERVE_ISSUED)) {
+		rc = nestref_issued(env->ctx, &cmds, &n);
+		if (rc)
+			return rc;
+		got->issued = calloc(n ? n : 1, sizeof(*cmds));
+		if (!got->issued)
+			return -ENOMEM;
+		memcpy(got->issued, cmds, n * sizeof(*cmds));
+		got->n_issued = n;
+		got->has_issued = true;
+	}
+	if (step->expect.has_caches &&
+	    (env->caps & NESTREF_CAP_OBSERVE_CACHES)) {
+		rc = nestref_caches_get(env->ctx, &entries, &n);
+		if (rc)
+			return rc;
+		got->caches = calloc(n ? n : 1, sizeof(*entries));
+		if (!got->caches)
+			return -ENOMEM;
+		memcpy(got->caches, entries, n * sizeof(*entries));
+		got->n_caches = n;
+		got->has_caches = true;
+	}
+	return 0;
+}
+
+static int step_invalidate(struct test_env *env, const struct vec_step *step,
+			   struct step_got *got)
+{
+	struct nestref_user_array array = {
+		.type = step->type,
+		.entry_len = step->entry_len,
+		.entry_num = step->entry_num,
+	};
+	unsigned char *buf = NULL;
+	int rc;
+
+	/* No entries: key means a NULL pointer (data_uptr 0). */
+	if (step->has_entries) {
+		buf = step_build_array(step, &array.data_size);
+		if (!buf)
+			return -ENOMEM;
+		array.data = buf;
+	}
+	nestref_issued_clear(env->ctx);
+	got->rc = nestref_invalidate(env->ctx, env->viommu_id, &array);
+	got->has_entry_num = true;
+	got->entry_num = array.entry_num;
+	snprintf(got->message, sizeof(got->message), "%s",
+		 nestref_ctx_message(env->ctx));
+	rc = step_observe(env, step, got);
+	free(buf);
+	return rc;
+}
+
+/* bytes: "" is a valid pointer to nothing, unlike no data at all. */
+static const void *step_user_data(const struct vec_step *step)
+{
+	static const unsigned char nothing[1];
+
+	if (step->data_null)
+		return NULL;
+	return step->data ? step->data : nothing;
+}
+
+int step_run(struct test_env *env, const struct vec_step *step,
+	     struct step_got *got)
+{
+	memset(got, 0, sizeof(*got));
+	switch (step->kind) {
+	case VEC_STEP_SET_DEV_USER_DATA:
+		got->rc = nestref_set_dev_user_data(
+			env->ctx, env->viommu_id, step_dev_id(env, &step->dev),
+			step_user_data(step), step->len, NULL);
+		break;
+	case VEC_STEP_UNSET_DEV_USER_DATA:
+		got->rc = nestref_unset_dev_user_data(
+			env->ctx, step_dev_id(env, &step->dev));
+		break;
+	case VEC_STEP_INVALIDATE:
+		return step_invalidate(env, step, got);
+	case VEC_STEP_CHECK_CACHE:
+		/* Not run at all without the capability (vectors.md 2). */
+		if (!(env->caps & NESTREF_CAP_CHECK_CACHE))
+			return 0;
+		got->rc = nestref_check_cache(env->ctx,
+					      step_dev_id(env, &step->dev),
+					      step->index, step->value);
+		break;
+	}
+	snprintf(got->message, sizeof(got->message), "%s",
+		 nestref_ctx_message(env->ctx));
+	return 0;
+}
+
+void step_got_free(struct step_got *got)
+{
+	free(got->issued);
+	free(got->caches);
+	memset(got, 0, sizeof(*got));
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runs vector files: every test in a fresh context (spec/vectors.md 1,
+ * "applied afresh before EVERY test"), its steps in order until the first
+ * failing one, and a TAP line per test (section 5).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "runner-report.h"
+#include "runner.h"
+
+struct run_state {
+	const struct runner_opts *opts;
+	struct runner_summary *sum;
+	size_t number;
+	size_t total;
+	bool unavailable;
+	char unavailable_msg[256];
+};
+
+/* vectors.md 1: ids are unique across the suite. */
+static int runner_check_ids(const struct runner_opts *opts,
+			    struct vec_file *const *files, size_t n)
+{
+	size_t i, j;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(files[i]->id, files[j]->id) != 0)
+				continue;
+			fprintf(opts->err,
+				"%s:%u:%u: id '%s' is already used by %s:%u:%u\n",
+				files[i]->path, files[i]->id_mark.line,
+				files[i]->id_mark.column, files[i]->id,
+				files[j]->path, files[j]->id_mark.line,
+				files[j]->id_mark.column);
+			bad = 1;
+			break;
+		}
+	}
+	return bad;
+}
+
+/* Why a whole file does not run here, or NULL. */
+static const char *runner_file_skip(const struct run_state *st,
+				    const struct vec_file *file,
+				    uint32_t caps, char *buf, size_t len)
+{
+	if (!(file->profiles & NESTREF_PROFILE_BIT(st->opts->profile))) {
+		snprintf(buf, len, "profile %s not covered by this file",
+			 nestref_profile_name(st->opts->profile));
+		return buf;
+	}
+	if (file->requires & ~caps) {
+		report_caps(buf, len, "missing", file->requires & ~caps);
+		return buf;
+	}
+	return NULL;
+}
+
+static void runner_progress(const struct run_state *st,
+			    const struct vec_file *file)
+{
+	if (!st->opts->progress)
+		return;
+	fprintf(st->opts->err, "\r\033[K[%zu/%zu] %s", st->number, st->total,
+		file->path);
+	fflush(st->opts->err);
+}
+
+/* Runs one test's steps and reports it. */
+static void runner_test(struct run_state *st, const struct vec_file *file,
+			const struct vec_test *test)
+{
+	struct report_test t = { st->opts->out, ++st->number, file, test };
+	struct step_verdict total = { 0 }, v;
+	struct test_env env;
+	struct step_got got;
+	uint32_t missing = 0;
+	char msg[256] = "";
+	size_t i;
+	int rc;
+
+	runner_progress(st, file);
+	rc = env_open(&env, file, st->opts->backend, st->opts->profile,
+		      st->opts->backend_options, &missing, msg, sizeof(msg));
+	if (rc == -ENODEV) {
+		st->unavailable = true;
+		snprintf(st->unavailable_msg, sizeof(st->unavailable_msg),
+			 "%s", msg);
+		return;
+	}
+	if (rc) {
+		report_not_ok_setup(&t, msg);
+		st->sum->failed++;
+		return;
+	}
+	if (missing) {
+		total.not_made |= STEP_CHECK_SETUP_CACHES;
+		total.missing |= missing;
+	}
+	for (i = 0; i < test->n_steps; i++) {
+		rc = step_run(&env, &test->steps[i], &got);
+		if (rc) {
+			snprintf(msg, sizeof(msg),
+				 "runner: step %zu could not run or be observed: %s",
+				 i + 1, nestref_strerror(rc));
+			report_not_ok_setup(&t, msg);
+			st->sum->failed++;
+			step_got_free(&got);
+			env_close(&env);
+			return;
+		}
+		step_check(&env, &test->steps[i], &got, &v);
+		total.made += v.made;
+		total.not_made |= v.not_made;
+		total.missing |= v.missing;
+		if (v.failed) {
+			report_not_ok_step(&t, i, &got, &v);
+			st->sum->failed++;
+			step_got_free(&got);
+			env_close(&env);
+			return;
+		}
+		step_got_free(&got);
+	}
+	env_close(&env);
+	if (!total.made && total.missing) {
+		report_caps(msg, sizeof(msg), "missing", total.missing);
+		report_ok(&t, msg);
+		st->sum->skipped++;
+	} else if (total.missing) {
+		report_ok(&t, NULL);
+		report_not_checked(t.out, total.not_made, total.missing);
+		st->sum->passed_partly++;
+	} else {
+		report_ok(&t, NULL);
+		st->sum->passed++;
+	}
+}
+
+static void runner_file(struct run_state *st, const struct vec_file *file,
+			uint32_t caps)
+{
+	const char *skip;
+	char why[256];
+	size_t i;
+
+	skip = runner_file_skip(st, file, caps, why, sizeof(why));
+	for (i = 0; i < file->n_tests && !st->unavailable; i++) {
+		if (skip) {
+			struct report_test t = { st->opts->out, ++st->number,
+						 file, &file->tests[i] };
+
+			report_ok(&t, skip);
+			st->sum->skipped++;
+			continue;
+		}
+		runner_test(st, file, &file->tests[i]);
+	}
+}
+
+/*
+ * Opens one context before printing anything, so that a backend that
+ * cannot run here is a clean skip of the whole run (exit 77) and a bad
+ * backend or profile a usage error, never a stream of failures.
+ */
+static int runner_probe(const struct runner_opts *opts)
+{
+	struct nestref_ctx_opts copts = {
+		.size = sizeof(copts),
+		.profile = opts->profile,
+		.backend = opts->backend,
+		.backend_options = opts->backend_options,
+	};
+	struct nestref_ctx *ctx;
+	char msg[256];
+	int rc;
+
+	rc = nestref_ctx_new(&ctx, &copts, msg, sizeof(msg));
+	if (rc == -ENODEV) {
+		fprintf(opts->out, "TAP version 13\n1..0 # SKIP backend unavailable: %s\n",
+			msg);
+		fprintf(opts->err, "nestref: backend unavailable: %s\n", msg);
+		return RUNNER_EXIT_UNAVAILABLE;
+	}
+	if (rc) {
+		fprintf(opts->err, "nestref: %s\n", msg);
+		return RUNNER_EXIT_USAGE;
+	}
+	nestref_ctx_free(ctx);
+	return RUNNER_EXIT_OK;
+}
+
+int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
+	       size_t n_files, struct runner_summary *sum)
+{
+	const struct nestref_backend *be;
+	struct run_state st = { .opts = opts, .sum = sum };
+	size_t i;
+	int rc;
+
+	memset(sum, 0, sizeof(*sum));
+	if (runner_check_ids(opts, files, n_files))
+		return RUNNER_EXIT_USAGE;
+	rc = runner_probe(opts);
+	if (rc)
+		return rc;
+	be = nestref_backend_find(opts->backend ? opts->backend
+						: nestref_backend_default());
+	for (i = 0; i < n_files; i++)
+		st.total += files[i]->n_tests;
+	report_plan(opts->out, st.total);
+	for (i = 0; i < n_files && !st.unavailable; i++)
+		runner_file(&st, files[i], nestref_backend_caps(be));
+	if (opts->progress)
+		fputs("\r\033[K", opts->err);
+	if (st.unavailable) {
+		/* It answered the probe and then went away: the run is broken. */
+		fprintf(opts->out, "Bail out! backend %s became unavailable: %s\n",
+			nestref_backend_name(be), st.unavailable_msg);
+		fprintf(opts->err, "nestref: backend %s became unavailable: %s\n",
+			nestref_backend_name(be), st.unavailable_msg);
+		return RUNNER_EXIT_FAILED;
+	}
+	fprintf(opts->err,
+		"nestref: %zu tests on backend %s, profile %s: %zu passed, %zu passed with unchecked parts, %zu failed, %zu skipped\n",
+		st.total, nestref_backend_name(be),
+		nestref_profile_name(opts->profile), sum->passed,
+		sum->passed_partly, sum->failed, sum->skipped);
+	return sum->failed ? RUNNER_EXIT_FAILED : RUNNER_EXIT_OK;
+}

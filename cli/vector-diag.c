@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Load diagnostics: a growing list of "path:line:column: message" strings
+ * (spec/vectors.md section 1: every load error names file:line:column).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vector.h"
+
+void vec_diag_init(struct vec_diag *diag)
+{
+	diag->messages = NULL;
+	diag->count = 0;
+}
+
+void vec_diag_free(struct vec_diag *diag)
+{
+	size_t i;
+
+	for (i = 0; i < diag->count; i++)
+		free(diag->messages[i]);
+	free(diag->messages);
+	vec_diag_init(diag);
+}
+
+int vec_diag_vadd(struct vec_diag *diag, const char *path,
+		  struct vec_mark mark, const char *fmt, va_list ap)
+{
+	char prefix[64];
+	char **grown;
+	char *msg;
+	va_list copy;
+	size_t plen, path_len;
+	int n;
+
+	if (mark.line)
+		snprintf(prefix, sizeof(prefix), ":%u:%u: ", mark.line,
+			 mark.column);
+	else
+		snprintf(prefix, sizeof(prefix), ": ");
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return -EINVAL;
+
+	path_len = strlen(path);
+	plen = strlen(prefix);
+	msg = malloc(path_len + plen + (size_t)n + 1);
+	if (!msg)
+		return -ENOMEM;
+	memcpy(msg, path, path_len);
+	memcpy(msg + path_len, prefix, plen);
+	vsnprintf(msg + path_len + plen, (size_t)n + 1, fmt, ap);
+
+	grown = realloc(diag->messages,
+			(diag->count + 1) * sizeof(*diag->messages));
+	if (!grown) {
+		free(msg);
+		return -ENOMEM;
+	}
+	diag->messages = grown;
+	diag->messages[diag->count++] = msg;
+	return 0;
+}
+
+int vec_diag_add(struct vec_diag *diag, const char *path,
+		 struct vec_mark mark, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vec_diag_vadd(diag, path, mark, fmt, ap);
+	va_end(ap);
+	return ret;
+}

@@ -1,0 +1,807 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vector loader: reads one file of format nestref/vectors-1
+ * (spec/vectors.md) with libyaml's document API and fills struct vec_file.
+ *
+ * A YAML syntax error stops the load (nothing after it can be trusted);
+ * every semantic error is reported and the walk goes on, so that
+ * `nestref lint` shows all of a file's problems at once (section 1).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vector-load.h"
+
+/* Vector files are small; this keeps /dev/zero from eating the memory. */
+#define VL_FILE_MAX (16u << 20)
+
+static int read_file(const char *path, struct vec_diag *diag,
+		     unsigned char **out, size_t *len)
+{
+	const struct vec_mark nowhere = { 0, 0 };
+	unsigned char *buf, *grown;
+	size_t size = 4096, used = 0, n;
+	FILE *f;
+	int ret;
+
+	*out = NULL;
+	*len = 0;
+	f = fopen(path, "rb");
+	if (!f) {
+		ret = -errno;
+		vec_diag_add(diag, path, nowhere, "cannot open: %s",
+			     strerror(-ret));
+		return ret;
+	}
+	buf = malloc(size);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto err_close;
+	}
+	errno = 0;
+	for (;;) {
+		n = fread(buf + used, 1, size - used, f);
+		used += n;
+		if (used < size)
+			break;
+		if (size >= VL_FILE_MAX) {
+			vec_diag_add(diag, path, nowhere,
+				     "file is larger than %u MiB",
+				     VL_FILE_MAX >> 20);
+			ret = -EFBIG;
+			goto err_free;
+		}
+		grown = realloc(buf, size * 2);
+		if (!grown) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		buf = grown;
+		size *= 2;
+	}
+	if (ferror(f)) {
+		ret = errno ? -errno : -EIO;
+		vec_diag_add(diag, path, nowhere, "cannot read: %s",
+			     strerror(-ret));
+		goto err_free;
+	}
+	fclose(f);
+	*out = buf;
+	*len = used;
+	return 0;
+
+err_free:
+	free(buf);
+err_close:
+	fclose(f);
+	if (ret == -ENOMEM)
+		vec_diag_add(diag, path, nowhere, "out of memory");
+	return ret;
+}
+
+/*
+ * libyaml's reader errors (bad UTF-8, control characters) carry a byte
+ * offset and no mark: count lines and characters up to it.
+ */
+static struct vec_mark offset_mark(const unsigned char *buf, size_t len,
+				   size_t offset)
+{
+	struct vec_mark mark = { 1, 1 };
+	size_t i;
+
+	for (i = 0; i < offset && i < len; i++) {
+		if (buf[i] == '\n') {
+			mark.line++;
+			mark.column = 1;
+		} else if ((buf[i] & 0xc0) != 0x80) {
+			mark.column++;
+		}
+	}
+	return mark;
+}
+
+static int syntax_error(const yaml_parser_t *parser, const char *path,
+			const unsigned char *buf, size_t len,
+			struct vec_diag *diag)
+{
+	const char *problem = parser->problem ? parser->problem : "syntax error";
+	struct vec_mark mark;
+
+	switch (parser->error) {
+	case YAML_MEMORY_ERROR:
+		mark = offset_mark(buf, len, 0);
+		vec_diag_add(diag, path, mark, "out of memory");
+		return -ENOMEM;
+	case YAML_READER_ERROR:
+		mark = offset_mark(buf, len, parser->problem_offset);
+		if (parser->problem_value != -1)
+			vec_diag_add(diag, path, mark, "%s (0x%x)", problem,
+				     (unsigned int)parser->problem_value);
+		else
+			vec_diag_add(diag, path, mark, "%s", problem);
+		return -EINVAL;
+	default:
+		mark.line = (unsigned int)parser->problem_mark.line + 1;
+		mark.column = (unsigned int)parser->problem_mark.column + 1;
+		if (parser->context)
+			vec_diag_add(diag, path, mark,
+				     "%s (%s at line %zu column %zu)", problem,
+				     parser->context,
+				     parser->context_mark.line + 1,
+				     parser->context_mark.column + 1);
+		else
+			vec_diag_add(diag, path, mark, "%s", problem);
+		return -EINVAL;
+	}
+}
+
+/* Names of the format: [a-z0-9] plus the characters of extra. */
+static bool name_ok(const char *s, const char *extra)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      strchr(extra, *s)))
+			return false;
+	return true;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	const struct vl_name *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Sorts the names (by name, then by order in the file) and reports every
+ * repeat against the first.  what == NULL reports "duplicate key".
+ */
+static void sort_names(struct vl *vl, struct vl_name *names, size_t n,
+		       const char *what)
+{
+	size_t i, first = 0;
+
+	if (!n)
+		return;
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(names[i].name, names[first].name)) {
+			first = i;
+			continue;
+		}
+		if (what)
+			vl_error_at(vl, names[i].mark,
+				    "duplicate %s '%s' (first at line %u)",
+				    what, names[i].name,
+				    names[first].mark.line);
+		else
+			vl_error_at(vl, names[i].mark,
+				    "duplicate key '%s' (first at line %u)",
+				    names[i].name, names[first].mark.line);
+	}
+}
+
+static const struct vl_name *find_name(const struct vl_name *names, size_t n,
+				       const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, names[mid].name);
+
+		if (!c)
+			return &names[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+bool vl_find_device(struct vl *vl, const char *name, size_t *index)
+{
+	const struct vl_name *found;
+
+	found = find_name(vl->dev_names, vl->n_dev_names, name);
+	if (!found)
+		return false;
+	*index = found->index;
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* Top level: references, profiles, requires, notes (sections 1, 2) */
+
+static void load_references(struct vl *vl, yaml_node_t *node)
+{
+	struct vec_file *file = vl->file;
+	const char *s;
+	size_t n, i;
+
+	if (!vl_seq(vl, node, "references", &n) || !n)
+		return;
+	file->references = vl_calloc(vl, n, sizeof(*file->references));
+	if (!file->references)
+		return;
+	file->n_references = n;
+	for (i = 0; i < n; i++)
+		if (vl_str(vl, vl_item(vl, node, i), "references",
+			   VL_NON_EMPTY, &s))
+			file->references[i] = vl_strdup(vl, s);
+}
+
+static void load_profiles(struct vl *vl, yaml_node_t *node)
+{
+	const char *names[NESTREF_PROFILE_COUNT + 1];
+	enum nestref_profile profile;
+	const char *s;
+	size_t n, i;
+
+	for (i = 0; i < NESTREF_PROFILE_COUNT; i++) {
+		names[i] = nestref_profile_name((enum nestref_profile)i);
+		if (!names[i])
+			names[i] = "?";
+	}
+	names[NESTREF_PROFILE_COUNT] = NULL;
+	vl->file->profiles = 0;
+	if (!vl_seq(vl, node, "profiles", &n))
+		return;
+	/* a file that runs under no profile is never run: surely a slip */
+	if (!n)
+		vl_error(vl, node, "expected a non-empty list for 'profiles'");
+	for (i = 0; i < n; i++) {
+		yaml_node_t *item = vl_item(vl, node, i);
+
+		if (!vl_str(vl, item, "profiles", VL_NON_EMPTY, &s))
+			continue;
+		if (nestref_profile_parse(s, &profile) ||
+		    (unsigned int)profile >= NESTREF_PROFILE_COUNT) {
+			char expected[256], buf[VL_EXCERPT + 8];
+
+			vl_join(expected, sizeof(expected), names);
+			vl_error(vl, item,
+				 "unknown profile '%s' (expected one of: %s)",
+				 vl_text(item, buf), expected);
+			continue;
+		}
+		if (vl->file->profiles & NESTREF_PROFILE_BIT(profile))
+			vl_error(vl, item, "duplicate profile '%s'", s);
+		vl->file->profiles |= NESTREF_PROFILE_BIT(profile);
+	}
+}
+
+static void load_requires(struct vl *vl, yaml_node_t *node)
+{
+	const char *names[NESTREF_CAP_COUNT + 1];
+	const char *s;
+	uint32_t cap;
+	size_t n, i;
+
+	for (i = 0; i < NESTREF_CAP_COUNT; i++) {
+		names[i] = nestref_cap_name(1u << i);
+		if (!names[i])
+			names[i] = "?";
+	}
+	names[NESTREF_CAP_COUNT] = NULL;
+	if (!vl_seq(vl, node, "requires", &n))
+		return;
+	for (i = 0; i < n; i++) {
+		yaml_node_t *item = vl_item(vl, node, i);
+
+		if (!vl_str(vl, item, "requires", VL_NON_EMPTY, &s))
+			continue;
+		if (nestref_cap_parse(s, &cap)) {
+			char expected[256], buf[VL_EXCERPT + 8];
+
+			vl_join(expected, sizeof(expected), names);
+			vl_error(vl, item,
+				 "unknown capability '%s' (expected one of: %s)",
+				 vl_text(item, buf), expected);
+			continue;
+		}
+		if (vl->file->requires & cap)
+			vl_error(vl, item, "duplicate capability '%s'", s);
+		vl->file->requires |= cap;
+	}
+}
+
+static void load_notes(struct vl *vl, yaml_node_t *node)
+{
+	static const char *const keys[] = { "bug", "description", NULL };
+	struct vec_file *file = vl->file;
+	yaml_node_pair_t *pair;
+	struct vec_note *note;
+	struct vl_kv kv[2];
+	const char *s;
+	size_t n, i;
+
+	if (!vl_pairs(vl, node, "notes", &n) || !n)
+		return;
+	file->notes = vl_calloc(vl, n, sizeof(*file->notes));
+	vl->note_names = vl_calloc(vl, n, sizeof(*vl->note_names));
+	if (!file->notes || !vl->note_names)
+		return;
+	file->n_notes = n;
+	pair = node->data.mapping.pairs.start;
+	for (i = 0; i < n; i++, pair++) {
+		yaml_node_t *k = vl_node(vl, pair->key);
+		yaml_node_t *v = vl_node(vl, pair->value);
+
+		note = &file->notes[i];
+		if (k->type != YAML_SCALAR_NODE) {
+			vl_expected(vl, k, "a note name", NULL);
+			continue;
+		}
+		if (!vl_str(vl, k, "notes", VL_NON_EMPTY | VL_ONE_LINE, &s))
+			continue;
+		note->name = vl_strdup(vl, s);
+		if (note->name) {
+			vl->note_names[vl->n_note_names].name = note->name;
+			vl->note_names[vl->n_note_names].index = i;
+			vl->note_names[vl->n_note_names].mark = vl_mark(k);
+			vl->n_note_names++;
+		}
+		if (!vl_map(vl, v, s, "a note", keys, kv))
+			continue;
+		if (vl_require(vl, v, &kv[0], "bug") &&
+		    vl_str(vl, kv[0].val, "bug", VL_NON_EMPTY | VL_ONE_LINE,
+			   &s))
+			note->bug = vl_strdup(vl, s);
+		if (vl_require(vl, v, &kv[1], "description") &&
+		    vl_str(vl, kv[1].val, "description", VL_NON_EMPTY, &s))
+			note->description = vl_strdup(vl, s);
+	}
+	sort_names(vl, vl->note_names, vl->n_note_names, NULL);
+}
+
+/* ---------------------------------------------------------------- */
+/* setup (section 1)                                                */
+
+enum { SM_SIDSIZE, SM_SSIDSIZE, SM_ASID16, SM_VMID16, SM_RIL, SM_ATS, SM_DS,
+       SM_N };
+
+static void load_smmu(struct vl *vl, yaml_node_t *node)
+{
+	static const char *const keys[] = { "sidsize", "ssidsize", "asid16",
+					    "vmid16",  "ril",      "ats",
+					    "ds",      NULL };
+	struct nestref_smmu_features *smmu = &vl->file->smmu;
+	bool *flags[SM_N] = { NULL,	     NULL,	&smmu->asid16,
+			      &smmu->vmid16, &smmu->ril, &smmu->ats,
+			      &smmu->ds };
+	struct vl_kv kv[SM_N];
+	unsigned int k;
+	uint64_t v;
+
+	vl->file->has_smmu = true;
+	if (!vl_map(vl, node, "smmu", "setup.smmu", keys, kv))
+		return;
+	/* IDR1.SIDSIZE is at most 32, IDR1.SSIDSIZE at most 20 */
+	if (kv[SM_SIDSIZE].val &&
+	    vl_uint(vl, kv[SM_SIDSIZE].val, "sidsize", 0, 32, &v))
+		smmu->sidsize = (uint32_t)v;
+	if (kv[SM_SSIDSIZE].val &&
+	    vl_uint(vl, kv[SM_SSIDSIZE].val, "ssidsize", 0, 20, &v))
+		smmu->ssidsize = (uint32_t)v;
+	for (k = SM_ASID16; k < SM_N; k++)
+		if (kv[k].val)
+			vl_bool(vl, kv[k].val, keys[k], flags[k]);
+}
+
+enum { DV_NAME, DV_PSID, DV_VSID, DV_N };
+
+static void load_device(struct vl *vl, yaml_node_t *node, size_t index)
+{
+	static const char *const keys[] = { "name", "psid", "vsid", NULL };
+	struct vec_device *dev = &vl->file->devices[index];
+	struct vl_kv kv[DV_N];
+	const char *s;
+
+	dev->mark = vl_mark(node);
+	if (!vl_map(vl, node, NULL, "a device", keys, kv))
+		return;
+	if (vl_require(vl, node, &kv[DV_NAME], "name") &&
+	    vl_str(vl, kv[DV_NAME].val, "name", VL_ONE_LINE, &s)) {
+		if (!name_ok(s, "_-"))
+			vl_expected(vl, kv[DV_NAME].val,
+				    "a name of [a-z0-9_-]+", "name");
+		else
+			dev->name = vl_strdup(vl, s);
+	}
+	if (dev->name) {
+		struct vl_name *dn;
+
+		/* the name stays resolvable even if the rest is wrong */
+		dn = &vl->dev_names[vl->n_dev_names++];
+		dn->name = dev->name;
+		dn->index = index;
+		dn->mark = vl_mark(kv[DV_NAME].val);
+	}
+	if (vl_require(vl, node, &kv[DV_PSID], "psid"))
+		vl_u32(vl, kv[DV_PSID].val, "psid", &dev->psid);
+	if (kv[DV_VSID].val)
+		dev->has_vsid = vl_u32(vl, kv[DV_VSID].val, "vsid",
+				       &dev->vsid);
+}
+
+static void load_devices(struct vl *vl, yaml_node_t *node)
+{
+	struct vec_file *file = vl->file;
+	size_t n, i;
+
+	if (!vl_seq(vl, node, "devices", &n) || !n)
+		return;
+	file->devices = vl_calloc(vl, n, sizeof(*file->devices));
+	vl->dev_names = vl_calloc(vl, n, sizeof(*vl->dev_names));
+	if (!file->devices || !vl->dev_names)
+		return;
+	file->n_devices = n;
+	for (i = 0; i < n; i++)
+		load_device(vl, vl_item(vl, node, i), i);
+	sort_names(vl, vl->dev_names, vl->n_dev_names, "device");
+}
+
+enum { SU_VMID, SU_SMMU, SU_CACHES, SU_DEVICES, SU_N };
+
+static void load_setup(struct vl *vl, yaml_node_t *node)
+{
+	static const char *const keys[] = { "vmid", "smmu", "caches",
+					    "devices", NULL };
+	struct vec_file *file = vl->file;
+	struct vl_kv kv[SU_N];
+	uint64_t v;
+
+	if (!vl_map(vl, node, "setup", "setup", keys, kv))
+		return;
+	if (kv[SU_VMID].val &&
+	    vl_uint(vl, kv[SU_VMID].val, "vmid", 0, 0xffff, &v))
+		file->vmid = (uint32_t)v;
+	if (kv[SU_SMMU].val)
+		load_smmu(vl, kv[SU_SMMU].val);
+	if (kv[SU_CACHES].val) {
+		bool named[NESTREF_CACHE_KIND_COUNT];
+
+		file->has_caches = true;
+		vl_caches(vl, kv[SU_CACHES].val, "setup.caches", &file->caches,
+			  &file->n_caches, named);
+	}
+	if (kv[SU_DEVICES].val)
+		load_devices(vl, kv[SU_DEVICES].val);
+}
+
+/* ---------------------------------------------------------------- */
+/* tests (section 1)                                                */
+
+struct tc_seen {
+	long tc;
+	size_t index;
+	struct vec_mark mark;
+};
+
+static int tc_cmp(const void *a, const void *b)
+{
+	const struct tc_seen *x = a, *y = b;
+
+	if (x->tc != y->tc)
+		return x->tc < y->tc ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+enum { T_TC, T_COMMENT, T_FLAGS, T_STEPS, T_N };
+
+static void load_flags(struct vl *vl, yaml_node_t *node, struct vec_test *t)
+{
+	const char *s;
+	size_t n, i;
+
+	if (!vl_seq(vl, node, "flags", &n) || !n)
+		return;
+	t->flags = vl_calloc(vl, n, sizeof(*t->flags));
+	if (!t->flags)
+		return;
+	t->n_flags = n;
+	for (i = 0; i < n; i++) {
+		yaml_node_t *item = vl_item(vl, node, i);
+
+		if (!vl_str(vl, item, "flags", VL_NON_EMPTY | VL_ONE_LINE, &s))
+			continue;
+		/* Wycheproof's rule: a flag cites a declared bug class */
+		if (!find_name(vl->note_names, vl->n_note_names, s)) {
+			char buf[VL_EXCERPT + 8];
+
+			vl_error(vl, item, "flag '%s' is not declared in notes",
+				 vl_text(item, buf));
+			continue;
+		}
+		t->flags[i] = vl_strdup(vl, s);
+	}
+}
+
+static void load_test(struct vl *vl, yaml_node_t *node, struct vec_test *t,
+		      struct tc_seen *seen)
+{
+	static const char *const keys[] = { "tc", "comment", "flags", "steps",
+					    NULL };
+	struct vl_kv kv[T_N];
+	const char *s;
+	uint64_t v;
+	size_t n, i;
+
+	t->mark = vl_mark(node);
+	if (!vl_map(vl, node, NULL, "a test", keys, kv))
+		return;
+	if (vl_require(vl, node, &kv[T_TC], "tc") &&
+	    vl_uint(vl, kv[T_TC].val, "tc", 1, INT32_MAX, &v)) {
+		t->tc = (long)v;
+		seen->tc = t->tc;
+		seen->mark = vl_mark(kv[T_TC].val);
+	}
+	if (kv[T_COMMENT].val &&
+	    vl_str(vl, kv[T_COMMENT].val, "comment", VL_ONE_LINE, &s))
+		t->comment = vl_strdup(vl, s);
+	if (kv[T_FLAGS].val)
+		load_flags(vl, kv[T_FLAGS].val, t);
+	if (!vl_require(vl, node, &kv[T_STEPS], "steps") ||
+	    !vl_seq(vl, kv[T_STEPS].val, "steps", &n))
+		return;
+	if (!n) {
+		vl_error(vl, kv[T_STEPS].val,
+			 "expected a non-empty list for 'steps'");
+		return;
+	}
+	t->steps = vl_calloc(vl, n, sizeof(*t->steps));
+	if (!t->steps)
+		return;
+	t->n_steps = n;
+	for (i = 0; i < n; i++)
+		vl_step(vl, vl_item(vl, kv[T_STEPS].val, i), &t->steps[i]);
+}
+
+static void load_tests(struct vl *vl, yaml_node_t *node)
+{
+	struct vec_file *file = vl->file;
+	struct tc_seen *seen;
+	size_t n, i, first = 0;
+
+	if (!vl_seq(vl, node, "tests", &n))
+		return;
+	if (!n) {
+		vl_error(vl, node, "expected a non-empty list for 'tests'");
+		return;
+	}
+	file->tests = vl_calloc(vl, n, sizeof(*file->tests));
+	seen = vl_calloc(vl, n, sizeof(*seen));
+	if (!file->tests || !seen)
+		goto out;
+	file->n_tests = n;
+	for (i = 0; i < n; i++) {
+		seen[i].index = i;
+		load_test(vl, vl_item(vl, node, i), &file->tests[i], &seen[i]);
+	}
+
+	/* tc 0 marks a test whose tc was missing or wrong: not compared */
+	qsort(seen, n, sizeof(*seen), tc_cmp);
+	for (i = 1; i < n; i++) {
+		if (!seen[i].tc || seen[i].tc != seen[first].tc) {
+			first = i;
+			continue;
+		}
+		vl_error_at(vl, seen[i].mark,
+			    "duplicate tc %ld (first at line %u)", seen[i].tc,
+			    seen[first].mark.line);
+	}
+out:
+	free(seen);
+}
+
+/* ---------------------------------------------------------------- */
+
+enum { K_FORMAT, K_ID, K_TITLE, K_DESCRIPTION, K_REFERENCES, K_PROFILES,
+       K_REQUIRES, K_NOTES, K_SETUP, K_TESTS, K_N };
+
+static void walk(struct vl *vl, yaml_node_t *root)
+{
+	static const char *const keys[] = {
+		"format",   "id",    "title", "description", "references",
+		"profiles", "requires", "notes", "setup",     "tests",
+		NULL
+	};
+	struct vec_file *file = vl->file;
+	struct vl_kv kv[K_N];
+	const char *s;
+
+	if (!vl_map(vl, root, NULL, "the file", keys, kv))
+		return;
+	if (vl_require(vl, root, &kv[K_FORMAT], "format") &&
+	    vl_str(vl, kv[K_FORMAT].val, "format", 0, &s) &&
+	    strcmp(s, VEC_FORMAT))
+		vl_expected(vl, kv[K_FORMAT].val, VEC_FORMAT, "format");
+	if (vl_require(vl, root, &kv[K_ID], "id") &&
+	    vl_str(vl, kv[K_ID].val, "id", VL_ONE_LINE, &s)) {
+		file->id_mark = vl_mark(kv[K_ID].val);
+		if (name_ok(s, "-"))
+			file->id = vl_strdup(vl, s);
+		else
+			vl_expected(vl, kv[K_ID].val, "an id of [a-z0-9-]+",
+				    "id");
+	}
+	if (vl_require(vl, root, &kv[K_TITLE], "title") &&
+	    vl_str(vl, kv[K_TITLE].val, "title", VL_NON_EMPTY | VL_ONE_LINE,
+		   &s))
+		file->title = vl_strdup(vl, s);
+	if (kv[K_DESCRIPTION].val &&
+	    vl_str(vl, kv[K_DESCRIPTION].val, "description", 0, &s))
+		file->description = vl_strdup(vl, s);
+	if (kv[K_REFERENCES].val)
+		load_references(vl, kv[K_REFERENCES].val);
+	if (kv[K_PROFILES].val)
+		load_profiles(vl, kv[K_PROFILES].val);
+	if (kv[K_REQUIRES].val)
+		load_requires(vl, kv[K_REQUIRES].val);
+	/* notes and devices first: tests refer to them */
+	if (kv[K_NOTES].val)
+		load_notes(vl, kv[K_NOTES].val);
+	if (kv[K_SETUP].val)
+		load_setup(vl, kv[K_SETUP].val);
+	if (vl_require(vl, root, &kv[K_TESTS], "tests"))
+		load_tests(vl, kv[K_TESTS].val);
+}
+
+static struct vec_file *file_new(const char *path)
+{
+	struct vec_file *file = calloc(1, sizeof(*file));
+	size_t len = strlen(path);
+
+	if (!file)
+		return NULL;
+	file->path = malloc(len + 1);
+	if (!file->path) {
+		free(file);
+		return NULL;
+	}
+	memcpy(file->path, path, len + 1);
+	/* defaults of section 1 */
+	file->profiles = NESTREF_PROFILES_ALL;
+	file->vmid = 1;
+	nestref_smmu_features_default(&file->smmu);
+	return file;
+}
+
+int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
+{
+	yaml_document_t doc, extra;
+	yaml_parser_t parser;
+	yaml_node_t *root;
+	struct vl vl;
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	ret = read_file(path, diag, &buf, &len);
+	if (ret)
+		return ret;
+	if (!yaml_parser_initialize(&parser)) {
+		ret = -ENOMEM;
+		vec_diag_add(diag, path, offset_mark(buf, len, 0),
+			     "out of memory");
+		goto err_buf;
+	}
+	yaml_parser_set_input_string(&parser, buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		ret = syntax_error(&parser, path, buf, len, diag);
+		goto err_parser;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		ret = -EINVAL;
+		vec_diag_add(diag, path, offset_mark(buf, len, 0),
+			     "expected a mapping, got an empty document");
+		goto err_doc;
+	}
+	/* a second document would be ignored silently: refuse it */
+	if (!yaml_parser_load(&parser, &extra)) {
+		ret = syntax_error(&parser, path, buf, len, diag);
+		goto err_doc;
+	}
+	if (yaml_document_get_root_node(&extra)) {
+		struct vec_mark mark = {
+			(unsigned int)extra.start_mark.line + 1,
+			(unsigned int)extra.start_mark.column + 1,
+		};
+
+		yaml_document_delete(&extra);
+		ret = -EINVAL;
+		vec_diag_add(diag, path, mark, "expected one document");
+		goto err_doc;
+	}
+	yaml_document_delete(&extra);
+
+	memset(&vl, 0, sizeof(vl));
+	vl.path = path;
+	vl.diag = diag;
+	vl.doc = &doc;
+	vl.max_visits = (size_t)(doc.nodes.top - doc.nodes.start) +
+			VL_ALIAS_BUDGET;
+	vl.file = file_new(path);
+	if (!vl.file) {
+		ret = -ENOMEM;
+		vec_diag_add(diag, path, vl_mark(root), "out of memory");
+		goto err_doc;
+	}
+	walk(&vl, root);
+	free(vl.dev_names);
+	free(vl.note_names);
+	if (vl.nomem) {
+		ret = -ENOMEM;
+		vec_diag_add(diag, path, vl_mark(root), "out of memory");
+		goto err_file;
+	}
+	if (vl.errors) {
+		ret = -EINVAL;
+		goto err_file;
+	}
+	*out = vl.file;
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	free(buf);
+	return 0;
+
+err_file:
+	vec_file_free(vl.file);
+err_doc:
+	yaml_document_delete(&doc);
+err_parser:
+	yaml_parser_delete(&parser);
+err_buf:
+	free(buf);
+	return ret;
+}
+
+void vec_file_free(struct vec_file *file)
+{
+	struct vec_test *t;
+	size_t i, j;
+
+	if (!file)
+		return;
+	for (i = 0; i < file->n_tests; i++) {
+		t = &file->tests[i];
+		free(t->comment);
+		for (j = 0; j < t->n_flags; j++)
+			free(t->flags[j]);
+		free(t->flags);
+		for (j = 0; j < t->n_steps; j++)
+			vl_step_free(&t->steps[j]);
+		free(t->steps);
+	}
+	free(file->tests);
+	for (i = 0; i < file->n_devices; i++)
+		free(file->devices[i].name);
+	free(file->devices);
+	free(file->caches);
+	for (i = 0; i < file->n_notes; i++) {
+		free(file->notes[i].name);
+		free(file->notes[i].bug);
+		free(file->notes[i].description);
+	}
+	free(file->notes);
+	for (i = 0; i < file->n_references; i++)
+		free(file->references[i]);
+	free(file->references);
+	free(file->description);
+	free(file->title);
+	free(file->id);
+	free(file->path);
+	free(file);
+}

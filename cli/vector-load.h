@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal to the vector loader (cli/vector-*.c): the walk state and the
+ * helpers that read libyaml document nodes against the format of
+ * spec/vectors.md.  The runner includes vector.h only.
+ *
+ * Every helper that finds a problem reports it through vl_error() and
+ * returns false; the caller carries on with the next key or item, so one
+ * run of the loader reports every semantic error of a file.
+ */
+#ifndef NESTREF_CLI_VECTOR_LOAD_H
+#define NESTREF_CLI_VECTOR_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <yaml.h>
+
+#include "vector.h"
+
+/* Longest excerpt of a scalar quoted in a message, in bytes. */
+#define VL_EXCERPT 40
+
+/*
+ * Anchors and aliases are plain YAML, but an alias to a collection is
+ * walked again each time it is used, so a few lines can expand to
+ * billions of nodes.  The walk allows this many collection visits beyond
+ * the number of nodes the file really has.
+ */
+#define VL_ALIAS_BUDGET 65536u
+
+/* A name defined in the file (a device, a note) and where. */
+struct vl_name {
+	const char *name;
+	size_t index;
+	struct vec_mark mark;
+};
+
+struct vl {
+	const char *path;
+	struct vec_diag *diag;
+	yaml_document_t *doc;
+	struct vec_file *file;
+	unsigned int errors;
+	bool nomem; /* an allocation failed: vec_load returns -ENOMEM */
+	bool stop;  /* the alias budget ran out: no more walking or messages */
+	size_t visits;
+	size_t max_visits;
+	/* devices and notes sorted by name, for lookups */
+	struct vl_name *dev_names;
+	size_t n_dev_names;
+	struct vl_name *note_names;
+	size_t n_note_names;
+};
+
+/* A key of a mapping and its value, as found by vl_map(). */
+struct vl_kv {
+	yaml_node_t *key;
+	yaml_node_t *val;
+};
+
+/* vl_str() flags */
+#define VL_NON_EMPTY (1u << 0)
+#define VL_ONE_LINE (1u << 1)
+
+struct vec_mark vl_mark(const yaml_node_t *node);
+void vl_error(struct vl *vl, const yaml_node_t *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void vl_error_at(struct vl *vl, struct vec_mark mark, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+void *vl_calloc(struct vl *vl, size_t n, size_t size);
+char *vl_strdup(struct vl *vl, const char *s);
+
+yaml_node_t *vl_node(struct vl *vl, int index);
+yaml_node_t *vl_item(struct vl *vl, const yaml_node_t *seq, size_t i);
+const char *vl_text(const yaml_node_t *node, char buf[VL_EXCERPT + 8]);
+const char *vl_describe(const yaml_node_t *node, char buf[VL_EXCERPT + 8]);
+void vl_expected(struct vl *vl, const yaml_node_t *node, const char *what,
+		 const char *key);
+void vl_join(char *buf, size_t len, const char *const names[]);
+
+bool vl_map(struct vl *vl, yaml_node_t *node, const char *key,
+	    const char *what, const char *const names[], struct vl_kv kv[]);
+bool vl_require(struct vl *vl, const yaml_node_t *map, const struct vl_kv *kv,
+		const char *name);
+bool vl_seq(struct vl *vl, yaml_node_t *node, const char *key, size_t *count);
+bool vl_pairs(struct vl *vl, yaml_node_t *node, const char *key,
+	      size_t *count);
+
+bool vl_is_plain(const yaml_node_t *node);
+bool vl_scalar_is(const yaml_node_t *node, const char *s);
+bool vl_uint(struct vl *vl, const yaml_node_t *node, const char *name,
+	     uint64_t min, uint64_t max, uint64_t *out);
+bool vl_u32(struct vl *vl, const yaml_node_t *node, const char *name,
+	    uint32_t *out);
+bool vl_bool(struct vl *vl, const yaml_node_t *node, const char *name,
+	     bool *out);
+bool vl_str(struct vl *vl, const yaml_node_t *node, const char *name,
+	    unsigned int flags, const char **out);
+bool vl_hexbytes(struct vl *vl, const yaml_node_t *node, const char *name,
+		 unsigned char **out, size_t *len);
+
+/* cli/vector-load.c */
+bool vl_find_device(struct vl *vl, const char *name, size_t *index);
+
+/* cli/vector-step.c */
+void vl_step(struct vl *vl, yaml_node_t *node, struct vec_step *step);
+void vl_step_free(struct vec_step *step);
+
+/* cli/vector-entry.c */
+bool vl_smmu_cmd(struct vl *vl, yaml_node_t *node,
+		 struct nestref_smmuv3_cmd *cmd);
+bool vl_entry(struct vl *vl, yaml_node_t *node, struct vec_entry *entry);
+bool vl_caches(struct vl *vl, yaml_node_t *node, const char *what,
+	       struct nestref_cache_entry **out, size_t *count,
+	       bool named[NESTREF_CACHE_KIND_COUNT]);
+
+#endif /* NESTREF_CLI_VECTOR_LOAD_H */

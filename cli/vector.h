@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The in-memory form of a vector file (spec/vectors.md, format
+ * nestref/vectors-1), as the loader produces it and the runner consumes it.
+ *
+ * Every value the loader accepts has already been checked against the
+ * format: names resolved, integers range-checked, entries encoded to the
+ * bytes the runner passes.  The runner never re-validates.
+ */
+#ifndef NESTREF_CLI_VECTOR_H
+#define NESTREF_CLI_VECTOR_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nestref/nestref.h>
+
+#define VEC_FORMAT "nestref/vectors-1"
+
+/* A position in the file, 1-based, as libyaml's marks + 1. */
+struct vec_mark {
+	unsigned int line;
+	unsigned int column;
+};
+
+enum vec_result {
+	VEC_RESULT_OK,
+	VEC_RESULT_ERROR,
+	VEC_RESULT_EITHER,
+};
+
+/* One entry of an invalidate step, already encoded. */
+enum vec_entry_form {
+	VEC_ENTRY_SMMUV3, /* {op: ..., fields} or {raw: [dw0, dw1]}: 16 bytes */
+	VEC_ENTRY_SELFTEST, /* {flags, vdev_id, cache_id}: 12 bytes */
+	VEC_ENTRY_BYTES,    /* {bytes: "..."}: as given */
+};
+
+struct vec_entry {
+	enum vec_entry_form form;
+	unsigned char *bytes; /* little-endian uAPI layout */
+	size_t len;
+	struct vec_mark mark;
+};
+
+/* One command of expect.issued. */
+struct vec_issued {
+	struct nestref_smmuv3_cmd cmd;
+	struct vec_mark mark;
+};
+
+struct vec_expect {
+	bool present; /* an expect key was written */
+	enum vec_result result; /* default VEC_RESULT_OK */
+	int *errnos;            /* positive values; required with error */
+	size_t n_errnos;
+	bool has_entry_num;
+	uint32_t entry_num;
+	bool has_issued; /* issued: [] sets it with n_issued 0 */
+	struct vec_issued *issued;
+	size_t n_issued;
+	/* caches: per kind, whether it was named and its exact entries */
+	bool has_caches;
+	bool cache_named[NESTREF_CACHE_KIND_COUNT];
+	struct nestref_cache_entry *caches; /* all named kinds together */
+	size_t n_caches;
+	struct vec_mark mark;
+};
+
+enum vec_step_kind {
+	VEC_STEP_SET_DEV_USER_DATA,
+	VEC_STEP_UNSET_DEV_USER_DATA,
+	VEC_STEP_INVALIDATE,
+	VEC_STEP_CHECK_CACHE,
+};
+
+/* A device reference: a named setup device, or a raw object ID. */
+struct vec_devref {
+	bool raw;           /* dev_id: given */
+	uint32_t dev_id;    /* with raw */
+	size_t dev_index;   /* without raw: index into vec_file.devices */
+};
+
+struct vec_step {
+	enum vec_step_kind kind;
+	struct vec_mark mark; /* of the action key */
+	struct vec_devref dev; /* set, unset, check_cache */
+
+	/*
+	 * set_dev_user_data: the user data is `data` (n_data bytes: the 4
+	 * little-endian bytes of sid:, or bytes:) passed with length `len`
+	 * (n_data unless len: was given).  When len exceeds n_data the loader
+	 * has already zero-padded data to len bytes.  data_null: neither sid:
+	 * nor bytes: was given, so the runner passes a NULL pointer with len.
+	 */
+	unsigned char *data;
+	size_t n_data;
+	size_t len;
+	bool data_null;
+
+	/*
+	 * invalidate: type is the raw data_type (arm-smmuv3 = 1, selftest =
+	 * 0xdeadbeef).  entry_len and entry_num hold the defaults when not
+	 * written.  has_entries false means no entries: key, and the runner
+	 * passes a NULL data pointer.
+	 */
+	uint32_t type;
+	uint32_t entry_len;
+	uint32_t entry_num;
+	bool has_entries;
+	struct vec_entry *entries;
+	size_t n_entries;
+
+	/* check_cache */
+	uint32_t index;
+	uint32_t value;
+
+	struct vec_expect expect;
+};
+
+struct vec_test {
+	long tc;
+	char *comment;
+	char **flags;
+	size_t n_flags;
+	struct vec_step *steps;
+	size_t n_steps;
+	struct vec_mark mark;
+};
+
+struct vec_note {
+	char *name;
+	char *bug;
+	char *description;
+};
+
+struct vec_device {
+	char *name;
+	uint32_t psid;
+	bool has_vsid;
+	uint32_t vsid;
+	struct vec_mark mark;
+};
+
+struct vec_file {
+	char *path;
+	char *id;
+	char *title;
+	char *description;
+	char **references;
+	size_t n_references;
+	uint32_t profiles; /* NESTREF_PROFILE_BIT()s; all when not written */
+	uint32_t requires; /* enum nestref_cap bits */
+	struct vec_note *notes;
+	size_t n_notes;
+
+	/* setup */
+	uint32_t vmid; /* default 1 */
+	bool has_smmu;
+	struct nestref_smmu_features smmu; /* defaults when not written */
+	bool has_caches;
+	struct nestref_cache_entry *caches;
+	size_t n_caches;
+	struct vec_device *devices;
+	size_t n_devices;
+
+	struct vec_test *tests;
+	size_t n_tests;
+	struct vec_mark id_mark;
+};
+
+/* Load errors, each already formatted as "file:line:column: message". */
+struct vec_diag {
+	char **messages;
+	size_t count;
+};
+
+/*
+ * Loads one file.  Returns 0 and *out, or -EINVAL with every load error the
+ * loader could find in diag (syntax errors stop at the first; semantic ones
+ * are all collected), or -ENOMEM / -errno of fopen (also in diag).
+ */
+int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag);
+void vec_file_free(struct vec_file *file);
+
+void vec_diag_init(struct vec_diag *diag);
+void vec_diag_free(struct vec_diag *diag);
+/*
+ * Appends "path:line:column: message"; returns -ENOMEM or 0.  A mark with
+ * line 0 means "no position" (the file could not be read): "path: message".
+ */
+int vec_diag_add(struct vec_diag *diag, const char *path,
+		 struct vec_mark mark, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The same with a va_list, for callers that format their own messages. */
+int vec_diag_vadd(struct vec_diag *diag, const char *path,
+		  struct vec_mark mark, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+#endif /* NESTREF_CLI_VECTOR_H */

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * For people who implement a nestref backend.
+ *
+ * A backend is one constant `struct nestref_backend`: a versioned ops table
+ * (the shape of libgit2's ODB backends) found by name (SQLite's VFS
+ * registry).  Its centre is the seed's three iommu_ops members
+ * (../shared/seed, kernel-facts 1.2), with the seed's signatures:
+ *
+ *	int (*set_dev_user_data)(struct device *dev, const void *user_data);
+ *	void (*unset_dev_user_data)(struct device *dev);
+ *	size_t dev_user_data_len;
+ *
+ * The core does what the iommufd core does around them: object IDs, the
+ * checks and copies of kernel-facts 1.3, 2.6, 2.7 and 2.9, and writing
+ * entry_num back.  The backend does what a driver does.
+ *
+ * Per-object backend state: the core allocates ctx_priv_size,
+ * viommu_priv_size and dev_priv_size zeroed bytes with each object; the
+ * backend reaches them with nestref_*_priv().
+ */
+#ifndef NESTREF_BACKEND_H
+#define NESTREF_BACKEND_H
+
+#include <nestref/nestref.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NESTREF_BACKEND_VERSION 1
+
+struct nestref_viommu; /* a vIOMMU: a VMID and the vSID table */
+struct nestref_dev;    /* a bound device: its pSID and its user data */
+
+struct nestref_backend {
+	unsigned int version; /* NESTREF_BACKEND_VERSION */
+	const char *name;     /* [a-z0-9-]+, for --backend */
+	const char *description;
+	uint32_t caps;     /* enum nestref_cap bits */
+	uint32_t profiles; /* NESTREF_PROFILE_BIT() of each supported one */
+
+	size_t ctx_priv_size;
+	size_t viommu_priv_size;
+	size_t dev_priv_size;
+
+	/*
+	 * Optional.  Called once per context after its private area is
+	 * allocated.  -ENODEV means "cannot run on this machine" (the command
+	 * exits 77 on it); message it with nestref_ctx_set_message().
+	 */
+	int (*open)(struct nestref_ctx *ctx, const char *options);
+	/* Optional.  Called after every object is gone. */
+	void (*close)(struct nestref_ctx *ctx);
+
+	/* Optional object hooks; an error from *_init aborts the creation. */
+	int (*viommu_init)(struct nestref_viommu *viommu);
+	void (*viommu_destroy)(struct nestref_viommu *viommu);
+	int (*dev_init)(struct nestref_dev *dev);
+	void (*dev_destroy)(struct nestref_dev *dev);
+
+	/*
+	 * The seed's ops.  set_dev_user_data receives dev_user_data_len bytes
+	 * the core has already copied and checked; it returns 0 or a negative
+	 * errno which the core passes on unchanged.  unset_dev_user_data
+	 * cannot fail.  A backend that leaves any of the three unset makes
+	 * set_dev_user_data fail with -EOPNOTSUPP (kernel-facts 1.3 step 5).
+	 */
+	int (*set_dev_user_data)(struct nestref_dev *dev,
+				 const void *user_data);
+	void (*unset_dev_user_data)(struct nestref_dev *dev);
+	size_t dev_user_data_len;
+
+	/*
+	 * The vIOMMU's cache_invalidate (kernel-facts 2.7 step 5): handle
+	 * entries in order and always set array->entry_num to how many were
+	 * handled, also on failure.  Read entries only through
+	 * nestref_user_array_copy(), before overwriting entry_num (the helper
+	 * reads it).  Under linux-next the core calls it again
+	 * on the rest of the array while it makes progress (kernel-facts 3.5).
+	 */
+	int (*cache_invalidate_user)(struct nestref_viommu *viommu,
+				     struct nestref_user_array *array);
+
+	/* Observation, each needing its capability bit. */
+	int (*check_cache)(struct nestref_dev *dev, uint32_t index,
+			   uint32_t value);
+	int (*issued)(struct nestref_ctx *ctx,
+		      const struct nestref_smmuv3_cmd **cmds, size_t *count);
+	void (*issued_clear)(struct nestref_ctx *ctx);
+	int (*caches_fill)(struct nestref_ctx *ctx,
+			   const struct nestref_cache_entry *entries,
+			   size_t count);
+	int (*caches_get)(struct nestref_ctx *ctx,
+			  const struct nestref_cache_entry **entries,
+			  size_t *count);
+};
+
+/**
+ * Adds a backend to the registry (the built-in ones are always there).
+ * -EINVAL for a wrong version or a bad name, -EEXIST for a taken name,
+ * -ENOSPC when the registry is full.  The struct must outlive every
+ * context opened on it.
+ */
+NESTREF_API int nestref_backend_register(const struct nestref_backend *backend);
+
+/* Context ---------------------------------------------------------- */
+
+NESTREF_API void *nestref_ctx_priv(struct nestref_ctx *ctx);
+
+/** Sets the sentence nestref_ctx_message() returns (printf format). */
+NESTREF_API void nestref_ctx_set_message(struct nestref_ctx *ctx,
+					 const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** The features of the SMMU the context models (its options or defaults). */
+NESTREF_API const struct nestref_smmu_features *
+nestref_ctx_smmu(const struct nestref_ctx *ctx);
+
+/* vIOMMU ----------------------------------------------------------- */
+
+NESTREF_API void *nestref_viommu_priv(struct nestref_viommu *viommu);
+NESTREF_API struct nestref_ctx *
+nestref_viommu_ctx(const struct nestref_viommu *viommu);
+NESTREF_API uint32_t nestref_viommu_id(const struct nestref_viommu *viommu);
+NESTREF_API uint32_t nestref_viommu_vmid(const struct nestref_viommu *viommu);
+
+/**
+ * Links virt_id to dev in the vIOMMU's vSID table (the vDEVICE xarray of
+ * kernel-facts 2.9).  -EEXIST when virt_id is taken; -ENOMEM.  The link is
+ * removed by nestref_viommu_unlink(), and by the core after
+ * unset_dev_user_data when the backend left it.
+ */
+NESTREF_API int nestref_viommu_link(struct nestref_viommu *viommu,
+				    uint64_t virt_id, struct nestref_dev *dev);
+NESTREF_API void nestref_viommu_unlink(struct nestref_viommu *viommu,
+				       uint64_t virt_id);
+
+/**
+ * iommufd_viommu_find_dev (kernel-facts 1.7): the device linked to
+ * virt_id, or NULL.  O(1).
+ */
+NESTREF_API struct nestref_dev *
+nestref_viommu_find_dev(const struct nestref_viommu *viommu, uint64_t virt_id);
+
+/* Device ----------------------------------------------------------- */
+
+NESTREF_API void *nestref_dev_priv(struct nestref_dev *dev);
+NESTREF_API struct nestref_ctx *nestref_dev_ctx(const struct nestref_dev *dev);
+NESTREF_API uint32_t nestref_dev_id(const struct nestref_dev *dev);
+NESTREF_API uint32_t nestref_dev_psid(const struct nestref_dev *dev);
+/** The vIOMMU of the set_dev_user_data call in progress or done; or NULL. */
+NESTREF_API struct nestref_viommu *
+nestref_dev_viommu(const struct nestref_dev *dev);
+
+/* User arrays (kernel-facts 2.6) ------------------------------------ */
+
+/**
+ * iommu_copy_struct_from_full_user_array: copies entries [first,
+ * first + count) of array into dst as entry_size-byte structs.
+ *
+ * Checks every one of those entries before copying any, so a failure means
+ * "nothing handled": -EINVAL when array->type is not type, entry_num is 0
+ * or first + count exceeds entry_num; per entry a shorter entry_len is
+ * zero-extended, a longer one needs an all-zero tail (-E2BIG), and a read
+ * past data_size is -EFAULT.
+ */
+NESTREF_API int nestref_user_array_copy(const struct nestref_user_array *array,
+					uint32_t type, size_t entry_size,
+					uint32_t first, uint32_t count,
+					void *dst);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NESTREF_BACKEND_H */

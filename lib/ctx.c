@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* The context: one "iommufd file" opened on a backend. */
+#include <errno.h>
+#include <stdalign.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "registry.h"
+
+void *nr_alloc_with_priv(size_t struct_size, size_t priv_size, void **priv)
+{
+	size_t align = alignof(max_align_t);
+	size_t offset = (struct_size + align - 1) / align * align;
+	unsigned char *p;
+
+	if (priv_size > SIZE_MAX - offset)
+		return NULL;
+	p = calloc(1, offset + priv_size);
+	if (p && priv)
+		*priv = priv_size ? p + offset : NULL;
+	return p;
+}
+
+void nr_vmessage(struct nestref_ctx *ctx, const char *fmt, va_list ap)
+{
+	if (!fmt) {
+		ctx->msg[0] = '\0';
+		return;
+	}
+	vsnprintf(ctx->msg, sizeof(ctx->msg), fmt, ap);
+}
+
+int nr_fail(struct nestref_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	nr_vmessage(ctx, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void nestref_ctx_set_message(struct nestref_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	nr_vmessage(ctx, fmt, ap);
+	va_end(ap);
+}
+
+int nr_copy_struct(void *dst, size_t dst_size, const void *src,
+		   size_t src_size)
+{
+	const unsigned char *tail = (const unsigned char *)src + dst_size;
+	size_t i;
+
+	if (src_size > dst_size) {
+		for (i = 0; i < src_size - dst_size; i++)
+			if (tail[i])
+				return -E2BIG;
+		memcpy(dst, src, dst_size);
+		return 0;
+	}
+	memcpy(dst, src, src_size);
+	memset((unsigned char *)dst + src_size, 0, dst_size - src_size);
+	return 0;
+}
+
+static void nr_msg_out(char *msg, size_t msg_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void nr_msg_out(char *msg, size_t msg_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!msg || !msg_len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, msg_len, fmt, ap);
+	va_end(ap);
+}
+
+int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opts_in,
+		    char *msg, size_t msg_len)
+{
+	struct nestref_ctx_opts opts;
+	const struct nestref_backend *be;
+	struct nestref_ctx *ctx;
+	void *priv;
+	int rc;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	nr_msg_out(msg, msg_len, "%s", "");
+	if (!opts_in || opts_in->size < sizeof(uint32_t)) {
+		nr_msg_out(msg, msg_len, "options missing or their size is 0");
+		return -EINVAL;
+	}
+	/* Our own options follow the rules we check for others (2.2). */
+	if (nr_copy_struct(&opts, sizeof(opts), opts_in, opts_in->size)) {
+		nr_msg_out(msg, msg_len,
+			   "options of %u bytes carry non-zero bytes this library (%zu bytes) does not understand",
+			   opts_in->size, sizeof(opts));
+		return -E2BIG;
+	}
+	if ((unsigned int)opts.profile >= NESTREF_PROFILE_COUNT) {
+		nr_msg_out(msg, msg_len, "unknown profile %u",
+			   (unsigned int)opts.profile);
+		return -EINVAL;
+	}
+	if (!opts.backend)
+		opts.backend = nestref_backend_default();
+	be = nestref_backend_find(opts.backend);
+	if (!be) {
+		nr_msg_out(msg, msg_len,
+			   "no backend named '%s' (see 'nestref backends')",
+			   opts.backend);
+		return -ENOENT;
+	}
+	if (!(be->profiles & NESTREF_PROFILE_BIT(opts.profile))) {
+		nr_msg_out(msg, msg_len,
+			   "backend '%s' does not support profile %s", be->name,
+			   nestref_profile_name(opts.profile));
+		return -EOPNOTSUPP;
+	}
+	ctx = nr_alloc_with_priv(sizeof(*ctx), be->ctx_priv_size, &priv);
+	if (!ctx) {
+		nr_msg_out(msg, msg_len, "out of memory");
+		return -ENOMEM;
+	}
+	ctx->be = be;
+	ctx->profile = opts.profile;
+	ctx->priv = priv;
+	if (opts.smmu)
+		ctx->smmu = *opts.smmu;
+	else
+		nestref_smmu_features_default(&ctx->smmu);
+	nr_ids_init(&ctx->ids);
+	if (be->open) {
+		rc = be->open(ctx, opts.backend_options);
+		if (rc) {
+			nr_msg_out(msg, msg_len, "backend '%s': %s", be->name,
+				   ctx->msg[0] ? ctx->msg : nestref_strerror(rc));
+			goto err_free;
+		}
+	}
+	*out = ctx;
+	return 0;
+
+err_free:
+	nr_ids_fini(&ctx->ids);
+	free(ctx);
+	return rc;
+}
+
+void nestref_ctx_free(struct nestref_ctx *ctx)
+{
+	size_t id;
+	int pass;
+
+	if (!ctx)
+		return;
+	/* Users before what they use: links, then devices, then vIOMMUs. */
+	for (pass = 0; pass < 3; pass++) {
+		for (id = 1; id < ctx->ids.cap; id++) {
+			struct nr_obj *obj = ctx->ids.slots[id];
+
+			if (!obj)
+				continue;
+			if ((pass == 0 && obj->type == NR_OBJ_VDEVICE) ||
+			    (pass == 1 && obj->type == NR_OBJ_DEVICE) ||
+			    (pass == 2 && obj->type == NR_OBJ_VIOMMU))
+				nestref_destroy(ctx, (uint32_t)id);
+		}
+	}
+	if (ctx->be->close)
+		ctx->be->close(ctx);
+	nr_ids_fini(&ctx->ids);
+	free(ctx);
+}
+
+const char *nestref_ctx_message(const struct nestref_ctx *ctx)
+{
+	return ctx ? ctx->msg : "";
+}
+
+enum nestref_profile nestref_ctx_profile(const struct nestref_ctx *ctx)
+{
+	return ctx->profile;
+}
+
+uint32_t nestref_ctx_caps(const struct nestref_ctx *ctx)
+{
+	return ctx->be->caps;
+}
+
+const char *nestref_ctx_backend(const struct nestref_ctx *ctx)
+{
+	return ctx->be->name;
+}
+
+void *nestref_ctx_priv(struct nestref_ctx *ctx)
+{
+	return ctx->priv;
+}
+
+const struct nestref_smmu_features *nestref_ctx_smmu(const struct nestref_ctx *ctx)
+{
+	return &ctx->smmu;
+}
+
+size_t nestref_dev_user_data_len(const struct nestref_ctx *ctx)
+{
+	return ctx->be->dev_user_data_len;
+}
+
+struct nr_obj *nr_lookup(struct nestref_ctx *ctx, uint32_t id,
+			 enum nr_obj_type type)
+{
+	struct nr_obj *obj = nr_ids_get(&ctx->ids, id);
+
+	return obj && obj->type == type ? obj : NULL;
+}

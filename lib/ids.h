@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One ID space per context (kernel-facts 2.3): IDs 1 .. 0x7fffffff, the
+ * lowest free one handed out first (xarray "allocate from 1"), 0 never.
+ */
+#ifndef NESTREF_LIB_IDS_H
+#define NESTREF_LIB_IDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NR_ID_MAX 0x7fffffffu
+
+struct nr_obj;
+
+struct nr_ids {
+	struct nr_obj **slots; /* slots[id], slots[0] unused */
+	size_t cap;
+	size_t first_free; /* no free slot below this index */
+	size_t count;
+};
+
+void nr_ids_init(struct nr_ids *ids);
+void nr_ids_fini(struct nr_ids *ids);
+/* Stores obj under a new ID: 0, -ENOMEM or -ENOSPC. */
+int nr_ids_alloc(struct nr_ids *ids, struct nr_obj *obj, uint32_t *out_id);
+void nr_ids_remove(struct nr_ids *ids, uint32_t id);
+/* NULL for 0, an unknown ID or a removed one. */
+struct nr_obj *nr_ids_get(const struct nr_ids *ids, uint32_t id);
+
+#endif /* NESTREF_LIB_IDS_H */

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The core's private structures, shared by the files of lib/.
+ *
+ * The object model mirrors iommufd (kernel-facts 2.3): a context is one
+ * iommufd file; devices, vIOMMUs and user-data links (vDEVICEs) are objects
+ * whose first member is struct nr_obj, all numbered from one ID space.
+ */
+#ifndef NESTREF_LIB_INTERNAL_H
+#define NESTREF_LIB_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nestref/backend.h>
+
+#include "builtin.h"
+#include "ids.h"
+#include "vsid-table.h"
+
+enum nr_obj_type {
+	NR_OBJ_DEVICE = 1,
+	NR_OBJ_VIOMMU,
+	NR_OBJ_VDEVICE,
+};
+
+struct nr_obj {
+	enum nr_obj_type type;
+	uint32_t id;
+};
+
+struct nestref_viommu {
+	struct nr_obj obj; /* first: the ID space stores &obj */
+	struct nestref_ctx *ctx;
+	uint32_t vmid;
+	size_t users; /* vDEVICEs linked to it: destroy is -EBUSY until 0 */
+	struct nr_vsid_table vsids;
+	void *priv;
+};
+
+struct nr_vdev;
+
+struct nestref_dev {
+	struct nr_obj obj;
+	struct nestref_ctx *ctx;
+	uint32_t psid;
+	struct nr_vdev *vdev; /* non-NULL while the device has user data */
+	/* the vIOMMU of the set in progress or done */
+	struct nestref_viommu *viommu;
+	/* what nestref_viommu_link() recorded, so the core can undo it */
+	bool linked;
+	uint64_t linked_virt_id;
+	void *priv;
+};
+
+/* The user-data link: the RFC's "device has user data", upstream's vDEVICE. */
+struct nr_vdev {
+	struct nr_obj obj;
+	struct nestref_dev *dev;
+	struct nestref_viommu *viommu;
+};
+
+#define NR_MSG_LEN 256
+
+struct nestref_ctx {
+	const struct nestref_backend *be;
+	enum nestref_profile profile;
+	struct nestref_smmu_features smmu;
+	struct nr_ids ids;
+	char msg[NR_MSG_LEN];
+	void *priv;
+};
+
+/* Allocates struct_size bytes followed by priv_size aligned private bytes. */
+void *nr_alloc_with_priv(size_t struct_size, size_t priv_size,
+				   void **priv);
+
+/* Sets ctx's message ("" for NULL fmt) and returns err. */
+int nr_fail(struct nestref_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void nr_vmessage(struct nestref_ctx *ctx, const char *fmt,
+			   va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* Typed lookup: NULL for a missing ID or another type (ENOENT). */
+struct nr_obj *nr_lookup(struct nestref_ctx *ctx, uint32_t id,
+				   enum nr_obj_type type);
+
+/* Unsets a device's user data (the device must have some). */
+void nr_dev_unset(struct nestref_dev *dev);
+
+/*
+ * The kernel's extensible-struct copy (copy_struct_from_user,
+ * kernel-facts 2.2 rule 3): src_size bytes of src into a dst_size buffer;
+ * a shorter source is zero-extended, a longer one must have an all-zero
+ * tail, else -E2BIG.
+ */
+int nr_copy_struct(void *dst, size_t dst_size, const void *src,
+			     size_t src_size);
+
+#endif /* NESTREF_LIB_INTERNAL_H */

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NESTREF_LIB_REGISTRY_H
+#define NESTREF_LIB_REGISTRY_H
+
+/* The backend used when the caller names none. */
+#define NR_DEFAULT_BACKEND "mock"
+
+#endif /* NESTREF_LIB_REGISTRY_H */

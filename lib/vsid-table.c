@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "vsid-table.h"
+
+/* Fibonacci hashing: spreads clustered vSIDs (one PCI bus) over the table. */
+static size_t nr_vsid_hash(uint64_t key, size_t mask)
+{
+	return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & mask;
+}
+
+void nr_vsid_table_init(struct nr_vsid_table *t)
+{
+	t->slots = NULL;
+	t->mask = 0;
+	t->count = 0;
+}
+
+void nr_vsid_table_fini(struct nr_vsid_table *t)
+{
+	free(t->slots);
+	nr_vsid_table_init(t);
+}
+
+static void nr_vsid_place(struct nr_vsid_slot *slots, size_t mask,
+			  uint64_t key, void *value)
+{
+	size_t i = nr_vsid_hash(key, mask);
+
+	while (slots[i].value)
+		i = (i + 1) & mask;
+	slots[i].key = key;
+	slots[i].value = value;
+}
+
+static int nr_vsid_grow(struct nr_vsid_table *t)
+{
+	size_t cap = t->slots ? (t->mask + 1) * 2 : 16;
+	struct nr_vsid_slot *slots;
+	size_t i;
+
+	if (cap > SIZE_MAX / sizeof(*slots))
+		return -ENOMEM;
+	slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; t->slots && i <= t->mask; i++)
+		if (t->slots[i].value)
+			nr_vsid_place(slots, cap - 1, t->slots[i].key,
+				      t->slots[i].value);
+	free(t->slots);
+	t->slots = slots;
+	t->mask = cap - 1;
+	return 0;
+}
+
+static struct nr_vsid_slot *nr_vsid_slot_of(const struct nr_vsid_table *t,
+					    uint64_t key)
+{
+	size_t i;
+
+	if (!t->slots)
+		return NULL;
+	for (i = nr_vsid_hash(key, t->mask); t->slots[i].value;
+	     i = (i + 1) & t->mask)
+		if (t->slots[i].key == key)
+			return &t->slots[i];
+	return NULL;
+}
+
+int nr_vsid_table_insert(struct nr_vsid_table *t, uint64_t key, void *value)
+{
+	int rc;
+
+	if (nr_vsid_slot_of(t, key))
+		return -EEXIST;
+	if (!t->slots || (t->count + 1) * 2 > t->mask + 1) {
+		rc = nr_vsid_grow(t);
+		if (rc)
+			return rc;
+	}
+	nr_vsid_place(t->slots, t->mask, key, value);
+	t->count++;
+	return 0;
+}
+
+void *nr_vsid_table_find(const struct nr_vsid_table *t, uint64_t key)
+{
+	struct nr_vsid_slot *slot = nr_vsid_slot_of(t, key);
+
+	return slot ? slot->value : NULL;
+}
+
+/*
+ * Backward-shift deletion: later members of the probe run move into the
+ * hole when their home slot allows it, so lookups never need tombstones.
+ */
+void *nr_vsid_table_remove(struct nr_vsid_table *t, uint64_t key)
+{
+	struct nr_vsid_slot *slot = nr_vsid_slot_of(t, key);
+	size_t hole, i, home;
+	void *value;
+
+	if (!slot)
+		return NULL;
+	value = slot->value;
+	hole = (size_t)(slot - t->slots);
+	i = hole;
+	for (;;) {
+		i = (i + 1) & t->mask;
+		if (!t->slots[i].value)
+			break;
+		home = nr_vsid_hash(t->slots[i].key, t->mask);
+		/* Move i into the hole unless its home lies in (hole, i]. */
+		if (((i - home) & t->mask) >= ((i - hole) & t->mask)) {
+			t->slots[hole] = t->slots[i];
+			hole = i;
+		}
+	}
+	t->slots[hole].value = NULL;
+	t->slots[hole].key = 0;
+	t->count--;
+	return value;
+}

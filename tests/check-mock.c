@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mock backend through the public API: the selftest mock's cache words,
+ * its invalidation rules and their order (kernel-facts 5.4, 5.5), and the
+ * kernel's vdevice_cache sequence (5.7) row by row.
+ */
+#include <string.h>
+
+#include "check-helpers.h"
+
+#define D 0xbaddadu
+
+struct mock_fixture {
+	struct nestref_ctx *ctx;
+	uint32_t viommu, dev;
+};
+
+static void mock_open(struct mock_fixture *f, enum nestref_profile profile)
+{
+	unsigned char vsid[4];
+
+	f->ctx = ctx_open("mock", profile);
+	ck_assert_int_eq(nestref_viommu_alloc(f->ctx, 1, &f->viommu), 0);
+	ck_assert_int_eq(nestref_dev_add(f->ctx, 0x1234, &f->dev), 0);
+	le32_put(vsid, 0x99);
+	ck_assert_int_eq(nestref_set_dev_user_data(f->ctx, f->viommu, f->dev,
+						   vsid, 4, NULL),
+			 0);
+}
+
+static void expect_cache(struct mock_fixture *f, uint32_t c0, uint32_t c1,
+			 uint32_t c2, uint32_t c3)
+{
+	const uint32_t want[4] = { c0, c1, c2, c3 };
+	uint32_t i;
+
+	for (i = 0; i < 4; i++)
+		ck_assert_msg(nestref_check_cache(f->ctx, f->dev, i, want[i]) == 0,
+			      "cache[%u]: %s", i, nestref_ctx_message(f->ctx));
+}
+
+/* Entries of struct iommu_viommu_invalidate_selftest, little-endian. */
+static void entry(unsigned char *p, uint32_t flags, uint32_t vdev,
+		  uint32_t cache)
+{
+	le32_put(p, flags);
+	le32_put(p + 4, vdev);
+	le32_put(p + 8, cache);
+}
+
+static int inval(struct mock_fixture *f, uint32_t type, uint32_t len,
+		 uint32_t num, const void *data, size_t size, uint32_t *out)
+{
+	struct nestref_user_array a = {
+		.type = type, .entry_len = len, .entry_num = num,
+		.data = data, .data_size = size,
+	};
+	int rc = nestref_invalidate(f->ctx, f->viommu, &a);
+
+	*out = a.entry_num;
+	return rc;
+}
+
+START_TEST(mock_describes_itself)
+{
+	const struct nestref_backend *b = nestref_backend_find("mock");
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(nestref_backend_caps(b),
+			  NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
+				  NESTREF_CAP_RAW_USER_DATA);
+	ck_assert_uint_eq(nestref_backend_profiles(b), NESTREF_PROFILES_ALL);
+	ck_assert_str_eq(nestref_backend_default(), "mock");
+}
+END_TEST
+
+START_TEST(check_cache_rules)
+{
+	struct mock_fixture f;
+
+	mock_open(&f, NESTREF_PROFILE_LINUX_6_13);
+	expect_cache(&f, D, D, D, D);
+	ck_assert_int_eq(nestref_check_cache(f.ctx, f.dev, 0, 0), -EINVAL);
+	ck_assert_int_eq(nestref_check_cache(f.ctx, f.dev, 4, D), -EINVAL);
+	ck_assert_int_eq(nestref_check_cache(f.ctx, 0, 0, D), -ENOENT);
+	ck_assert_int_eq(nestref_check_cache(f.ctx, f.viommu, 0, D), -ENOENT);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+/* kernel-facts 5.7, the kernel's own expectations, one row at a time. */
+START_TEST(vdevice_cache_sequence)
+{
+	unsigned char e[2][12], big[13];
+	struct mock_fixture f;
+	uint32_t out;
+
+	mock_open(&f, (enum nestref_profile)_i);
+	memset(e, 0, sizeof(e));
+	/* 1: the probe. */
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 0, e, 0, &out),
+			 0);
+	ck_assert_uint_eq(out, 0);
+	/* 2: wrong type. */
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST_INVALID, 12, 1, e,
+			       sizeof(e), &out),
+			 -EINVAL);
+	ck_assert_uint_eq(out, 0);
+	/* 3, 4: odd lengths of a zeroed entry name vdev_id 0: EINVAL. */
+	memset(big, 0, sizeof(big));
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 13, 1, big,
+			       sizeof(big), &out),
+			 -EINVAL);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 1, 1, big, 1,
+			       &out),
+			 -EINVAL);
+	/* 5: bad flags. */
+	entry(e[0], 0xffffffff, 0x99, 0);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, e, 12,
+			       &out),
+			 -EOPNOTSUPP);
+	ck_assert_uint_eq(out, 0);
+	/* 6, 7: core checks. */
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, NULL, 0,
+			       &out),
+			 -EINVAL);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 0, 1, e, 12,
+			       &out),
+			 -EINVAL);
+	/* 8: cache_id 4; 9: unknown vdev_id. */
+	entry(e[0], 0, 0x99, 4);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, e, 12,
+			       &out),
+			 -EINVAL);
+	entry(e[0], 0, 0x9, 0);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, e, 12,
+			       &out),
+			 -EINVAL);
+	expect_cache(&f, D, D, D, D);
+	/* 10: the first entry applies, the second fails: entry_num 1. */
+	entry(e[0], 0, 0x99, 0);
+	entry(e[1], 0xffffffff, 0x99, 1);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 2, e,
+			       sizeof(e), &out),
+			 -EOPNOTSUPP);
+	ck_assert_uint_eq(out, 1);
+	expect_cache(&f, 0, D, D, D);
+	/* 11 */
+	entry(e[1], 0, 0x99, 4);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 2, e,
+			       sizeof(e), &out),
+			 -EINVAL);
+	ck_assert_uint_eq(out, 1);
+	/* 12 */
+	entry(e[0], 0, 0x99, 1);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, e, 12,
+			       &out),
+			 0);
+	ck_assert_uint_eq(out, 1);
+	expect_cache(&f, 0, 0, D, D);
+	/* 13 */
+	entry(e[0], 0, 0x99, 2);
+	entry(e[1], 0, 0x99, 3);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 2, e,
+			       sizeof(e), &out),
+			 0);
+	ck_assert_uint_eq(out, 2);
+	expect_cache(&f, 0, 0, 0, 0);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+START_TEST(flag_all_clears_every_word_but_checks_cache_id)
+{
+	unsigned char e[12];
+	struct mock_fixture f;
+	uint32_t out;
+
+	mock_open(&f, NESTREF_PROFILE_LINUX_6_13);
+	/* cache_id is checked even with FLAG_ALL (5.4 step 3b). */
+	entry(e, 1, 0x99, 4);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, e, 12,
+			       &out),
+			 -EINVAL);
+	expect_cache(&f, D, D, D, D);
+	entry(e, 1, 0x99, 2);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, e, 12,
+			       &out),
+			 0);
+	expect_cache(&f, 0, 0, 0, 0);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+START_TEST(copy_failure_applies_nothing)
+{
+	unsigned char e[2][16];
+	struct mock_fixture f;
+	uint32_t out;
+
+	mock_open(&f, NESTREF_PROFILE_LINUX_6_13);
+	memset(e, 0, sizeof(e));
+	entry(e[0], 0, 0x99, 0);
+	entry(e[1], 0, 0x99, 1);
+	e[1][15] = 1; /* non-zero tail in the second entry */
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 16, 2, e,
+			       sizeof(e), &out),
+			 -E2BIG);
+	ck_assert_uint_eq(out, 0);
+	expect_cache(&f, D, D, D, D);
+	/* Short buffer: EFAULT, nothing applied either. */
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 16, 2, e, 20,
+			       &out),
+			 -EFAULT);
+	expect_cache(&f, D, D, D, D);
+	/* Short entries: cache_id zero-extended to 0. */
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 8, 1, e, 8,
+			       &out),
+			 0);
+	expect_cache(&f, 0, D, D, D);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+START_TEST(unset_unlinks_the_virtual_id)
+{
+	unsigned char e[12], vsid[4];
+	struct mock_fixture f;
+	uint32_t out, dev2;
+
+	mock_open(&f, NESTREF_PROFILE_LINUX_6_13);
+	ck_assert_int_eq(nestref_dev_add(f.ctx, 0x2000, &dev2), 0);
+	le32_put(vsid, 0x99);
+	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, dev2, vsid,
+						   4, NULL),
+			 -EEXIST);
+	ck_assert_int_eq(nestref_unset_dev_user_data(f.ctx, f.dev), 0);
+	entry(e, 0, 0x99, 0);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, e, 12,
+			       &out),
+			 -EINVAL);
+	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, dev2, vsid,
+						   4, NULL),
+			 0);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, e, 12,
+			       &out),
+			 0);
+	/* The word of the device now linked to 0x99 changed, not the old one. */
+	expect_cache(&f, D, D, D, D);
+	ck_assert_int_eq(nestref_check_cache(f.ctx, dev2, 0, 0), 0);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+START_TEST(mock_rejects_smmuv3_arrays)
+{
+	unsigned char cmd[16] = { 0x05 };
+	struct mock_fixture f;
+	uint32_t out;
+
+	mock_open(&f, NESTREF_PROFILE_LINUX_6_13);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_ARM_SMMUV3, 16, 1, cmd,
+			       sizeof(cmd), &out),
+			 -EINVAL);
+	/* Even empty: only the selftest type answers the probe. */
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_ARM_SMMUV3, 16, 0, NULL, 0,
+			       &out),
+			 -EINVAL);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+static Suite *mock_suite(void)
+{
+	Suite *s = suite_create("mock");
+	TCase *tc = tcase_create("mock");
+
+	tcase_add_test(tc, mock_describes_itself);
+	tcase_add_test(tc, check_cache_rules);
+	tcase_add_loop_test(tc, vdevice_cache_sequence, 0,
+			    NESTREF_PROFILE_COUNT);
+	tcase_add_test(tc, flag_all_clears_every_word_but_checks_cache_id);
+	tcase_add_test(tc, copy_failure_applies_nothing);
+	tcase_add_test(tc, unset_unlinks_the_virtual_id);
+	tcase_add_test(tc, mock_rejects_smmuv3_arrays);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return check_main(mock_suite());
+}

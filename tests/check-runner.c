@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The runner on the fake backend (tests/fake-backend.h), for what the mock
+ * cannot show: issued commands (spec/vectors.md 3.3), cache contents (3.4),
+ * a backend that cannot run here (exit 77) and a setup that fails.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check-helpers.h"
+#include "cli/runner.h"
+#include "fake-backend.h"
+
+struct run {
+	char *out;
+	char *err;
+	int rc;
+	struct runner_summary sum;
+};
+
+static void run_file(struct run *r, const char *name, const char *options)
+{
+	const char *top = getenv("top_srcdir");
+	struct runner_opts opts = {
+		.backend = "fake",
+		.backend_options = options,
+	};
+	struct vec_file *file = NULL;
+	struct vec_diag diag;
+	size_t out_len, err_len;
+	char path[1024];
+	FILE *out, *err;
+
+	fake_backend_setup();
+	snprintf(path, sizeof(path), "%s/tests/data/runner/%s",
+		 top ? top : ".", name);
+	vec_diag_init(&diag);
+	ck_assert_msg(vec_load(path, &file, &diag) == 0, "%s: %s", path,
+		      diag.count ? diag.messages[0] : "?");
+	vec_diag_free(&diag);
+	out = open_memstream(&r->out, &out_len);
+	err = open_memstream(&r->err, &err_len);
+	ck_assert(out && err);
+	opts.out = out;
+	opts.err = err;
+	r->rc = runner_run(&opts, &file, 1, &r->sum);
+	fclose(out);
+	fclose(err);
+	vec_file_free(file);
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+#define ck_assert_has(haystack, needle)                                      \
+	ck_assert_msg(strstr((haystack), (needle)) != NULL,                  \
+		      "missing \"%s\" in:\n%s", (needle), (haystack))
+
+START_TEST(issued_is_compared_exactly)
+{
+	struct run r;
+
+	run_file(&r, "issued.yaml", NULL);
+	ck_assert_int_eq(r.rc, RUNNER_EXIT_FAILED);
+	ck_assert_has(r.out, "ok 1 - runner-issued/1 ");
+	ck_assert_has(r.out, "not ok 2 - runner-issued/2 ");
+	ck_assert_has(r.out, "not ok 3 - runner-issued/3 ");
+	ck_assert_has(r.out, "ok 4 - runner-issued/4 ");
+	/* The diagnostic shows both command lists, decoded and raw. */
+	ck_assert_has(r.out,
+		      "  expected_issued:\n"
+		      "    - \"CFGI_CD sid=0x1234 (0x0000123400000005 0x0000000000000000)\"\n"
+		      "    - \"SYNC (0x0000000000000046 0x0000000000000000)\"\n"
+		      "  got_issued:\n"
+		      "    - \"CFGI_CD sid=0x99 (0x0000009900000005 0x0000000000000000)\"\n");
+	ck_assert_uint_eq(r.sum.passed, 2);
+	ck_assert_uint_eq(r.sum.failed, 2);
+	ck_assert_uint_eq(r.sum.skipped + r.sum.passed_partly, 0);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(caches_are_compared_per_named_cache)
+{
+	struct run r;
+
+	run_file(&r, "caches.yaml", NULL);
+	ck_assert_has(r.out, "ok 1 - runner-caches/1 ");
+	ck_assert_has(r.out, "not ok 2 - runner-caches/2 ");
+	ck_assert_has(r.out, "  expected_caches: []\n"
+			     "  got_caches:\n"
+			     "    - {cache: cfg, sid: 0x42}\n");
+	ck_assert_has(r.out, "not ok 3 - runner-caches/3 ");
+	ck_assert_has(r.out, "    - {cache: tlb, vmid: 0x5, asid: 0x12, va: 0x80000000, level: 3, tg: 4096, leaf: true}\n");
+	ck_assert_uint_eq(r.sum.passed, 1);
+	ck_assert_uint_eq(r.sum.failed, 2);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(unavailable_backend_skips_the_run)
+{
+	struct run r;
+
+	run_file(&r, "issued.yaml", "unavailable");
+	ck_assert_int_eq(r.rc, RUNNER_EXIT_UNAVAILABLE);
+	ck_assert_str_eq(r.out, "TAP version 13\n1..0 # SKIP backend "
+				"unavailable: backend 'fake': fake: told to "
+				"be unavailable\n");
+	ck_assert_uint_eq(r.sum.passed + r.sum.failed + r.sum.skipped, 0);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(setup_failure_is_not_ok)
+{
+	struct run r;
+
+	run_file(&r, "setup-fail.yaml", NULL);
+	ck_assert_int_eq(r.rc, RUNNER_EXIT_FAILED);
+	ck_assert_has(r.out, "not ok 1 - runner-setup-fail/1\n");
+	ck_assert_has(r.out, "  message: \"setup: set_dev_user_data failed: EEXIST");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(summary_counts_every_kind)
+{
+	struct run r;
+
+	run_file(&r, "issued.yaml", NULL);
+	ck_assert_has(r.err, "nestref: 4 tests on backend fake, profile "
+			     "linux-6.13: 2 passed, 0 passed with unchecked "
+			     "parts, 2 failed, 0 skipped\n");
+	run_free(&r);
+}
+END_TEST
+
+static Suite *runner_suite(void)
+{
+	Suite *s = suite_create("runner");
+	TCase *tc = tcase_create("runner");
+
+	tcase_add_test(tc, issued_is_compared_exactly);
+	tcase_add_test(tc, caches_are_compared_per_named_cache);
+	tcase_add_test(tc, unavailable_backend_skips_the_run);
+	tcase_add_test(tc, setup_failure_is_not_ok);
+	tcase_add_test(tc, summary_counts_every_kind);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return check_main(runner_suite());
+}

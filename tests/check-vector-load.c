@@ -1,0 +1,1012 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for the vector loader (cli/vector-*.c, spec/vectors.md).
+ *
+ * tests/data/bad/ holds one malformed file per load error, each with the
+ * exact messages it must produce (bad_cases[] below; every file there must
+ * have an entry).  tests/data/good/ holds valid files whose loaded model is
+ * checked field by field.  The folder is found through $top_srcdir
+ * (default "."), and messages carry the path as passed to vec_load().
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "vector.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_MSGS 10
+
+static char *data_path(const char *kind, const char *name)
+{
+	const char *top = getenv("top_srcdir");
+	char *path;
+	int n;
+
+	if (!top || !*top)
+		top = ".";
+	n = snprintf(NULL, 0, "%s/tests/data/%s/%s", top, kind, name);
+	ck_assert_int_gt(n, 0);
+	path = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(path);
+	snprintf(path, (size_t)n + 1, "%s/tests/data/%s/%s", top, kind, name);
+	return path;
+}
+
+/* ---------------------------------------------------------------- */
+/* Bad files: the exact messages, as "line:column: message"         */
+
+struct bad_case {
+	const char *file;
+	int ret;
+	const char *msgs[MAX_MSGS];
+};
+
+static const struct bad_case bad_cases[] = {
+	/* YAML syntax: the parser's problem, its context, and stop */
+	{ "syntax-flow.yaml", -EINVAL,
+	  { "6:1: did not find expected ',' or '}' (while parsing a flow mapping at line 5 column 3)" } },
+	{ "syntax-scanner.yaml", -EINVAL,
+	  { "6:1: found a tab character that violates indentation (while scanning a plain scalar at line 5 column 9)" } },
+	{ "syntax-colon.yaml", -EINVAL,
+	  { "4:9: mapping values are not allowed in this context" } },
+	{ "utf8.yaml", -EINVAL,
+	  { "4:17: invalid leading UTF-8 octet (0xff)" } },
+	/* the document */
+	{ "empty.yaml", -EINVAL,
+	  { "1:1: expected a mapping, got an empty document" } },
+	{ "comments-only.yaml", -EINVAL,
+	  { "1:1: expected a mapping, got an empty document" } },
+	{ "two-documents.yaml", -EINVAL, { "8:1: expected one document" } },
+	{ "not-mapping.yaml", -EINVAL,
+	  { "1:1: expected a mapping, got a list" } },
+	{ "key-not-scalar.yaml", -EINVAL,
+	  { "4:3: expected a key name, got a list" } },
+	{ "duplicate-key.yaml", -EINVAL,
+	  { "4:1: duplicate key 'id' (first at line 2)" } },
+	{ "alias-bomb.yaml", -EINVAL,
+	  { "5:60: aliases expand the file by more than 65536 mappings and lists" } },
+	/* top level */
+	{ "unknown-top-key.yaml", -EINVAL,
+	  { "4:1: unknown key 'foo' in the file (expected one of: format, id, title, description, references, profiles, requires, notes, setup, tests)" } },
+	{ "missing-keys.yaml", -EINVAL,
+	  { "1:1: missing required key 'id'",
+	    "1:1: missing required key 'title'",
+	    "1:1: missing required key 'tests'" } },
+	{ "bad-format.yaml", -EINVAL,
+	  { "1:9: expected nestref/vectors-1 for 'format', got 'nestref/vectors-2'" } },
+	{ "bad-id.yaml", -EINVAL,
+	  { "2:5: expected an id of [a-z0-9-]+ for 'id', got 'Bad_Id'" } },
+	{ "title-lines.yaml", -EINVAL,
+	  { "3:8: expected a one-line string for 'title'" } },
+	{ "title-empty.yaml", -EINVAL,
+	  { "3:8: expected a non-empty string for 'title'" } },
+	{ "nul-string.yaml", -EINVAL,
+	  { "3:8: expected a string without NUL characters for 'title'" } },
+	{ "references.yaml", -EINVAL,
+	  { "4:18: expected a string for 'references', got a list",
+	    "4:28: expected a non-empty string for 'references'" } },
+	{ "profiles.yaml", -EINVAL,
+	  { "4:24: unknown profile 'linux-7' (expected one of: linux-6.13, rfc-v3, linux-next)",
+	    "4:33: duplicate profile 'linux-6.13'" } },
+	{ "profiles-empty.yaml", -EINVAL,
+	  { "4:11: expected a non-empty list for 'profiles'" } },
+	{ "requires.yaml", -EINVAL,
+	  { "4:28: unknown capability 'telepathy' (expected one of: inv-arm-smmuv3, inv-selftest, observe-issued, check-cache, raw-user-data, observe-caches)" } },
+	{ "notes.yaml", -EINVAL,
+	  { "5:6: missing required key 'description'",
+	    "6:6: expected a mapping for 'B', got a list",
+	    "7:31: unknown key 'why' in a note (expected one of: bug, description)",
+	    "8:3: duplicate key 'A' (first at line 5)" } },
+	/* tests */
+	{ "tests-empty.yaml", -EINVAL,
+	  { "4:8: expected a non-empty list for 'tests'" } },
+	{ "test-not-mapping.yaml", -EINVAL,
+	  { "5:5: expected a mapping, got '1'" } },
+	{ "test-unknown-key.yaml", -EINVAL,
+	  { "6:5: unknown key 'coment' in a test (expected one of: tc, comment, flags, steps)" } },
+	{ "tc-duplicate.yaml", -EINVAL,
+	  { "9:9: duplicate tc 3 (first at line 5)" } },
+	{ "tc-values.yaml", -EINVAL,
+	  { "5:9: value 0 does not fit tc (1 to 2147483647)",
+	    "7:9: expected an integer (decimal or 0x hex) for 'tc', got a quoted string",
+	    "9:9: expected an integer (decimal or 0x hex) for 'tc', got '010'",
+	    "11:9: expected an integer (decimal or 0x hex) for 'tc', got '0X10'",
+	    "13:9: expected an integer (decimal or 0x hex) for 'tc', got '-1'" } },
+	{ "steps-empty.yaml", -EINVAL,
+	  { "7:12: expected a non-empty list for 'steps'",
+	    "8:5: missing required key 'steps'" } },
+	{ "flag-undeclared.yaml", -EINVAL,
+	  { "8:20: flag 'Unknown' is not declared in notes" } },
+	/* setup */
+	{ "setup-vmid.yaml", -EINVAL,
+	  { "5:9: value 0x1ffff does not fit vmid (16 bits)" } },
+	{ "setup-unknown-key.yaml", -EINVAL,
+	  { "5:3: unknown key 'vimd' in setup (expected one of: vmid, smmu, caches, devices)" } },
+	{ "setup-smmu.yaml", -EINVAL,
+	  { "5:60: unknown key 'mmu' in setup.smmu (expected one of: sidsize, ssidsize, asid16, vmid16, ril, ats, ds)",
+	    "5:19: value 33 does not fit sidsize (0 to 32)",
+	    "5:33: value 21 does not fit ssidsize (0 to 20)",
+	    "5:42: expected true or false for 'ats', got 'yes'",
+	    "5:51: expected true or false for 'ds', got a quoted string" } },
+	{ "tlb-entries.yaml", -EINVAL,
+	  { "7:33: a global tlb entry has no asid",
+	    "8:42: value 4 does not fit level (1 to 3)",
+	    "8:49: expected a granule size in bytes (4096, 16384 or 65536) for 'tg', got '8192'",
+	    "9:9: missing required key 'level'",
+	    "9:9: missing required key 'asid'",
+	    "10:16: value 0x10000 does not fit vmid (16 bits)",
+	    "10:38: value 0x10000000000000000 does not fit va (64 bits)",
+	    "10:75: expected true or false for 'leaf', got '0'" } },
+	{ "cfg-atc-entries.yaml", -EINVAL,
+	  { "11:5: unknown key 'ptw' in setup.caches (expected one of: tlb, cfg, atc)",
+	    "7:9: missing required key 'sid'",
+	    "8:24: value 0x100000 does not fit ssid (20 bits)",
+	    "10:9: missing required key 'span'" } },
+	{ "devices.yaml", -EINVAL,
+	  { "7:14: expected a name of [a-z0-9_-]+ for 'name', got 'D1'",
+	    "9:7: missing required key 'name'",
+	    "9:14: value 0x100000000 does not fit psid (32 bits)",
+	    "8:14: duplicate device 'd0' (first at line 6)" } },
+	/* steps and device references */
+	{ "no-action.yaml", -EINVAL,
+	  { "10:9: missing action in a step (expected one of: set_dev_user_data, unset_dev_user_data, invalidate, check_cache)" } },
+	{ "two-actions.yaml", -EINVAL,
+	  { "11:9: more than one action in a step ('unset_dev_user_data' and 'check_cache')" } },
+	{ "unknown-device.yaml", -EINVAL,
+	  { "10:34: unknown device 'd9' (not in setup.devices)" } },
+	{ "dev-and-dev-id.yaml", -EINVAL,
+	  { "10:40: dev and dev_id are exclusive" } },
+	{ "no-dev.yaml", -EINVAL,
+	  { "10:22: missing required key 'dev' (or 'dev_id')" } },
+	{ "check-cache-missing.yaml", -EINVAL,
+	  { "10:22: missing required key 'value'" } },
+	/* set_dev_user_data */
+	{ "sid-and-bytes.yaml", -EINVAL,
+	  { "10:46: sid and bytes are exclusive" } },
+	{ "sid-too-big.yaml", -EINVAL,
+	  { "10:43: value 0x100000000 does not fit sid (32 bits)" } },
+	{ "bad-bytes.yaml", -EINVAL,
+	  { "10:45: expected two-digit hex bytes separated by spaces for 'bytes', got '0'" } },
+	{ "len-too-big.yaml", -EINVAL,
+	  { "10:51: value 0x100001 does not fit len (0 to 1048576)" } },
+	/* invalidate */
+	{ "type-bad.yaml", -EINVAL,
+	  { "10:28: expected arm-smmuv3, selftest or an integer for 'type', got 'smmu'",
+	    "11:28: expected arm-smmuv3, selftest or an integer for 'type', got a quoted string",
+	    "12:21: missing required key 'type'" } },
+	{ "unknown-opcode.yaml", -EINVAL,
+	  { "13:20: unknown opcode 'CFGI_FOO' (expected an Arm command name without CMD_, such as CFGI_CD, or 0xNN)",
+	    "14:20: value 0x100 does not fit op (8 bits)",
+	    "15:20: unknown opcode 'cfgi_cd' (expected an Arm command name without CMD_, such as CFGI_CD, or 0xNN)" } },
+	{ "field-not-in-opcode.yaml", -EINVAL,
+	  { "13:40: opcode CFGI_CD has no field 'asid'",
+	    "14:26: opcode 0x8f has no field 'sid'",
+	    "15:29: unknown key 'sidd' in an SMMUv3 command (expected one of: op, sid, ssid, ssv, ssec, leaf, range, vmid, asid, num, scale, ttl128, ttl, tg, addr, global, size, cs, msh, msiattr, msidata, msiaddr, stag, resp, grpid)" } },
+	{ "field-range.yaml", -EINVAL,
+	  { "13:35: value 0x100000 does not fit ssid of CFGI_CD",
+	    "14:40: value 0x10000 does not fit vmid of TLBI_NH_ASID",
+	    "15:35: value 2 does not fit leaf of CFGI_CD" } },
+	{ "addr-low-bits.yaml", -EINVAL,
+	  { "13:38: addr 0x80000800 has bits below bit 12 set",
+	    "14:35: msiaddr 0x1001 has bits below bit 2 set" } },
+	{ "huge-number.yaml", -EINVAL,
+	  { "13:38: value 0x10000000000000000 does not fit addr (64 bits)",
+	    "14:22: value 18446744073709551616 does not fit dw0 (64 bits)" } },
+	{ "raw.yaml", -EINVAL,
+	  { "13:21: expected a list of two integers [dw0, dw1] for 'raw', got a list of 1",
+	    "14:21: expected a list of two integers [dw0, dw1] for 'raw', got '5'",
+	    "15:25: expected an integer (decimal or 0x hex) for 'dw1', got a quoted string",
+	    "16:29: unknown key 'sid' in a raw entry (expected one of: raw)" } },
+	{ "entry-forms.yaml", -EINVAL,
+	  { "13:15: an entry takes one form (op, raw, bytes, or flags/vdev_id/cache_id), got 'op' and 'raw'",
+	    "14:15: an entry takes one form (op, raw, bytes, or flags/vdev_id/cache_id), got 'bytes' and 'vdev_id'",
+	    "15:15: missing required key 'op'",
+	    "16:16: unknown key 'foo' in an entry (expected one of: op, raw, bytes, flags, vdev_id, cache_id)",
+	    "17:15: expected a mapping, got a list",
+	    "18:15: missing required key 'op'" } },
+	{ "entry-beyond-len.yaml", -EINVAL,
+	  { "14:15: entry is 16 bytes and has non-zero bytes beyond entry_len 8; write it with bytes:",
+	    "16:15: entry is 9 bytes and has non-zero bytes beyond entry_len 8; write it with bytes:" } },
+	{ "entry-beyond-len-default.yaml", -EINVAL,
+	  { "14:15: entry is 16 bytes and has non-zero bytes beyond entry_len 2; write it with bytes:" } },
+	/* expect */
+	{ "expect-errno.yaml", -EINVAL,
+	  { "11:17: missing required key 'errno' (result is error)",
+	    "13:18: errno is only allowed with result error or either",
+	    "15:49: unknown errno 'EWHAT'",
+	    "17:40: expected at least one errno name",
+	    "19:26: expected ok, error or either for 'result', got 'failure'" } },
+	{ "expect-invalidate-only.yaml", -EINVAL,
+	  { "11:18: 'entry_num' is only allowed in the expect of an invalidate step",
+	    "11:32: 'issued' is only allowed in the expect of an invalidate step",
+	    "11:44: 'caches' is only allowed in the expect of an invalidate step",
+	    "13:17: expected a mapping for 'expect', got a list" } },
+	{ "issued-forms.yaml", -EINVAL,
+	  { "17:15: expected an SMMUv3 command ({op: ...} or {raw: [dw0, dw1]})",
+	    "18:15: expected an SMMUv3 command ({op: ...} or {raw: [dw0, dw1]})",
+	    "19:15: expected an SMMUv3 command ({op: ...} or {raw: [dw0, dw1]})" } },
+	{ "expect-caches.yaml", -EINVAL,
+	  { "16:18: expected a list for 'tlb', got a mapping",
+	    "17:28: unknown key 'addr' in a cfg entry (expected one of: sid, ssid)" } },
+	/* semantic errors are all collected, in walk order */
+	{ "many-errors.yaml", -EINVAL,
+	  { "2:5: expected an id of [a-z0-9-]+ for 'id', got 'Many'",
+	    "5:9: expected an integer (decimal or 0x hex) for 'vmid', got '-1'",
+	    "9:56: value 0x100000000 does not fit flags (32 bits)",
+	    "10:34: unknown device 'nope' (not in setup.devices)" } },
+};
+
+static size_t count_msgs(const struct bad_case *c)
+{
+	size_t n = 0;
+
+	while (n < MAX_MSGS && c->msgs[n])
+		n++;
+	return n;
+}
+
+START_TEST(test_bad_file)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	char *path = data_path("bad", c->file), *want;
+	struct vec_file *file = (struct vec_file *)&file;
+	struct vec_diag diag;
+	size_t n = count_msgs(c), i, len;
+	int ret;
+
+	vec_diag_init(&diag);
+	ret = vec_load(path, &file, &diag);
+	if (ret != c->ret || diag.count != n)
+		for (i = 0; i < diag.count; i++)
+			fprintf(stderr, "# %s\n", diag.messages[i]);
+	ck_assert_int_eq(ret, c->ret);
+	ck_assert_ptr_null(file);
+	ck_assert_msg(diag.count == n, "%s: %zu messages, expected %zu",
+		      c->file, diag.count, n);
+	for (i = 0; i < n; i++) {
+		len = strlen(path) + strlen(c->msgs[i]) + 2;
+		want = malloc(len);
+		ck_assert_ptr_nonnull(want);
+		snprintf(want, len, "%s:%s", path, c->msgs[i]);
+		ck_assert_str_eq(diag.messages[i], want);
+		free(want);
+	}
+	vec_diag_free(&diag);
+	free(path);
+}
+END_TEST
+
+/* Every file in tests/data/bad/ is in bad_cases[]: none goes unchecked. */
+START_TEST(test_bad_files_all_listed)
+{
+	char *dir = data_path("bad", "");
+	struct dirent *de;
+	size_t files = 0, i;
+	DIR *d = opendir(dir);
+
+	ck_assert_msg(d != NULL, "cannot open %s", dir);
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		files++;
+		for (i = 0; i < ARRAY_SIZE(bad_cases); i++)
+			if (!strcmp(bad_cases[i].file, de->d_name))
+				break;
+		ck_assert_msg(i < ARRAY_SIZE(bad_cases),
+			      "%s has no entry in bad_cases[]", de->d_name);
+	}
+	closedir(d);
+	ck_assert_uint_eq(files, ARRAY_SIZE(bad_cases));
+	free(dir);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- */
+/* Files that cannot be read                                         */
+
+START_TEST(test_missing_file)
+{
+	char *path = data_path("bad", "no-such-file.yaml"), want[4096];
+	struct vec_file *file = NULL;
+	struct vec_diag diag;
+
+	vec_diag_init(&diag);
+	ck_assert_int_eq(vec_load(path, &file, &diag), -ENOENT);
+	ck_assert_ptr_null(file);
+	ck_assert_uint_eq(diag.count, 1);
+	snprintf(want, sizeof(want), "%s: cannot open: %s", path,
+		 strerror(ENOENT));
+	ck_assert_str_eq(diag.messages[0], want);
+	vec_diag_free(&diag);
+	ck_assert_uint_eq(diag.count, 0);
+	ck_assert_ptr_null(diag.messages);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_directory)
+{
+	char *path = data_path("good", ""), want[4096];
+	struct vec_file *file = NULL;
+	struct vec_diag diag;
+
+	vec_diag_init(&diag);
+	ck_assert_int_eq(vec_load(path, &file, &diag), -EISDIR);
+	ck_assert_ptr_null(file);
+	ck_assert_uint_eq(diag.count, 1);
+	snprintf(want, sizeof(want), "%s: cannot read: %s", path,
+		 strerror(EISDIR));
+	ck_assert_str_eq(diag.messages[0], want);
+	vec_diag_free(&diag);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_diag_add)
+{
+	struct vec_mark at = { 12, 5 }, nowhere = { 0, 0 };
+	struct vec_diag diag;
+
+	vec_diag_init(&diag);
+	ck_assert_int_eq(vec_diag_add(&diag, "f.yaml", at, "value %d", 7), 0);
+	ck_assert_int_eq(vec_diag_add(&diag, "g.yaml", nowhere, "%s", "x"),
+			 0);
+	ck_assert_uint_eq(diag.count, 2);
+	ck_assert_str_eq(diag.messages[0], "f.yaml:12:5: value 7");
+	ck_assert_str_eq(diag.messages[1], "g.yaml: x");
+	vec_diag_free(&diag);
+	ck_assert_uint_eq(diag.count, 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- */
+/* Good files: the model in detail                                   */
+
+static struct vec_file *load_good(const char *name)
+{
+	char *path = data_path("good", name);
+	struct vec_file *file = NULL;
+	struct vec_diag diag;
+	size_t i;
+	int ret;
+
+	vec_diag_init(&diag);
+	ret = vec_load(path, &file, &diag);
+	for (i = 0; i < diag.count; i++)
+		fprintf(stderr, "# %s\n", diag.messages[i]);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_uint_eq(diag.count, 0);
+	ck_assert_ptr_nonnull(file);
+	ck_assert_str_eq(file->path, path);
+	vec_diag_free(&diag);
+	free(path);
+	return file;
+}
+
+static void assert_bytes(const unsigned char *got, size_t got_len,
+			 const unsigned char *want, size_t want_len)
+{
+	ck_assert_uint_eq(got_len, want_len);
+	if (want_len)
+		ck_assert_ptr_nonnull(got);
+	ck_assert_msg(!want_len || !memcmp(got, want, want_len),
+		      "bytes differ");
+}
+
+static void assert_cmd_bytes(const struct vec_entry *e, uint64_t dw0,
+			     uint64_t dw1)
+{
+	unsigned char want[16];
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		want[i] = (unsigned char)(dw0 >> (8 * i));
+		want[8 + i] = (unsigned char)(dw1 >> (8 * i));
+	}
+	ck_assert_int_eq(e->form, VEC_ENTRY_SMMUV3);
+	assert_bytes(e->bytes, e->len, want, 16);
+}
+
+START_TEST(test_good_top_level)
+{
+	struct vec_file *f = load_good("full.yaml");
+
+	ck_assert_str_eq(f->id, "loader-full-1");
+	ck_assert_uint_eq(f->id_mark.line, 3);
+	ck_assert_uint_eq(f->id_mark.column, 5);
+	ck_assert_str_eq(f->title, "every key, step and entry form");
+	ck_assert_str_eq(f->description, "Two lines\nof prose.\n");
+	ck_assert_uint_eq(f->n_references, 2);
+	ck_assert_str_eq(f->references[0], "Arm IHI 0070, 4.3.7");
+	ck_assert_str_eq(f->references[1], "linux: arm_vsmmu_convert_user_cmd");
+	ck_assert_uint_eq(f->profiles,
+			  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_6_13) |
+				  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_NEXT));
+	ck_assert_uint_eq(f->requires, NESTREF_CAP_INV_ARM_SMMUV3 |
+					       NESTREF_CAP_OBSERVE_ISSUED);
+	ck_assert_uint_eq(f->n_notes, 2);
+	ck_assert_str_eq(f->notes[0].name, "UnknownVsid");
+	ck_assert_str_eq(f->notes[0].bug, "cross-device invalidation");
+	ck_assert_str_eq(f->notes[0].description,
+			 "A command naming a vSID that has no device must be rejected.");
+	ck_assert_str_eq(f->notes[1].name, "Other");
+	ck_assert_uint_eq(f->n_tests, 3);
+	ck_assert_int_eq(f->tests[0].tc, 1);
+	ck_assert_uint_eq(f->tests[0].mark.line, 47);
+	ck_assert_str_eq(f->tests[0].comment,
+			 "CFGI_CD of a known vSID carries the pSID");
+	ck_assert_uint_eq(f->tests[0].n_flags, 2);
+	ck_assert_str_eq(f->tests[0].flags[0], "UnknownVsid");
+	ck_assert_str_eq(f->tests[0].flags[1], "Other");
+	ck_assert_int_eq(f->tests[1].tc, 2);
+	ck_assert_ptr_null(f->tests[1].comment);
+	ck_assert_uint_eq(f->tests[1].n_flags, 0);
+	ck_assert_int_eq(f->tests[2].tc, 0x7fffffff);
+	ck_assert_str_eq(f->tests[2].comment, "");
+	vec_file_free(f);
+}
+END_TEST
+
+START_TEST(test_good_setup)
+{
+	struct vec_file *f = load_good("full.yaml");
+	const struct nestref_cache_entry *c = f->caches;
+
+	ck_assert_uint_eq(f->vmid, 5);
+	ck_assert(f->has_smmu);
+	ck_assert_uint_eq(f->smmu.sidsize, 16);
+	ck_assert_uint_eq(f->smmu.ssidsize, 0);
+	ck_assert(!f->smmu.asid16);
+	ck_assert(f->smmu.vmid16);
+	ck_assert(!f->smmu.ril);
+	ck_assert(f->smmu.ats);
+	ck_assert(f->smmu.ds);
+
+	ck_assert(f->has_caches);
+	ck_assert_uint_eq(f->n_caches, 7);
+	/* tlb: leaf page, 4K default */
+	ck_assert_uint_eq(c[0].kind, NESTREF_CACHE_TLB);
+	ck_assert_uint_eq(c[0].flags, 0);
+	ck_assert_uint_eq(c[0].vmid, 5);
+	ck_assert_uint_eq(c[0].asid, 0x12);
+	ck_assert_uint_eq(c[0].va, 0x80000000);
+	ck_assert_uint_eq(c[0].level, 3);
+	ck_assert_uint_eq(c[0].tg, 4096);
+	/* tlb: walk entry, 64K */
+	ck_assert_uint_eq(c[1].kind, NESTREF_CACHE_TLB);
+	ck_assert_uint_eq(c[1].flags, NESTREF_CE_WALK);
+	ck_assert_uint_eq(c[1].level, 2);
+	ck_assert_uint_eq(c[1].tg, 65536);
+	/* tlb: global, no asid, 16K */
+	ck_assert_uint_eq(c[2].flags, NESTREF_CE_GLOBAL);
+	ck_assert_uint_eq(c[2].vmid, 9);
+	ck_assert_uint_eq(c[2].asid, 0);
+	ck_assert_uint_eq(c[2].va, UINT64_C(0xffffffffffff0000));
+	ck_assert_uint_eq(c[2].level, 1);
+	ck_assert_uint_eq(c[2].tg, 16384);
+	/* cfg: STE, then CD */
+	ck_assert_uint_eq(c[3].kind, NESTREF_CACHE_CFG);
+	ck_assert_uint_eq(c[3].flags, 0);
+	ck_assert_uint_eq(c[3].sid, 0x1234);
+	ck_assert_uint_eq(c[4].kind, NESTREF_CACHE_CFG);
+	ck_assert_uint_eq(c[4].flags, NESTREF_CE_SSID);
+	ck_assert_uint_eq(c[4].ssid, 3);
+	/* atc: without and with PASID */
+	ck_assert_uint_eq(c[5].kind, NESTREF_CACHE_ATC);
+	ck_assert_uint_eq(c[5].flags, 0);
+	ck_assert_uint_eq(c[5].sid, 0x1234);
+	ck_assert_uint_eq(c[5].addr, 0);
+	ck_assert_uint_eq(c[5].span, 0x1000);
+	ck_assert_uint_eq(c[6].kind, NESTREF_CACHE_ATC);
+	ck_assert_uint_eq(c[6].flags, NESTREF_CE_SSID);
+	ck_assert_uint_eq(c[6].ssid, 7);
+	ck_assert_uint_eq(c[6].addr, 0x2000);
+
+	ck_assert_uint_eq(f->n_devices, 2);
+	ck_assert_str_eq(f->devices[0].name, "d0");
+	ck_assert_uint_eq(f->devices[0].psid, 0x1234);
+	ck_assert(f->devices[0].has_vsid);
+	ck_assert_uint_eq(f->devices[0].vsid, 0x99);
+	ck_assert_uint_eq(f->devices[0].mark.line, 42);
+	ck_assert_str_eq(f->devices[1].name, "d_1-x");
+	ck_assert_uint_eq(f->devices[1].psid, 0x2000);
+	ck_assert(!f->devices[1].has_vsid);
+	vec_file_free(f);
+}
+END_TEST
+
+START_TEST(test_good_invalidate_smmuv3)
+{
+	struct vec_file *f = load_good("full.yaml");
+	const struct vec_step *s = &f->tests[0].steps[0];
+	const struct vec_expect *ex = &s->expect;
+	static const unsigned char bytes4[] = { 0x40, 0, 0, 0, 0x99, 0, 0, 0 };
+
+	ck_assert_uint_eq(f->tests[0].n_steps, 1);
+	ck_assert_int_eq(s->kind, VEC_STEP_INVALIDATE);
+	ck_assert_uint_eq(s->mark.line, 51);
+	ck_assert_uint_eq(s->mark.column, 9);
+	ck_assert_uint_eq(s->type, NESTREF_INV_TYPE_ARM_SMMUV3);
+	ck_assert_uint_eq(s->entry_len, 16);
+	ck_assert_uint_eq(s->entry_num, 6);
+	ck_assert(s->has_entries);
+	ck_assert_uint_eq(s->n_entries, 6);
+	/* kernel-facts 4.4 worked conversions */
+	assert_cmd_bytes(&s->entries[0], 0x0000009900003005, 1);
+	ck_assert_uint_eq(s->entries[0].mark.line, 54);
+	ck_assert_uint_eq(s->entries[0].mark.column, 15);
+	assert_cmd_bytes(&s->entries[1], 0x0012007700000012, 0x80000001);
+	assert_cmd_bytes(&s->entries[2], 0x0000009900000006, 0);
+	ck_assert_int_eq(s->entries[3].form, VEC_ENTRY_BYTES);
+	assert_bytes(s->entries[3].bytes, s->entries[3].len, bytes4, 8);
+	assert_cmd_bytes(&s->entries[4], 0x8f, 0);
+	/* CFGI_ALL: CFGI_STE_RANGE with Range 31 */
+	assert_cmd_bytes(&s->entries[5], 0x04, 31);
+
+	ck_assert(ex->present);
+	ck_assert_uint_eq(ex->mark.line, 61);
+	ck_assert_int_eq(ex->result, VEC_RESULT_ERROR);
+	ck_assert_uint_eq(ex->n_errnos, 1);
+	ck_assert_int_eq(ex->errnos[0], EIO);
+	ck_assert(ex->has_entry_num);
+	ck_assert_uint_eq(ex->entry_num, 2);
+	ck_assert(ex->has_issued);
+	ck_assert_uint_eq(ex->n_issued, 3);
+	ck_assert_uint_eq(ex->issued[0].cmd.dw[0], 0x0000123400003005);
+	ck_assert_uint_eq(ex->issued[0].cmd.dw[1], 1);
+	ck_assert_uint_eq(ex->issued[0].mark.line, 65);
+	ck_assert_uint_eq(ex->issued[1].cmd.dw[0], 0x0012000500000012);
+	ck_assert_uint_eq(ex->issued[1].cmd.dw[1], 0x80000001);
+	ck_assert_uint_eq(ex->issued[2].cmd.dw[0], 0x46);
+	ck_assert_uint_eq(ex->issued[2].cmd.dw[1], 0);
+	ck_assert(!ex->has_caches);
+	vec_file_free(f);
+}
+END_TEST
+
+START_TEST(test_good_set_dev_user_data)
+{
+	struct vec_file *f = load_good("full.yaml");
+	const struct vec_test *t = &f->tests[1];
+	const struct vec_step *s = t->steps;
+	static const unsigned char sid98[] = { 0x98, 0, 0, 0 };
+	static const unsigned char eight[] = { 0x98, 0, 0, 0, 0, 0, 0, 1 };
+	static const unsigned char sid10[] = { 0x10, 0, 0, 0, 0, 0, 0, 0 };
+
+	ck_assert_uint_eq(t->n_steps, 10);
+
+	/* {dev: d_1-x, sid: 0x98} */
+	ck_assert_int_eq(s[0].kind, VEC_STEP_SET_DEV_USER_DATA);
+	ck_assert(!s[0].dev.raw);
+	ck_assert_uint_eq(s[0].dev.dev_index, 1);
+	ck_assert(!s[0].data_null);
+	assert_bytes(s[0].data, s[0].n_data, sid98, 4);
+	ck_assert_uint_eq(s[0].len, 4);
+	ck_assert(s[0].expect.present);
+	ck_assert_int_eq(s[0].expect.result, VEC_RESULT_OK);
+	ck_assert_uint_eq(s[0].expect.n_errnos, 0);
+
+	/* {dev: d0, bytes: 8 bytes}, errno list */
+	ck_assert_uint_eq(s[1].dev.dev_index, 0);
+	assert_bytes(s[1].data, s[1].n_data, eight, 8);
+	ck_assert_uint_eq(s[1].len, 8);
+	ck_assert_uint_eq(s[1].expect.n_errnos, 2);
+	ck_assert_int_eq(s[1].expect.errnos[0], E2BIG);
+	ck_assert_int_eq(s[1].expect.errnos[1], EFAULT);
+
+	/* {dev_id: 0, sid: 0x10, len: 8}: padded with zeros to len */
+	ck_assert(s[2].dev.raw);
+	ck_assert_uint_eq(s[2].dev.dev_id, 0);
+	ck_assert_uint_eq(s[2].n_data, 4);
+	ck_assert_uint_eq(s[2].len, 8);
+	ck_assert(!memcmp(s[2].data, sid10, 8));
+	ck_assert_int_eq(s[2].expect.errnos[0], ENOENT);
+
+	/* {bytes: 4 bytes, len: 2}: the data stays, the length is shorter */
+	assert_bytes(s[3].data, s[3].n_data, sid98, 4);
+	ck_assert_uint_eq(s[3].len, 2);
+	ck_assert(!s[3].expect.present);
+	ck_assert_int_eq(s[3].expect.result, VEC_RESULT_OK);
+
+	/* {len: 4} and {}: a NULL pointer */
+	ck_assert(s[4].data_null);
+	ck_assert_ptr_null(s[4].data);
+	ck_assert_uint_eq(s[4].len, 4);
+	ck_assert(s[5].data_null);
+	ck_assert_uint_eq(s[5].len, 0);
+
+	/* {bytes: ""}: a pointer to zero bytes, not NULL */
+	ck_assert(!s[6].data_null);
+	ck_assert_ptr_nonnull(s[6].data);
+	ck_assert_uint_eq(s[6].n_data, 0);
+	ck_assert_uint_eq(s[6].len, 0);
+	ck_assert_int_eq(s[6].expect.result, VEC_RESULT_EITHER);
+
+	ck_assert_int_eq(s[7].kind, VEC_STEP_UNSET_DEV_USER_DATA);
+	ck_assert(!s[7].dev.raw);
+	ck_assert_uint_eq(s[7].dev.dev_index, 0);
+	ck_assert_int_eq(s[8].kind, VEC_STEP_UNSET_DEV_USER_DATA);
+	ck_assert(s[8].dev.raw);
+	ck_assert_uint_eq(s[8].dev.dev_id, 0xffffffff);
+
+	ck_assert_int_eq(s[9].kind, VEC_STEP_CHECK_CACHE);
+	ck_assert_uint_eq(s[9].dev.dev_index, 0);
+	ck_assert_uint_eq(s[9].index, 1);
+	ck_assert_uint_eq(s[9].value, 0xbaddad);
+	vec_file_free(f);
+}
+END_TEST
+
+START_TEST(test_good_invalidate_other)
+{
+	struct vec_file *f = load_good("full.yaml");
+	const struct vec_step *s = f->tests[2].steps;
+	const struct vec_expect *ex = &s[0].expect;
+	static const unsigned char st0[] = { 1, 0, 0, 0, 0x99, 0, 0, 0,
+					     2, 0, 0, 0 };
+	static const unsigned char st1[12] = { 0 };
+	static const unsigned char st2[] = { 0, 0, 0, 0, 7, 0, 0, 0,
+					     0, 0, 0, 0 };
+	static const unsigned char b3[] = { 1, 2, 3 };
+
+	ck_assert_uint_eq(f->tests[2].n_steps, 5);
+
+	/* selftest entries, {} included */
+	ck_assert_uint_eq(s[0].type, NESTREF_INV_TYPE_SELFTEST);
+	ck_assert_uint_eq(s[0].entry_len, 12);
+	ck_assert_uint_eq(s[0].entry_num, 3);
+	ck_assert_int_eq(s[0].entries[0].form, VEC_ENTRY_SELFTEST);
+	assert_bytes(s[0].entries[0].bytes, s[0].entries[0].len, st0, 12);
+	ck_assert_int_eq(s[0].entries[1].form, VEC_ENTRY_SELFTEST);
+	assert_bytes(s[0].entries[1].bytes, s[0].entries[1].len, st1, 12);
+	assert_bytes(s[0].entries[2].bytes, s[0].entries[2].len, st2, 12);
+	ck_assert_int_eq(ex->result, VEC_RESULT_OK);
+	ck_assert(ex->has_entry_num);
+	ck_assert_uint_eq(ex->entry_num, 3);
+	ck_assert(ex->has_issued);
+	ck_assert_uint_eq(ex->n_issued, 0);
+	ck_assert(ex->has_caches);
+	ck_assert(ex->cache_named[NESTREF_CACHE_TLB]);
+	ck_assert(!ex->cache_named[NESTREF_CACHE_CFG]);
+	ck_assert(ex->cache_named[NESTREF_CACHE_ATC]);
+	ck_assert_uint_eq(ex->n_caches, 1);
+	ck_assert_uint_eq(ex->caches[0].kind, NESTREF_CACHE_TLB);
+	ck_assert_uint_eq(ex->caches[0].vmid, 9);
+	ck_assert_uint_eq(ex->caches[0].asid, 0x12);
+	ck_assert_uint_eq(ex->caches[0].tg, 4096);
+
+	/* another type, no entries: entry_len and entry_num as written */
+	ck_assert_uint_eq(s[1].type, 0x1234);
+	ck_assert_uint_eq(s[1].entry_len, 4);
+	ck_assert_uint_eq(s[1].entry_num, 0x80000);
+	ck_assert(!s[1].has_entries);
+	ck_assert_uint_eq(s[1].n_entries, 0);
+	ck_assert(!s[1].expect.present);
+
+	/* entries: [] is present and empty; no entries: entry_len 0 */
+	ck_assert_uint_eq(s[2].type, NESTREF_INV_TYPE_SELFTEST_INVALID);
+	ck_assert(s[2].has_entries);
+	ck_assert_uint_eq(s[2].n_entries, 0);
+	ck_assert_uint_eq(s[2].entry_len, 0);
+	ck_assert_uint_eq(s[2].entry_num, 0);
+
+	/* another type: entry_len is the first entry's size */
+	ck_assert_uint_eq(s[3].type, 7);
+	ck_assert_uint_eq(s[3].entry_len, 3);
+	ck_assert_uint_eq(s[3].entry_num, 2);
+	ck_assert_int_eq(s[3].entries[0].form, VEC_ENTRY_BYTES);
+	assert_bytes(s[3].entries[0].bytes, s[3].entries[0].len, b3, 3);
+	/* SYNC is 16 bytes, all zero past the third: allowed */
+	assert_cmd_bytes(&s[3].entries[1], 0x46, 0);
+	ck_assert_int_eq(s[3].expect.errnos[0], EINVAL);
+
+	/* type 1 is arm-smmuv3; entry_len 8 with zero bytes beyond it */
+	ck_assert_uint_eq(s[4].type, NESTREF_INV_TYPE_ARM_SMMUV3);
+	ck_assert_uint_eq(s[4].entry_len, 8);
+	assert_cmd_bytes(&s[4].entries[0], 0x11, 0);
+	assert_cmd_bytes(&s[4].entries[1], 0x30, 0);
+	vec_file_free(f);
+}
+END_TEST
+
+START_TEST(test_good_defaults)
+{
+	struct vec_file *f = load_good("defaults.yaml");
+	struct nestref_smmu_features def;
+	const struct vec_step *s;
+
+	nestref_smmu_features_default(&def);
+	ck_assert_ptr_null(f->description);
+	ck_assert_uint_eq(f->n_references, 0);
+	ck_assert_uint_eq(f->profiles, NESTREF_PROFILES_ALL);
+	ck_assert_uint_eq(f->requires, 0);
+	ck_assert_uint_eq(f->n_notes, 0);
+	ck_assert_uint_eq(f->vmid, 1);
+	ck_assert(!f->has_smmu);
+	/* field by field: the struct has padding */
+	ck_assert_uint_eq(f->smmu.sidsize, def.sidsize);
+	ck_assert_uint_eq(f->smmu.ssidsize, def.ssidsize);
+	ck_assert(f->smmu.asid16 == def.asid16);
+	ck_assert(f->smmu.vmid16 == def.vmid16);
+	ck_assert(f->smmu.ril == def.ril);
+	ck_assert(f->smmu.ats == def.ats);
+	ck_assert(f->smmu.ds == def.ds);
+	ck_assert(!f->has_caches);
+	ck_assert_uint_eq(f->n_caches, 0);
+	ck_assert_uint_eq(f->n_devices, 0);
+	ck_assert_uint_eq(f->n_tests, 1);
+	ck_assert_int_eq(f->tests[0].tc, 5);
+	ck_assert_ptr_null(f->tests[0].comment);
+
+	s = f->tests[0].steps;
+	ck_assert_uint_eq(f->tests[0].n_steps, 4);
+	ck_assert(s[0].dev.raw);
+	ck_assert_uint_eq(s[0].dev.dev_id, 3);
+	ck_assert(!s[0].expect.present);
+	ck_assert_int_eq(s[0].expect.result, VEC_RESULT_OK);
+
+	ck_assert_uint_eq(s[1].type, NESTREF_INV_TYPE_ARM_SMMUV3);
+	ck_assert_uint_eq(s[1].entry_len, 16);
+	ck_assert_uint_eq(s[1].entry_num, 0);
+	ck_assert(!s[1].has_entries);
+
+	ck_assert_uint_eq(s[2].type, NESTREF_INV_TYPE_SELFTEST);
+	ck_assert_uint_eq(s[2].entry_len, 12);
+	ck_assert(s[2].has_entries);
+	ck_assert_uint_eq(s[2].n_entries, 0);
+
+	ck_assert_uint_eq(s[3].type, 3);
+	ck_assert_uint_eq(s[3].entry_len, 0);
+	ck_assert(s[3].expect.present);
+	ck_assert_int_eq(s[3].expect.result, VEC_RESULT_OK);
+	ck_assert_uint_eq(s[3].expect.n_errnos, 0);
+	ck_assert(!s[3].expect.has_entry_num);
+	ck_assert(!s[3].expect.has_issued);
+	ck_assert(!s[3].expect.has_caches);
+	vec_file_free(f);
+}
+END_TEST
+
+START_TEST(test_good_aliases)
+{
+	struct vec_file *f = load_good("aliases.yaml");
+	size_t i;
+
+	ck_assert_uint_eq(f->n_tests, 2);
+	ck_assert_uint_eq(f->tests[1].n_steps, 2);
+	for (i = 0; i < 2; i++) {
+		const struct vec_step *s = &f->tests[1].steps[i];
+
+		ck_assert_int_eq(s->kind, VEC_STEP_UNSET_DEV_USER_DATA);
+		ck_assert_uint_eq(s->dev.dev_index, 0);
+		ck_assert_int_eq(s->expect.errnos[0], ENOENT);
+		/* an alias reports the anchor's position */
+		ck_assert_uint_eq(s->mark.line, 12);
+	}
+	vec_file_free(f);
+}
+END_TEST
+
+START_TEST(test_diag_appends)
+{
+	char *bad = data_path("bad", "setup-vmid.yaml");
+	struct vec_file *file = NULL;
+	struct vec_diag diag;
+
+	/* one diag gathers the errors of several files, as lint does */
+	vec_diag_init(&diag);
+	ck_assert_int_eq(vec_load(bad, &file, &diag), -EINVAL);
+	ck_assert_int_eq(vec_load(bad, &file, &diag), -EINVAL);
+	ck_assert_uint_eq(diag.count, 2);
+	ck_assert_str_eq(diag.messages[0], diag.messages[1]);
+	vec_diag_free(&diag);
+	vec_file_free(NULL);
+	free(bad);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- */
+/* Robustness: damaged copies of a good file never crash or leak      */
+
+struct scratch {
+	char path[64];
+	char *orig;
+	size_t len;
+};
+
+static void scratch_open(struct scratch *s)
+{
+	char *good = data_path("good", "full.yaml");
+	FILE *f = fopen(good, "rb");
+	const char *tmp = getenv("TMPDIR");
+	long n;
+	int fd;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	ck_assert_int_gt(n, 0);
+	rewind(f);
+	s->len = (size_t)n;
+	s->orig = malloc(s->len);
+	ck_assert_ptr_nonnull(s->orig);
+	ck_assert_uint_eq(fread(s->orig, 1, s->len, f), s->len);
+	fclose(f);
+	free(good);
+
+	if (!tmp || !*tmp || strlen(tmp) > 40)
+		tmp = "/tmp";
+	snprintf(s->path, sizeof(s->path), "%s/vecloadXXXXXX", tmp);
+	fd = mkstemp(s->path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+static void scratch_close(struct scratch *s)
+{
+	unlink(s->path);
+	free(s->orig);
+}
+
+/* Loads buf; the result must be a file or an error with messages. */
+static void load_damaged(const struct scratch *s, const char *buf, size_t len)
+{
+	struct vec_file *file = (struct vec_file *)&file;
+	struct vec_diag diag;
+	FILE *f = fopen(s->path, "wb");
+	int ret;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	vec_diag_init(&diag);
+	ret = vec_load(s->path, &file, &diag);
+	if (ret) {
+		ck_assert_int_eq(ret, -EINVAL);
+		ck_assert_ptr_null(file);
+		ck_assert_uint_gt(diag.count, 0);
+	} else {
+		ck_assert_ptr_nonnull(file);
+		ck_assert_uint_eq(diag.count, 0);
+	}
+	vec_file_free(file);
+	vec_diag_free(&diag);
+}
+
+START_TEST(test_fuzz_truncated)
+{
+	struct scratch s;
+	size_t cut;
+
+	scratch_open(&s);
+	for (cut = 0; cut < s.len; cut += 5)
+		load_damaged(&s, s.orig, cut);
+	scratch_close(&s);
+}
+END_TEST
+
+/* Every value of the file replaced by each of a few wrong things. */
+START_TEST(test_fuzz_wrong_values)
+{
+	static const char *const wrong[] = {
+		"[]", "{}", "'x'", "0x1ffffffffffffffffff", "-1", "",
+		"[{}, [], 0]", "*nope", "&a {b: *a}", "\"\\0\"",
+	};
+	struct scratch s;
+	char *buf, *colon, *eol;
+	size_t line, w, len, head;
+
+	scratch_open(&s);
+	buf = malloc(s.len + 64);
+	ck_assert_ptr_nonnull(buf);
+	for (line = 0;; line++) {
+		/* find the line-th line with a "key: value" */
+		char *p = s.orig, *end = s.orig + s.len;
+		size_t seen = 0;
+
+		colon = NULL;
+		while (p < end) {
+			eol = memchr(p, '\n', (size_t)(end - p));
+			if (!eol)
+				eol = end;
+			colon = memchr(p, ':', (size_t)(eol - p));
+			if (colon && colon + 1 < eol && colon[1] == ' ' &&
+			    seen++ == line)
+				break;
+			colon = NULL;
+			p = eol + 1;
+		}
+		if (!colon)
+			break;
+		for (w = 0; w < ARRAY_SIZE(wrong); w++) {
+			head = (size_t)(colon + 2 - s.orig);
+			memcpy(buf, s.orig, head);
+			len = strlen(wrong[w]);
+			memcpy(buf + head, wrong[w], len);
+			memcpy(buf + head + len, eol, (size_t)(end - eol));
+			load_damaged(&s, buf, head + len + (size_t)(end - eol));
+		}
+	}
+	ck_assert_uint_gt(line, 50);
+	free(buf);
+	scratch_close(&s);
+}
+END_TEST
+
+/* Random bytes changed, with a fixed seed so a failure repeats. */
+START_TEST(test_fuzz_bytes)
+{
+	static const char junk[] = "\xff\x00\t\n :-[]{}&*!|>'\"#%@`,?0x9\x80";
+	struct scratch s;
+	uint32_t seed = 12345;
+	char *buf;
+	int round, k;
+
+	scratch_open(&s);
+	buf = malloc(s.len);
+	ck_assert_ptr_nonnull(buf);
+	for (round = 0; round < 300; round++) {
+		memcpy(buf, s.orig, s.len);
+		for (k = 0; k < 1 + round % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[(seed >> 8) % s.len] =
+				junk[(seed >> 20) % (sizeof(junk) - 1)];
+		}
+		load_damaged(&s, buf, s.len);
+	}
+	free(buf);
+	scratch_close(&s);
+}
+END_TEST
+
+static Suite *vector_load_suite(void)
+{
+	Suite *s = suite_create("vector-load");
+	TCase *tc;
+
+	tc = tcase_create("bad");
+	tcase_add_loop_test(tc, test_bad_file, 0, (int)ARRAY_SIZE(bad_cases));
+	tcase_add_test(tc, test_bad_files_all_listed);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_directory);
+	tcase_add_test(tc, test_diag_add);
+	tcase_add_test(tc, test_diag_appends);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("good");
+	tcase_add_test(tc, test_good_top_level);
+	tcase_add_test(tc, test_good_setup);
+	tcase_add_test(tc, test_good_invalidate_smmuv3);
+	tcase_add_test(tc, test_good_set_dev_user_data);
+	tcase_add_test(tc, test_good_invalidate_other);
+	tcase_add_test(tc, test_good_defaults);
+	tcase_add_test(tc, test_good_aliases);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fuzz");
+	/* hundreds of loads each: generous under valgrind */
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_fuzz_truncated);
+	tcase_add_test(tc, test_fuzz_wrong_values);
+	tcase_add_test(tc, test_fuzz_bytes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(vector_load_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,126 @@
+#!/bin/sh
+# The nestref command: usage, exit statuses (spec/vectors.md 5), lint's
+# file:line:column, and the runner's report of a deliberately wrong vector.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+data="$top_srcdir/tests/data/cli"
+nl='
+'
+
+expect_rc() { # DESCRIPTION WANT
+	if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1: exit $rc, want $2" "$err"; fi
+}
+
+expect_out() { # DESCRIPTION TEXT: stdout equals TEXT exactly
+	if [ "$out" = "$2" ]; then ok "$1"; else
+		not_ok "$1" "want:$nl$2${nl}got:$nl$out"
+	fi
+}
+
+expect_in() { # DESCRIPTION HAYSTACK NEEDLE
+	case $2 in
+	*"$3"*) ok "$1" ;;
+	*) not_ok "$1" "missing: $3${nl}in: $2" ;;
+	esac
+}
+
+run_capture --help
+expect_rc "--help exits 0" 0
+expect_in "--help prints usage on stdout" "$out" "Usage: nestref"
+run_capture --version
+expect_out "--version" "nestref (libnestref) $(sed -n 's/^AC_INIT(\[nestref\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")"
+run_capture
+expect_rc "no command: usage error" 2
+run_capture frobnicate
+expect_rc "unknown command: usage error" 2
+expect_in "unknown command is named" "$err" "nestref: unknown command 'frobnicate'"
+for cmd in run lint backends; do
+	run_capture $cmd --help
+	expect_rc "$cmd --help exits 0" 0
+	expect_in "$cmd --help prints its usage" "$out" "Usage: nestref $cmd"
+done
+
+run_capture backends
+expect_rc "backends exits 0" 0
+expect_in "backends lists the mock as default" "$out" "mock *"
+expect_in "backends lists the mock's capabilities" "$out" \
+	"capabilities: inv-selftest, check-cache, raw-user-data"
+expect_in "backends lists profiles" "$out" "profiles: linux-6.13, rfc-v3, linux-next"
+
+run_capture run --profile linux-6.12 "$data/wrong.yaml"
+expect_rc "unknown profile: usage error" 2
+expect_in "unknown profile is named" "$err" "unknown profile 'linux-6.12'"
+run_capture run --backend nope "$data/wrong.yaml"
+expect_rc "unknown backend: usage error" 2
+run_capture run "$data/no-such-file.yaml"
+expect_rc "missing file: usage error" 2
+expect_in "missing file is named" "$err" "no-such-file.yaml: No such file or directory"
+run_capture run --frob "$data/wrong.yaml"
+expect_rc "unknown option: usage error" 2
+
+# lint: every load error as file:line:column (spec/vectors.md 1).
+run_capture lint "$data/malformed.yaml"
+expect_rc "lint of a malformed file exits 2" 2
+expect_in "lint names file:line:column" "$err" "$data/malformed.yaml:10:"
+run_capture run "$data/malformed.yaml"
+expect_rc "run refuses a file with load errors" 2
+expect_out "run prints no TAP when a file does not load" ""
+run_capture lint "$top_srcdir/vectors"
+expect_rc "the bundled vectors lint clean" 0
+run_capture lint
+expect_rc "lint without a path: usage error" 2
+
+# ids are unique across the suite.
+run_capture run --profile rfc-v3 "$data/dup"
+expect_rc "a duplicate id is a load error" 2
+expect_in "the duplicate id names both places" "$err" "id 'cli-rfc-only' is already used by"
+
+# The runner reports a wrong vector as not ok, and goes on.
+run_capture run --quiet "$data/wrong.yaml"
+expect_rc "a failing vector exits 1" 1
+expect_out "a failing vector's TAP" "TAP version 13
+1..2
+not ok 1 - cli-wrong/1 claims an unknown vdev_id is accepted
+  ---
+  file: $data/wrong.yaml:15:9
+  step: 1
+  action: invalidate
+  expected: {result: ok, entry_num: 1}
+  got: {result: error, errno: EINVAL, entry_num: 0}
+  message: \"mock: entry 0: no device has virtual ID 0x7\"
+  flags: [Deliberate]
+  ...
+ok 2 - cli-wrong/2 a correct test after the wrong one still runs"
+run_capture run "$data/wrong.yaml"
+expect_in "the summary goes to stderr" "$err" \
+	"nestref: 2 tests on backend mock, profile linux-6.13: 1 passed, 0 passed with unchecked parts, 1 failed, 0 skipped"
+
+# Skips say why; nothing is silently skipped.
+run_capture run --quiet "$data/needs-smmuv3.yaml"
+expect_rc "a capability skip exits 0" 0
+expect_in "a capability skip names the capability" "$out" \
+	"ok 1 - cli-needs-smmuv3/1 # SKIP missing inv-arm-smmuv3"
+run_capture run --quiet "$data/rfc-only.yaml"
+expect_in "a profile skip says profile" "$out" \
+	"ok 1 - cli-rfc-only/1 # SKIP profile linux-6.13 not covered by this file"
+run_capture run --quiet --profile rfc-v3 "$data/rfc-only.yaml"
+expect_out "the rfc-v3 length rule runs under rfc-v3" "TAP version 13
+1..1
+ok 1 - cli-rfc-only/1"
+run_capture run --quiet "$data/partial.yaml"
+expect_rc "a partly checked test exits 0" 0
+expect_out "a partly checked test says what was not checked" "TAP version 13
+1..1
+ok 1 - cli-partial/1
+# not checked: issued (missing observe-issued)"
+
+# The environment picks the default backend; the option wins over it.
+NESTREF_BACKEND=nope
+export NESTREF_BACKEND
+run_capture run --quiet "$data/wrong.yaml"
+expect_rc "NESTREF_BACKEND names the backend" 2
+run_capture run --quiet --backend mock "$data/rfc-only.yaml"
+expect_rc "--backend overrides NESTREF_BACKEND" 0
+unset NESTREF_BACKEND
+
+finish

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake-backend.h"
+
+struct fake_knobs fake_knobs;
+
+#define FAKE_MAX_ISSUED 4096
+#define FAKE_MAX_CACHES 256
+
+struct fake_ctx {
+	struct nestref_smmuv3_cmd issued[FAKE_MAX_ISSUED];
+	size_t n_issued;
+	struct nestref_cache_entry caches[FAKE_MAX_CACHES];
+	size_t n_caches;
+	const unsigned char *first_data;
+};
+
+struct fake_dev {
+	uint32_t vsid;
+};
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static int fake_open(struct nestref_ctx *ctx, const char *options)
+{
+	(void)ctx;
+	if (options && strcmp(options, "unavailable") == 0) {
+		nestref_ctx_set_message(ctx, "fake: told to be unavailable");
+		return -ENODEV;
+	}
+	return fake_knobs.open_rc;
+}
+
+static int fake_set(struct nestref_dev *dev, const void *data)
+{
+	struct fake_dev *fd = nestref_dev_priv(dev);
+
+	fake_knobs.set_calls++;
+	if (fake_knobs.set_rc)
+		return fake_knobs.set_rc;
+	fd->vsid = le32(data);
+	return nestref_viommu_link(nestref_dev_viommu(dev), fd->vsid, dev);
+}
+
+static void fake_unset(struct nestref_dev *dev)
+{
+	struct fake_dev *fd = nestref_dev_priv(dev);
+
+	fake_knobs.unset_calls++;
+	nestref_viommu_unlink(nestref_dev_viommu(dev), fd->vsid);
+}
+
+static void fake_issue(struct fake_ctx *fc, const struct nestref_smmuv3_cmd *c)
+{
+	if (fc->n_issued < FAKE_MAX_ISSUED)
+		fc->issued[fc->n_issued++] = *c;
+}
+
+static void fake_cfgi_cd_all(struct fake_ctx *fc, uint32_t sid)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < fc->n_caches; i++)
+		if (!(fc->caches[i].kind == NESTREF_CACHE_CFG &&
+		      fc->caches[i].sid == sid))
+			fc->caches[k++] = fc->caches[i];
+	fc->n_caches = k;
+}
+
+static int fake_invalidate(struct nestref_viommu *viommu,
+			   struct nestref_user_array *array)
+{
+	struct fake_ctx *fc = nestref_ctx_priv(nestref_viommu_ctx(viommu));
+	uint32_t n = array->entry_num, i;
+	struct nestref_smmuv3_cmd sync = { { NESTREF_SMMUV3_SYNC, 0 } };
+	unsigned char *buf;
+	int rc = 0;
+
+	fake_knobs.invalidate_calls++;
+	fake_knobs.last_entry_num = n;
+	if (fake_knobs.invalidate_calls == 1)
+		fc->first_data = array->data;
+	else if (fc->first_data && array->data)
+		fake_knobs.last_data_offset =
+			(size_t)((const unsigned char *)array->data -
+				 fc->first_data);
+	if (fake_knobs.chunk && n > fake_knobs.chunk)
+		n = fake_knobs.chunk;
+	buf = malloc(n ? (size_t)n * 16 : 1);
+	if (!buf)
+		return -ENOMEM;
+	rc = nestref_user_array_copy(array, NESTREF_INV_TYPE_ARM_SMMUV3, 16, 0,
+				     n, buf);
+	array->entry_num = 0;
+	for (i = 0; !rc && i < n; i++) {
+		struct nestref_smmuv3_cmd c;
+		uint64_t sid;
+
+		nestref_smmuv3_from_bytes(&c, buf + (size_t)i * 16);
+		if (nestref_smmuv3_opcode(&c) == NESTREF_SMMUV3_CFGI_STE) {
+			rc = -EIO;
+			break;
+		}
+		if (nestref_smmuv3_opcode(&c) == NESTREF_SMMUV3_CFGI_CD_ALL &&
+		    nestref_smmuv3_get(&c, NESTREF_SMMUV3_F_SID, &sid) == 0)
+			fake_cfgi_cd_all(fc, (uint32_t)sid);
+		fake_issue(fc, &c);
+		array->entry_num++;
+	}
+	if (n && !rc)
+		fake_issue(fc, &sync);
+	array->entry_num += fake_knobs.overreport;
+	free(buf);
+	return rc;
+}
+
+static int fake_check_cache(struct nestref_dev *dev, uint32_t index,
+			    uint32_t value)
+{
+	struct fake_dev *fd = nestref_dev_priv(dev);
+
+	/* The fake's only cache word is its vSID, at index 0. */
+	return index == 0 && fd->vsid == value ? 0 : -EINVAL;
+}
+
+static int fake_issued(struct nestref_ctx *ctx,
+		       const struct nestref_smmuv3_cmd **cmds, size_t *count)
+{
+	struct fake_ctx *fc = nestref_ctx_priv(ctx);
+
+	*cmds = fc->issued;
+	*count = fc->n_issued;
+	return 0;
+}
+
+static void fake_issued_clear(struct nestref_ctx *ctx)
+{
+	struct fake_ctx *fc = nestref_ctx_priv(ctx);
+
+	fc->n_issued = 0;
+}
+
+static int fake_caches_fill(struct nestref_ctx *ctx,
+			    const struct nestref_cache_entry *entries,
+			    size_t count)
+{
+	struct fake_ctx *fc = nestref_ctx_priv(ctx);
+
+	if (count > FAKE_MAX_CACHES - fc->n_caches)
+		return -ENOSPC;
+	memcpy(fc->caches + fc->n_caches, entries, count * sizeof(*entries));
+	fc->n_caches += count;
+	return 0;
+}
+
+static int fake_caches_get(struct nestref_ctx *ctx,
+			   const struct nestref_cache_entry **entries,
+			   size_t *count)
+{
+	struct fake_ctx *fc = nestref_ctx_priv(ctx);
+
+	*entries = fc->caches;
+	*count = fc->n_caches;
+	return 0;
+}
+
+static const struct nestref_backend fake_backend = {
+	.version = NESTREF_BACKEND_VERSION,
+	.name = "fake",
+	.description = "test backend with every capability",
+	.caps = NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_OBSERVE_ISSUED |
+		NESTREF_CAP_CHECK_CACHE | NESTREF_CAP_RAW_USER_DATA |
+		NESTREF_CAP_OBSERVE_CACHES,
+	.profiles = NESTREF_PROFILES_ALL,
+	.ctx_priv_size = sizeof(struct fake_ctx),
+	.dev_priv_size = sizeof(struct fake_dev),
+	.open = fake_open,
+	.set_dev_user_data = fake_set,
+	.unset_dev_user_data = fake_unset,
+	.dev_user_data_len = 4,
+	.cache_invalidate_user = fake_invalidate,
+	.check_cache = fake_check_cache,
+	.issued = fake_issued,
+	.issued_clear = fake_issued_clear,
+	.caches_fill = fake_caches_fill,
+	.caches_get = fake_caches_get,
+};
+
+static const struct nestref_backend fake_noops_backend = {
+	.version = NESTREF_BACKEND_VERSION,
+	.name = "fake-noops",
+	.description = "test backend without user-data or invalidation ops",
+	.profiles = NESTREF_PROFILES_ALL,
+};
+
+static const struct nestref_backend fake_rfc_backend = {
+	.version = NESTREF_BACKEND_VERSION,
+	.name = "fake-rfc",
+	.description = "test backend for rfc-v3 only",
+	.profiles = NESTREF_PROFILE_BIT(NESTREF_PROFILE_RFC_V3),
+	.dev_priv_size = sizeof(struct fake_dev),
+	.set_dev_user_data = fake_set,
+	.unset_dev_user_data = fake_unset,
+	.dev_user_data_len = 4,
+};
+
+void fake_backend_setup(void)
+{
+	static int registered;
+
+	memset(&fake_knobs, 0, sizeof(fake_knobs));
+	if (registered)
+		return;
+	nestref_backend_register(&fake_backend);
+	nestref_backend_register(&fake_noops_backend);
+	nestref_backend_register(&fake_rfc_backend);
+	registered = 1;
+}

@@ -1,0 +1,55 @@
+# Sourced by the shell tests: TAP output and running the built nestref.
+# Each test prints "ok N - ..." or "not ok N - ..." and the plan last.
+
+tap_n=0
+tap_failed=0
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1"
+}
+
+not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+	if [ -n "${2-}" ]; then
+		printf '%s\n' "$2" | sed 's/^/# /'
+	fi
+}
+
+# check DESCRIPTION COMMAND...: ok when the command succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+finish() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# Runs the built nestref; under `make check-valgrind` (VALGRIND is set)
+# through libtool and valgrind, whose errors exit 99 so they cannot pass.
+nestref() {
+	if [ -n "${VALGRIND-}" ]; then
+		$LIBTOOL --mode=execute "$VALGRIND" -q --error-exitcode=99 \
+			--leak-check=full \
+			--errors-for-leak-kinds=definite,indirect,possible \
+			"$NESTREF" "$@"
+	else
+		"$NESTREF" "$@"
+	fi
+}
+
+# run_capture ARGS...: runs nestref, sets $out, $err and $rc.
+run_capture() {
+	tmp_out=$(mktemp)
+	tmp_err=$(mktemp)
+	nestref "$@" >"$tmp_out" 2>"$tmp_err"
+	rc=$?
+	out=$(cat "$tmp_out")
+	err=$(cat "$tmp_err")
+	rm -f "$tmp_out" "$tmp_err"
+}
