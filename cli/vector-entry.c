@@ -278,7 +278,7 @@ static bool selftest_entry(struct vl *vl, yaml_node_t *node,
 		return false;
 	e->len = SELFTEST_ENTRY_SIZE;
 	for (i = 0; i < 3; i++)
-		put_le32(e->bytes + 4 * i, v[i]);
+		put_le32(e->bytes + (size_t)4 * i, v[i]);
 	return ok;
 }
 

@@ -9,134 +9,10 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vector-load.h"
-
-/* Vector files are small; this keeps /dev/zero from eating the memory. */
-#define VL_FILE_MAX (16u << 20)
-
-static int read_file(const char *path, struct vec_diag *diag,
-		     unsigned char **out, size_t *len)
-{
-	const struct vec_mark nowhere = { 0, 0 };
-	unsigned char *buf, *grown;
-	size_t size = 4096, used = 0, n;
-	FILE *f;
-	int ret;
-
-	*out = NULL;
-	*len = 0;
-	f = fopen(path, "rb");
-	if (!f) {
-		ret = -errno;
-		vec_diag_add(diag, path, nowhere, "cannot open: %s",
-			     strerror(-ret));
-		return ret;
-	}
-	buf = malloc(size);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto err_close;
-	}
-	errno = 0;
-	for (;;) {
-		n = fread(buf + used, 1, size - used, f);
-		used += n;
-		if (used < size)
-			break;
-		if (size >= VL_FILE_MAX) {
-			vec_diag_add(diag, path, nowhere,
-				     "file is larger than %u MiB",
-				     VL_FILE_MAX >> 20);
-			ret = -EFBIG;
-			goto err_free;
-		}
-		grown = realloc(buf, size * 2);
-		if (!grown) {
-			ret = -ENOMEM;
-			goto err_free;
-		}
-		buf = grown;
-		size *= 2;
-	}
-	if (ferror(f)) {
-		ret = errno ? -errno : -EIO;
-		vec_diag_add(diag, path, nowhere, "cannot read: %s",
-			     strerror(-ret));
-		goto err_free;
-	}
-	fclose(f);
-	*out = buf;
-	*len = used;
-	return 0;
-
-err_free:
-	free(buf);
-err_close:
-	fclose(f);
-	if (ret == -ENOMEM)
-		vec_diag_add(diag, path, nowhere, "out of memory");
-	return ret;
-}
-
-/*
- * libyaml's reader errors (bad UTF-8, control characters) carry a byte
- * offset and no mark: count lines and characters up to it.
- */
-static struct vec_mark offset_mark(const unsigned char *buf, size_t len,
-				   size_t offset)
-{
-	struct vec_mark mark = { 1, 1 };
-	size_t i;
-
-	for (i = 0; i < offset && i < len; i++) {
-		if (buf[i] == '\n') {
-			mark.line++;
-			mark.column = 1;
-		} else if ((buf[i] & 0xc0) != 0x80) {
-			mark.column++;
-		}
-	}
-	return mark;
-}
-
-static int syntax_error(const yaml_parser_t *parser, const char *path,
-			const unsigned char *buf, size_t len,
-			struct vec_diag *diag)
-{
-	const char *problem = parser->problem ? parser->problem : "syntax error";
-	struct vec_mark mark;
-
-	switch (parser->error) {
-	case YAML_MEMORY_ERROR:
-		mark = offset_mark(buf, len, 0);
-		vec_diag_add(diag, path, mark, "out of memory");
-		return -ENOMEM;
-	case YAML_READER_ERROR:
-		mark = offset_mark(buf, len, parser->problem_offset);
-		if (parser->problem_value != -1)
-			vec_diag_add(diag, path, mark, "%s (0x%x)", problem,
-				     (unsigned int)parser->problem_value);
-		else
-			vec_diag_add(diag, path, mark, "%s", problem);
-		return -EINVAL;
-	default:
-		mark.line = (unsigned int)parser->problem_mark.line + 1;
-		mark.column = (unsigned int)parser->problem_mark.column + 1;
-		if (parser->context)
-			vec_diag_add(diag, path, mark,
-				     "%s (%s at line %zu column %zu)", problem,
-				     parser->context,
-				     parser->context_mark.line + 1,
-				     parser->context_mark.column + 1);
-		else
-			vec_diag_add(diag, path, mark, "%s", problem);
-		return -EINVAL;
-	}
-}
 
 /* Names of the format: [a-z0-9] plus the characters of extra. */
 static bool name_ok(const char *s, const char *extra)
@@ -173,7 +49,7 @@ static void sort_names(struct vl *vl, struct vl_name *names, size_t n,
 		return;
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 1; i < n; i++) {
-		if (strcmp(names[i].name, names[first].name)) {
+		if (strcmp(names[i].name, names[first].name) != 0) {
 			first = i;
 			continue;
 		}
@@ -624,7 +500,7 @@ static void walk(struct vl *vl, yaml_node_t *root)
 		return;
 	if (vl_require(vl, root, &kv[K_FORMAT], "format") &&
 	    vl_str(vl, kv[K_FORMAT].val, "format", 0, &s) &&
-	    strcmp(s, VEC_FORMAT))
+	    strcmp(s, VEC_FORMAT) != 0)
 		vl_expected(vl, kv[K_FORMAT].val, VEC_FORMAT, "format");
 	if (vl_require(vl, root, &kv[K_ID], "id") &&
 	    vl_str(vl, kv[K_ID].val, "id", VL_ONE_LINE, &s)) {
@@ -679,53 +555,16 @@ static struct vec_file *file_new(const char *path)
 
 int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
 {
-	yaml_document_t doc, extra;
-	yaml_parser_t parser;
+	yaml_document_t doc;
 	yaml_node_t *root;
 	struct vl vl;
-	unsigned char *buf;
-	size_t len;
 	int ret;
 
 	*out = NULL;
-	ret = read_file(path, diag, &buf, &len);
+	ret = vl_read(path, diag, &doc);
 	if (ret)
 		return ret;
-	if (!yaml_parser_initialize(&parser)) {
-		ret = -ENOMEM;
-		vec_diag_add(diag, path, offset_mark(buf, len, 0),
-			     "out of memory");
-		goto err_buf;
-	}
-	yaml_parser_set_input_string(&parser, buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		ret = syntax_error(&parser, path, buf, len, diag);
-		goto err_parser;
-	}
 	root = yaml_document_get_root_node(&doc);
-	if (!root) {
-		ret = -EINVAL;
-		vec_diag_add(diag, path, offset_mark(buf, len, 0),
-			     "expected a mapping, got an empty document");
-		goto err_doc;
-	}
-	/* a second document would be ignored silently: refuse it */
-	if (!yaml_parser_load(&parser, &extra)) {
-		ret = syntax_error(&parser, path, buf, len, diag);
-		goto err_doc;
-	}
-	if (yaml_document_get_root_node(&extra)) {
-		struct vec_mark mark = {
-			(unsigned int)extra.start_mark.line + 1,
-			(unsigned int)extra.start_mark.column + 1,
-		};
-
-		yaml_document_delete(&extra);
-		ret = -EINVAL;
-		vec_diag_add(diag, path, mark, "expected one document");
-		goto err_doc;
-	}
-	yaml_document_delete(&extra);
 
 	memset(&vl, 0, sizeof(vl));
 	vl.path = path;
@@ -753,18 +592,12 @@ int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
 	}
 	*out = vl.file;
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	free(buf);
 	return 0;
 
 err_file:
 	vec_file_free(vl.file);
 err_doc:
 	yaml_document_delete(&doc);
-err_parser:
-	yaml_parser_delete(&parser);
-err_buf:
-	free(buf);
 	return ret;
 }
 

@@ -64,6 +64,7 @@ struct vl_kv {
 #define VL_NON_EMPTY (1u << 0)
 #define VL_ONE_LINE (1u << 1)
 
+/* cli/vector-yaml.c */
 struct vec_mark vl_mark(const yaml_node_t *node);
 void vl_error(struct vl *vl, const yaml_node_t *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -101,6 +102,9 @@ bool vl_str(struct vl *vl, const yaml_node_t *node, const char *name,
 	    unsigned int flags, const char **out);
 bool vl_hexbytes(struct vl *vl, const yaml_node_t *node, const char *name,
 		 unsigned char **out, size_t *len);
+
+/* cli/vector-read.c */
+int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc);
 
 /* cli/vector-load.c */
 bool vl_find_device(struct vl *vl, const char *name, size_t *index);

@@ -75,7 +75,7 @@ static void load_set(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 	if (kv[SET_SID].val && kv[SET_BYTES].val) {
 		vl_error(vl, kv[SET_BYTES].key, "sid and bytes are exclusive");
 	} else if (kv[SET_SID].val) {
-		/* struct iommu_viommu_arm_smmuv3 / RFC {u32 sid}: 4 bytes LE */
+		/* SMMUv3 user data {u32 sid} (section 2, rfc-v3): 4 bytes LE */
 		if (vl_u32(vl, kv[SET_SID].val, "sid", &sid)) {
 			step->data = vl_calloc(vl, 4, 1);
 			if (step->data) {
@@ -190,7 +190,7 @@ static void load_invalidate(struct vl *vl, yaml_node_t *node,
 		step->entry_len = 16;
 	else if (step->type == NESTREF_INV_TYPE_SELFTEST)
 		step->entry_len = 12;
-	else if (step->n_entries)
+	else if (step->n_entries && step->entries)
 		step->entry_len = (uint32_t)step->entries[0].len;
 	if (kv[INV_ENTRY_LEN].val)
 		len_ok = vl_u32(vl, kv[INV_ENTRY_LEN].val, "entry_len",

@@ -112,11 +112,14 @@ const char *vl_text(const yaml_node_t *node, char buf[VL_EXCERPT + 8])
 		while (n && (s[n] & 0xc0) == 0x80)
 			n--;
 	}
+	/* Bytes as they are (UTF-8 stays readable); controls become '?'. */
+	memcpy(buf, s, n);
 	for (i = 0; i < n; i++)
-		buf[i] = s[i] < 0x20 || s[i] == 0x7f ? '?' : (char)s[i];
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
 	buf[n] = '\0';
 	if (n < len)
-		strcpy(buf + n, "...");
+		memcpy(buf + n, "...", sizeof("..."));
 	return buf;
 }
 

@@ -8,6 +8,10 @@
  * checked field by field.  The folder is found through $top_srcdir
  * (default "."), and messages carry the path as passed to vec_load().
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* mkstemp, opendir */
+#endif
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -70,6 +74,8 @@ static const struct bad_case bad_cases[] = {
 	  { "4:3: expected a key name, got a list" } },
 	{ "duplicate-key.yaml", -EINVAL,
 	  { "4:1: duplicate key 'id' (first at line 2)" } },
+	{ "deep-nesting.yaml", -EINVAL,
+	  { "4:71: mappings and lists nest deeper than 64 levels" } },
 	{ "alias-bomb.yaml", -EINVAL,
 	  { "5:60: aliases expand the file by more than 65536 mappings and lists" } },
 	/* top level */
