@@ -110,17 +110,26 @@ static uint32_t step_dev_id(const struct test_env *env,
 	return ref->raw ? ref->dev_id : env->dev_ids[ref->dev_index];
 }
 
+/*
+ * The largest array the runner builds.  The core refuses entry_len above
+ * 4096 and entry_num above 2^19 before reading (kernel-facts 2.7), so a
+ * vector never needs more; a bigger one is refused rather than allocated.
+ */
+#define STEP_ARRAY_MAX ((size_t)64 << 20)
+
 /* Lays entries out at entry_len strides (cli/vector.h conventions). */
-static unsigned char *step_build_array(const struct vec_step *step,
-				       size_t *size)
+static int step_build_array(const struct vec_step *step, unsigned char **out,
+			    size_t *size)
 {
 	size_t n = step->n_entries, i;
 	unsigned char *buf;
 
+	if (step->entry_len && n > STEP_ARRAY_MAX / step->entry_len)
+		return -E2BIG;
 	*size = n * (size_t)step->entry_len;
 	buf = calloc(*size ? *size : 1, 1);
 	if (!buf)
-		return NULL;
+		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		const struct vec_entry *e = &step->entries[i];
 		size_t len = e->len < step->entry_len ? e->len
@@ -128,7 +137,18 @@ static unsigned char *step_build_array(const struct vec_step *step,
 
 		memcpy(buf + i * step->entry_len, e->bytes, len);
 	}
-	return buf;
+	*out = buf;
+	return 0;
+}
+
+/* A copy the step keeps after the context moves on. */
+static void *step_dup(const void *src, size_t n, size_t size)
+{
+	void *copy = calloc(n ? n : 1, size);
+
+	if (copy && n)
+		memcpy(copy, src, n * size);
+	return copy;
 }
 
 /*
@@ -149,10 +169,9 @@ static int step_observe(struct test_env *env, const struct vec_step *step,
 		rc = nestref_issued(env->ctx, &cmds, &n);
 		if (rc)
 			return rc;
-		got->issued = calloc(n ? n : 1, sizeof(*cmds));
+		got->issued = step_dup(cmds, n, sizeof(*cmds));
 		if (!got->issued)
 			return -ENOMEM;
-		memcpy(got->issued, cmds, n * sizeof(*cmds));
 		got->n_issued = n;
 		got->has_issued = true;
 	}
@@ -161,10 +180,9 @@ static int step_observe(struct test_env *env, const struct vec_step *step,
 		rc = nestref_caches_get(env->ctx, &entries, &n);
 		if (rc)
 			return rc;
-		got->caches = calloc(n ? n : 1, sizeof(*entries));
+		got->caches = step_dup(entries, n, sizeof(*entries));
 		if (!got->caches)
 			return -ENOMEM;
-		memcpy(got->caches, entries, n * sizeof(*entries));
 		got->n_caches = n;
 		got->has_caches = true;
 	}
@@ -184,9 +202,9 @@ static int step_invalidate(struct test_env *env, const struct vec_step *step,
 
 	/* No entries: key means a NULL pointer (data_uptr 0). */
 	if (step->has_entries) {
-		buf = step_build_array(step, &array.data_size);
-		if (!buf)
-			return -ENOMEM;
+		rc = step_build_array(step, &buf, &array.data_size);
+		if (rc)
+			return rc;
 		array.data = buf;
 	}
 	nestref_issued_clear(env->ctx);

@@ -105,7 +105,9 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 		rc = step_run(&env, &test->steps[i], &got);
 		if (rc) {
 			snprintf(msg, sizeof(msg),
-				 "runner: step %zu could not run or be observed: %s",
+				 rc == -E2BIG ?
+					 "runner: step %zu asks for an array of more than 64 MiB: %s" :
+					 "runner: step %zu could not run or be observed: %s",
 				 i + 1, nestref_strerror(rc));
 			report_not_ok_setup(&t, msg);
 			st->sum->failed++;

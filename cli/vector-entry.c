@@ -225,18 +225,24 @@ static bool raw_cmd(struct vl *vl, yaml_node_t *node,
 	return ok;
 }
 
+/* A mapping whose keys name exactly one entry form (vectors.md 3.3). */
+static bool entry_forms(struct vl *vl, yaml_node_t *node, struct forms *f)
+{
+	if (node->type != YAML_MAPPING_NODE) {
+		vl_expected(vl, node, "a mapping", NULL);
+		return false;
+	}
+	find_forms(vl, node, f);
+	return report_forms(vl, node, f);
+}
+
 bool vl_smmu_cmd(struct vl *vl, yaml_node_t *node,
 		 struct nestref_smmuv3_cmd *cmd)
 {
 	struct forms f;
 
 	memset(cmd, 0, sizeof(*cmd));
-	if (node->type != YAML_MAPPING_NODE) {
-		vl_expected(vl, node, "a mapping", NULL);
-		return false;
-	}
-	find_forms(vl, node, &f);
-	if (!report_forms(vl, node, &f))
+	if (!entry_forms(vl, node, &f))
 		return false;
 	if (f.key[FORM_OP])
 		return op_cmd(vl, node, cmd);
@@ -301,12 +307,7 @@ bool vl_entry(struct vl *vl, yaml_node_t *node, struct vec_entry *e)
 	struct forms f;
 
 	e->mark = vl_mark(node);
-	if (node->type != YAML_MAPPING_NODE) {
-		vl_expected(vl, node, "a mapping", NULL);
-		return false;
-	}
-	find_forms(vl, node, &f);
-	if (!report_forms(vl, node, &f))
+	if (!entry_forms(vl, node, &f))
 		return false;
 	if (f.key[FORM_OP] || f.key[FORM_RAW]) {
 		struct nestref_smmuv3_cmd cmd;

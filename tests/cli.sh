@@ -95,6 +95,12 @@ run_capture run "$data/wrong.yaml"
 expect_in "the summary goes to stderr" "$err" \
 	"nestref: 2 tests on backend mock, profile linux-6.13: 1 passed, 0 passed with unchecked parts, 1 failed, 0 skipped"
 
+# A vector asking for an absurd array fails cleanly, without allocating it.
+run_capture run --quiet "$data/huge-entry-len.yaml"
+expect_rc "a huge array is a failed test, not a crash" 1
+expect_in "the huge array is explained" "$out" \
+	"runner: step 1 asks for an array of more than 64 MiB"
+
 # Skips say why; nothing is silently skipped.
 run_capture run --quiet "$data/needs-smmuv3.yaml"
 expect_rc "a capability skip exits 0" 0
