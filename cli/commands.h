@@ -8,6 +8,7 @@
 int cmd_run(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_backends(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* Loads every file; prints each load error on stderr.  0 or EXIT_USAGE. */
 struct vec_file;

@@ -20,6 +20,10 @@ static void usage(FILE *out)
 	      "Commands:\n"
 	      "  run [OPTIONS] [PATH...]  run vector files against a backend, TAP on stdout\n"
 	      "  lint PATH...             load vector files and report every load error\n"
+	      "  explain [OPTIONS] FILE[:TC]...\n"
+	      "                           run tests and explain each step: commands before\n"
+	      "                           and after the host's rewrite, the rule that fired,\n"
+	      "                           what the modelled SMMU did\n"
 	      "  backends                 list the backends, their capabilities and profiles\n"
 	      "\n"
 	      "Run 'nestref COMMAND --help' for a command's options.\n"
@@ -49,6 +53,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "lint") == 0)
 		return cmd_lint(argc - 1, argv + 1);
+	if (strcmp(argv[1], "explain") == 0)
+		return cmd_explain(argc - 1, argv + 1);
 	if (strcmp(argv[1], "backends") == 0)
 		return cmd_backends(argc - 1, argv + 1);
 	fprintf(stderr, "nestref: unknown command '%s'\n", argv[1]);

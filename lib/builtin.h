@@ -6,5 +6,6 @@
 #include <nestref/backend.h>
 
 extern const struct nestref_backend nr_mock_backend;
+extern const struct nestref_backend nr_smmuv3_sim_backend;
 
 #endif /* NESTREF_LIB_BUILTIN_H */

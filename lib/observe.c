@@ -79,6 +79,23 @@ int nestref_caches_get(struct nestref_ctx *ctx,
 	return ctx->be->caches_get(ctx, entries, count);
 }
 
+int nestref_trace(struct nestref_ctx *ctx,
+		  const struct nestref_trace_event **events, size_t *count)
+{
+	nr_fail(ctx, 0, NULL);
+	if (!ctx->be->trace)
+		return nr_fail(ctx, -EOPNOTSUPP,
+			       "trace: backend '%s' does not trace",
+			       ctx->be->name);
+	return ctx->be->trace(ctx, events, count);
+}
+
+void nestref_trace_clear(struct nestref_ctx *ctx)
+{
+	if (ctx->be->trace_clear)
+		ctx->be->trace_clear(ctx);
+}
+
 #define NR_CMP(a, b)                          \
 	do {                                  \
 		if ((a) != (b))               \

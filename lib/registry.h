@@ -3,6 +3,6 @@
 #define NESTREF_LIB_REGISTRY_H
 
 /* The backend used when the caller names none. */
-#define NR_DEFAULT_BACKEND "mock"
+#define NR_DEFAULT_BACKEND "smmuv3-sim"
 
 #endif /* NESTREF_LIB_REGISTRY_H */

@@ -70,7 +70,6 @@ START_TEST(mock_describes_itself)
 			  NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
 				  NESTREF_CAP_RAW_USER_DATA);
 	ck_assert_uint_eq(nestref_backend_profiles(b), NESTREF_PROFILES_ALL);
-	ck_assert_str_eq(nestref_backend_default(), "mock");
 }
 END_TEST
 

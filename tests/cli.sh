@@ -6,6 +6,10 @@
 data="$top_srcdir/tests/data/cli"
 nl='
 '
+# The data below is written for the mock; the default backend is tested
+# through `nestref backends` and at the end.
+NESTREF_BACKEND=mock
+export NESTREF_BACKEND
 
 expect_rc() { # DESCRIPTION WANT
 	if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1: exit $rc, want $2" "$err"; fi
@@ -34,7 +38,7 @@ expect_rc "no command: usage error" 2
 run_capture frobnicate
 expect_rc "unknown command: usage error" 2
 expect_in "unknown command is named" "$err" "nestref: unknown command 'frobnicate'"
-for cmd in run lint backends; do
+for cmd in run lint backends explain; do
 	run_capture $cmd --help
 	expect_rc "$cmd --help exits 0" 0
 	expect_in "$cmd --help prints its usage" "$out" "Usage: nestref $cmd"
@@ -42,7 +46,8 @@ done
 
 run_capture backends
 expect_rc "backends exits 0" 0
-expect_in "backends lists the mock as default" "$out" "mock *"
+expect_in "backends lists smmuv3-sim as default" "$out" "smmuv3-sim *"
+expect_in "backends lists the mock" "$out" "mock$nl  in-memory replica"
 expect_in "backends lists the mock's capabilities" "$out" \
 	"capabilities: inv-selftest, check-cache, raw-user-data"
 expect_in "backends lists profiles" "$out" "profiles: linux-6.13, rfc-v3, linux-next"
@@ -120,13 +125,36 @@ expect_out "a partly checked test says what was not checked" "TAP version 13
 ok 1 - cli-partial/1
 # not checked: issued (missing observe-issued)"
 
+# explain: the rewrite, the rule with its sources, what the SMMU did.
+run_capture explain --backend smmuv3-sim "$data/explain.yaml:1"
+expect_rc "explain exits 0" 0
+expect_in "explain shows the guest's command" "$out" "guest  TLBI_NSNH_ALL"
+expect_in "explain shows the host's command" "$out" "host   TLBI_NH_ALL vmid=0x5"
+expect_in "explain names the rule and its sources" "$out" \
+	"rule   TLBI_NSNH_ALL replaced by TLBI_NH_ALL of the vIOMMU's VMID [kernel-facts 3.3; linux: arm_vsmmu_convert_user_cmd]"
+expect_in "explain shows what the SMMU ran" "$out" "smmu   slot 0   TLBI_NH_ALL vmid=0x5"
+expect_in "explain compares with the vector" "$out" "answer ok, entry_num 1  (as the vector expects)"
+run_capture explain --backend smmuv3-sim "$data/explain.yaml:2"
+expect_in "explain shows a refusal and why" "$out" "entry 0 refused: EIO"
+expect_in "explain cites the lookup" "$out" "linux: arm_vsmmu_vsid_to_sid"
+run_capture explain --backend smmuv3-sim "$data/explain.yaml:7"
+expect_rc "explain of a missing test: usage error" 2
+run_capture explain
+expect_rc "explain without a file: usage error" 2
+run_capture explain --backend mock "$data/wrong.yaml:1"
+expect_in "explain on a backend that does not trace says so" "$out" \
+	"(no trace: trace: backend 'mock' does not trace)"
+
 # The environment picks the default backend; the option wins over it.
 NESTREF_BACKEND=nope
-export NESTREF_BACKEND
 run_capture run --quiet "$data/wrong.yaml"
 expect_rc "NESTREF_BACKEND names the backend" 2
 run_capture run --quiet --backend mock "$data/rfc-only.yaml"
 expect_rc "--backend overrides NESTREF_BACKEND" 0
 unset NESTREF_BACKEND
+run_capture run --quiet "$data/needs-smmuv3.yaml"
+expect_out "without NESTREF_BACKEND the default smmuv3-sim runs SMMUv3 vectors" "TAP version 13
+1..1
+ok 1 - cli-needs-smmuv3/1"
 
 finish

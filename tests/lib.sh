@@ -53,3 +53,8 @@ run_capture() {
 	err=$(cat "$tmp_err")
 	rm -f "$tmp_out" "$tmp_err"
 }
+
+# run_vectors BACKEND PROFILE: the bundled vectors, nestref's own TAP.
+run_vectors() {
+	nestref run --quiet --backend "$1" --profile "$2" "$top_srcdir/vectors"
+}

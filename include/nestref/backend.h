@@ -94,6 +94,10 @@ struct nestref_backend {
 	int (*caches_get)(struct nestref_ctx *ctx,
 			  const struct nestref_cache_entry **entries,
 			  size_t *count);
+	/* Optional, no capability bit: for people, not for vector checks. */
+	int (*trace)(struct nestref_ctx *ctx,
+		     const struct nestref_trace_event **events, size_t *count);
+	void (*trace_clear)(struct nestref_ctx *ctx);
 };
 
 /**

@@ -320,6 +320,43 @@ NESTREF_API int nestref_caches_get(struct nestref_ctx *ctx,
 NESTREF_API int nestref_cache_entry_cmp(const struct nestref_cache_entry *a,
 					const struct nestref_cache_entry *b);
 
+/*
+ * Traces: what a backend did with the last calls, step by step, for people
+ * (`nestref explain`).  Events accumulate until nestref_trace_clear().
+ */
+enum nestref_trace_kind {
+	NESTREF_TRACE_REWRITE = 0, /* entry `index` converted: in -> out */
+	NESTREF_TRACE_REJECT,      /* entry `index` refused with `err` */
+	NESTREF_TRACE_ISSUE,       /* `count` commands written to the queue */
+	NESTREF_TRACE_EXEC,        /* the SMMU consumed `out` */
+	NESTREF_TRACE_NOTE,        /* anything else worth saying: `rule` */
+	NESTREF_TRACE_KIND_COUNT
+};
+
+struct nestref_trace_event {
+	uint32_t kind;  /* enum nestref_trace_kind */
+	uint32_t index; /* entry of the user array, or queue slot for EXEC */
+	uint32_t count; /* ISSUE: commands written, host CMD_SYNC included */
+	int err;        /* REJECT: the errno returned */
+	struct nestref_smmuv3_cmd in;  /* REWRITE, REJECT: the guest's */
+	struct nestref_smmuv3_cmd out; /* REWRITE: the host's; EXEC: run */
+	const char *rule;     /* static text: the rule that fired */
+	const char *section;  /* static text: where it is specified */
+	const char *function; /* static text: the Linux function doing it */
+	uint32_t cerror;      /* EXEC: CMDQ_CONS.ERR raised, 0 for none */
+	uint32_t removed[NESTREF_CACHE_KIND_COUNT]; /* EXEC: entries removed */
+};
+
+/**
+ * The events recorded since the context was opened or last cleared.  The
+ * array stays valid until the next call on ctx.  -EOPNOTSUPP for a
+ * backend that does not trace.
+ */
+NESTREF_API int nestref_trace(struct nestref_ctx *ctx,
+			      const struct nestref_trace_event **events,
+			      size_t *count);
+NESTREF_API void nestref_trace_clear(struct nestref_ctx *ctx);
+
 /* ------------------------------------------------------------------ */
 /* Backends (listing; implementing one: <nestref/backend.h>)           */
 

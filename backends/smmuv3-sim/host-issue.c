@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Issuing to the modelled SMMU as the Linux host does
+ * (arm_smmu_cmdq_issue_cmdlist with a sync), and what the host does when
+ * the SMMU raises a command error.  That reaction is read from Linux's
+ * arm_smmu_cmdq_skip_err (drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c),
+ * not from kernel-facts: an illegal command is rewritten into a CMD_SYNC
+ * in its queue slot and the queue resumes, so the guest's call succeeds
+ * and the command is counted as handled; an abort on fetch is retried; an
+ * ATC invalidation timeout repeats the CMD_SYNC.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+/* Retries before a sync that never completes becomes -ETIMEDOUT. */
+#define HOST_ERROR_RETRIES 8
+
+void host_trace(struct nestref_ctx *ctx, const struct nestref_trace_event *ev)
+{
+	struct sim_ctx *sc = nestref_ctx_priv(ctx);
+	struct nestref_trace_event *grown;
+	size_t cap;
+
+	if (sc->n_trace == sc->cap_trace) {
+		cap = sc->cap_trace ? sc->cap_trace * 2 : 64;
+		grown = realloc(sc->trace, cap * sizeof(*grown));
+		if (!grown) {
+			sc->trace_full = true;
+			return;
+		}
+		sc->trace = grown;
+		sc->cap_trace = cap;
+	}
+	sc->trace[sc->n_trace++] = *ev;
+}
+
+/*
+ * The host's own CMD_SYNC (kernel-facts 4.3): CS = SEV (no MSI modelled),
+ * MSH = Inner Shareable, MSIAttr = outer/inner write-back.
+ */
+static void host_sync(struct nestref_smmuv3_cmd *sync)
+{
+	nestref_smmuv3_cmd_init(sync, "SYNC");
+	nestref_smmuv3_set(sync, NESTREF_SMMUV3_F_CS, 2);
+	nestref_smmuv3_set(sync, NESTREF_SMMUV3_F_MSH, 3);
+	nestref_smmuv3_set(sync, NESTREF_SMMUV3_F_MSIATTR, 0xf);
+}
+
+static void host_note(struct nestref_ctx *ctx, const char *rule,
+		      const char *function)
+{
+	struct nestref_trace_event ev = {
+		.kind = NESTREF_TRACE_NOTE,
+		.rule = rule,
+		.section = "linux source, not in kernel-facts",
+		.function = function,
+	};
+
+	host_trace(ctx, &ev);
+}
+
+/* Consumes until the queue is empty, reacting to errors as Linux does. */
+static int host_drain(struct nestref_ctx *ctx, struct smmu_model *smmu)
+{
+	struct nestref_smmuv3_cmd sync;
+	enum smmu_cerror err;
+	int tries = 0;
+
+	host_sync(&sync);
+	while ((err = smmu_cmdq_consume(smmu)) != SMMU_CERROR_NONE) {
+		/* A skipped command is progress; a repeated error is not. */
+		if (err != SMMU_CERROR_ILL && ++tries > HOST_ERROR_RETRIES)
+			return -ETIMEDOUT;
+		switch (err) {
+		case SMMU_CERROR_ILL:
+			host_note(ctx,
+				  "CERROR_ILL: the host rewrites the failing slot into a CMD_SYNC and resumes; the guest is not told",
+				  "arm_smmu_cmdq_skip_err");
+			smmu_cmdq_write_at_cons(smmu, &sync);
+			break;
+		case SMMU_CERROR_ABT:
+			host_note(ctx, "CERROR_ABT: the host retries the fetch",
+				  "arm_smmu_cmdq_skip_err");
+			break;
+		default:
+			host_note(ctx,
+				  "CERROR_ATC_INV_SYNC: the host repeats the CMD_SYNC",
+				  "arm_smmu_cmdq_skip_err");
+			break;
+		}
+		smmu_gerror_ack(smmu);
+	}
+	return 0;
+}
+
+int host_issue(struct nestref_ctx *ctx, const struct nestref_smmuv3_cmd *cmds,
+	       size_t n)
+{
+	struct sim_ctx *sc = nestref_ctx_priv(ctx);
+	struct nestref_trace_event ev = {
+		.kind = NESTREF_TRACE_ISSUE,
+		.count = (uint32_t)n + 1,
+		.rule = "a batch and one host CMD_SYNC",
+		.section = "kernel-facts 3.4",
+		.function = "arm_smmu_cmdq_issue_cmdlist",
+	};
+	struct nestref_smmuv3_cmd sync;
+	int rc;
+
+	host_trace(ctx, &ev);
+	host_sync(&sync);
+	/* A batch is at most 63 + 1 commands; the queue always has room. */
+	rc = smmu_cmdq_write(sc->smmu, cmds, n);
+	if (!rc)
+		rc = smmu_cmdq_write(sc->smmu, &sync, 1);
+	if (rc)
+		return rc;
+	return host_drain(ctx, sc->smmu);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host-driver layer of smmuv3-sim: what Linux's arm-smmu-v3-iommufd.c
+ * does with a guest's invalidation array before the physical SMMU sees it
+ * (kernel-facts section 3), per profile.  The SMMU itself is smmu-model.h.
+ */
+#ifndef NESTREF_SMMUV3_SIM_HOST_H
+#define NESTREF_SMMUV3_SIM_HOST_H
+
+#include <nestref/backend.h>
+
+#include "smmu-model.h"
+
+/* Linux's CMDQ_BATCH_ENTRIES - 1 on arm64: commands per host CMD_SYNC. */
+#define HOST_BATCH 63
+
+/* Why the host did what it did: static strings, for traces. */
+struct host_rule {
+	const char *rule;
+	const char *section;
+	const char *function;
+};
+
+/* The context's private area. */
+struct sim_ctx {
+	struct smmu_model *smmu;
+	struct nestref_trace_event *trace;
+	size_t n_trace;
+	size_t cap_trace;
+	bool trace_full; /* events were dropped: memory ran out */
+};
+
+/*
+ * arm_vsmmu_convert_user_cmd (kernel-facts 3.3): rewrites one guest command
+ * in place for the vIOMMU.  0, or -EIO with the reason in *why.
+ */
+int host_convert(struct nestref_viommu *viommu,
+		 struct nestref_smmuv3_cmd *cmd, struct host_rule *why);
+
+/*
+ * arm_vsmmu_validate_user_cmd (kernel-facts 3.5, linux-next only): the
+ * allowed-bit masks and range checks.  0, or -EIO with the reason.
+ */
+int host_validate(const struct nestref_smmu_features *smmu,
+		  const struct nestref_smmuv3_cmd *cmd, struct host_rule *why);
+
+/*
+ * arm_smmu_cmdq_issue_cmdlist with sync: writes n commands and one host
+ * CMD_SYNC, lets the SMMU consume them and handles command errors as the
+ * Linux host's arm_smmu_cmdq_skip_err does.  0, or a negative errno when
+ * the sync never completes.
+ */
+int host_issue(struct nestref_ctx *ctx, const struct nestref_smmuv3_cmd *cmds,
+	       size_t n);
+
+/* Appends an event to the context's trace (dropped when memory is short). */
+void host_trace(struct nestref_ctx *ctx, const struct nestref_trace_event *ev);
+
+#endif /* NESTREF_SMMUV3_SIM_HOST_H */

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nestref explain FILE[:TC]...: runs tests like `run` does, and after each
+ * step tells in plain text what happened: every guest command before and
+ * after the host's rewrite, the rule that fired (with its specification
+ * section and the Linux function that does the same), what the modelled
+ * SMMU did with each command, and the answer against the expectation.
+ * For learning; it needs a backend that traces (smmuv3-sim).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "runner-step.h"
+
+static const char *const cerror_names[] = {
+	"none", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC",
+};
+
+static void explain_cmd(FILE *out, const char *label,
+			const struct nestref_smmuv3_cmd *cmd)
+{
+	char text[256];
+
+	nestref_smmuv3_format(cmd, text, sizeof(text));
+	fprintf(out, "      %-6s %-44s 0x%016" PRIx64 " 0x%016" PRIx64 "\n",
+		label, text, cmd->dw[0], cmd->dw[1]);
+}
+
+static void explain_why(FILE *out, const struct nestref_trace_event *ev)
+{
+	fprintf(out, "      %-6s %s", "rule", ev->rule ? ev->rule : "");
+	if (ev->section || ev->function)
+		fprintf(out, " [%s%s%s]", ev->section ? ev->section : "",
+			ev->section && ev->function ? "; linux: " : "",
+			ev->function ? ev->function : "");
+	fputc('\n', out);
+}
+
+static void explain_exec(FILE *out, const struct nestref_trace_event *ev)
+{
+	static const char *const caches[] = { "tlb", "cfg", "atc" };
+	char text[256];
+	unsigned int k, any = 0;
+
+	nestref_smmuv3_format(&ev->out, text, sizeof(text));
+	fprintf(out, "    smmu   slot %-3u %s", ev->index, text);
+	if (ev->cerror) {
+		fprintf(out, "  -> %s%s%s\n",
+			cerror_names[ev->cerror & 3],
+			ev->rule ? ": " : "", ev->rule ? ev->rule : "");
+		return;
+	}
+	for (k = 0; k < NESTREF_CACHE_KIND_COUNT; k++) {
+		if (!ev->removed[k])
+			continue;
+		fprintf(out, "%s%s -%u", any ? ", " : "  -> removed ", caches[k],
+			ev->removed[k]);
+		any = 1;
+	}
+	fputc('\n', out);
+}
+
+static void explain_events(FILE *out, struct nestref_ctx *ctx)
+{
+	const struct nestref_trace_event *ev;
+	size_t n, i;
+
+	if (nestref_trace(ctx, &ev, &n)) {
+		fprintf(out, "    (no trace: %s)\n", nestref_ctx_message(ctx));
+		return;
+	}
+	for (i = 0; i < n; i++, ev++) {
+		switch (ev->kind) {
+		case NESTREF_TRACE_REWRITE:
+			fprintf(out, "    entry %u\n", ev->index);
+			explain_cmd(out, "guest", &ev->in);
+			explain_cmd(out, "host", &ev->out);
+			explain_why(out, ev);
+			break;
+		case NESTREF_TRACE_REJECT:
+			fprintf(out, "    entry %u refused: %s\n", ev->index,
+				nestref_errno_name(ev->err) ?
+					nestref_errno_name(ev->err) : "error");
+			explain_cmd(out, "guest", &ev->in);
+			explain_why(out, ev);
+			break;
+		case NESTREF_TRACE_ISSUE:
+			fprintf(out,
+				"    issue  %u commands to the SMMU's queue (the last one the host's CMD_SYNC)\n",
+				ev->count);
+			break;
+		case NESTREF_TRACE_EXEC:
+			explain_exec(out, ev);
+			break;
+		default:
+			fprintf(out, "    note   %s", ev->rule ? ev->rule : "");
+			if (ev->function)
+				fprintf(out, " [linux: %s]", ev->function);
+			fputc('\n', out);
+			break;
+		}
+	}
+}
+
+static const char *const action_names[] = {
+	[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
+	[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
+	[VEC_STEP_INVALIDATE] = "invalidate",
+	[VEC_STEP_CHECK_CACHE] = "check_cache",
+};
+
+static void explain_answer(FILE *out, const struct test_env *env,
+			   const struct vec_step *step,
+			   const struct step_got *got)
+{
+	struct step_verdict v;
+
+	step_check(env, step, got, &v);
+	fprintf(out, "    answer %s%s", got->rc ? "error " : "ok",
+		got->rc ? (nestref_errno_name(got->rc) ?
+				   nestref_errno_name(got->rc) : "?") : "");
+	if (got->has_entry_num)
+		fprintf(out, ", entry_num %" PRIu32, got->entry_num);
+	fprintf(out, "  (%s)\n", v.failed ? "NOT what the vector expects" :
+				 v.made ? "as the vector expects" :
+					  "nothing checked");
+	if (got->rc && got->message[0])
+		fprintf(out, "    why    %s\n", got->message);
+}
+
+static void explain_setup(FILE *out, const struct vec_file *file)
+{
+	size_t i;
+
+	fprintf(out, "  setup: vIOMMU with VMID %u", file->vmid);
+	for (i = 0; i < file->n_devices; i++) {
+		const struct vec_device *d = &file->devices[i];
+
+		fprintf(out, "; %s pSID 0x%x", d->name, d->psid);
+		if (d->has_vsid)
+			fprintf(out, " vSID 0x%x", d->vsid);
+	}
+	fputc('\n', out);
+}
+
+static int explain_test(FILE *out, const struct vec_file *file,
+			const struct vec_test *test, const char *backend,
+			enum nestref_profile profile)
+{
+	struct test_env env;
+	struct step_got got;
+	uint32_t missing = 0;
+	char msg[256];
+	size_t i;
+	int rc;
+
+	fprintf(out, "%s/%ld  %s\n", file->id, test->tc,
+		test->comment ? test->comment : "");
+	explain_setup(out, file);
+	rc = env_open(&env, file, backend, profile, NULL, &missing, msg,
+		      sizeof(msg));
+	if (rc) {
+		fprintf(out, "  %s\n\n", msg);
+		return rc == -ENODEV ? 77 : 1;
+	}
+	for (i = 0; i < test->n_steps; i++) {
+		const struct vec_step *step = &test->steps[i];
+
+		fprintf(out, "  step %zu  %s  (%s:%u:%u)\n", i + 1,
+			action_names[step->kind], file->path, step->mark.line,
+			step->mark.column);
+		nestref_trace_clear(env.ctx);
+		rc = step_run(&env, step, &got);
+		if (rc) {
+			fprintf(out, "    could not run: %s\n",
+				nestref_strerror(rc));
+			break;
+		}
+		if (step->kind == VEC_STEP_INVALIDATE)
+			explain_events(out, env.ctx);
+		explain_answer(out, &env, step, &got);
+		step_got_free(&got);
+	}
+	env_close(&env);
+	fputc('\n', out);
+	return 0;
+}
+
+/* "file.yaml:3" names test 3; a plain path names every test. */
+static int explain_arg(const char *arg, const char *backend,
+		       enum nestref_profile profile)
+{
+	char *path = strdup(arg), *colon;
+	struct vec_file *file = NULL;
+	struct vec_diag diag;
+	long tc = 0;
+	size_t i, shown = 0;
+	int rc = 0;
+
+	if (!path)
+		return EXIT_USAGE;
+	colon = strrchr(path, ':');
+	if (colon && colon[1] && strspn(colon + 1, "0123456789") ==
+				 strlen(colon + 1)) {
+		*colon = '\0';
+		tc = strtol(colon + 1, NULL, 10);
+	}
+	vec_diag_init(&diag);
+	if (vec_load(path, &file, &diag)) {
+		for (i = 0; i < diag.count; i++)
+			fprintf(stderr, "%s\n", diag.messages[i]);
+		vec_diag_free(&diag);
+		free(path);
+		return EXIT_USAGE;
+	}
+	vec_diag_free(&diag);
+	for (i = 0; i < file->n_tests && rc != 77; i++) {
+		if (tc && file->tests[i].tc != tc)
+			continue;
+		rc = explain_test(stdout, file, &file->tests[i], backend,
+				  profile);
+		shown++;
+	}
+	vec_file_free(file);
+	if (!shown) {
+		fprintf(stderr, "nestref explain: %s has no test %ld\n", path,
+			tc);
+		free(path);
+		return EXIT_USAGE;
+	}
+	free(path);
+	return rc == 77 ? 77 : rc ? 1 : 0;
+}
+
+static void explain_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: nestref explain [OPTIONS] FILE[:TC]...\n"
+		"\n"
+		"Runs the tests of a vector file (or only test TC) and explains each\n"
+		"step: every guest command before and after the host's rewrite, the\n"
+		"rule that fired with its specification section and the Linux\n"
+		"function doing the same, what the modelled SMMU did with each\n"
+		"command, and the answer against the vector's expectation.\n"
+		"\n"
+		"Options:\n"
+		"  -b, --backend=NAME     a backend that traces (default %s)\n"
+		"  -p, --profile=PROFILE  linux-6.13 (default), rfc-v3 or linux-next\n"
+		"  -h, --help             show this help\n",
+		nestref_backend_default());
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum nestref_profile profile = NESTREF_PROFILE_LINUX_6_13;
+	const char *backend = getenv("NESTREF_BACKEND");
+	int c, i, rc = 0, one;
+
+	if (backend && !*backend)
+		backend = NULL;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:p:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			backend = optarg;
+			break;
+		case 'p':
+			if (nestref_profile_parse(optarg, &profile)) {
+				fprintf(stderr,
+					"nestref explain: unknown profile '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			explain_usage(stdout);
+			return 0;
+		default:
+			explain_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs("nestref explain: no FILE given\n", stderr);
+		explain_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (backend && !nestref_backend_find(backend)) {
+		fprintf(stderr, "nestref explain: no backend named '%s'\n",
+			backend);
+		return EXIT_USAGE;
+	}
+	for (i = optind; i < argc; i++) {
+		one = explain_arg(argv[i], backend, profile);
+		if (one > rc)
+			rc = one;
+	}
+	return rc;
+}

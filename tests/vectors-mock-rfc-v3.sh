@@ -1,0 +1,4 @@
+#!/bin/sh
+# The bundled vectors on backend mock under profile rfc-v3.
+. "${top_srcdir:-.}/tests/lib.sh"
+run_vectors mock rfc-v3
