@@ -27,7 +27,8 @@ static void explain_cmd(FILE *out, const char *label,
 	char text[256];
 
 	nestref_smmuv3_format(cmd, text, sizeof(text));
-	fprintf(out, "      %-6s %-44s 0x%016" PRIx64 " 0x%016" PRIx64 "\n",
+	/* The raw words line up unless the decoded text is very long. */
+	fprintf(out, "      %-6s %-52s 0x%016" PRIx64 " 0x%016" PRIx64 "\n",
 		label, text, cmd->dw[0], cmd->dw[1]);
 }
 
@@ -114,7 +115,8 @@ static const char *const action_names[] = {
 	[VEC_STEP_CHECK_CACHE] = "check_cache",
 };
 
-static void explain_answer(FILE *out, const struct test_env *env,
+/* Returns true when the answer is not what the vector expects. */
+static bool explain_answer(FILE *out, const struct test_env *env,
 			   const struct vec_step *step,
 			   const struct step_got *got)
 {
@@ -131,6 +133,7 @@ static void explain_answer(FILE *out, const struct test_env *env,
 					  "nothing checked");
 	if (got->rc && got->message[0])
 		fprintf(out, "    why    %s\n", got->message);
+	return v.failed != 0;
 }
 
 static void explain_setup(FILE *out, const struct vec_file *file)
@@ -148,6 +151,31 @@ static void explain_setup(FILE *out, const struct vec_file *file)
 	fputc('\n', out);
 }
 
+/* As `run` does: a file outside the profile or the backend is skipped. */
+static bool explain_skip(FILE *out, const struct vec_file *file,
+			 const char *backend, enum nestref_profile profile)
+{
+	const struct nestref_backend *be = nestref_backend_find(
+		backend ? backend : nestref_backend_default());
+	uint32_t missing = file->requires & ~nestref_backend_caps(be);
+	uint32_t bit;
+
+	if (!(file->profiles & NESTREF_PROFILE_BIT(profile))) {
+		fprintf(out,
+			"  skipped: the file does not cover profile %s (try --profile)\n\n",
+			nestref_profile_name(profile));
+		return true;
+	}
+	if (!missing)
+		return false;
+	fprintf(out, "  skipped: backend %s lacks", nestref_backend_name(be));
+	for (bit = 1; bit; bit <<= 1)
+		if (missing & bit)
+			fprintf(out, " %s", nestref_cap_name(bit));
+	fputs("\n\n", out);
+	return true;
+}
+
 static int explain_test(FILE *out, const struct vec_file *file,
 			const struct vec_test *test, const char *backend,
 			enum nestref_profile profile)
@@ -155,12 +183,15 @@ static int explain_test(FILE *out, const struct vec_file *file,
 	struct test_env env;
 	struct step_got got;
 	uint32_t missing = 0;
+	bool differs = false;
 	char msg[256];
 	size_t i;
 	int rc;
 
 	fprintf(out, "%s/%ld  %s\n", file->id, test->tc,
 		test->comment ? test->comment : "");
+	if (explain_skip(out, file, backend, profile))
+		return 0;
 	explain_setup(out, file);
 	rc = env_open(&env, file, backend, profile, NULL, &missing, msg,
 		      sizeof(msg));
@@ -183,12 +214,15 @@ static int explain_test(FILE *out, const struct vec_file *file,
 		}
 		if (step->kind == VEC_STEP_INVALIDATE)
 			explain_events(out, env.ctx);
-		explain_answer(out, &env, step, &got);
+		differs = explain_answer(out, &env, step, &got);
 		step_got_free(&got);
+		/* As in `run`, the first step that differs ends the test. */
+		if (differs)
+			break;
 	}
 	env_close(&env);
 	fputc('\n', out);
-	return 0;
+	return differs ? 1 : 0;
 }
 
 /* "file.yaml:3" names test 3; a plain path names every test. */
@@ -220,10 +254,14 @@ static int explain_arg(const char *arg, const char *backend,
 	}
 	vec_diag_free(&diag);
 	for (i = 0; i < file->n_tests && rc != 77; i++) {
+		int one;
+
 		if (tc && file->tests[i].tc != tc)
 			continue;
-		rc = explain_test(stdout, file, &file->tests[i], backend,
-				  profile);
+		one = explain_test(stdout, file, &file->tests[i], backend,
+				   profile);
+		if (one > rc)
+			rc = one;
 		shown++;
 	}
 	vec_file_free(file);
@@ -247,6 +285,11 @@ static void explain_usage(FILE *out)
 		"rule that fired with its specification section and the Linux\n"
 		"function doing the same, what the modelled SMMU did with each\n"
 		"command, and the answer against the vector's expectation.\n"
+		"A file outside the profile or the backend's capabilities is\n"
+		"skipped, as `run` skips it.\n"
+		"\n"
+		"Exit status: 0 every answer is what the vectors expect, 1 one is\n"
+		"not, 2 usage or load error, 77 the backend cannot run here.\n"
 		"\n"
 		"Options:\n"
 		"  -b, --backend=NAME     a backend that traces (default %s)\n"

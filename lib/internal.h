@@ -35,6 +35,7 @@ struct nestref_viommu {
 	struct nestref_ctx *ctx;
 	uint32_t vmid;
 	size_t users; /* vDEVICEs linked to it: destroy is -EBUSY until 0 */
+	uint32_t inv_base; /* first entry of the array being invalidated */
 	struct nr_vsid_table vsids;
 	void *priv;
 };

@@ -23,7 +23,9 @@ static int nr_invalidate_call(struct nestref_viommu *viommu,
 		part.data_size = skip <= array->data_size ?
 					 array->data_size - skip : 0;
 	}
+	viommu->inv_base = done;
 	rc = viommu->ctx->be->cache_invalidate_user(viommu, &part);
+	viommu->inv_base = 0;
 	/* Never trust a driver to count past what it was given. */
 	*handled = part.entry_num < array->entry_num - done ?
 			   part.entry_num : array->entry_num - done;

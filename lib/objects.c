@@ -157,6 +157,11 @@ uint32_t nestref_viommu_vmid(const struct nestref_viommu *viommu)
 	return viommu->vmid;
 }
 
+uint32_t nestref_viommu_inv_base(const struct nestref_viommu *viommu)
+{
+	return viommu->inv_base;
+}
+
 int nestref_viommu_link(struct nestref_viommu *viommu, uint64_t virt_id,
 			struct nestref_dev *dev)
 {

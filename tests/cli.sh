@@ -141,9 +141,18 @@ run_capture explain --backend smmuv3-sim "$data/explain.yaml:7"
 expect_rc "explain of a missing test: usage error" 2
 run_capture explain
 expect_rc "explain without a file: usage error" 2
-run_capture explain --backend mock "$data/wrong.yaml:1"
+run_capture explain --backend mock "$data/partial.yaml:1"
 expect_in "explain on a backend that does not trace says so" "$out" \
 	"(no trace: trace: backend 'mock' does not trace)"
+run_capture explain --backend mock "$data/wrong.yaml:1"
+expect_rc "explain of an answer the vector does not expect exits 1" 1
+expect_in "explain says the answer differs" "$out" "(NOT what the vector expects)"
+run_capture explain --backend mock "$data/explain.yaml:1"
+expect_rc "explain of a file the backend cannot run exits 0" 0
+expect_in "explain skips like run" "$out" "skipped: backend mock lacks inv-arm-smmuv3"
+run_capture explain --backend mock "$data/rfc-only.yaml:1"
+expect_in "explain skips a profile the file does not cover" "$out" \
+	"skipped: the file does not cover profile linux-6.13 (try --profile)"
 
 # The environment picks the default backend; the option wins over it.
 NESTREF_BACKEND=nope

@@ -22,6 +22,15 @@ static int host_rule(struct host_rule *why, const char *rule,
 	return rc;
 }
 
+/* The vSID lookup is its own rule (kernel-facts 3.2). */
+static int host_lookup_rule(struct host_rule *why, const char *rule, int rc)
+{
+	why->rule = rule;
+	why->section = "kernel-facts 3.2";
+	why->function = "arm_vsmmu_vsid_to_sid";
+	return rc;
+}
+
 /* VMID dw0[47:32] of the TLBI_NH_* commands (kernel-facts 4.2). */
 static void host_force_vmid(struct nestref_smmuv3_cmd *cmd, uint32_t vmid)
 {
@@ -39,13 +48,12 @@ static int host_replace_sid(struct nestref_viommu *viommu,
 
 	/* 3.2: a vSID with no vDEVICE in this vIOMMU is EIO. */
 	if (!dev)
-		return host_rule(why,
-				 "the vSID has no vDEVICE in this vIOMMU",
-				 "arm_vsmmu_vsid_to_sid", -EIO);
+		return host_lookup_rule(why,
+					"the vSID has no vDEVICE in this vIOMMU",
+					-EIO);
 	cmd->dw[0] = (cmd->dw[0] & UINT64_C(0xffffffff)) |
 		     (uint64_t)nestref_dev_psid(dev) << 32;
-	return host_rule(why, "vSID replaced by the device's pSID",
-			 "arm_vsmmu_vsid_to_sid", 0);
+	return host_lookup_rule(why, "vSID replaced by the device's pSID", 0);
 }
 
 int host_convert(struct nestref_viommu *viommu,

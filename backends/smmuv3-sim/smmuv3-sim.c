@@ -190,6 +190,20 @@ static int sim_prepare(struct nestref_viommu *viommu,
 	return rc;
 }
 
+/* The full-array copy's refusals (kernel-facts 2.6), for people. */
+static void sim_copy_message(struct nestref_ctx *ctx, int rc)
+{
+	if (rc == -EINVAL)
+		nestref_ctx_set_message(ctx,
+					"smmuv3-sim: the array is empty or its data_type is not arm-smmuv3; the full-array copy refuses both (kernel-facts 2.6, 3.4)");
+	else if (rc == -E2BIG)
+		nestref_ctx_set_message(ctx,
+					"smmuv3-sim: an entry longer than 16 bytes has a non-zero tail (kernel-facts 2.6)");
+	else if (rc == -EFAULT)
+		nestref_ctx_set_message(ctx,
+					"smmuv3-sim: the array reads past the caller's buffer (kernel-facts 2.6)");
+}
+
 /* Copies entries [0, n) of the array as commands; nothing on failure. */
 static int sim_copy(const struct nestref_user_array *array, uint32_t n,
 		    struct nestref_smmuv3_cmd **out)
@@ -238,8 +252,10 @@ static int sim_invalidate_released(struct nestref_viommu *viommu,
 	/* Step 2: the full-array copy also refuses an empty array (EINVAL). */
 	rc = sim_copy(array, n, &cmds);
 	array->entry_num = 0;
-	if (rc)
+	if (rc) {
+		sim_copy_message(ctx, rc);
 		return rc;
+	}
 	for (cur = 0; cur < n; cur++) {
 		rc = sim_prepare(viommu, &cmds[cur], cur);
 		if (rc) {
@@ -270,21 +286,24 @@ static int sim_invalidate_next(struct nestref_viommu *viommu,
 			       struct nestref_user_array *array)
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
-	uint32_t n = array->entry_num < HOST_BATCH ? array->entry_num
-						   : HOST_BATCH;
-	uint32_t type = array->type;
+	uint32_t n = array->entry_num;
 	struct nestref_smmuv3_cmd *cmds = NULL;
 	uint32_t i;
 	int rc = 0;
 
 	/* The probe is fixed there: an empty array of the right type is 0. */
-	if (type == NESTREF_INV_TYPE_ARM_SMMUV3 && n == 0)
+	if (array->type == NESTREF_INV_TYPE_ARM_SMMUV3 && n == 0)
 		return 0;
+	if (n > HOST_BATCH)
+		n = HOST_BATCH;
 	/* Only this chunk is copied; a bad type is EINVAL from the helper. */
 	rc = sim_copy(array, n, &cmds);
 	array->entry_num = 0;
+	if (rc)
+		sim_copy_message(ctx, rc);
 	for (i = 0; !rc && i < n; i++)
-		rc = sim_prepare(viommu, &cmds[i], i);
+		rc = sim_prepare(viommu, &cmds[i],
+				 nestref_viommu_inv_base(viommu) + i);
 	if (!rc)
 		rc = host_issue(ctx, cmds, n);
 	if (!rc)

@@ -147,6 +147,15 @@ NESTREF_API void nestref_viommu_unlink(struct nestref_viommu *viommu,
 NESTREF_API struct nestref_dev *
 nestref_viommu_find_dev(const struct nestref_viommu *viommu, uint64_t virt_id);
 
+/**
+ * During cache_invalidate_user: the index, in the caller's whole array, of
+ * the first entry of the array the core passed.  0 except under
+ * linux-next, whose core loop passes the rest of the array again.  For
+ * messages and traces that name entries as the caller numbers them.
+ */
+NESTREF_API uint32_t
+nestref_viommu_inv_base(const struct nestref_viommu *viommu);
+
 /* Device ----------------------------------------------------------- */
 
 NESTREF_API void *nestref_dev_priv(struct nestref_dev *dev);
