@@ -108,6 +108,21 @@ static void explain_events(FILE *out, struct nestref_ctx *ctx)
 	}
 }
 
+/* What the backend counted over the whole test, when it counts. */
+static void explain_counters(FILE *out, struct nestref_ctx *ctx)
+{
+	const struct nestref_counter *c;
+	size_t n, i;
+
+	if (nestref_counters(ctx, &c, &n) || !n)
+		return;
+	fputs("  counted:", out);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s %s=%" PRIu64, i % 4 ? "" : "\n   ", c[i].name,
+			c[i].value);
+	fputc('\n', out);
+}
+
 static const char *const action_names[] = {
 	[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
 	[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
@@ -220,6 +235,7 @@ static int explain_test(FILE *out, const struct vec_file *file,
 		if (differs)
 			break;
 	}
+	explain_counters(out, env.ctx);
 	env_close(&env);
 	fputc('\n', out);
 	return differs ? 1 : 0;

@@ -90,6 +90,17 @@ int nestref_trace(struct nestref_ctx *ctx,
 	return ctx->be->trace(ctx, events, count);
 }
 
+int nestref_counters(struct nestref_ctx *ctx,
+		     const struct nestref_counter **counters, size_t *count)
+{
+	nr_fail(ctx, 0, NULL);
+	if (!ctx->be->counters)
+		return nr_fail(ctx, -EOPNOTSUPP,
+			       "counters: backend '%s' keeps none",
+			       ctx->be->name);
+	return ctx->be->counters(ctx, counters, count);
+}
+
 void nestref_trace_clear(struct nestref_ctx *ctx)
 {
 	if (ctx->be->trace_clear)

@@ -639,6 +639,14 @@ START_TEST(observation_needs_capabilities)
 	ck_assert_int_eq(nestref_caches_get(f.ctx, &ce, &n), -EOPNOTSUPP);
 	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx),
 				     "observe-caches"));
+	{
+		const struct nestref_counter *c;
+		const struct nestref_trace_event *ev;
+
+		ck_assert_int_eq(nestref_counters(f.ctx, &c, &n), -EOPNOTSUPP);
+		ck_assert_int_eq(nestref_trace(f.ctx, &ev, &n), -EOPNOTSUPP);
+		nestref_trace_clear(f.ctx);
+	}
 	nestref_issued_clear(f.ctx);
 	nestref_ctx_free(f.ctx);
 	fixture_open(&f, "fake", NESTREF_PROFILE_LINUX_6_13);

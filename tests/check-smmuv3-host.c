@@ -371,6 +371,43 @@ START_TEST(trace_tells_the_rule)
 }
 END_TEST
 
+static uint64_t counter(struct nestref_ctx *ctx, const char *name)
+{
+	const struct nestref_counter *c;
+	size_t n, i;
+
+	ck_assert_int_eq(nestref_counters(ctx, &c, &n), 0);
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].name, name) == 0)
+			return c[i].value;
+	return 0;
+}
+
+START_TEST(counters_by_opcode_reason_and_cache)
+{
+	struct nestref_cache_entry cfg = {
+		.kind = NESTREF_CACHE_CFG, .sid = 0x1234,
+	};
+	struct sim s;
+	uint32_t out;
+	size_t n;
+
+	sim_open(&s, NESTREF_PROFILE_LINUX_6_13);
+	ck_assert_int_eq(nestref_caches_fill(s.ctx, &cfg, 1), 0);
+	ck_assert_uint_eq(counter(s.ctx, "host.batches"), 0);
+	ck_assert_int_eq(run_batch(&s, 130, ~0u, &out, &n), 0);
+	ck_assert_int_eq(run_batch(&s, 5, 2, &out, &n), -EIO);
+	ck_assert_uint_eq(counter(s.ctx, "host.rewrites"), 132);
+	ck_assert_uint_eq(counter(s.ctx, "host.batches"), 3);
+	ck_assert_uint_eq(counter(s.ctx, "host.rejects.opcode-refused"), 1);
+	ck_assert_uint_eq(counter(s.ctx, "smmu.commands.CFGI_CD_ALL"), 130);
+	ck_assert_uint_eq(counter(s.ctx, "smmu.commands.SYNC"), 3);
+	/* CFGI_CD_ALL leaves the STE: nothing removed from cfg. */
+	ck_assert_uint_eq(counter(s.ctx, "smmu.removed.cfg"), 0);
+	nestref_ctx_free(s.ctx);
+}
+END_TEST
+
 START_TEST(options_and_limits)
 {
 	struct nestref_ctx_opts opts = {
@@ -413,6 +450,7 @@ static Suite *host_suite(void)
 	tcase_add_test(tc, user_data_rules_per_profile);
 	tcase_add_test(tc, illegal_command_is_skipped_by_released_hosts);
 	tcase_add_test(tc, trace_tells_the_rule);
+	tcase_add_test(tc, counters_by_opcode_reason_and_cache);
 	tcase_add_test(tc, options_and_limits);
 	suite_add_tcase(s, tc);
 	return s;

@@ -134,6 +134,8 @@ expect_in "explain names the rule and its sources" "$out" \
 	"rule   TLBI_NSNH_ALL replaced by TLBI_NH_ALL of the vIOMMU's VMID [kernel-facts 3.3; linux: arm_vsmmu_convert_user_cmd]"
 expect_in "explain shows what the SMMU ran" "$out" "smmu   slot 0   TLBI_NH_ALL vmid=0x5"
 expect_in "explain compares with the vector" "$out" "answer ok, entry_num 1  (as the vector expects)"
+expect_in "explain shows what the backend counted" "$out" \
+	"counted:$nl    host.rewrites=1 host.batches=1 smmu.commands.TLBI_NH_ALL=1 smmu.commands.SYNC=1"
 run_capture explain --backend smmuv3-sim "$data/explain.yaml:2"
 expect_in "explain shows a refusal and why" "$out" "entry 0 refused: EIO"
 expect_in "explain cites the lookup" "$out" "linux: arm_vsmmu_vsid_to_sid"

@@ -13,9 +13,10 @@
 static const char CONVERT_FN[] = "arm_vsmmu_convert_user_cmd";
 static const char CONVERT_SECTION[] = "kernel-facts 3.3";
 
-static int host_rule(struct host_rule *why, const char *rule,
+static int host_rule(struct host_rule *why, const char *id, const char *rule,
 		     const char *function, int rc)
 {
+	why->id = id;
 	why->rule = rule;
 	why->section = CONVERT_SECTION;
 	why->function = function;
@@ -23,8 +24,10 @@ static int host_rule(struct host_rule *why, const char *rule,
 }
 
 /* The vSID lookup is its own rule (kernel-facts 3.2). */
-static int host_lookup_rule(struct host_rule *why, const char *rule, int rc)
+static int host_lookup_rule(struct host_rule *why, const char *id,
+			    const char *rule, int rc)
 {
+	why->id = id;
 	why->rule = rule;
 	why->section = "kernel-facts 3.2";
 	why->function = "arm_vsmmu_vsid_to_sid";
@@ -48,12 +51,13 @@ static int host_replace_sid(struct nestref_viommu *viommu,
 
 	/* 3.2: a vSID with no vDEVICE in this vIOMMU is EIO. */
 	if (!dev)
-		return host_lookup_rule(why,
+		return host_lookup_rule(why, "unknown-vsid",
 					"the vSID has no vDEVICE in this vIOMMU",
 					-EIO);
 	cmd->dw[0] = (cmd->dw[0] & UINT64_C(0xffffffff)) |
 		     (uint64_t)nestref_dev_psid(dev) << 32;
-	return host_lookup_rule(why, "vSID replaced by the device's pSID", 0);
+	return host_lookup_rule(why, "vsid-replaced",
+				"vSID replaced by the device's pSID", 0);
 }
 
 int host_convert(struct nestref_viommu *viommu,
@@ -69,7 +73,7 @@ int host_convert(struct nestref_viommu *viommu,
 		 */
 		cmd->dw[0] = NESTREF_SMMUV3_TLBI_NH_ALL | (uint64_t)vmid << 32;
 		cmd->dw[1] = 0;
-		return host_rule(why,
+		return host_rule(why, "nsnh-narrowed",
 				 "TLBI_NSNH_ALL replaced by TLBI_NH_ALL of the vIOMMU's VMID",
 				 CONVERT_FN, 0);
 	case NESTREF_SMMUV3_TLBI_NH_ALL:
@@ -78,7 +82,7 @@ int host_convert(struct nestref_viommu *viommu,
 	case NESTREF_SMMUV3_TLBI_NH_VAA:
 		/* Everything else passes through unchecked in released kernels. */
 		host_force_vmid(cmd, vmid);
-		return host_rule(why,
+		return host_rule(why, "vmid-forced",
 				 "VMID forced to the vIOMMU's; other bits passed through",
 				 CONVERT_FN, 0);
 	case NESTREF_SMMUV3_ATC_INV:
@@ -87,7 +91,8 @@ int host_convert(struct nestref_viommu *viommu,
 		return host_replace_sid(viommu, cmd, why);
 	default:
 		/* Including CMD_SYNC: the host adds its own (3.4). */
-		return host_rule(why, "opcode not accepted from a guest",
-				 CONVERT_FN, -EIO);
+		return host_rule(why, "opcode-refused",
+				 "opcode not accepted from a guest", CONVERT_FN,
+				 -EIO);
 	}
 }

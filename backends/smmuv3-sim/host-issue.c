@@ -76,6 +76,7 @@ static int host_drain(struct nestref_ctx *ctx, struct smmu_model *smmu)
 			return -ETIMEDOUT;
 		switch (err) {
 		case SMMU_CERROR_ILL:
+			((struct sim_ctx *)nestref_ctx_priv(ctx))->skips++;
 			host_note(ctx,
 				  "CERROR_ILL: the host rewrites the failing slot into a CMD_SYNC and resumes; the guest is not told",
 				  "arm_smmu_cmdq_skip_err");
@@ -111,6 +112,7 @@ int host_issue(struct nestref_ctx *ctx, const struct nestref_smmuv3_cmd *cmds,
 	int rc;
 
 	host_trace(ctx, &ev);
+	sc->batches++;
 	host_sync(&sync);
 	/* A batch is at most 63 + 1 commands; the queue always has room. */
 	rc = smmu_cmdq_write(sc->smmu, cmds, n);

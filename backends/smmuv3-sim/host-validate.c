@@ -33,9 +33,10 @@
 static const char VALIDATE_FN[] = "arm_vsmmu_validate_user_cmd";
 static const char VALIDATE_SECTION[] = "kernel-facts 3.5";
 
-static int host_refuse(struct host_rule *why, const char *rule,
-		       const char *function)
+static int host_refuse(struct host_rule *why, const char *id,
+		       const char *rule, const char *function)
 {
+	why->id = id;
 	why->rule = rule;
 	why->section = VALIDATE_SECTION;
 	why->function = function;
@@ -53,17 +54,17 @@ static int host_check_range(const struct nestref_smmu_features *smmu,
 
 	if (tg == 0) {
 		if (num || scale || ttl)
-			return host_refuse(why,
+			return host_refuse(why, "range-tg0",
 					   "TG 0 (any granule) with NUM, SCALE or TTL set",
 					   "arm_vsmmu_validate_range");
 		return 0;
 	}
 	if (tg == 2 && ttl == 1 && !smmu->ds)
-		return host_refuse(why,
+		return host_refuse(why, "range-16k-ttl1",
 				   "TTL 1 with a 16K granule needs IDR5.DS",
 				   "arm_vsmmu_validate_range");
 	if (!num && !scale && !ttl)
-		return host_refuse(why,
+		return host_refuse(why, "range-reserved",
 				   "TG set with NUM, SCALE and TTL all 0 (reserved)",
 				   "arm_vsmmu_validate_range");
 	return 0;
@@ -99,14 +100,16 @@ int host_validate(const struct nestref_smmu_features *smmu,
 		break;
 	case NESTREF_SMMUV3_ATC_INV:
 		if (!smmu->ats)
-			return host_refuse(why, "ATC_INV on an SMMU without ATS",
+			return host_refuse(why, "atc-no-ats",
+					   "ATC_INV on an SMMU without ATS",
 					   VALIDATE_FN);
 		allow0 |= F_SID | (ssid ? F_SSV | F_SSID | F_GLOBAL : 0);
 		allow1 |= F_SIZE | F_ADDR;
 		size = cmd->dw[1] & F_SIZE;
 		/* 52 is "everything" (ATC_INV_SIZE_ALL); more is reserved. */
 		if (size > 52)
-			return host_refuse(why, "ATC_INV Size above 52",
+			return host_refuse(why, "atc-size",
+					   "ATC_INV Size above 52",
 					   VALIDATE_FN);
 		break;
 	case NESTREF_SMMUV3_CFGI_CD:
@@ -118,12 +121,13 @@ int host_validate(const struct nestref_smmu_features *smmu,
 		allow0 |= F_SID;
 		break;
 	default:
-		return host_refuse(why, "opcode not accepted from a guest",
+		return host_refuse(why, "opcode-refused",
+				   "opcode not accepted from a guest",
 				   VALIDATE_FN);
 	}
 	/* SSec (dw0[10]), TTL128 (dw1[7]) and RES0 bits are never allowed. */
 	if ((cmd->dw[0] & ~allow0) || (cmd->dw[1] & ~allow1))
-		return host_refuse(why,
+		return host_refuse(why, "bit-not-allowed",
 				   "a bit outside the opcode's allowed fields is set",
 				   VALIDATE_FN);
 	return tlbi_va && smmu->ril ? host_check_range(smmu, cmd, why) : 0;

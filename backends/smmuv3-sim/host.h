@@ -16,6 +16,7 @@
 
 /* Why the host did what it did: static strings, for traces. */
 struct host_rule {
+	const char *id; /* short and stable, for counter names */
 	const char *rule;
 	const char *section;
 	const char *function;
@@ -28,6 +29,15 @@ struct sim_ctx {
 	size_t n_trace;
 	size_t cap_trace;
 	bool trace_full; /* events were dropped: memory ran out */
+	/* counters (smmuv3-sim.c builds the public list from these) */
+	uint64_t rewrites, batches, skips;
+	struct {
+		const char *id;
+		uint64_t n;
+	} rejects[16];
+	size_t n_rejects;
+	struct nestref_counter *counters;
+	size_t cap_counters;
 };
 
 /*

@@ -178,8 +178,12 @@ void smmu_ste_clear(struct smmu_model *m, uint32_t sid)
 	first = cd_find(m, sid, 0);
 	for (last = first; last < m->n_cd && m->cd[last].sid == sid; last++)
 		;
-	memmove(&m->cd[first], &m->cd[last], (m->n_cd - last) * sizeof(*m->cd));
-	m->n_cd -= last - first;
+	/* Only with something to remove: m->cd may never have been allocated. */
+	if (last > first) {
+		memmove(&m->cd[first], &m->cd[last],
+			(m->n_cd - last) * sizeof(*m->cd));
+		m->n_cd -= last - first;
+	}
 }
 
 /* A CD may be installed before its STE: the host picks the order. */

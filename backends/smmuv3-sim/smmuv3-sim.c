@@ -8,6 +8,7 @@
  * hardware did with it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,7 @@ static void sim_close(struct nestref_ctx *ctx)
 
 	smmu_model_free(sc->smmu);
 	free(sc->trace);
+	free(sc->counters);
 }
 
 static int sim_viommu_init(struct nestref_viommu *viommu)
@@ -169,6 +171,23 @@ static void sim_trace_rule(struct nestref_ctx *ctx, uint32_t kind,
 	host_trace(ctx, &ev);
 }
 
+/* Counts a refusal under its rule's id (a handful of ids exist). */
+static void sim_count_reject(struct sim_ctx *sc, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n_rejects; i++) {
+		if (sc->rejects[i].id == id) {
+			sc->rejects[i].n++;
+			return;
+		}
+	}
+	if (sc->n_rejects < sizeof(sc->rejects) / sizeof(sc->rejects[0])) {
+		sc->rejects[sc->n_rejects].id = id;
+		sc->rejects[sc->n_rejects++].n = 1;
+	}
+}
+
 /* Validates (linux-next) and converts entry i in place; traces either. */
 static int sim_prepare(struct nestref_viommu *viommu,
 		       struct nestref_smmuv3_cmd *cmd, uint32_t i)
@@ -184,6 +203,10 @@ static int sim_prepare(struct nestref_viommu *viommu,
 		rc = host_convert(viommu, cmd, &why);
 	sim_trace_rule(ctx, rc ? NESTREF_TRACE_REJECT : NESTREF_TRACE_REWRITE,
 		       i, rc, &guest, cmd, &why);
+	if (rc)
+		sim_count_reject(nestref_ctx_priv(ctx), why.id);
+	else
+		((struct sim_ctx *)nestref_ctx_priv(ctx))->rewrites++;
 	if (rc)
 		nestref_ctx_set_message(ctx, "smmuv3-sim: entry %u: %s (%s)",
 					i, why.rule, why.section);
@@ -204,9 +227,13 @@ static void sim_copy_message(struct nestref_ctx *ctx, int rc)
 					"smmuv3-sim: the array reads past the caller's buffer (kernel-facts 2.6)");
 }
 
-/* Copies entries [0, n) of the array as commands; nothing on failure. */
-static int sim_copy(const struct nestref_user_array *array, uint32_t n,
-		    struct nestref_smmuv3_cmd **out)
+/*
+ * Copies entries [0, n) of the array as commands (on failure, a sentence
+ * for people).  Either way entry_num is 0 afterwards: nothing is handled
+ * yet, and the caller counts what it then handles.
+ */
+static int sim_copy(struct nestref_ctx *ctx, struct nestref_user_array *array,
+		    uint32_t n, struct nestref_smmuv3_cmd **out)
 {
 	unsigned char *bytes;
 	struct nestref_smmuv3_cmd *cmds;
@@ -232,6 +259,8 @@ static int sim_copy(const struct nestref_user_array *array, uint32_t n,
 out:
 	free(cmds);
 	free(bytes);
+	array->entry_num = 0;
+	sim_copy_message(ctx, rc);
 	return rc;
 }
 
@@ -250,12 +279,9 @@ static int sim_invalidate_released(struct nestref_viommu *viommu,
 	int rc;
 
 	/* Step 2: the full-array copy also refuses an empty array (EINVAL). */
-	rc = sim_copy(array, n, &cmds);
-	array->entry_num = 0;
-	if (rc) {
-		sim_copy_message(ctx, rc);
+	rc = sim_copy(ctx, array, n, &cmds);
+	if (rc)
 		return rc;
-	}
 	for (cur = 0; cur < n; cur++) {
 		rc = sim_prepare(viommu, &cmds[cur], cur);
 		if (rc) {
@@ -297,10 +323,7 @@ static int sim_invalidate_next(struct nestref_viommu *viommu,
 	if (n > HOST_BATCH)
 		n = HOST_BATCH;
 	/* Only this chunk is copied; a bad type is EINVAL from the helper. */
-	rc = sim_copy(array, n, &cmds);
-	array->entry_num = 0;
-	if (rc)
-		sim_copy_message(ctx, rc);
+	rc = sim_copy(ctx, array, n, &cmds);
 	for (i = 0; !rc && i < n; i++)
 		rc = sim_prepare(viommu, &cmds[i],
 				 nestref_viommu_inv_base(viommu) + i);
@@ -371,6 +394,67 @@ static int sim_trace(struct nestref_ctx *ctx,
 	return 0;
 }
 
+/* Appends "name" = value when value is not zero; false when out of memory. */
+static bool sim_counter(struct sim_ctx *sc, size_t *n, const char *prefix,
+			const char *name, uint64_t value)
+{
+	struct nestref_counter *grown;
+
+	if (!value)
+		return true;
+	if (*n == sc->cap_counters) {
+		size_t cap = sc->cap_counters ? sc->cap_counters * 2 : 32;
+
+		grown = realloc(sc->counters, cap * sizeof(*grown));
+		if (!grown)
+			return false;
+		sc->counters = grown;
+		sc->cap_counters = cap;
+	}
+	snprintf(sc->counters[*n].name, sizeof(sc->counters[*n].name), "%s%s",
+		 prefix, name);
+	sc->counters[(*n)++].value = value;
+	return true;
+}
+
+static int sim_counters(struct nestref_ctx *ctx,
+			const struct nestref_counter **counters, size_t *count)
+{
+	static const char *const cerrors[] = { "none", "ILL", "ABT",
+					       "ATC_INV_SYNC" };
+	static const char *const caches[] = { "tlb", "cfg", "atc" };
+	struct sim_ctx *sc = nestref_ctx_priv(ctx);
+	const struct smmu_counters *mc = smmu_counters(sc->smmu);
+	bool ok = true;
+	char op[8];
+	size_t n = 0, i;
+
+	ok &= sim_counter(sc, &n, "host.", "rewrites", sc->rewrites);
+	ok &= sim_counter(sc, &n, "host.", "batches", sc->batches);
+	ok &= sim_counter(sc, &n, "host.", "cerror-skips", sc->skips);
+	for (i = 0; i < sc->n_rejects; i++)
+		ok &= sim_counter(sc, &n, "host.rejects.", sc->rejects[i].id,
+				  sc->rejects[i].n);
+	for (i = 0; i < 256; i++) {
+		const char *name = nestref_smmuv3_op_name((uint8_t)i);
+
+		snprintf(op, sizeof(op), "op-%02zx", i);
+		ok &= sim_counter(sc, &n, "smmu.commands.", name ? name : op,
+				  mc->commands[i]);
+	}
+	for (i = 1; i < 4; i++)
+		ok &= sim_counter(sc, &n, "smmu.cerrors.", cerrors[i],
+				  mc->cerrors[i]);
+	for (i = 0; i < NESTREF_CACHE_KIND_COUNT; i++)
+		ok &= sim_counter(sc, &n, "smmu.removed.", caches[i],
+				  mc->removed[i]);
+	if (!ok)
+		return -ENOMEM;
+	*counters = sc->counters;
+	*count = n;
+	return 0;
+}
+
 static void sim_trace_clear(struct nestref_ctx *ctx)
 {
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
@@ -402,4 +486,5 @@ const struct nestref_backend nr_smmuv3_sim_backend = {
 	.caches_get = sim_caches_get,
 	.trace = sim_trace,
 	.trace_clear = sim_trace_clear,
+	.counters = sim_counters,
 };

@@ -98,6 +98,9 @@ struct nestref_backend {
 	int (*trace)(struct nestref_ctx *ctx,
 		     const struct nestref_trace_event **events, size_t *count);
 	void (*trace_clear)(struct nestref_ctx *ctx);
+	/* Optional, no capability bit: counters for people and the bench. */
+	int (*counters)(struct nestref_ctx *ctx,
+			const struct nestref_counter **counters, size_t *count);
 };
 
 /**

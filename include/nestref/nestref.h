@@ -357,6 +357,24 @@ NESTREF_API int nestref_trace(struct nestref_ctx *ctx,
 			      size_t *count);
 NESTREF_API void nestref_trace_clear(struct nestref_ctx *ctx);
 
+/*
+ * Counters: how much a backend did since the context was opened, for
+ * people and tools ("smmu.commands.CFGI_CD", "host.rejects.unknown-vsid").
+ * Only non-zero counters are listed.
+ */
+struct nestref_counter {
+	char name[48];
+	uint64_t value;
+};
+
+/**
+ * The array stays valid until the next call on ctx.  -EOPNOTSUPP for a
+ * backend that keeps no counters.
+ */
+NESTREF_API int nestref_counters(struct nestref_ctx *ctx,
+				 const struct nestref_counter **counters,
+				 size_t *count);
+
 /* ------------------------------------------------------------------ */
 /* Backends (listing; implementing one: <nestref/backend.h>)           */
 
