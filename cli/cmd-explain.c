@@ -166,13 +166,12 @@ static void explain_setup(FILE *out, const struct vec_file *file)
 	fputc('\n', out);
 }
 
-/* As `run` does: a file outside the profile or the backend is skipped. */
+/* As `run` does: a file outside the profile or the context is skipped. */
 static bool explain_skip(FILE *out, const struct vec_file *file,
-			 const char *backend, enum nestref_profile profile)
+			 const struct test_env *env,
+			 enum nestref_profile profile)
 {
-	const struct nestref_backend *be = nestref_backend_find(
-		backend ? backend : nestref_backend_default());
-	uint32_t missing = file->requires & ~nestref_backend_caps(be);
+	uint32_t missing = file->requires & ~env->caps;
 	uint32_t bit;
 
 	if (!(file->profiles & NESTREF_PROFILE_BIT(profile))) {
@@ -183,7 +182,8 @@ static bool explain_skip(FILE *out, const struct vec_file *file,
 	}
 	if (!missing)
 		return false;
-	fprintf(out, "  skipped: backend %s lacks", nestref_backend_name(be));
+	fprintf(out, "  skipped: backend %s lacks",
+		nestref_ctx_backend(env->ctx));
 	for (bit = 1; bit; bit <<= 1)
 		if (missing & bit)
 			fprintf(out, " %s", nestref_cap_name(bit));
@@ -205,15 +205,21 @@ static int explain_test(FILE *out, const struct vec_file *file,
 
 	fprintf(out, "%s/%ld  %s\n", file->id, test->tc,
 		test->comment ? test->comment : "");
-	if (explain_skip(out, file, backend, profile))
-		return 0;
-	explain_setup(out, file);
 	rc = env_open(&env, file, backend, profile, NULL, &missing, msg,
 		      sizeof(msg));
+	if (rc == -EOPNOTSUPP || (!rc && explain_skip(out, file, &env, profile))) {
+		/* Outside the backend's profiles, or the file's: a skip. */
+		if (rc)
+			fprintf(out, "  skipped: %s\n\n", msg);
+		else
+			env_close(&env);
+		return 0;
+	}
 	if (rc) {
 		fprintf(out, "  %s\n\n", msg);
 		return rc == -ENODEV ? 77 : 1;
 	}
+	explain_setup(out, file);
 	for (i = 0; i < test->n_steps; i++) {
 		const struct vec_step *step = &test->steps[i];
 

@@ -169,7 +169,7 @@ static void runner_file(struct run_state *st, const struct vec_file *file,
  * cannot run here is a clean skip of the whole run (exit 77) and a bad
  * backend or profile a usage error, never a stream of failures.
  */
-static int runner_probe(const struct runner_opts *opts)
+static int runner_probe(const struct runner_opts *opts, uint32_t *caps)
 {
 	struct nestref_ctx_opts copts = {
 		.size = sizeof(copts),
@@ -192,6 +192,8 @@ static int runner_probe(const struct runner_opts *opts)
 		fprintf(opts->err, "nestref: %s\n", msg);
 		return RUNNER_EXIT_USAGE;
 	}
+	/* The options may narrow the backend's capabilities (its mode). */
+	*caps = nestref_ctx_caps(ctx);
 	nestref_ctx_free(ctx);
 	return RUNNER_EXIT_OK;
 }
@@ -201,13 +203,14 @@ int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 {
 	const struct nestref_backend *be;
 	struct run_state st = { .opts = opts, .sum = sum };
+	uint32_t caps = 0;
 	size_t i;
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
 	if (runner_check_ids(opts, files, n_files))
 		return RUNNER_EXIT_USAGE;
-	rc = runner_probe(opts);
+	rc = runner_probe(opts, &caps);
 	if (rc)
 		return rc;
 	be = nestref_backend_find(opts->backend ? opts->backend
@@ -216,7 +219,7 @@ int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 		st.total += files[i]->n_tests;
 	report_plan(opts->out, st.total);
 	for (i = 0; i < n_files && !st.unavailable; i++)
-		runner_file(&st, files[i], nestref_backend_caps(be));
+		runner_file(&st, files[i], caps);
 	if (opts->progress)
 		fputs("\r\033[K", opts->err);
 	if (st.unavailable) {

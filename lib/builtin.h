@@ -7,5 +7,6 @@
 
 extern const struct nestref_backend nr_mock_backend;
 extern const struct nestref_backend nr_smmuv3_sim_backend;
+extern const struct nestref_backend nr_iommufd_backend;
 
 #endif /* NESTREF_LIB_BUILTIN_H */

@@ -134,6 +134,7 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 		return -ENOMEM;
 	}
 	ctx->be = be;
+	ctx->caps = be->caps;
 	ctx->profile = opts.profile;
 	ctx->priv = priv;
 	if (opts.smmu)
@@ -196,7 +197,13 @@ enum nestref_profile nestref_ctx_profile(const struct nestref_ctx *ctx)
 
 uint32_t nestref_ctx_caps(const struct nestref_ctx *ctx)
 {
-	return ctx->be->caps;
+	return ctx->caps;
+}
+
+void nestref_ctx_set_caps(struct nestref_ctx *ctx, uint32_t caps)
+{
+	/* Only narrowing: a context cannot do more than its backend says. */
+	ctx->caps = caps & ctx->be->caps;
 }
 
 const char *nestref_ctx_backend(const struct nestref_ctx *ctx)

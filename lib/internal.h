@@ -67,6 +67,7 @@ struct nr_vdev {
 struct nestref_ctx {
 	const struct nestref_backend *be;
 	enum nestref_profile profile;
+	uint32_t caps; /* the backend's, narrowed by its open hook */
 	struct nestref_smmu_features smmu;
 	struct nr_ids ids;
 	char msg[NR_MSG_LEN];

@@ -7,7 +7,7 @@
 static int nr_need_cap(struct nestref_ctx *ctx, uint32_t cap, bool has_op,
 		       const char *what)
 {
-	if ((ctx->be->caps & cap) && has_op)
+	if ((ctx->caps & cap) && has_op)
 		return 0;
 	return nr_fail(ctx, -EOPNOTSUPP, "%s: backend '%s' lacks %s", what,
 		       ctx->be->name, nestref_cap_name(cap));
@@ -47,7 +47,7 @@ int nestref_issued(struct nestref_ctx *ctx,
 
 void nestref_issued_clear(struct nestref_ctx *ctx)
 {
-	if ((ctx->be->caps & NESTREF_CAP_OBSERVE_ISSUED) &&
+	if ((ctx->caps & NESTREF_CAP_OBSERVE_ISSUED) &&
 	    ctx->be->issued_clear)
 		ctx->be->issued_clear(ctx);
 }

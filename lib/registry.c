@@ -15,6 +15,7 @@
 static const struct nestref_backend *const nr_builtin[] = {
 	&nr_mock_backend,
 	&nr_smmuv3_sim_backend,
+	&nr_iommufd_backend,
 };
 
 #define NR_BUILTIN_COUNT (sizeof(nr_builtin) / sizeof(nr_builtin[0]))

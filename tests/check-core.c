@@ -697,13 +697,13 @@ START_TEST(registry_rules)
 	ck_assert_ptr_null(nestref_backend_find(NULL));
 	ck_assert_str_eq(nestref_backend_name(nestref_backend_find("mock")),
 			 "mock");
-	/* Name order: fake, fake-noops, fake-rfc, mock, smmuv3-sim. */
-	ck_assert_uint_eq(nestref_backend_count(), 5);
+	/* Name order: fake, fake-noops, fake-rfc, iommufd, mock, smmuv3-sim. */
+	ck_assert_uint_eq(nestref_backend_count(), 6);
 	for (i = 1; i < nestref_backend_count(); i++)
 		ck_assert_int_lt(strcmp(nestref_backend_name(nestref_backend_at(i - 1)),
 					nestref_backend_name(nestref_backend_at(i))),
 				 0);
-	ck_assert_ptr_null(nestref_backend_at(5));
+	ck_assert_ptr_null(nestref_backend_at(6));
 }
 END_TEST
 

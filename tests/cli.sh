@@ -106,6 +106,12 @@ expect_rc "a huge array is a failed test, not a crash" 1
 expect_in "the huge array is explained" "$out" \
 	"runner: step 1 asks for an array of more than 64 MiB"
 
+# A backend that cannot run here is a skip of the whole run: exit 77.
+run_capture run --backend iommufd --backend-options iommufd=/nonexistent/iommu "$data/wrong.yaml"
+expect_rc "an unavailable backend exits 77" 77
+expect_out "an unavailable backend is one TAP skip" "TAP version 13
+1..0 # SKIP backend unavailable: backend 'iommufd': iommufd: cannot open /nonexistent/iommu: No such file or directory"
+
 # Skips say why; nothing is silently skipped.
 run_capture run --quiet "$data/needs-smmuv3.yaml"
 expect_rc "a capability skip exits 0" 0

@@ -115,6 +115,12 @@ NESTREF_API int nestref_backend_register(const struct nestref_backend *backend);
 
 NESTREF_API void *nestref_ctx_priv(struct nestref_ctx *ctx);
 
+/**
+ * Narrows this context's capabilities (for a backend whose modes differ:
+ * call it from open).  Bits the backend does not declare are ignored.
+ */
+NESTREF_API void nestref_ctx_set_caps(struct nestref_ctx *ctx, uint32_t caps);
+
 /** Sets the sentence nestref_ctx_message() returns (printf format). */
 NESTREF_API void nestref_ctx_set_message(struct nestref_ctx *ctx,
 					 const char *fmt, ...)

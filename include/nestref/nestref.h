@@ -162,7 +162,8 @@ NESTREF_API const char *nestref_ctx_message(const struct nestref_ctx *ctx);
 NESTREF_API enum nestref_profile
 nestref_ctx_profile(const struct nestref_ctx *ctx);
 
-/** The backend's capabilities (enum nestref_cap bits). */
+/** This context's capabilities (enum nestref_cap bits): the backend's,
+ * narrowed by the mode its options chose. */
 NESTREF_API uint32_t nestref_ctx_caps(const struct nestref_ctx *ctx);
 
 NESTREF_API const char *nestref_ctx_backend(const struct nestref_ctx *ctx);

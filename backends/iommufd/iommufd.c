@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iommufd: the real kernel, through /dev/iommu.  The seed's user data
+ * becomes its upstream successor (kernel-facts 1.7): set_dev_user_data is
+ * IOMMU_VDEVICE_ALLOC with virt_id = the vSID, unset is IOMMU_DESTROY of
+ * that vDEVICE, and invalidation is IOMMU_HWPT_INVALIDATE on the vIOMMU,
+ * with entry_num passed back exactly as the kernel wrote it.  The core's
+ * own checks run first; whatever reaches the kernel gets the kernel's
+ * answer, unchanged.
+ *
+ * Two modes (--backend-options):
+ *  - mode=selftest (default): the iommufd selftest mock (kernel-facts 5):
+ *    a mock device per setup device, a SELFTEST vIOMMU, `selftest`
+ *    invalidations, check_cache through IOMMU_TEST_OP_DEV_CHECK_CACHE.
+ *  - mode=vfio,devices=/dev/vfio/devices/vfio0:...: real devices, bound
+ *    through their VFIO cdevs in the order the vector names devices, an
+ *    ARM_SMMUV3 vIOMMU and `arm-smmuv3` invalidations.  What the SMMU
+ *    received is not observable from user space.
+ * A vIOMMU needs a device to exist (2.8); the first device (a hidden mock
+ * device in selftest mode, the first named cdev in vfio mode) anchors the
+ * nest-parent HWPT and the vIOMMU.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/builtin.h"
+#include "sys.h"
+#include "uapi.h"
+#include "user-buffer.h"
+
+#define IFD_MAX_VFIO 16
+
+enum ifd_mode {
+	IFD_SELFTEST,
+	IFD_VFIO,
+};
+
+struct ifd_ctx {
+	int fd;
+	enum ifd_mode mode;
+	char *iommufd_path; /* NULL: /dev/iommu */
+	uint32_t ioas_id;
+	char *paths[IFD_MAX_VFIO];
+	size_t n_paths;
+	size_t n_devs; /* devices created, to pick the next cdev */
+	/*
+	 * The anchor device, made with the first vIOMMU: a mock device
+	 * (stdev) in selftest mode; in vfio mode the first cdev, which the
+	 * vector's first device then shares (a cdev opens once).
+	 */
+	bool anchored;
+	uint32_t anchor_stdev;
+	int anchor_fd;
+	uint32_t anchor_idev;
+};
+
+struct ifd_viommu {
+	uint32_t hwpt_id;
+	uint32_t viommu_id;
+};
+
+struct ifd_dev {
+	uint32_t idev;
+	uint32_t stdev;   /* selftest: destroying it removes the mock device */
+	int vfio_fd;      /* vfio: -1, or the cdev this device owns */
+	uint32_t vdevice;
+};
+
+static struct ifd_ctx *ifd_ctx(struct nestref_ctx *ctx)
+{
+	return nestref_ctx_priv(ctx);
+}
+
+/* One ioctl; 0 or -errno, with a sentence naming it on failure. */
+static int ifd_ioctl(struct nestref_ctx *ctx, int fd, unsigned long req,
+		     void *arg, const char *name)
+{
+	int err;
+
+	if (ifd_sys()->ioctl(fd, req, arg) == 0)
+		return 0;
+	err = errno;
+	nestref_ctx_set_message(ctx, "iommufd: %s: %s", name,
+				nestref_strerror(-err));
+	return -err;
+}
+
+static void ifd_destroy(struct nestref_ctx *ctx, uint32_t id)
+{
+	struct nr_iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	if (id)
+		ifd_ioctl(ctx, ifd_ctx(ctx)->fd, NR_IOMMU_DESTROY, &cmd,
+			  "IOMMU_DESTROY");
+}
+
+/* "mode=vfio,devices=/dev/vfio/devices/vfio0:/dev/vfio/devices/vfio1" */
+static int ifd_options(struct nestref_ctx *ctx, const char *options)
+{
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+	char *copy, *item, *save = NULL, *path, *psave = NULL;
+	int rc = 0;
+
+	if (!options || !*options)
+		return 0;
+	copy = strdup(options);
+	if (!copy)
+		return -ENOMEM;
+	for (item = strtok_r(copy, ",", &save); item && !rc;
+	     item = strtok_r(NULL, ",", &save)) {
+		if (strcmp(item, "mode=selftest") == 0) {
+			ic->mode = IFD_SELFTEST;
+		} else if (strcmp(item, "mode=vfio") == 0) {
+			ic->mode = IFD_VFIO;
+		} else if (strncmp(item, "iommufd=", 8) == 0) {
+			/* For a kernel whose misc device lives elsewhere. */
+			free(ic->iommufd_path);
+			ic->iommufd_path = strdup(item + 8);
+			if (!ic->iommufd_path)
+				rc = -ENOMEM;
+		} else if (strncmp(item, "devices=", 8) == 0) {
+			for (path = strtok_r(item + 8, ":", &psave); path && !rc;
+			     path = strtok_r(NULL, ":", &psave)) {
+				if (ic->n_paths == IFD_MAX_VFIO) {
+					rc = -E2BIG;
+					break;
+				}
+				ic->paths[ic->n_paths] = strdup(path);
+				if (!ic->paths[ic->n_paths++])
+					rc = -ENOMEM;
+			}
+		} else {
+			nestref_ctx_set_message(ctx,
+						"iommufd: unknown option '%s' (mode=selftest|vfio, devices=PATH:..., iommufd=PATH)",
+						item);
+			rc = -EINVAL;
+		}
+	}
+	free(copy);
+	if (!rc && ic->mode == IFD_VFIO && !ic->n_paths) {
+		nestref_ctx_set_message(ctx,
+					"iommufd: mode=vfio needs devices=/dev/vfio/devices/vfioN[:...]");
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
+static void ifd_free_paths(struct ifd_ctx *ic)
+{
+	while (ic->n_paths)
+		free(ic->paths[--ic->n_paths]);
+	free(ic->iommufd_path);
+	ic->iommufd_path = NULL;
+}
+
+static int ifd_open(struct nestref_ctx *ctx, const char *options)
+{
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+	struct nr_iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	struct nr_iommu_test_cmd probe = { .size = sizeof(probe) };
+	const char *path;
+	int rc;
+
+	ic->fd = -1;
+	ic->anchor_fd = -1;
+	rc = ifd_options(ctx, options);
+	if (rc)
+		goto err_paths;
+	path = ic->iommufd_path ? ic->iommufd_path : "/dev/iommu";
+	ic->fd = ifd_sys()->open(path, O_RDWR);
+	if (ic->fd < 0) {
+		/* No iommufd here: the run is a skip, not a failure (exit 77). */
+		nestref_ctx_set_message(ctx, "iommufd: cannot open %s: %s",
+					path, strerror(errno));
+		rc = -ENODEV;
+		goto err_paths;
+	}
+	/* An unknown test op is EOPNOTSUPP where the selftest exists (5.1). */
+	if (ic->mode == IFD_SELFTEST &&
+	    ifd_sys()->ioctl(ic->fd, NR_IOMMU_TEST_CMD, &probe) != 0 &&
+	    errno != EOPNOTSUPP) {
+		nestref_ctx_set_message(ctx,
+					"iommufd: no selftest ioctl (%s): the kernel lacks CONFIG_IOMMUFD_TEST",
+					nestref_strerror(-errno));
+		rc = -ENODEV;
+		goto err_close;
+	}
+	rc = ifd_ioctl(ctx, ic->fd, NR_IOMMU_IOAS_ALLOC, &ioas,
+		       "IOMMU_IOAS_ALLOC");
+	if (rc)
+		goto err_close;
+	ic->ioas_id = ioas.out_ioas_id;
+	if (ic->mode == IFD_VFIO)
+		nestref_ctx_set_caps(ctx, NESTREF_CAP_INV_ARM_SMMUV3);
+	else
+		nestref_ctx_set_caps(ctx, NESTREF_CAP_INV_SELFTEST |
+						  NESTREF_CAP_CHECK_CACHE);
+	return 0;
+
+err_close:
+	ifd_sys()->close(ic->fd);
+	ic->fd = -1;
+err_paths:
+	ifd_free_paths(ic);
+	return rc;
+}
+
+static void ifd_close(struct nestref_ctx *ctx)
+{
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+
+	/* Every vIOMMU and device is gone: the anchor can go now. */
+	if (ic->anchor_fd >= 0)
+		ifd_sys()->close(ic->anchor_fd);
+	else if (ic->anchored)
+		ifd_destroy(ctx, ic->anchor_stdev);
+	ifd_destroy(ctx, ic->ioas_id);
+	ifd_sys()->close(ic->fd);
+	ifd_free_paths(ic);
+}
+
+/* IOMMU_TEST_OP_MOCK_DOMAIN (5.2): a new mock device on the IOAS. */
+static int ifd_mock_device(struct nestref_ctx *ctx, uint32_t *stdev,
+			   uint32_t *idev)
+{
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+	struct nr_iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = NR_IOMMU_TEST_OP_MOCK_DOMAIN,
+		.id = ic->ioas_id,
+	};
+	int rc = ifd_ioctl(ctx, ic->fd, NR_IOMMU_TEST_CMD, &cmd,
+			   "IOMMU_TEST_OP_MOCK_DOMAIN");
+
+	if (rc)
+		return rc;
+	*stdev = cmd.mock_domain.out_stdev_id;
+	*idev = cmd.mock_domain.out_idev_id;
+	return 0;
+}
+
+static int ifd_vfio_bind(struct nestref_ctx *ctx, const char *path, int *fd,
+			 uint32_t *idev);
+
+/* The context's anchor device, made once (see struct ifd_ctx). */
+static int ifd_anchor(struct nestref_ctx *ctx)
+{
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+	int rc;
+
+	if (ic->anchored)
+		return 0;
+	if (ic->mode == IFD_SELFTEST)
+		rc = ifd_mock_device(ctx, &ic->anchor_stdev, &ic->anchor_idev);
+	else
+		rc = ifd_vfio_bind(ctx, ic->paths[0], &ic->anchor_fd,
+				   &ic->anchor_idev);
+	if (!rc)
+		ic->anchored = true;
+	return rc;
+}
+
+/* A VFIO cdev bound to this iommufd (VFIO_DEVICE_BIND_IOMMUFD). */
+static int ifd_vfio_bind(struct nestref_ctx *ctx, const char *path, int *fd,
+			 uint32_t *idev)
+{
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+	struct nr_vfio_device_bind_iommufd bind = {
+		.argsz = sizeof(bind),
+		.iommufd = ic->fd,
+	};
+	int rc;
+
+	*fd = ifd_sys()->open(path, O_RDWR);
+	if (*fd < 0) {
+		int err = errno;
+
+		nestref_ctx_set_message(ctx, "iommufd: cannot open %s: %s",
+					path, strerror(err));
+		return -err;
+	}
+	rc = ifd_ioctl(ctx, *fd, NR_VFIO_DEVICE_BIND_IOMMUFD, &bind,
+		       "VFIO_DEVICE_BIND_IOMMUFD");
+	if (rc) {
+		ifd_sys()->close(*fd);
+		*fd = -1;
+		return rc;
+	}
+	*idev = bind.out_devid;
+	return 0;
+}
+
+static int ifd_viommu_init(struct nestref_viommu *viommu)
+{
+	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+	struct ifd_viommu *iv = nestref_viommu_priv(viommu);
+	struct nr_iommu_hwpt_alloc hwpt = {
+		.size = sizeof(hwpt),
+		.flags = NR_IOMMU_HWPT_ALLOC_NEST_PARENT,
+		.pt_id = ic->ioas_id,
+		.data_type = NR_IOMMU_HWPT_DATA_NONE,
+	};
+	struct nr_iommu_viommu_alloc alloc = {
+		.size = sizeof(alloc),
+		.type = ic->mode == IFD_SELFTEST ?
+				NR_IOMMU_VIOMMU_TYPE_SELFTEST :
+				NR_IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+	};
+	int rc = ifd_anchor(ctx);
+
+	if (rc)
+		return rc;
+	/* 2.8: the vIOMMU sits on a nest-parent paging HWPT. */
+	hwpt.dev_id = ic->anchor_idev;
+	rc = ifd_ioctl(ctx, ic->fd, NR_IOMMU_HWPT_ALLOC, &hwpt,
+		       "IOMMU_HWPT_ALLOC");
+	if (rc)
+		return rc;
+	iv->hwpt_id = hwpt.out_hwpt_id;
+	alloc.dev_id = ic->anchor_idev;
+	alloc.hwpt_id = iv->hwpt_id;
+	rc = ifd_ioctl(ctx, ic->fd, NR_IOMMU_VIOMMU_ALLOC, &alloc,
+		       "IOMMU_VIOMMU_ALLOC");
+	if (rc)
+		goto err_hwpt;
+	iv->viommu_id = alloc.out_viommu_id;
+	return 0;
+
+err_hwpt:
+	ifd_destroy(ctx, iv->hwpt_id);
+	return rc;
+}
+
+static void ifd_viommu_destroy(struct nestref_viommu *viommu)
+{
+	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
+	struct ifd_viommu *iv = nestref_viommu_priv(viommu);
+
+	/* Users first: the vIOMMU pins the HWPT (2.8). */
+	ifd_destroy(ctx, iv->viommu_id);
+	ifd_destroy(ctx, iv->hwpt_id);
+}
+
+static int ifd_dev_init(struct nestref_dev *dev)
+{
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+	struct ifd_dev *id = nestref_dev_priv(dev);
+	size_t index = ic->n_devs;
+	int rc = 0;
+
+	id->vfio_fd = -1;
+	if (ic->mode == IFD_SELFTEST) {
+		rc = ifd_mock_device(ctx, &id->stdev, &id->idev);
+	} else if (index == 0) {
+		/* The first cdev is the anchor's: shared, opened once. */
+		rc = ifd_anchor(ctx);
+		id->idev = ic->anchor_idev;
+	} else if (index >= ic->n_paths) {
+		nestref_ctx_set_message(ctx,
+					"iommufd: the vector needs device %zu but devices= names %zu",
+					index + 1, ic->n_paths);
+		rc = -ENOSPC;
+	} else {
+		rc = ifd_vfio_bind(ctx, ic->paths[index], &id->vfio_fd,
+				   &id->idev);
+	}
+	if (!rc)
+		ic->n_devs++;
+	return rc;
+}
+
+static void ifd_dev_destroy(struct nestref_dev *dev)
+{
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
+	struct ifd_dev *id = nestref_dev_priv(dev);
+
+	if (id->vfio_fd >= 0)
+		ifd_sys()->close(id->vfio_fd); /* closing the cdev unbinds */
+	else
+		ifd_destroy(ctx, id->stdev);
+}
+
+/* 1.7: the user data becomes a vDEVICE whose virt_id is the vSID. */
+static int ifd_set_dev_user_data(struct nestref_dev *dev, const void *data)
+{
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
+	struct ifd_viommu *iv = nestref_viommu_priv(nestref_dev_viommu(dev));
+	struct ifd_dev *id = nestref_dev_priv(dev);
+	const unsigned char *b = data;
+	struct nr_iommu_vdevice_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = iv->viommu_id,
+		.dev_id = id->idev,
+		.virt_id = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
+			   (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24,
+	};
+	int rc = ifd_ioctl(ctx, ifd_ctx(ctx)->fd, NR_IOMMU_VDEVICE_ALLOC, &cmd,
+			   "IOMMU_VDEVICE_ALLOC");
+
+	if (!rc)
+		id->vdevice = cmd.out_vdevice_id;
+	return rc;
+}
+
+static void ifd_unset_dev_user_data(struct nestref_dev *dev)
+{
+	struct ifd_dev *id = nestref_dev_priv(dev);
+
+	ifd_destroy(nestref_dev_ctx(dev), id->vdevice);
+	id->vdevice = 0;
+}
+
+static int ifd_cache_invalidate_user(struct nestref_viommu *viommu,
+				     struct nestref_user_array *array)
+{
+	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
+	struct ifd_viommu *iv = nestref_viommu_priv(viommu);
+	struct ifd_user_buffer ub;
+	struct nr_iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = iv->viommu_id,
+		.data_type = array->type,
+		.entry_len = array->entry_len,
+		.entry_num = array->entry_num,
+	};
+	int rc;
+
+	rc = ifd_user_buffer_map(&ub, array->data, array->data_size);
+	if (rc) {
+		array->entry_num = 0;
+		return rc;
+	}
+	cmd.data_uptr = (uint64_t)(uintptr_t)ub.uptr;
+	rc = ifd_ioctl(ctx, ifd_ctx(ctx)->fd, NR_IOMMU_HWPT_INVALIDATE, &cmd,
+		       "IOMMU_HWPT_INVALIDATE");
+	/* 2.7 step 5: written back whether or not the call failed. */
+	array->entry_num = cmd.entry_num;
+	ifd_user_buffer_unmap(&ub);
+	return rc;
+}
+
+/* IOMMU_TEST_OP_DEV_CHECK_CACHE (5.5). */
+static int ifd_check_cache(struct nestref_dev *dev, uint32_t index,
+			   uint32_t value)
+{
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
+	struct ifd_dev *id = nestref_dev_priv(dev);
+	struct nr_iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = NR_IOMMU_TEST_OP_DEV_CHECK_CACHE,
+		.id = id->idev,
+		.check_dev_cache = { .id = index, .cache = value },
+	};
+
+	return ifd_ioctl(ctx, ifd_ctx(ctx)->fd, NR_IOMMU_TEST_CMD, &cmd,
+			 "IOMMU_TEST_OP_DEV_CHECK_CACHE");
+}
+
+const struct nestref_backend nr_iommufd_backend = {
+	.version = NESTREF_BACKEND_VERSION,
+	.name = "iommufd",
+	.description = "the real kernel through /dev/iommu (mode=selftest: the selftest mock; mode=vfio,devices=...: real devices)",
+	/*
+	 * The union over both modes; each context narrows it in ifd_open.
+	 * vfio mode answers arm-smmuv3 arrays but cannot say what the SMMU
+	 * received.  No raw-user-data: VDEVICE_ALLOC takes a virt_id, not
+	 * bytes, so the length rules never reach the kernel.
+	 */
+	.caps = NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
+		NESTREF_CAP_INV_ARM_SMMUV3,
+	.profiles = NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_6_13),
+	.ctx_priv_size = sizeof(struct ifd_ctx),
+	.viommu_priv_size = sizeof(struct ifd_viommu),
+	.dev_priv_size = sizeof(struct ifd_dev),
+	.open = ifd_open,
+	.close = ifd_close,
+	.viommu_init = ifd_viommu_init,
+	.viommu_destroy = ifd_viommu_destroy,
+	.dev_init = ifd_dev_init,
+	.dev_destroy = ifd_dev_destroy,
+	.set_dev_user_data = ifd_set_dev_user_data,
+	.unset_dev_user_data = ifd_unset_dev_user_data,
+	.dev_user_data_len = 4,
+	.cache_invalidate_user = ifd_cache_invalidate_user,
+	.check_cache = ifd_check_cache,
+};

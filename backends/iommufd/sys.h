@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The only way the iommufd backend reaches the kernel: one small table of
+ * system calls, so that unit tests can put a fake kernel behind it and
+ * check every ioctl argument the backend builds (issue 4).
+ */
+#ifndef NESTREF_IOMMUFD_SYS_H
+#define NESTREF_IOMMUFD_SYS_H
+
+struct ifd_sys {
+	/* Like open(2), close(2), ioctl(2): -1 and errno on failure. */
+	int (*open)(const char *path, int flags);
+	int (*close)(int fd);
+	int (*ioctl)(int fd, unsigned long request, void *arg);
+};
+
+/* The table in use; the real system calls unless a test replaced it. */
+const struct ifd_sys *ifd_sys(void);
+/* For tests: NULL restores the real system calls. */
+void ifd_sys_set(const struct ifd_sys *sys);
+
+#endif /* NESTREF_IOMMUFD_SYS_H */

@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The iommufd backend against a fake kernel behind its system-call table
+ * (backends/iommufd/sys.h): every ioctl it builds, in both modes, with the
+ * arguments kernel-facts 2.4 and 5.1 define, and the error paths.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "backends/iommufd/sys.h"
+#include "backends/iommufd/uapi.h"
+#include "check-helpers.h"
+
+#define FAKE_IOMMUFD 10
+#define FAKE_VFIO_BASE 20
+
+struct fake_call {
+	int fd;
+	unsigned long req;
+	unsigned char arg[80];
+	unsigned char data[32]; /* HWPT_INVALIDATE: the first bytes read */
+};
+
+static struct {
+	struct fake_call calls[64];
+	size_t n;
+	int closed[16];
+	size_t n_closed;
+	uint32_t next_id;
+	int open_errno;          /* for /dev/iommu */
+	int probe_errno;         /* TEST_CMD with op 0 */
+	unsigned long fail_req;  /* this request fails ... */
+	int fail_errno;          /* ... with this errno */
+	uint32_t inv_entry_num;  /* written back by HWPT_INVALIDATE */
+	int inv_errno;
+} fk;
+
+static void fake_reset(void)
+{
+	memset(&fk, 0, sizeof(fk));
+	fk.next_id = 1;
+	fk.probe_errno = EOPNOTSUPP;
+	fk.inv_entry_num = ~0u;
+}
+
+static int fake_open(const char *path, int flags)
+{
+	(void)flags;
+	if (strcmp(path, "/dev/iommu") == 0 || strcmp(path, "/other/iommu") == 0) {
+		if (fk.open_errno) {
+			errno = fk.open_errno;
+			return -1;
+		}
+		return FAKE_IOMMUFD;
+	}
+	if (strncmp(path, "/fake/vfio", 10) == 0)
+		return FAKE_VFIO_BASE + atoi(path + 10);
+	errno = ENOENT;
+	return -1;
+}
+
+static int fake_close(int fd)
+{
+	if (fk.n_closed < 16)
+		fk.closed[fk.n_closed++] = fd;
+	return 0;
+}
+
+static size_t fake_arg_len(unsigned long req)
+{
+	switch (req) {
+	case NR_IOMMU_DESTROY: return sizeof(struct nr_iommu_destroy);
+	case NR_IOMMU_IOAS_ALLOC: return sizeof(struct nr_iommu_ioas_alloc);
+	case NR_IOMMU_HWPT_ALLOC: return sizeof(struct nr_iommu_hwpt_alloc);
+	case NR_IOMMU_VIOMMU_ALLOC: return sizeof(struct nr_iommu_viommu_alloc);
+	case NR_IOMMU_VDEVICE_ALLOC: return sizeof(struct nr_iommu_vdevice_alloc);
+	case NR_IOMMU_HWPT_INVALIDATE: return sizeof(struct nr_iommu_hwpt_invalidate);
+	case NR_IOMMU_TEST_CMD: return sizeof(struct nr_iommu_test_cmd);
+	case NR_VFIO_DEVICE_BIND_IOMMUFD: return sizeof(struct nr_vfio_device_bind_iommufd);
+	}
+	return 0;
+}
+
+static int fake_fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+static int fake_ioctl(int fd, unsigned long req, void *arg)
+{
+	struct fake_call *c = &fk.calls[fk.n < 64 ? fk.n++ : 63];
+	size_t len = fake_arg_len(req);
+
+	ck_assert_msg(len, "unknown ioctl 0x%lx", req);
+	c->fd = fd;
+	c->req = req;
+	memcpy(c->arg, arg, len);
+	/* The availability probe (TEST_CMD op 0) answers as probe_errno. */
+	if (req == fk.fail_req && fk.fail_errno &&
+	    !(req == NR_IOMMU_TEST_CMD && ((struct nr_iommu_test_cmd *)arg)->op == 0))
+		return fake_fail(fk.fail_errno);
+	switch (req) {
+	case NR_IOMMU_TEST_CMD: {
+		struct nr_iommu_test_cmd *t = arg;
+
+		if (t->op == 0)
+			return fake_fail(fk.probe_errno);
+		if (t->op == NR_IOMMU_TEST_OP_MOCK_DOMAIN) {
+			t->mock_domain.out_stdev_id = fk.next_id++;
+			t->mock_domain.out_hwpt_id = fk.next_id++;
+			t->mock_domain.out_idev_id = fk.next_id++;
+		}
+		return 0;
+	}
+	case NR_IOMMU_IOAS_ALLOC:
+		((struct nr_iommu_ioas_alloc *)arg)->out_ioas_id = fk.next_id++;
+		return 0;
+	case NR_IOMMU_HWPT_ALLOC:
+		((struct nr_iommu_hwpt_alloc *)arg)->out_hwpt_id = fk.next_id++;
+		return 0;
+	case NR_IOMMU_VIOMMU_ALLOC:
+		((struct nr_iommu_viommu_alloc *)arg)->out_viommu_id = fk.next_id++;
+		return 0;
+	case NR_IOMMU_VDEVICE_ALLOC:
+		((struct nr_iommu_vdevice_alloc *)arg)->out_vdevice_id = fk.next_id++;
+		return 0;
+	case NR_VFIO_DEVICE_BIND_IOMMUFD:
+		((struct nr_vfio_device_bind_iommufd *)arg)->out_devid = fk.next_id++;
+		return 0;
+	case NR_IOMMU_HWPT_INVALIDATE: {
+		struct nr_iommu_hwpt_invalidate *inv = arg;
+		size_t n = (size_t)inv->entry_len * inv->entry_num;
+
+		if (inv->data_uptr && n)
+			memcpy(c->data, (void *)(uintptr_t)inv->data_uptr,
+			       n < sizeof(c->data) ? n : sizeof(c->data));
+		if (fk.inv_entry_num != ~0u)
+			inv->entry_num = fk.inv_entry_num;
+		return fk.inv_errno ? fake_fail(fk.inv_errno) : 0;
+	}
+	}
+	return 0;
+}
+
+static const struct ifd_sys fake_sys = {
+	.open = fake_open,
+	.close = fake_close,
+	.ioctl = fake_ioctl,
+};
+
+static struct nestref_ctx *ifd_open_with(const char *options, int expect_rc)
+{
+	struct nestref_ctx_opts opts = {
+		.size = sizeof(opts),
+		.backend = "iommufd",
+		.backend_options = options,
+	};
+	struct nestref_ctx *ctx = NULL;
+	char msg[256];
+
+	ifd_sys_set(&fake_sys);
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)),
+			 expect_rc);
+	return ctx;
+}
+
+static const struct fake_call *call(size_t i, unsigned long req)
+{
+	ck_assert_msg(i < fk.n, "call %zu of %zu", i, fk.n);
+	ck_assert_msg(fk.calls[i].req == req, "call %zu is 0x%lx, want 0x%lx",
+		      i, fk.calls[i].req, req);
+	return &fk.calls[i];
+}
+
+#define ARG(type, c) ((const struct type *)(c)->arg)
+
+START_TEST(unavailable_without_dev_iommu)
+{
+	struct nestref_ctx_opts opts = {
+		.size = sizeof(opts), .backend = "iommufd",
+	};
+	struct nestref_ctx *ctx;
+	char msg[256];
+
+	fake_reset();
+	fk.open_errno = ENOENT;
+	ifd_sys_set(&fake_sys);
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)), -ENODEV);
+	ck_assert_ptr_nonnull(strstr(msg, "cannot open /dev/iommu"));
+	ck_assert_uint_eq(fk.n, 0);
+	/* A kernel without CONFIG_IOMMUFD_TEST answers ENOTTY. */
+	fake_reset();
+	fk.probe_errno = ENOTTY;
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)), -ENODEV);
+	ck_assert_ptr_nonnull(strstr(msg, "CONFIG_IOMMUFD_TEST"));
+	ck_assert_uint_eq(fk.n_closed, 1);
+	ck_assert_int_eq(fk.closed[0], FAKE_IOMMUFD);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+START_TEST(options)
+{
+	fake_reset();
+	ifd_open_with("mode=fast", -EINVAL);
+	ifd_open_with("mode=vfio", -EINVAL); /* vfio needs devices= */
+	nestref_ctx_free(ifd_open_with("iommufd=/other/iommu", 0));
+	ifd_open_with("iommufd=/nowhere", -ENODEV);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+/* The whole selftest-mode life, every argument checked. */
+START_TEST(selftest_mode_ioctls)
+{
+	struct nestref_ctx *ctx;
+	unsigned char vsid[4], entry[12];
+	struct nestref_user_array a = {
+		.type = NESTREF_INV_TYPE_SELFTEST, .entry_len = 12,
+		.entry_num = 1, .data = entry, .data_size = sizeof(entry),
+	};
+	uint32_t viommu, dev, vdev;
+	const struct fake_call *c;
+	long page = sysconf(_SC_PAGESIZE);
+
+	fake_reset();
+	ctx = ifd_open_with("mode=selftest", 0);
+	ck_assert_uint_eq(nestref_ctx_caps(ctx),
+			  NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE);
+	c = call(0, NR_IOMMU_TEST_CMD);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->op, 0);
+	c = call(1, NR_IOMMU_IOAS_ALLOC);
+	ck_assert_uint_eq(ARG(nr_iommu_ioas_alloc, c)->size, 12);
+	ck_assert_uint_eq(ARG(nr_iommu_ioas_alloc, c)->flags, 0);
+	/* ioas 1 */
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 5, &viommu), 0);
+	c = call(2, NR_IOMMU_TEST_CMD); /* the anchor: stdev 2 hwpt 3 idev 4 */
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->size, 72);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->op, NR_IOMMU_TEST_OP_MOCK_DOMAIN);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->id, 1);
+	c = call(3, NR_IOMMU_HWPT_ALLOC); /* hwpt 5 */
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->size, 48);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->flags,
+			  NR_IOMMU_HWPT_ALLOC_NEST_PARENT);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->dev_id, 4);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->pt_id, 1);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_type, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_len, 0);
+	c = call(4, NR_IOMMU_VIOMMU_ALLOC); /* viommu 6 */
+	ck_assert_uint_eq(ARG(nr_iommu_viommu_alloc, c)->size, 40);
+	ck_assert_uint_eq(ARG(nr_iommu_viommu_alloc, c)->flags, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_viommu_alloc, c)->type,
+			  NR_IOMMU_VIOMMU_TYPE_SELFTEST);
+	ck_assert_uint_eq(ARG(nr_iommu_viommu_alloc, c)->dev_id, 4);
+	ck_assert_uint_eq(ARG(nr_iommu_viommu_alloc, c)->hwpt_id, 5);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x1234, &dev), 0);
+	c = call(5, NR_IOMMU_TEST_CMD); /* stdev 7 hwpt 8 idev 9 */
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->op, NR_IOMMU_TEST_OP_MOCK_DOMAIN);
+	le32_put(vsid, 0x99);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, vsid, 4,
+						   &vdev),
+			 0);
+	c = call(6, NR_IOMMU_VDEVICE_ALLOC); /* vdevice 10 */
+	ck_assert_uint_eq(ARG(nr_iommu_vdevice_alloc, c)->size, 24);
+	ck_assert_uint_eq(ARG(nr_iommu_vdevice_alloc, c)->viommu_id, 6);
+	ck_assert_uint_eq(ARG(nr_iommu_vdevice_alloc, c)->dev_id, 9);
+	ck_assert(ARG(nr_iommu_vdevice_alloc, c)->virt_id == 0x99);
+	/* Invalidation: the kernel's entry_num comes back, even on error. */
+	le32_put(entry, 0);
+	le32_put(entry + 4, 0x99);
+	le32_put(entry + 8, 2);
+	fk.inv_entry_num = 0;
+	fk.inv_errno = EINVAL;
+	ck_assert_int_eq(nestref_invalidate(ctx, viommu, &a), -EINVAL);
+	ck_assert_uint_eq(a.entry_num, 0);
+	c = call(7, NR_IOMMU_HWPT_INVALIDATE);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_invalidate, c)->size, 32);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_invalidate, c)->hwpt_id, 6);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_invalidate, c)->data_type,
+			  NESTREF_INV_TYPE_SELFTEST);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_invalidate, c)->entry_len, 12);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_invalidate, c)->entry_num, 1);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_invalidate, c)->reserved, 0);
+	ck_assert_mem_eq(c->data, entry, sizeof(entry));
+	/* The array ends where an unreadable page starts (EFAULT model). */
+	ck_assert_uint_eq((ARG(nr_iommu_hwpt_invalidate, c)->data_uptr +
+			   sizeof(entry)) % (unsigned long)page,
+			  0);
+	fk.inv_entry_num = ~0u;
+	fk.inv_errno = 0;
+	a.entry_num = 1;
+	ck_assert_int_eq(nestref_invalidate(ctx, viommu, &a), 0);
+	ck_assert_uint_eq(a.entry_num, 1);
+	ck_assert_int_eq(nestref_check_cache(ctx, dev, 2, 0), 0);
+	c = call(9, NR_IOMMU_TEST_CMD);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->op,
+			  NR_IOMMU_TEST_OP_DEV_CHECK_CACHE);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->id, 9);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->check_dev_cache.id, 2);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->check_dev_cache.cache, 0);
+	ck_assert_int_eq(nestref_unset_dev_user_data(ctx, dev), 0);
+	c = call(10, NR_IOMMU_DESTROY);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, c)->id, 10);
+	nestref_ctx_free(ctx);
+	/* Device (stdev 7), vIOMMU 6, HWPT 5, the anchor (stdev 2), IOAS 1. */
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, call(11, NR_IOMMU_DESTROY))->id, 7);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, call(12, NR_IOMMU_DESTROY))->id, 6);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, call(13, NR_IOMMU_DESTROY))->id, 5);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, call(14, NR_IOMMU_DESTROY))->id, 2);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, call(15, NR_IOMMU_DESTROY))->id, 1);
+	ck_assert_uint_eq(fk.n, 16);
+	ck_assert_int_eq(fk.closed[0], FAKE_IOMMUFD);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+START_TEST(null_data_is_data_uptr_0)
+{
+	struct nestref_user_array a = {
+		.type = NESTREF_INV_TYPE_SELFTEST, .entry_len = 12,
+	};
+	struct nestref_ctx *ctx;
+	uint32_t viommu;
+
+	fake_reset();
+	ctx = ifd_open_with(NULL, 0);
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
+	ck_assert_int_eq(nestref_invalidate(ctx, viommu, &a), 0);
+	ck_assert(ARG(nr_iommu_hwpt_invalidate,
+		      call(fk.n - 1, NR_IOMMU_HWPT_INVALIDATE))->data_uptr == 0);
+	nestref_ctx_free(ctx);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+/* Each step that can fail, failing: its errno comes back, nothing leaks. */
+START_TEST(error_paths)
+{
+	static const unsigned long reqs[] = {
+		NR_IOMMU_IOAS_ALLOC, NR_IOMMU_TEST_CMD, NR_IOMMU_HWPT_ALLOC,
+		NR_IOMMU_VIOMMU_ALLOC, NR_IOMMU_VDEVICE_ALLOC,
+	};
+	unsigned char vsid[4] = { 0x99 };
+	struct nestref_ctx *ctx;
+	uint32_t viommu, dev;
+	size_t i;
+
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		int rc;
+
+		fake_reset();
+		fk.fail_req = reqs[i];
+		fk.fail_errno = i == 4 ? EEXIST : ENOMEM;
+		ifd_sys_set(&fake_sys);
+		ctx = ifd_open_with(NULL, reqs[i] == NR_IOMMU_IOAS_ALLOC ?
+						  -ENOMEM : 0);
+		if (!ctx) {
+			ck_assert_int_eq(fk.closed[0], FAKE_IOMMUFD);
+			continue;
+		}
+		rc = nestref_viommu_alloc(ctx, 1, &viommu);
+		if (rc) {
+			ck_assert_int_eq(rc, -ENOMEM);
+			/* A failed vIOMMU gives back its HWPT. */
+			if (reqs[i] == NR_IOMMU_VIOMMU_ALLOC)
+				ck_assert_uint_eq(ARG(nr_iommu_destroy,
+						      call(fk.n - 1, NR_IOMMU_DESTROY))->id,
+						  5);
+			nestref_ctx_free(ctx);
+			continue;
+		}
+		ck_assert_int_eq(nestref_dev_add(ctx, 1, &dev), 0);
+		ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev,
+							   vsid, 4, NULL),
+				 -EEXIST);
+		ck_assert_ptr_nonnull(strstr(nestref_ctx_message(ctx),
+					     "IOMMU_VDEVICE_ALLOC"));
+		nestref_ctx_free(ctx);
+	}
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+START_TEST(vfio_mode_ioctls)
+{
+	struct nestref_ctx *ctx;
+	unsigned char vsid[4];
+	uint32_t viommu, d0, d1, d2;
+	const struct fake_call *c;
+
+	fake_reset();
+	ctx = ifd_open_with("mode=vfio,devices=/fake/vfio0:/fake/vfio1", 0);
+	ck_assert_uint_eq(nestref_ctx_caps(ctx), NESTREF_CAP_INV_ARM_SMMUV3);
+	c = call(0, NR_IOMMU_IOAS_ALLOC); /* no selftest probe: ioas 1 */
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
+	c = call(1, NR_VFIO_DEVICE_BIND_IOMMUFD); /* devid 2 */
+	ck_assert_int_eq(c->fd, FAKE_VFIO_BASE + 0);
+	ck_assert_uint_eq(ARG(nr_vfio_device_bind_iommufd, c)->argsz, 16);
+	ck_assert_uint_eq(ARG(nr_vfio_device_bind_iommufd, c)->flags, 0);
+	ck_assert_int_eq(ARG(nr_vfio_device_bind_iommufd, c)->iommufd,
+			 FAKE_IOMMUFD);
+	c = call(2, NR_IOMMU_HWPT_ALLOC); /* hwpt 3 */
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->dev_id, 2);
+	c = call(3, NR_IOMMU_VIOMMU_ALLOC); /* viommu 4 */
+	ck_assert_uint_eq(ARG(nr_iommu_viommu_alloc, c)->type,
+			  NR_IOMMU_VIOMMU_TYPE_ARM_SMMUV3);
+	/* The first device shares the anchor's cdev: no second bind. */
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x1234, &d0), 0);
+	ck_assert_uint_eq(fk.n, 4);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x2000, &d1), 0);
+	c = call(4, NR_VFIO_DEVICE_BIND_IOMMUFD); /* devid 5 */
+	ck_assert_int_eq(c->fd, FAKE_VFIO_BASE + 1);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x3000, &d2), -ENOSPC);
+	le32_put(vsid, 0x99);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, d0, vsid, 4,
+						   NULL),
+			 0);
+	c = call(5, NR_IOMMU_VDEVICE_ALLOC);
+	ck_assert_uint_eq(ARG(nr_iommu_vdevice_alloc, c)->dev_id, 2);
+	le32_put(vsid, 0x98);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, d1, vsid, 4,
+						   NULL),
+			 0);
+	c = call(6, NR_IOMMU_VDEVICE_ALLOC);
+	ck_assert_uint_eq(ARG(nr_iommu_vdevice_alloc, c)->dev_id, 5);
+	ck_assert(ARG(nr_iommu_vdevice_alloc, c)->virt_id == 0x98);
+	ck_assert_int_eq(nestref_check_cache(ctx, d0, 0, 0), -EOPNOTSUPP);
+	nestref_ctx_free(ctx);
+	/* d1's cdev, then the anchor's, then /dev/iommu. */
+	ck_assert_uint_eq(fk.n_closed, 3);
+	ck_assert_int_eq(fk.closed[0], FAKE_VFIO_BASE + 1);
+	ck_assert_int_eq(fk.closed[1], FAKE_VFIO_BASE + 0);
+	ck_assert_int_eq(fk.closed[2], FAKE_IOMMUFD);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+START_TEST(vfio_bind_failure)
+{
+	struct nestref_ctx *ctx;
+	uint32_t viommu;
+
+	fake_reset();
+	fk.fail_req = NR_VFIO_DEVICE_BIND_IOMMUFD;
+	fk.fail_errno = EBUSY;
+	ctx = ifd_open_with("mode=vfio,devices=/fake/vfio0", 0);
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), -EBUSY);
+	ck_assert_int_eq(fk.closed[0], FAKE_VFIO_BASE);
+	nestref_ctx_free(ctx);
+	ctx = ifd_open_with("mode=vfio,devices=/nowhere/x", 0);
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), -ENOENT);
+	nestref_ctx_free(ctx);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+static Suite *iommufd_suite(void)
+{
+	Suite *s = suite_create("iommufd");
+	TCase *tc = tcase_create("fake-kernel");
+
+	tcase_add_test(tc, unavailable_without_dev_iommu);
+	tcase_add_test(tc, options);
+	tcase_add_test(tc, selftest_mode_ioctls);
+	tcase_add_test(tc, null_data_is_data_uptr_0);
+	tcase_add_test(tc, error_paths);
+	tcase_add_test(tc, vfio_mode_ioctls);
+	tcase_add_test(tc, vfio_bind_failure);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return check_main(iommufd_suite());
+}
