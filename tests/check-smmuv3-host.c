@@ -320,6 +320,7 @@ START_TEST(illegal_command_is_skipped_by_released_hosts)
 	f.ats = false;
 	sim_open_with(&s, NESTREF_PROFILE_LINUX_6_13, &f);
 	nestref_issued_clear(s.ctx);
+	nestref_trace_clear(s.ctx);
 	/* The SMMU raises CERROR_ILL; Linux skips it; the guest sees 0. */
 	ck_assert_int_eq(nestref_invalidate(s.ctx, s.viommu, &a), 0);
 	ck_assert_uint_eq(a.entry_num, 1);
@@ -408,6 +409,39 @@ START_TEST(counters_by_opcode_reason_and_cache)
 }
 END_TEST
 
+/* A context nobody observes keeps nothing: long runs do not grow. */
+START_TEST(nothing_recorded_until_asked)
+{
+	const struct nestref_trace_event *ev;
+	const struct nestref_smmuv3_cmd *cmds;
+	unsigned char c[16] = { 0x30 };
+	struct nestref_user_array a = {
+		.type = NESTREF_INV_TYPE_ARM_SMMUV3, .entry_len = 16,
+		.entry_num = 1, .data = c, .data_size = 16,
+	};
+	struct sim s;
+	size_t n;
+
+	sim_open(&s, NESTREF_PROFILE_LINUX_6_13);
+	ck_assert_int_eq(nestref_invalidate(s.ctx, s.viommu, &a), 0);
+	ck_assert_int_eq(nestref_issued(s.ctx, &cmds, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(nestref_trace(s.ctx, &ev, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	/* The counters still count. */
+	ck_assert_uint_eq(counter(s.ctx, "smmu.commands.TLBI_NH_ALL"), 1);
+	nestref_issued_clear(s.ctx);
+	nestref_trace_clear(s.ctx);
+	a.entry_num = 1;
+	ck_assert_int_eq(nestref_invalidate(s.ctx, s.viommu, &a), 0);
+	ck_assert_int_eq(nestref_issued(s.ctx, &cmds, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(nestref_trace(s.ctx, &ev, &n), 0);
+	ck_assert_uint_ge(n, 4);
+	nestref_ctx_free(s.ctx);
+}
+END_TEST
+
 START_TEST(options_and_limits)
 {
 	struct nestref_ctx_opts opts = {
@@ -451,6 +485,7 @@ static Suite *host_suite(void)
 	tcase_add_test(tc, illegal_command_is_skipped_by_released_hosts);
 	tcase_add_test(tc, trace_tells_the_rule);
 	tcase_add_test(tc, counters_by_opcode_reason_and_cache);
+	tcase_add_test(tc, nothing_recorded_until_asked);
 	tcase_add_test(tc, options_and_limits);
 	suite_add_tcase(s, tc);
 	return s;

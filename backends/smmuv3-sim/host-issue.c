@@ -24,6 +24,9 @@ void host_trace(struct nestref_ctx *ctx, const struct nestref_trace_event *ev)
 	struct nestref_trace_event *grown;
 	size_t cap;
 
+	/* Recorded only once someone asked (nestref_trace_clear). */
+	if (!sc->tracing)
+		return;
 	if (sc->n_trace == sc->cap_trace) {
 		cap = sc->cap_trace ? sc->cap_trace * 2 : 64;
 		grown = realloc(sc->trace, cap * sizeof(*grown));

@@ -29,6 +29,7 @@ struct sim_ctx {
 	size_t n_trace;
 	size_t cap_trace;
 	bool trace_full; /* events were dropped: memory ran out */
+	bool tracing;    /* since the first nestref_trace_clear() */
 	/* counters (smmuv3-sim.c builds the public list from these) */
 	uint64_t rewrites, batches, skips;
 	struct {

@@ -242,8 +242,11 @@ void smmu_record(struct smmu_model *m, const struct smmu_exec *ex)
 {
 	unsigned int k;
 
-	if (grow((void **)&m->issued, &m->cap_issued, m->n_issued + 1,
-		 sizeof(*m->issued)))
+	/* Kept only once someone asked: a long run must not grow forever. */
+	if (!m->issued_on)
+		;
+	else if (grow((void **)&m->issued, &m->cap_issued, m->n_issued + 1,
+		      sizeof(*m->issued)))
 		m->issued[m->n_issued++] = ex->cmd;
 	else
 		m->issued_lost = true;
@@ -271,6 +274,7 @@ void smmu_issued_clear(struct smmu_model *m)
 {
 	m->n_issued = 0;
 	m->issued_lost = false;
+	m->issued_on = true;
 }
 
 const struct smmu_counters *smmu_counters(const struct smmu_model *m)

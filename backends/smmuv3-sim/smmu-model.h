@@ -117,7 +117,11 @@ enum smmu_cerror smmu_cmdq_cons_err(const struct smmu_model *m);
 bool smmu_gerror_cmdq_err(const struct smmu_model *m);
 
 /* Observation. */
-/* Every command consumed, in order; one that raised an error included. */
+/*
+ * Every command consumed since the last smmu_issued_clear(), in order,
+ * one that raised an error included.  Nothing is kept before the first
+ * clear, so a model nobody observes does not grow.
+ */
 const struct nestref_smmuv3_cmd *smmu_issued(const struct smmu_model *m,
 					     size_t *count);
 void smmu_issued_clear(struct smmu_model *m);

@@ -59,6 +59,7 @@ struct smmu_model {
 	size_t n_issued;
 	size_t cap_issued;
 	bool issued_lost; /* memory ran out: some commands were not kept */
+	bool issued_on;   /* recording, since the first smmu_issued_clear() */
 
 	struct smmu_counters counters;
 	smmu_exec_fn trace;

@@ -461,6 +461,7 @@ static void sim_trace_clear(struct nestref_ctx *ctx)
 
 	sc->n_trace = 0;
 	sc->trace_full = false;
+	sc->tracing = true;
 }
 
 const struct nestref_backend nr_smmuv3_sim_backend = {

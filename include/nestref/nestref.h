@@ -267,10 +267,10 @@ struct nestref_smmuv3_cmd {
 };
 
 /**
- * The commands the physical SMMU received since the context was opened or
- * since the last nestref_issued_clear(), CMD_SYNCs included.  The array
- * stays valid until the next call on ctx.  -EOPNOTSUPP without the
- * observe-issued capability.
+ * The commands the physical SMMU received since the last
+ * nestref_issued_clear(), CMD_SYNCs included; recording starts with the
+ * first clear.  The array stays valid until the next call on ctx.
+ * -EOPNOTSUPP without the observe-issued capability.
  */
 NESTREF_API int nestref_issued(struct nestref_ctx *ctx,
 			       const struct nestref_smmuv3_cmd **cmds,
@@ -323,7 +323,8 @@ NESTREF_API int nestref_cache_entry_cmp(const struct nestref_cache_entry *a,
 
 /*
  * Traces: what a backend did with the last calls, step by step, for people
- * (`nestref explain`).  Events accumulate until nestref_trace_clear().
+ * (`nestref explain`).  Recording starts with the first
+ * nestref_trace_clear(), and events accumulate until the next one.
  */
 enum nestref_trace_kind {
 	NESTREF_TRACE_REWRITE = 0, /* entry `index` converted: in -> out */
