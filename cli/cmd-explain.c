@@ -191,9 +191,15 @@ static bool explain_skip(FILE *out, const struct vec_file *file,
 	return true;
 }
 
+struct explain_opts {
+	const char *backend;
+	const char *backend_options;
+	enum nestref_profile profile;
+};
+
 static int explain_test(FILE *out, const struct vec_file *file,
-			const struct vec_test *test, const char *backend,
-			enum nestref_profile profile)
+			const struct vec_test *test,
+			const struct explain_opts *eo)
 {
 	struct test_env env;
 	struct step_got got;
@@ -205,9 +211,10 @@ static int explain_test(FILE *out, const struct vec_file *file,
 
 	fprintf(out, "%s/%ld  %s\n", file->id, test->tc,
 		test->comment ? test->comment : "");
-	rc = env_open(&env, file, backend, profile, NULL, &missing, msg,
-		      sizeof(msg));
-	if (rc == -EOPNOTSUPP || (!rc && explain_skip(out, file, &env, profile))) {
+	rc = env_open(&env, file, eo->backend, eo->profile, eo->backend_options,
+		      &missing, msg, sizeof(msg));
+	if (rc == -EOPNOTSUPP ||
+	    (!rc && explain_skip(out, file, &env, eo->profile))) {
 		/* Outside the backend's profiles, or the file's: a skip. */
 		if (rc)
 			fprintf(out, "  skipped: %s\n\n", msg);
@@ -248,8 +255,7 @@ static int explain_test(FILE *out, const struct vec_file *file,
 }
 
 /* "file.yaml:3" names test 3; a plain path names every test. */
-static int explain_arg(const char *arg, const char *backend,
-		       enum nestref_profile profile)
+static int explain_arg(const char *arg, const struct explain_opts *eo)
 {
 	char *path = strdup(arg), *colon;
 	struct vec_file *file = NULL;
@@ -280,8 +286,7 @@ static int explain_arg(const char *arg, const char *backend,
 
 		if (tc && file->tests[i].tc != tc)
 			continue;
-		one = explain_test(stdout, file, &file->tests[i], backend,
-				   profile);
+		one = explain_test(stdout, file, &file->tests[i], eo);
 		if (one > rc)
 			rc = one;
 		shown++;
@@ -314,9 +319,10 @@ static void explain_usage(FILE *out)
 		"not, 2 usage or load error, 77 the backend cannot run here.\n"
 		"\n"
 		"Options:\n"
-		"  -b, --backend=NAME     a backend that traces (default %s)\n"
-		"  -p, --profile=PROFILE  linux-6.13 (default), rfc-v3 or linux-next\n"
-		"  -h, --help             show this help\n",
+		"  -b, --backend=NAME          a backend that traces (default %s)\n"
+		"  -o, --backend-options=OPTS  backend-specific options, key=value,...\n"
+		"  -p, --profile=PROFILE       linux-6.13 (default), rfc-v3 or linux-next\n"
+		"  -h, --help                  show this help\n",
 		nestref_backend_default());
 }
 
@@ -324,24 +330,30 @@ int cmd_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "backend", required_argument, NULL, 'b' },
+		{ "backend-options", required_argument, NULL, 'o' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum nestref_profile profile = NESTREF_PROFILE_LINUX_6_13;
-	const char *backend = getenv("NESTREF_BACKEND");
+	struct explain_opts eo = {
+		.backend = getenv("NESTREF_BACKEND"),
+		.profile = NESTREF_PROFILE_LINUX_6_13,
+	};
 	int c, i, rc = 0, one;
 
-	if (backend && !*backend)
-		backend = NULL;
+	if (eo.backend && !*eo.backend)
+		eo.backend = NULL;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:p:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:o:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			backend = optarg;
+			eo.backend = optarg;
+			break;
+		case 'o':
+			eo.backend_options = optarg;
 			break;
 		case 'p':
-			if (nestref_profile_parse(optarg, &profile)) {
+			if (nestref_profile_parse(optarg, &eo.profile)) {
 				fprintf(stderr,
 					"nestref explain: unknown profile '%s'\n",
 					optarg);
@@ -361,13 +373,13 @@ int cmd_explain(int argc, char **argv)
 		explain_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (backend && !nestref_backend_find(backend)) {
+	if (eo.backend && !nestref_backend_find(eo.backend)) {
 		fprintf(stderr, "nestref explain: no backend named '%s'\n",
-			backend);
+			eo.backend);
 		return EXIT_USAGE;
 	}
 	for (i = optind; i < argc; i++) {
-		one = explain_arg(argv[i], backend, profile);
+		one = explain_arg(argv[i], &eo);
 		if (one > rc)
 			rc = one;
 	}

@@ -76,7 +76,8 @@ int nestref_invalidate(struct nestref_ctx *ctx, uint32_t target_id,
 					   "the data pointer is NULL");
 		goto out;
 	}
-	if (array->entry_len > NESTREF_INV_ENTRY_LEN_MAX) {
+	/* Like entry_num's, 7.2 checks it only when there are entries. */
+	if (array->entry_num && array->entry_len > NESTREF_INV_ENTRY_LEN_MAX) {
 		rc = nr_fail(ctx, -EINVAL,
 			     "invalidate: entry_len %u exceeds %u",
 			     array->entry_len, NESTREF_INV_ENTRY_LEN_MAX);

@@ -497,6 +497,11 @@ START_TEST(invalidate_core_checks)
 	a.entry_len = 0;
 	ck_assert_int_eq(nestref_invalidate(f.ctx, f.viommu, &a), -EINVAL);
 	ck_assert_uint_eq(fake_knobs.invalidate_calls, 1);
+	/* Not even its limit (Linux 7.2, seen by make check-kernel). */
+	a = arr(0, NULL, 0);
+	a.entry_len = NESTREF_INV_ENTRY_LEN_MAX * 2;
+	nestref_invalidate(f.ctx, f.viommu, &a);
+	ck_assert_uint_eq(fake_knobs.invalidate_calls, 2);
 	/* The limit itself is allowed. */
 	a = arr(NESTREF_INV_ENTRY_NUM_MAX, cmds, sizeof(cmds));
 	ck_assert_int_eq(nestref_invalidate(f.ctx, f.viommu, &a), -EFAULT);

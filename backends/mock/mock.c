@@ -23,6 +23,12 @@
 #define MOCK_INV_FLAG_ALL (1u << 0)
 /* struct iommu_viommu_invalidate_selftest: flags, vdev_id, cache_id */
 #define MOCK_INV_ENTRY_LEN 12
+/*
+ * The kernel's largest kmalloc on x86-64 with 4 KiB pages (order 10): the
+ * mock allocates entry_num entries before copying, so a larger array
+ * fails with ENOMEM first (observed on Linux 7.2.13 by make check-kernel).
+ */
+#define MOCK_KMALLOC_MAX ((uint64_t)4 << 20)
 /* The user data: the RFC mock's 4-byte struct, here the virtual ID. */
 #define MOCK_USER_DATA_LEN 4
 
@@ -121,6 +127,16 @@ static int mock_cache_invalidate_user(struct nestref_viommu *viommu,
 	/* The probe: an empty array of the right type succeeds (5.4 step 1). */
 	if (n == 0 && array->type == NESTREF_INV_TYPE_SELFTEST)
 		return 0;
+	/*
+	 * The allocation comes first and its failure returns before the
+	 * mock sets entry_num, so the caller's count comes back unchanged.
+	 */
+	if ((uint64_t)n * MOCK_INV_ENTRY_LEN > MOCK_KMALLOC_MAX) {
+		nestref_ctx_set_message(nestref_viommu_ctx(viommu),
+					"mock: %u entries need more than the kernel's largest kmalloc (4 MiB)",
+					n);
+		return -ENOMEM;
+	}
 	/* The whole array is copied before any entry is applied (step 2). */
 	entries = malloc(n ? (size_t)n * MOCK_INV_ENTRY_LEN : 1);
 	if (!entries) {
