@@ -382,6 +382,38 @@ START_TEST(error_paths)
 }
 END_TEST
 
+/* The kernel's verdicts on check_cache and on destroy reach the caller. */
+START_TEST(check_cache_and_destroy_failures)
+{
+	unsigned char vsid[4] = { 0x99 };
+	struct nestref_ctx *ctx;
+	uint32_t viommu, dev;
+
+	fake_reset();
+	ctx = ifd_open_with(NULL, 0);
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
+	ck_assert_int_eq(nestref_dev_add(ctx, 1, &dev), 0);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, vsid, 4,
+						   NULL),
+			 0);
+	/* DEV_CHECK_CACHE's EINVAL is a mismatch (kernel-facts 5.5). */
+	fk.fail_req = NR_IOMMU_TEST_CMD;
+	fk.fail_errno = EINVAL;
+	ck_assert_int_eq(nestref_check_cache(ctx, dev, 0, 0xbaddad), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(ctx),
+				     "IOMMU_TEST_OP_DEV_CHECK_CACHE"));
+	/* unset cannot fail (the seed's void op): the core's link goes,
+	 * and the kernel's refusal is only told. */
+	fk.fail_req = NR_IOMMU_DESTROY;
+	fk.fail_errno = EBUSY;
+	ck_assert_int_eq(nestref_unset_dev_user_data(ctx, dev), 0);
+	ck_assert_int_eq(nestref_unset_dev_user_data(ctx, dev), -ENOENT);
+	fk.fail_req = 0;
+	nestref_ctx_free(ctx);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
 START_TEST(vfio_mode_ioctls)
 {
 	struct nestref_ctx *ctx;
@@ -465,6 +497,7 @@ static Suite *iommufd_suite(void)
 	tcase_add_test(tc, selftest_mode_ioctls);
 	tcase_add_test(tc, null_data_is_data_uptr_0);
 	tcase_add_test(tc, error_paths);
+	tcase_add_test(tc, check_cache_and_destroy_failures);
 	tcase_add_test(tc, vfio_mode_ioctls);
 	tcase_add_test(tc, vfio_bind_failure);
 	suite_add_tcase(s, tc);
