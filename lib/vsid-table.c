@@ -4,12 +4,6 @@
 
 #include "vsid-table.h"
 
-/* Fibonacci hashing: spreads clustered vSIDs (one PCI bus) over the table. */
-static size_t nr_vsid_hash(uint64_t key, size_t mask)
-{
-	return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & mask;
-}
-
 void nr_vsid_table_init(struct nr_vsid_table *t)
 {
 	t->slots = NULL;
@@ -24,9 +18,9 @@ void nr_vsid_table_fini(struct nr_vsid_table *t)
 }
 
 static void nr_vsid_place(struct nr_vsid_slot *slots, size_t mask,
-			  uint64_t key, void *value)
+			  unsigned int shift, uint64_t key, void *value)
 {
-	size_t i = nr_vsid_hash(key, mask);
+	size_t i = nr_vsid_hash(key, shift);
 
 	while (slots[i].value)
 		i = (i + 1) & mask;
@@ -37,6 +31,7 @@ static void nr_vsid_place(struct nr_vsid_slot *slots, size_t mask,
 static int nr_vsid_grow(struct nr_vsid_table *t)
 {
 	size_t cap = t->slots ? (t->mask + 1) * 2 : 16;
+	unsigned int shift = t->slots ? t->shift - 1 : 64 - 4;
 	struct nr_vsid_slot *slots;
 	size_t i;
 
@@ -47,11 +42,12 @@ static int nr_vsid_grow(struct nr_vsid_table *t)
 		return -ENOMEM;
 	for (i = 0; t->slots && i <= t->mask; i++)
 		if (t->slots[i].value)
-			nr_vsid_place(slots, cap - 1, t->slots[i].key,
+			nr_vsid_place(slots, cap - 1, shift, t->slots[i].key,
 				      t->slots[i].value);
 	free(t->slots);
 	t->slots = slots;
 	t->mask = cap - 1;
+	t->shift = shift;
 	return 0;
 }
 
@@ -62,7 +58,7 @@ static struct nr_vsid_slot *nr_vsid_slot_of(const struct nr_vsid_table *t,
 
 	if (!t->slots)
 		return NULL;
-	for (i = nr_vsid_hash(key, t->mask); t->slots[i].value;
+	for (i = nr_vsid_hash(key, t->shift); t->slots[i].value;
 	     i = (i + 1) & t->mask)
 		if (t->slots[i].key == key)
 			return &t->slots[i];
@@ -80,16 +76,9 @@ int nr_vsid_table_insert(struct nr_vsid_table *t, uint64_t key, void *value)
 		if (rc)
 			return rc;
 	}
-	nr_vsid_place(t->slots, t->mask, key, value);
+	nr_vsid_place(t->slots, t->mask, t->shift, key, value);
 	t->count++;
 	return 0;
-}
-
-void *nr_vsid_table_find(const struct nr_vsid_table *t, uint64_t key)
-{
-	struct nr_vsid_slot *slot = nr_vsid_slot_of(t, key);
-
-	return slot ? slot->value : NULL;
 }
 
 /*
@@ -111,7 +100,7 @@ void *nr_vsid_table_remove(struct nr_vsid_table *t, uint64_t key)
 		i = (i + 1) & t->mask;
 		if (!t->slots[i].value)
 			break;
-		home = nr_vsid_hash(t->slots[i].key, t->mask);
+		home = nr_vsid_hash(t->slots[i].key, t->shift);
 		/* Move i into the hole unless its home lies in (hole, i]. */
 		if (((i - home) & t->mask) >= ((i - hole) & t->mask)) {
 			t->slots[hole] = t->slots[i];

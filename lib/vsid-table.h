@@ -22,9 +22,19 @@ struct nr_vsid_slot {
 
 struct nr_vsid_table {
 	struct nr_vsid_slot *slots;
-	size_t mask; /* capacity - 1; capacity is a power of two */
+	size_t mask;        /* capacity - 1; capacity is a power of two */
+	unsigned int shift; /* 64 - log2(capacity) */
 	size_t count;
 };
+
+/*
+ * Fibonacci hashing: the TOP bits of key * 2^64/phi.  Consecutive vSIDs
+ * (one PCI bus) then land far apart, which keeps linear probing short.
+ */
+static inline size_t nr_vsid_hash(uint64_t key, unsigned int shift)
+{
+	return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> shift);
+}
 
 void nr_vsid_table_init(struct nr_vsid_table *t);
 void nr_vsid_table_fini(struct nr_vsid_table *t);
@@ -32,6 +42,19 @@ void nr_vsid_table_fini(struct nr_vsid_table *t);
 int nr_vsid_table_insert(struct nr_vsid_table *t, uint64_t key, void *value);
 /* Returns the removed value, NULL if the key was absent. */
 void *nr_vsid_table_remove(struct nr_vsid_table *t, uint64_t key);
-void *nr_vsid_table_find(const struct nr_vsid_table *t, uint64_t key);
+/* Inline: this is the lookup every rewritten guest command makes. */
+static inline void *nr_vsid_table_find(const struct nr_vsid_table *t,
+				       uint64_t key)
+{
+	size_t i;
+
+	if (!t->slots)
+		return NULL;
+	for (i = nr_vsid_hash(key, t->shift); t->slots[i].value;
+	     i = (i + 1) & t->mask)
+		if (t->slots[i].key == key)
+			return t->slots[i].value;
+	return NULL;
+}
 
 #endif /* NESTREF_LIB_VSID_TABLE_H */

@@ -49,6 +49,7 @@ int smmu_model_new(struct smmu_model **out,
 	else
 		nestref_smmu_features_default(&m->f);
 	m->log2 = cmdq_log2;
+	nr_vsid_table_init(&m->ste_index);
 	m->slots = calloc((size_t)1 << cmdq_log2, sizeof(*m->slots));
 	if (!m->slots) {
 		free(m);
@@ -65,6 +66,7 @@ void smmu_model_free(struct smmu_model *m)
 	smmu_caches_free(m);
 	free(m->slots);
 	free(m->ste);
+	nr_vsid_table_fini(&m->ste_index);
 	free(m->cd);
 	free(m->issued);
 	free(m);
@@ -103,20 +105,12 @@ static bool ssid_fits(const struct smmu_model *m, uint64_t ssid)
 	return ssid < (UINT64_C(1) << m->f.ssidsize);
 }
 
-/* Index of the first STE with sid >= the given one. */
+/* Index of the STE of sid, or n_ste when there is none. */
 static size_t ste_find(const struct smmu_model *m, uint32_t sid)
 {
-	size_t lo = 0, hi = m->n_ste;
+	uintptr_t slot = (uintptr_t)nr_vsid_table_find(&m->ste_index, sid);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->ste[mid].sid < sid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return slot ? slot - 1 : m->n_ste;
 }
 
 static bool cd_before(const struct smmu_cd *cd, uint32_t sid, uint32_t ssid)
@@ -144,16 +138,19 @@ int smmu_ste_install(struct smmu_model *m, uint32_t sid, uint32_t vmid,
 		     bool stage1)
 {
 	size_t i;
+	int rc;
 
 	if (!sid_fits(m, sid) || !vmid_fits(m, vmid))
 		return -ERANGE;
 	i = ste_find(m, sid);
-	if (i == m->n_ste || m->ste[i].sid != sid) {
+	if (i == m->n_ste) {
 		if (!grow((void **)&m->ste, &m->cap_ste, m->n_ste + 1,
 			  sizeof(*m->ste)))
 			return -ENOMEM;
-		memmove(&m->ste[i + 1], &m->ste[i],
-			(m->n_ste - i) * sizeof(*m->ste));
+		rc = nr_vsid_table_insert(&m->ste_index, sid,
+					  (void *)(uintptr_t)(i + 1));
+		if (rc)
+			return rc;
 		m->n_ste++;
 	}
 	m->ste[i] = (struct smmu_ste){ .sid = sid, .vmid = vmid,
@@ -170,10 +167,16 @@ void smmu_ste_clear(struct smmu_model *m, uint32_t sid)
 {
 	size_t i = ste_find(m, sid), first, last;
 
-	if (i < m->n_ste && m->ste[i].sid == sid) {
-		memmove(&m->ste[i], &m->ste[i + 1],
-			(m->n_ste - i - 1) * sizeof(*m->ste));
-		m->n_ste--;
+	if (i < m->n_ste) {
+		/* The last STE moves into the hole: nothing shifts. */
+		nr_vsid_table_remove(&m->ste_index, sid);
+		if (i != --m->n_ste) {
+			m->ste[i] = m->ste[m->n_ste];
+			nr_vsid_table_remove(&m->ste_index, m->ste[i].sid);
+			/* Cannot fail: the slot it had was just freed. */
+			nr_vsid_table_insert(&m->ste_index, m->ste[i].sid,
+					     (void *)(uintptr_t)(i + 1));
+		}
 	}
 	first = cd_find(m, sid, 0);
 	for (last = first; last < m->n_cd && m->cd[last].sid == sid; last++)
@@ -212,7 +215,7 @@ int smmu_ste_get(const struct smmu_model *m, uint32_t sid, uint32_t *vmid,
 {
 	size_t i = ste_find(m, sid);
 
-	if (i == m->n_ste || m->ste[i].sid != sid)
+	if (i == m->n_ste)
 		return -ENOENT;
 	*vmid = m->ste[i].vmid;
 	*stage1 = m->ste[i].stage1;

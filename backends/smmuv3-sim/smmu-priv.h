@@ -12,6 +12,7 @@
 #ifndef NESTREF_SMMUV3_SIM_SMMU_PRIV_H
 #define NESTREF_SMMUV3_SIM_SMMU_PRIV_H
 
+#include "lib/vsid-table.h"
 #include "smmu-model.h"
 
 /* Largest IDR1 sizes (IHI 0070 6.3.2): SIDSIZE 32, SSIDSIZE 20, CMDQS 19. */
@@ -47,9 +48,14 @@ struct smmu_model {
 	size_t n_ce;
 
 	/* Stream table and CD tables, each sorted by (sid[, ssid]). */
+	/*
+	 * STEs in no order, and their index by StreamID: O(1) install,
+	 * lookup and removal, so a million devices cost a million steps.
+	 */
 	struct smmu_ste *ste;
 	size_t n_ste;
 	size_t cap_ste;
+	struct nr_vsid_table ste_index; /* sid -> (void *)(index + 1) */
 	struct smmu_cd *cd;
 	size_t n_cd;
 	size_t cap_cd;

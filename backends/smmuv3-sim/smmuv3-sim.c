@@ -63,6 +63,7 @@ static int sim_open(struct nestref_ctx *ctx, const char *options)
 	rc = smmu_model_new(&sc->smmu, nestref_ctx_smmu(ctx), SIM_CMDQ_LOG2);
 	if (rc)
 		return rc;
+	host_masks_init(&sc->masks, nestref_ctx_smmu(ctx));
 	smmu_model_set_trace(sc->smmu, sim_exec_trace, ctx);
 	return 0;
 }
@@ -157,7 +158,12 @@ static void sim_trace_rule(struct nestref_ctx *ctx, uint32_t kind,
 			   const struct nestref_smmuv3_cmd *out,
 			   const struct host_rule *why)
 {
-	struct nestref_trace_event ev = {
+	struct nestref_trace_event ev;
+
+	/* The common case, on the hot path: nobody asked for a trace. */
+	if (!((struct sim_ctx *)nestref_ctx_priv(ctx))->tracing)
+		return;
+	ev = (struct nestref_trace_event){
 		.kind = kind,
 		.index = index,
 		.err = err,
@@ -194,22 +200,23 @@ static int sim_prepare(struct nestref_viommu *viommu,
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
 	struct nestref_smmuv3_cmd guest = *cmd;
-	struct host_rule why;
+	const struct host_rule *why = NULL;
 	int rc = 0;
 
 	if (nestref_ctx_profile(ctx) == NESTREF_PROFILE_LINUX_NEXT)
-		rc = host_validate(nestref_ctx_smmu(ctx), cmd, &why);
+		rc = host_validate(&((struct sim_ctx *)nestref_ctx_priv(ctx))->masks,
+				   cmd, &why);
 	if (!rc)
 		rc = host_convert(viommu, cmd, &why);
 	sim_trace_rule(ctx, rc ? NESTREF_TRACE_REJECT : NESTREF_TRACE_REWRITE,
-		       i, rc, &guest, cmd, &why);
+		       i, rc, &guest, cmd, why);
 	if (rc)
-		sim_count_reject(nestref_ctx_priv(ctx), why.id);
+		sim_count_reject(nestref_ctx_priv(ctx), why->id);
 	else
 		((struct sim_ctx *)nestref_ctx_priv(ctx))->rewrites++;
 	if (rc)
 		nestref_ctx_set_message(ctx, "smmuv3-sim: entry %u: %s (%s)",
-					i, why.rule, why.section);
+					i, why->rule, why->section);
 	return rc;
 }
 
