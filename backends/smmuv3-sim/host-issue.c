@@ -41,15 +41,15 @@ void host_trace(struct nestref_ctx *ctx, const struct nestref_trace_event *ev)
 }
 
 /*
- * The host's own CMD_SYNC (kernel-facts 4.3): CS = SEV (no MSI modelled),
- * MSH = Inner Shareable, MSIAttr = outer/inner write-back.
+ * The host's own CMD_SYNC (kernel-facts 4.3): CS = SEV (2, dw0[13:12]; no
+ * MSI modelled), MSH = Inner Shareable (3, dw0[23:22]), MSIAttr =
+ * outer/inner write-back (0xf, dw0[27:24]).  A constant: one per batch.
  */
 static void host_sync(struct nestref_smmuv3_cmd *sync)
 {
-	nestref_smmuv3_cmd_init(sync, "SYNC");
-	nestref_smmuv3_set(sync, NESTREF_SMMUV3_F_CS, 2);
-	nestref_smmuv3_set(sync, NESTREF_SMMUV3_F_MSH, 3);
-	nestref_smmuv3_set(sync, NESTREF_SMMUV3_F_MSIATTR, 0xf);
+	sync->dw[0] = NESTREF_SMMUV3_SYNC | UINT64_C(2) << 12 |
+		      UINT64_C(3) << 22 | UINT64_C(0xf) << 24;
+	sync->dw[1] = 0;
 }
 
 static void host_note(struct nestref_ctx *ctx, const char *rule,

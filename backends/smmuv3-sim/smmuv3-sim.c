@@ -36,7 +36,12 @@ static bool sim_fits(uint64_t value, uint32_t bits)
 
 static void sim_exec_trace(void *cookie, const struct smmu_exec *exec)
 {
-	struct nestref_trace_event ev = {
+	struct nestref_trace_event ev;
+
+	/* Every command the model runs passes here: only when asked. */
+	if (!((struct sim_ctx *)nestref_ctx_priv(cookie))->tracing)
+		return;
+	ev = (struct nestref_trace_event){
 		.kind = NESTREF_TRACE_EXEC,
 		.index = exec->slot,
 		.out = exec->cmd,

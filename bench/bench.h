@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nestref-bench (issue 5): throughput of the vSID to pSID rewrite, of the
+ * whole simulated invalidation path, of the mock, and of user-data churn.
+ *
+ * One file per job:
+ *   main.c       options, --help, --version, the order of the run;
+ *   workloads.c  what is measured: worlds (a context with populated vSIDs),
+ *                command pools, the loops, the plan of the sweeps;
+ *   measure.c    how it is measured: clock, pinning, calibration, samples;
+ *   stats.c      median, quartiles, mean, CV, Tukey outliers;
+ *   callgrind.c  instructions per operation, from valgrind --tool=callgrind;
+ *   context.c    machine, compiler and library recorded with the results;
+ *   targets.c    the targets of issue 5 point 5, judged on the results;
+ *   report.c     terminal table, progress, CSV;
+ *   json.c       the JSON file (schema in docs/bench.md);
+ *   plot.c       gnuplot data, scripts, SVG and PNG.
+ */
+#ifndef NESTREF_BENCH_H
+#define NESTREF_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <nestref/nestref.h>
+
+#define BENCH_PROGRAM "nestref-bench"
+
+/* An AddressSanitizer build (gcc's macro, clang's feature test):
+ * valgrind cannot run it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BENCH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BENCH_ASAN 1
+#endif
+#endif
+#ifndef BENCH_ASAN
+#define BENCH_ASAN 0
+#endif
+#define BENCH_SCHEMA_VERSION 1
+
+/* Exit statuses (style.md 2.1). */
+#define BENCH_EXIT_OK 0
+#define BENCH_EXIT_FAILED 1
+#define BENCH_EXIT_USAGE 2
+
+/* ------------------------------------------------------------ specs */
+
+enum bench_kind {
+	BENCH_REWRITE, /* host_validate (linux-next) + host_convert alone */
+	BENCH_SIM,     /* nestref_invalidate on smmuv3-sim */
+	BENCH_MOCK,    /* nestref_invalidate on the mock, selftest entries */
+	BENCH_CHURN,   /* set_dev_user_data + unset_dev_user_data */
+	BENCH_KIND_COUNT
+};
+
+enum bench_mix {
+	MIX_CFGI_CD,    /* every command a CFGI_CD: one vSID lookup each */
+	MIX_TLBI_NH_VA, /* every command a TLBI_NH_VA: VMID forced, no lookup */
+	MIX_UNMAP,      /* a guest unmapping buffers: see workloads.c */
+	MIX_SELFTEST,   /* the mock's selftest entries */
+	MIX_NONE,       /* churn: no invalidation */
+	MIX_COUNT
+};
+
+/* The working set "every populated vSID". */
+#define BENCH_WS_ALL UINT32_MAX
+
+struct bench_spec {
+	enum bench_kind kind;
+	const char *backend; /* "smmuv3-sim" or "mock" */
+	enum nestref_profile profile;
+	enum bench_mix mix;
+	uint32_t batch;       /* commands (entries) per call; 1 for churn */
+	uint32_t populated;   /* vSIDs linked in the vIOMMU */
+	uint32_t working_set; /* devices the stream names; BENCH_WS_ALL */
+	uint32_t cached;      /* sim: TLB entries of another VMID cached */
+	bool callgrind;       /* also measure instructions per operation */
+};
+
+const char *bench_kind_name(enum bench_kind kind);
+const char *bench_mix_name(enum bench_mix mix);
+/* "commands/s", "entries/s", "pairs/s". */
+const char *bench_unit(enum bench_kind kind);
+/* The working set the stream really uses: min(working_set, populated). */
+uint32_t bench_spec_ws(const struct bench_spec *spec);
+/* "rewrite:smmuv3-sim:linux-next:cfgi-cd:64:65536:256:0": a spec as text
+ * (for the callgrind child), and back.  parse returns 0 or -EINVAL. */
+void bench_spec_format(const struct bench_spec *spec, char *buf, size_t len);
+int bench_spec_parse(const char *text, struct bench_spec *spec);
+/* For people: "rewrite smmuv3-sim linux-next cfgi-cd batch 64 vsids 64k". */
+void bench_spec_describe(const struct bench_spec *spec, char *buf, size_t len);
+/* 1, 1k, 64k, 1M: powers of 1024 get a suffix when exact. */
+void bench_count_format(uint64_t n, char *buf, size_t len);
+
+/* ------------------------------------------------------------ plans */
+
+struct bench_options {
+	bool quick;
+	uint32_t repetitions;
+	double min_sample_ms;
+	double warmup_ms;
+	uint32_t working_set;
+	const char *only; /* comma-separated kinds, or NULL for all */
+	bool callgrind;   /* false: --no-callgrind */
+};
+
+struct bench_plan {
+	struct bench_spec *specs;
+	size_t n;
+};
+
+/* The sweeps of issue 5 point 2 (or the smoke's tiny ones); -ENOMEM. */
+int bench_plan_build(struct bench_plan *plan, const struct bench_options *opts);
+void bench_plan_free(struct bench_plan *plan);
+
+/* ------------------------------------------------------------ worlds */
+
+/*
+ * A world: a context on one backend and profile with `populated` devices
+ * whose user data links a vSID each, in one vIOMMU.  Built once and shared
+ * by every benchmark with the same (backend, profile, populated).  A
+ * benchmark that fills the caches marks the world: only benchmarks with
+ * the same cache contents share it afterwards.
+ */
+struct bench_world;
+struct bench_progress;
+
+/* prog (may be NULL) shows how far the linking has got. */
+int bench_world_new(struct bench_world **out, const char *backend,
+		    enum nestref_profile profile, uint32_t populated,
+		    struct bench_progress *prog, char *err, size_t err_len);
+void bench_world_free(struct bench_world *w);
+bool bench_world_matches(const struct bench_world *w,
+			 const struct bench_spec *spec);
+
+/* ------------------------------------------------------------ workloads */
+
+struct bench_workload;
+
+/*
+ * Prepares a benchmark on a world: builds the command pool and checks once
+ * that every operation succeeds (and, for the rewrite, that the vSID was
+ * replaced by the right pSID).  0, or a negative errno with err set.
+ */
+int bench_workload_new(struct bench_workload **out, struct bench_world *w,
+		       const struct bench_spec *spec, char *err,
+		       size_t err_len);
+void bench_workload_free(struct bench_workload *wl);
+/* Operations (commands, entries, pairs) per iteration. */
+uint64_t bench_workload_ops(const struct bench_workload *wl);
+/* Runs iters iterations; 0, or a negative errno with err set. */
+int bench_workload_run(struct bench_workload *wl, uint64_t iters, char *err,
+		       size_t err_len);
+
+/* ------------------------------------------------------------ stats */
+
+struct bench_stats {
+	size_t n;
+	double median, min, max, mean, stddev, cv, q1, q3;
+	unsigned int mild, severe; /* Tukey: beyond 1.5 and 3 IQR */
+};
+
+void bench_stats_compute(const double *samples, size_t n,
+			 struct bench_stats *st);
+
+/* ------------------------------------------------------------ results */
+
+struct bench_result {
+	struct bench_spec spec;
+	bool ok;
+	char error[256];
+	uint64_t iters;          /* iterations per sample */
+	uint64_t ops_per_sample; /* operations per sample */
+	double *samples;         /* operations per second, one per sample */
+	size_t n_samples;
+	struct bench_stats st;
+	bool instr_measured;
+	double instr_per_op; /* the whole loop, per operation */
+	bool instr_in_rewrite_measured;
+	double instr_in_rewrite; /* rewrite: inside validate + convert */
+	char instr_note[256]; /* why not measured, or why it failed */
+};
+
+/* ------------------------------------------------------------ measure */
+
+struct bench_pin {
+	int cpu;         /* the CPU pinned to, -1 if none */
+	char error[128]; /* why not, when it failed or was not asked */
+};
+
+/* Pins to cpu (-1: the highest CPU this process may use). */
+void bench_pin(int cpu, struct bench_pin *pin);
+uint64_t bench_now_ns(void);
+
+/* Calibrates, warms up and takes the samples of one benchmark. */
+int bench_measure(struct bench_workload *wl, const struct bench_options *opts,
+		  struct bench_result *res);
+
+/* ------------------------------------------------------------ callgrind */
+
+struct bench_callgrind {
+	bool available;   /* valgrind found and usable */
+	char path[512];   /* the valgrind program */
+	char version[64]; /* "valgrind-3.19.0" */
+	char reason[160]; /* why not available */
+};
+
+void bench_callgrind_probe(const struct bench_options *opts,
+			   struct bench_callgrind *cg);
+/*
+ * Instructions per operation of spec: two runs under callgrind of
+ * `self --callgrind-child SPEC --iters N`, (Ir2 - Ir1) / (ops2 - ops1).
+ * 0 (measured, or not available: res->instr_note says why), or -1 when
+ * a run failed (res->instr_note says how).
+ */
+int bench_callgrind_measure(const struct bench_callgrind *cg,
+			    struct bench_result *res);
+/* The child: builds the world and runs iters iterations, untimed. */
+int bench_callgrind_child(const char *spec_text, uint64_t iters);
+
+/* ------------------------------------------------------------ context */
+
+struct bench_context {
+	char date[32];         /* ISO 8601, UTC */
+	char bench_version[32];
+	char library_version[32];
+	char git_describe[64]; /* "" when unknown */
+	char cpu_model[128];
+	long nproc;
+	char kernel[128];
+	double loadavg[3];
+	bool loadavg_ok;
+	char compiler[128];
+	char cflags[256];
+	long clock_res_ns;
+	struct bench_pin pin;
+	struct bench_callgrind cg;
+	bool asan;
+};
+
+void bench_context_collect(struct bench_context *ctx);
+
+/* ------------------------------------------------------------ targets */
+
+enum bench_verdict { VERDICT_PASS, VERDICT_MISS, VERDICT_NOT_MEASURED };
+
+struct bench_target {
+	const char *id;
+	const char *text;      /* what is asked, for people */
+	double threshold;
+	enum bench_verdict verdict;
+	double measured;       /* the figure judged (worst case) */
+	char subject[256];     /* which benchmark gave it, or why none */
+	char note[256];        /* more about the figure, or "" */
+};
+
+#define BENCH_TARGET_COUNT 4
+
+void bench_targets_judge(const struct bench_result *res, size_t n,
+			 struct bench_target targets[BENCH_TARGET_COUNT]);
+const char *bench_verdict_name(enum bench_verdict v);
+
+/* ------------------------------------------------------------ output */
+
+struct bench_progress {
+	bool on;
+	size_t total;
+	size_t done;
+	size_t width; /* of the last line, to blank it */
+};
+
+void bench_progress(struct bench_progress *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bench_progress_end(struct bench_progress *p);
+
+void bench_report_context(FILE *out, const struct bench_context *ctx,
+			  const struct bench_options *opts);
+void bench_report_table(FILE *out, const struct bench_result *res, size_t n);
+void bench_report_targets(FILE *out,
+			  const struct bench_target targets[BENCH_TARGET_COUNT]);
+/* 0 or -errno; on failure nothing useful was written. */
+int bench_write_csv(const char *path, const struct bench_result *res,
+		    size_t n);
+int bench_write_json(const char *path, const struct bench_context *ctx,
+		     const struct bench_options *opts,
+		     const struct bench_result *res, size_t n,
+		     const struct bench_target *targets);
+/*
+ * Data files and gnuplot scripts into dir, then gnuplot for SVG and PNG.
+ * 0; -ENOENT when gnuplot is missing (data and scripts are written);
+ * another -errno on failure.  msg says what happened.
+ */
+int bench_plot(const char *dir, const struct bench_context *ctx,
+	       const struct bench_result *res, size_t n, char *msg,
+	       size_t msg_len);
+
+#endif /* NESTREF_BENCH_H */

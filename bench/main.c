@@ -1,0 +1,452 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nestref-bench: options, --help, --version, and the order of a run:
+ * pin, record the context, measure every benchmark of the plan (building
+ * each world once), count instructions under callgrind, then the table,
+ * the targets and the files.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+struct cli {
+	struct bench_options opts;
+	const char *json;
+	const char *csv;
+	const char *plot;
+	int cpu; /* -1: the highest allowed */
+	bool pin;
+	int progress; /* -1: on a terminal, 0: never, 1: always */
+	const char *child_spec;
+	uint64_t child_iters;
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: " BENCH_PROGRAM " [OPTIONS]\n"
+	      "\n"
+	      "Measures the throughput of nestref's invalidation paths (issue 5):\n"
+	      "  rewrite  the host driver's rewrite alone: validate (linux-next) and\n"
+	      "           convert each guest SMMUv3 command, vSID to pSID and VMID\n"
+	      "  sim      the whole simulated path: nestref_invalidate on smmuv3-sim\n"
+	      "           (rewrite, batching, the modelled SMMU executing)\n"
+	      "  mock     nestref_invalidate on the mock with selftest entries\n"
+	      "  churn    set_dev_user_data + unset_dev_user_data pairs\n"
+	      "over batch sizes, populated vSIDs, command mixes and profiles, then\n"
+	      "prints a table and the targets of issue 5 with PASS or MISS.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -q, --quick              the smoke test: every measurement once with tiny\n"
+	      "                           sizes, no targets verdict (seconds)\n"
+	      "  -r, --repetitions=N      samples per benchmark (default 10)\n"
+	      "  -t, --min-time=MS        shortest sample, in milliseconds (default 20)\n"
+	      "  -w, --warmup=MS          warm-up per benchmark, in milliseconds (default 50)\n"
+	      "      --working-set=N|all  devices the command stream names (default 256)\n"
+	      "      --only=KINDS         comma-separated: rewrite,sim,mock,churn\n"
+	      "      --cpu=N              pin to CPU N (default: the highest CPU allowed)\n"
+	      "      --no-pin             do not pin\n"
+	      "      --no-callgrind       do not count instructions under callgrind\n"
+	      "  -j, --json=FILE          write the results as JSON (schema: docs/bench.md)\n"
+	      "  -c, --csv=FILE           write the results as CSV\n"
+	      "  -p, --plot=DIR           write gnuplot data and scripts into DIR and make\n"
+	      "                           SVG and PNG plots with gnuplot\n"
+	      "      --progress           show progress on stderr even when it is not a\n"
+	      "                           terminal\n"
+	      "      --no-progress        never show progress\n"
+	      "  -h, --help               show this help\n"
+	      "  -V, --version            show the version\n"
+	      "\n"
+	      "FILE may be '-' for stdout; the table then goes to stderr.\n"
+	      "Instructions per operation need valgrind ($NESTREF_BENCH_VALGRIND, else\n"
+	      "valgrind in $PATH); without it they are reported as not measured.\n"
+	      "\n"
+	      "Exit status: 0 every benchmark ran (whether or not targets were met),\n"
+	      "1 a benchmark or an output failed, 2 usage error.\n"
+	      "\n"
+	      "Report bugs to: " PACKAGE_BUGREPORT "\n",
+	      out);
+}
+
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, BENCH_PROGRAM ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '" BENCH_PROGRAM " --help' for more information.\n");
+	return BENCH_EXIT_USAGE;
+}
+
+/* A decimal number in [lo, hi]; 0 or -EINVAL. */
+static int parse_num(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+enum {
+	OPT_WORKING_SET = 256,
+	OPT_ONLY,
+	OPT_CPU,
+	OPT_NO_PIN,
+	OPT_NO_CALLGRIND,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_CHILD,
+	OPT_ITERS,
+};
+
+/* BENCH_EXIT_OK to go on, -1 to exit 0 (help, version), else a status. */
+static int parse(int argc, char **argv, struct cli *cli)
+{
+	static const struct option longopts[] = {
+		{ "quick", no_argument, NULL, 'q' },
+		{ "repetitions", required_argument, NULL, 'r' },
+		{ "min-time", required_argument, NULL, 't' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "working-set", required_argument, NULL, OPT_WORKING_SET },
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "cpu", required_argument, NULL, OPT_CPU },
+		{ "no-pin", no_argument, NULL, OPT_NO_PIN },
+		{ "no-callgrind", no_argument, NULL, OPT_NO_CALLGRIND },
+		{ "json", required_argument, NULL, 'j' },
+		{ "csv", required_argument, NULL, 'c' },
+		{ "plot", required_argument, NULL, 'p' },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		/* Internal: one benchmark under callgrind (callgrind.c). */
+		{ "callgrind-child", required_argument, NULL, OPT_CHILD },
+		{ "iters", required_argument, NULL, OPT_ITERS },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool set_r = false, set_t = false, set_w = false;
+	double v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "qr:t:w:j:c:p:hV", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			cli->opts.quick = true;
+			break;
+		case 'r':
+			if (parse_num(optarg, 1, 10000, &v) || v != floor(v))
+				return usage_error("--repetitions: '%s' is not a whole number from 1 to 10000",
+						   optarg);
+			cli->opts.repetitions = (uint32_t)v;
+			set_r = true;
+			break;
+		case 't':
+			if (parse_num(optarg, 0.001, 60000, &v))
+				return usage_error("--min-time: '%s' is not a number of milliseconds above 0",
+						   optarg);
+			cli->opts.min_sample_ms = v;
+			set_t = true;
+			break;
+		case 'w':
+			if (parse_num(optarg, 0, 600000, &v))
+				return usage_error("--warmup: '%s' is not a number of milliseconds",
+						   optarg);
+			cli->opts.warmup_ms = v;
+			set_w = true;
+			break;
+		case OPT_WORKING_SET:
+			if (!strcmp(optarg, "all"))
+				cli->opts.working_set = BENCH_WS_ALL;
+			else if (parse_num(optarg, 1, 1 << 24, &v) ||
+				 v != floor(v))
+				return usage_error("--working-set: '%s' is not 'all' or a whole number from 1 to 16777216",
+						   optarg);
+			else
+				cli->opts.working_set = (uint32_t)v;
+			break;
+		case OPT_ONLY:
+			cli->opts.only = optarg;
+			break;
+		case OPT_CPU:
+			if (parse_num(optarg, 0, 1023, &v) || v != floor(v))
+				return usage_error("--cpu: '%s' is not a CPU number",
+						   optarg);
+			cli->cpu = (int)v;
+			break;
+		case OPT_NO_PIN:
+			cli->pin = false;
+			break;
+		case OPT_NO_CALLGRIND:
+			cli->opts.callgrind = false;
+			break;
+		case 'j':
+			cli->json = optarg;
+			break;
+		case 'c':
+			cli->csv = optarg;
+			break;
+		case 'p':
+			cli->plot = optarg;
+			break;
+		case OPT_PROGRESS:
+			cli->progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			cli->progress = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case 'V':
+			printf("%s (libnestref) %s\n", BENCH_PROGRAM,
+			       nestref_version());
+			return -1;
+		case OPT_CHILD:
+			cli->child_spec = optarg;
+			break;
+		case OPT_ITERS:
+			if (parse_num(optarg, 1, 1e12, &v) || v != floor(v))
+				return usage_error("--iters: '%s' is not a whole number above 0",
+						   optarg);
+			cli->child_iters = (uint64_t)v;
+			break;
+		default:
+			fprintf(stderr, "Try '" BENCH_PROGRAM " --help' for more information.\n");
+			return BENCH_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (cli->opts.quick) {
+		if (!set_r)
+			cli->opts.repetitions = 1;
+		if (!set_t)
+			cli->opts.min_sample_ms = 1;
+		if (!set_w)
+			cli->opts.warmup_ms = 0;
+	}
+	if (cli->json && cli->csv && !strcmp(cli->json, "-") &&
+	    !strcmp(cli->csv, "-"))
+		return usage_error("%s", "--json and --csv cannot both be '-'");
+	if (cli->child_spec && !cli->child_iters)
+		return usage_error("%s", "--callgrind-child needs --iters");
+	return BENCH_EXIT_OK;
+}
+
+/* Marks res failed with a sentence. */
+static void fail(struct bench_result *res, const char *err)
+{
+	res->ok = false;
+	snprintf(res->error, sizeof(res->error), "%s", err);
+}
+
+/* Measures every benchmark of the plan; the number that failed. */
+static size_t run_plan(const struct bench_plan *plan,
+		       const struct bench_options *opts,
+		       struct bench_result *res, struct bench_progress *prog)
+{
+	struct bench_world *w = NULL;
+	char err[256] = "", desc[160];
+	bool world_failed = false;
+	size_t i, failed = 0;
+
+	for (i = 0; i < plan->n; i++) {
+		const struct bench_spec *s = &plan->specs[i];
+		struct bench_workload *wl = NULL;
+
+		res[i].spec = *s;
+		prog->done = i;
+		if (!bench_world_matches(w, s) &&
+		    !(world_failed && i > 0 &&
+		      !strcmp(s->backend, plan->specs[i - 1].backend) &&
+		      s->profile == plan->specs[i - 1].profile &&
+		      s->populated == plan->specs[i - 1].populated)) {
+			bench_world_free(w);
+			w = NULL;
+			world_failed = bench_world_new(&w, s->backend,
+						       s->profile, s->populated,
+						       prog, err,
+						       sizeof(err)) != 0;
+		}
+		if (world_failed) {
+			fail(&res[i], err);
+			failed++;
+			continue;
+		}
+		bench_spec_describe(s, desc, sizeof(desc));
+		bench_progress(prog, "%s", desc);
+		if (bench_workload_new(&wl, w, s, err, sizeof(err))) {
+			fail(&res[i], err);
+			failed++;
+			continue;
+		}
+		if (bench_measure(wl, opts, &res[i]))
+			failed++;
+		bench_workload_free(wl);
+	}
+	bench_world_free(w);
+	return failed;
+}
+
+/* Instructions per operation for the specs that ask; the failures. */
+static size_t run_callgrind(const struct bench_callgrind *cg,
+			    struct bench_result *res, size_t n,
+			    struct bench_progress *prog)
+{
+	size_t i, k = 0, total = 0, failed = 0;
+	char desc[160];
+
+	for (i = 0; i < n; i++)
+		total += res[i].spec.callgrind && res[i].ok;
+	for (i = 0; i < n; i++) {
+		if (!res[i].spec.callgrind || !res[i].ok)
+			continue;
+		bench_spec_describe(&res[i].spec, desc, sizeof(desc));
+		if (cg->available)
+			bench_progress(prog, "callgrind %zu/%zu: %s", ++k,
+				       total, desc);
+		if (bench_callgrind_measure(cg, &res[i]))
+			failed++;
+	}
+	return failed;
+}
+
+static void free_results(struct bench_result *res, size_t n)
+{
+	size_t i;
+
+	for (i = 0; res && i < n; i++)
+		free(res[i].samples);
+	free(res);
+}
+
+/* The outputs asked for; the number that failed. */
+static int write_outputs(const struct cli *cli, const struct bench_context *ctx,
+			 const struct bench_result *res, size_t n,
+			 const struct bench_target *targets)
+{
+	char msg[PATH_MAX + 160];
+	int failed = 0, rc;
+
+	if (cli->json &&
+	    (rc = bench_write_json(cli->json, ctx, &cli->opts, res, n,
+				   targets))) {
+		fprintf(stderr, BENCH_PROGRAM ": %s: %s\n", cli->json,
+			strerror(-rc));
+		failed++;
+	}
+	if (cli->csv && (rc = bench_write_csv(cli->csv, res, n))) {
+		fprintf(stderr, BENCH_PROGRAM ": %s: %s\n", cli->csv,
+			strerror(-rc));
+		failed++;
+	}
+	if (cli->plot) {
+		rc = bench_plot(cli->plot, ctx, res, n, msg, sizeof(msg));
+		/* No gnuplot is an absence, like no valgrind: said, not failed. */
+		fprintf(stderr, BENCH_PROGRAM ": %s\n", msg);
+		failed += rc && rc != -ENOENT;
+	}
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {
+		.opts = {
+			.repetitions = 10,
+			.min_sample_ms = 20,
+			.warmup_ms = 50,
+			.working_set = 256,
+			.callgrind = true,
+		},
+		.cpu = -1,
+		.pin = true,
+		.progress = -1,
+	};
+	struct bench_target targets[BENCH_TARGET_COUNT];
+	struct bench_progress prog = { 0 };
+	struct bench_context ctx;
+	struct bench_plan plan;
+	struct bench_result *res;
+	size_t failed, i;
+	FILE *out;
+	int rc;
+
+	rc = parse(argc, argv, &cli);
+	if (rc)
+		return rc < 0 ? BENCH_EXIT_OK : rc;
+	if (cli.child_spec)
+		return bench_callgrind_child(cli.child_spec, cli.child_iters);
+	if (bench_plan_build(&plan, &cli.opts)) {
+		if (cli.opts.only)
+			return usage_error("--only: '%s' is not a list of rewrite, sim, mock, churn",
+					   cli.opts.only);
+		fprintf(stderr, BENCH_PROGRAM ": out of memory\n");
+		return BENCH_EXIT_FAILED;
+	}
+	res = calloc(plan.n ? plan.n : 1, sizeof(*res));
+	if (!res) {
+		bench_plan_free(&plan);
+		fprintf(stderr, BENCH_PROGRAM ": out of memory\n");
+		return BENCH_EXIT_FAILED;
+	}
+	/* The context first: the load average before the bench adds to it. */
+	bench_context_collect(&ctx);
+	ctx.pin.cpu = -1;
+	if (cli.pin)
+		bench_pin(cli.cpu, &ctx.pin);
+	else
+		snprintf(ctx.pin.error, sizeof(ctx.pin.error), "--no-pin");
+	bench_callgrind_probe(&cli.opts, &ctx.cg);
+	prog.on = cli.progress < 0 ? isatty(STDERR_FILENO) : cli.progress;
+	prog.total = plan.n;
+
+	failed = run_plan(&plan, &cli.opts, res, &prog);
+	failed += run_callgrind(&ctx.cg, res, plan.n, &prog);
+	bench_progress_end(&prog);
+
+	out = (cli.json && !strcmp(cli.json, "-")) ||
+			      (cli.csv && !strcmp(cli.csv, "-")) ?
+		      stderr :
+		      stdout;
+	bench_report_context(out, &ctx, &cli.opts);
+	bench_report_table(out, res, plan.n);
+	for (i = 0; i < plan.n; i++)
+		if (res[i].spec.callgrind && res[i].ok &&
+		    !res[i].instr_measured && ctx.cg.available)
+			fprintf(out, "callgrind failed for row %zu: %s\n", i + 1,
+				res[i].instr_note);
+	if (!cli.opts.quick) {
+		bench_targets_judge(res, plan.n, targets);
+		bench_report_targets(out, targets);
+	}
+	fflush(out);
+	failed += (size_t)write_outputs(&cli, &ctx, res, plan.n,
+					cli.opts.quick ? NULL : targets);
+	if (failed)
+		fprintf(stderr, BENCH_PROGRAM ": %zu benchmark(s) or output(s) failed\n",
+			failed);
+	free_results(res, plan.n);
+	bench_plan_free(&plan);
+	return failed ? BENCH_EXIT_FAILED : BENCH_EXIT_OK;
+}

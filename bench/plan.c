@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which benchmarks a run makes (issue 5 point 2), in an order that builds
+ * each world (backend, profile, populated vSIDs) once.
+ *
+ * Full run, for linux-6.13 and linux-next:
+ *  - smmuv3-sim with 64k vSIDs: rewrite and sim, every mix, every batch
+ *    size (1, 16, 63, 64, 256, 4096);
+ *  - smmuv3-sim with 1, 1k and 1M vSIDs: rewrite and sim, every mix,
+ *    batch 64;
+ *  - smmuv3-sim with 1k, 64k and 1M vSIDs: rewrite and sim of cfgi-cd at
+ *    batch 64 with every populated vSID in the working set;
+ *  - the mock: every batch size at 64k, batch 64 at 1, 1k and 1M, and
+ *    the whole population as working set at 1k, 64k and 1M;
+ *  - churn on both backends at every population;
+ *  - last in the 64k world (the entries stay): sim of every mix at batch
+ *    64 with 1k TLB entries of another tenant cached (workloads.c).
+ * Instructions per operation (callgrind) for every mix of rewrite and sim,
+ * and for the mock, at 64k vSIDs and batch 64, for churn at 1k, and for
+ * one cached-TLB row (linux-6.13, unmap).
+ *
+ * --quick: 64 vSIDs, a working set of 16, batch 16, every kind, mix and
+ * profile once; callgrind for one rewrite only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+static const uint32_t batches[] = { 1, 16, 63, 64, 256, 4096 };
+static const uint32_t pops[] = { 1, 1024, 65536, 1048576 };
+static const enum nestref_profile profiles[] = {
+	NESTREF_PROFILE_LINUX_6_13, NESTREF_PROFILE_LINUX_NEXT
+};
+static const enum bench_mix smmu_mixes[] = { MIX_CFGI_CD, MIX_TLBI_NH_VA,
+					     MIX_UNMAP };
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define HEADLINE_POP 65536u
+#define HEADLINE_BATCH 64u
+#define CHURN_CG_POP 1024u
+#define CACHED_TLB 1024u
+
+struct plan_builder {
+	struct bench_plan *plan;
+	size_t cap;
+	const struct bench_options *opts;
+	int rc;
+};
+
+static bool kind_wanted(const struct bench_options *opts, enum bench_kind kind)
+{
+	const char *p, *name = bench_kind_name(kind);
+	size_t len = strlen(name);
+
+	if (!opts->only)
+		return true;
+	for (p = opts->only; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && !strncmp(p, name, len))
+			return true;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/* True when every comma-separated name in only is a kind. */
+static bool only_valid(const char *only)
+{
+	const char *p;
+	unsigned int k;
+
+	for (p = only; *p;) {
+		size_t n = strcspn(p, ",");
+
+		for (k = 0; k < BENCH_KIND_COUNT; k++)
+			if (n == strlen(bench_kind_name((enum bench_kind)k)) &&
+			    !strncmp(p, bench_kind_name((enum bench_kind)k), n))
+				break;
+		if (k == BENCH_KIND_COUNT)
+			return false;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return *only != '\0';
+}
+
+static void add_cached(struct plan_builder *b, enum bench_kind kind,
+		       const char *backend, enum nestref_profile profile,
+		       enum bench_mix mix, uint32_t batch, uint32_t pop,
+		       uint32_t ws, uint32_t cached, bool callgrind)
+{
+	struct bench_plan *plan = b->plan;
+	struct bench_spec *grown;
+
+	if (b->rc || !kind_wanted(b->opts, kind))
+		return;
+	if (plan->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+
+		grown = realloc(plan->specs, cap * sizeof(*grown));
+		if (!grown) {
+			b->rc = -ENOMEM;
+			return;
+		}
+		plan->specs = grown;
+		b->cap = cap;
+	}
+	plan->specs[plan->n++] = (struct bench_spec){
+		.kind = kind,
+		.backend = backend,
+		.profile = profile,
+		.mix = mix,
+		.batch = batch,
+		.populated = pop,
+		.working_set = ws,
+		.cached = cached,
+		.callgrind = callgrind && b->opts->callgrind,
+	};
+}
+
+static void add(struct plan_builder *b, enum bench_kind kind,
+		const char *backend, enum nestref_profile profile,
+		enum bench_mix mix, uint32_t batch, uint32_t pop, uint32_t ws,
+		bool callgrind)
+{
+	add_cached(b, kind, backend, profile, mix, batch, pop, ws, 0,
+		   callgrind);
+}
+
+static void plan_quick(struct plan_builder *b)
+{
+	const uint32_t pop = 64, ws = 16, batch = 16;
+	size_t p, m;
+
+	for (p = 0; p < N_OF(profiles); p++) {
+		for (m = 0; m < N_OF(smmu_mixes); m++) {
+			/* One callgrind pair keeps that path from rotting. */
+			add(b, BENCH_REWRITE, "smmuv3-sim", profiles[p],
+			    smmu_mixes[m], batch, pop, ws,
+			    p == 1 && smmu_mixes[m] == MIX_CFGI_CD);
+			add(b, BENCH_SIM, "smmuv3-sim", profiles[p],
+			    smmu_mixes[m], batch, pop, ws, false);
+		}
+		add(b, BENCH_CHURN, "smmuv3-sim", profiles[p], MIX_NONE, 1, pop,
+		    ws, false);
+	}
+	/* Last on its world: the cached entries stay. */
+	add_cached(b, BENCH_SIM, "smmuv3-sim", NESTREF_PROFILE_LINUX_NEXT,
+		   MIX_UNMAP, batch, pop, ws, 16, false);
+	for (p = 0; p < N_OF(profiles); p++) {
+		add(b, BENCH_MOCK, "mock", profiles[p], MIX_SELFTEST, batch, pop,
+		    ws, false);
+		add(b, BENCH_CHURN, "mock", profiles[p], MIX_NONE, 1, pop, ws,
+		    false);
+	}
+}
+
+static void plan_smmu_world(struct plan_builder *b, enum nestref_profile prof,
+			    uint32_t pop, uint32_t ws)
+{
+	static const enum bench_kind kinds[] = { BENCH_REWRITE, BENCH_SIM };
+	size_t k, m, i;
+
+	for (k = 0; k < N_OF(kinds); k++) {
+		for (m = 0; m < N_OF(smmu_mixes); m++) {
+			if (pop != HEADLINE_POP) {
+				add(b, kinds[k], "smmuv3-sim", prof,
+				    smmu_mixes[m], HEADLINE_BATCH, pop, ws,
+				    false);
+				continue;
+			}
+			for (i = 0; i < N_OF(batches); i++)
+				add(b, kinds[k], "smmuv3-sim", prof,
+				    smmu_mixes[m], batches[i], pop, ws,
+				    batches[i] == HEADLINE_BATCH);
+		}
+		if (pop > ws && pop > 1)
+			add(b, kinds[k], "smmuv3-sim", prof, MIX_CFGI_CD,
+			    HEADLINE_BATCH, pop, BENCH_WS_ALL, false);
+	}
+	add(b, BENCH_CHURN, "smmuv3-sim", prof, MIX_NONE, 1, pop, ws,
+	    pop == CHURN_CG_POP);
+	if (pop == HEADLINE_POP)
+		for (m = 0; m < N_OF(smmu_mixes); m++)
+			add_cached(b, BENCH_SIM, "smmuv3-sim", prof,
+				   smmu_mixes[m], HEADLINE_BATCH, pop, ws,
+				   CACHED_TLB,
+				   prof == NESTREF_PROFILE_LINUX_6_13 &&
+					   smmu_mixes[m] == MIX_UNMAP);
+}
+
+static void plan_mock_world(struct plan_builder *b, enum nestref_profile prof,
+			    uint32_t pop, uint32_t ws)
+{
+	size_t i;
+
+	if (pop != HEADLINE_POP)
+		add(b, BENCH_MOCK, "mock", prof, MIX_SELFTEST, HEADLINE_BATCH,
+		    pop, ws, false);
+	else
+		for (i = 0; i < N_OF(batches); i++)
+			add(b, BENCH_MOCK, "mock", prof, MIX_SELFTEST,
+			    batches[i], pop, ws, batches[i] == HEADLINE_BATCH);
+	if (pop > ws && pop > 1)
+		add(b, BENCH_MOCK, "mock", prof, MIX_SELFTEST, HEADLINE_BATCH,
+		    pop, BENCH_WS_ALL, false);
+	add(b, BENCH_CHURN, "mock", prof, MIX_NONE, 1, pop, ws,
+	    pop == CHURN_CG_POP);
+}
+
+int bench_plan_build(struct bench_plan *plan, const struct bench_options *opts)
+{
+	struct plan_builder b = { .plan = plan, .opts = opts };
+	size_t p, i;
+
+	plan->specs = NULL;
+	plan->n = 0;
+	if (opts->only && !only_valid(opts->only))
+		return -EINVAL;
+	if (opts->quick) {
+		plan_quick(&b);
+	} else {
+		for (p = 0; p < N_OF(profiles); p++)
+			for (i = 0; i < N_OF(pops); i++)
+				plan_smmu_world(&b, profiles[p], pops[i],
+						opts->working_set);
+		for (p = 0; p < N_OF(profiles); p++)
+			for (i = 0; i < N_OF(pops); i++)
+				plan_mock_world(&b, profiles[p], pops[i],
+						opts->working_set);
+	}
+	if (b.rc)
+		bench_plan_free(plan);
+	return b.rc;
+}
+
+void bench_plan_free(struct bench_plan *plan)
+{
+	free(plan->specs);
+	plan->specs = NULL;
+	plan->n = 0;
+}

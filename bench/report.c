@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * For people and spreadsheets (issue 5 point 4): progress on stderr while
+ * the bench runs (style.md 2.4: only on a terminal unless asked, \r
+ * updates, never on stdout), the context and the table on stdout, the
+ * targets after it, and the CSV file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+
+/* ------------------------------------------------------------ progress */
+
+void bench_progress(struct bench_progress *p, const char *fmt, ...)
+{
+	char line[200];
+	va_list ap;
+	int n;
+	size_t len;
+
+	if (!p || !p->on)
+		return;
+	n = snprintf(line, sizeof(line), "[%zu/%zu] ", p->done, p->total);
+	if (n < 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	len = strlen(line);
+	/* Blank what is left of a longer previous line. */
+	fprintf(stderr, "\r%s%*s", line,
+		p->width > len ? (int)(p->width - len) : 0, "");
+	fflush(stderr);
+	p->width = len;
+}
+
+void bench_progress_end(struct bench_progress *p)
+{
+	if (!p || !p->on || !p->width)
+		return;
+	fprintf(stderr, "\r%*s\r", (int)p->width, "");
+	fflush(stderr);
+	p->width = 0;
+}
+
+/* ------------------------------------------------------------ numbers */
+
+/* 4 significant digits with k, M or G: "123.4M", "9.876k", "12.00". */
+static void si(double v, char *buf, size_t len)
+{
+	static const char suffix[] = " kMG";
+	int k = 0;
+
+	while (v >= 999.95 && k < 3) {
+		v /= 1000;
+		k++;
+	}
+	if (v >= 99.995)
+		snprintf(buf, len, "%.1f", v);
+	else if (v >= 9.9995)
+		snprintf(buf, len, "%.2f", v);
+	else
+		snprintf(buf, len, "%.3f", v);
+	if (k)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%c",
+			 suffix[k]);
+}
+
+static const char *short_unit(enum bench_kind kind)
+{
+	switch (kind) {
+	case BENCH_MOCK:
+		return "entry/s";
+	case BENCH_CHURN:
+		return "pair/s";
+	default:
+		return "cmd/s";
+	}
+}
+
+/* ------------------------------------------------------------ context */
+
+void bench_report_context(FILE *out, const struct bench_context *ctx,
+			  const struct bench_options *opts)
+{
+	fprintf(out, "%s %s (libnestref %s%s%s), %s\n", BENCH_PROGRAM,
+		ctx->bench_version, ctx->library_version,
+		ctx->git_describe[0] ? ", git " : "", ctx->git_describe,
+		ctx->date);
+	fprintf(out, "machine:  %s, %ld CPUs online, %s", ctx->cpu_model,
+		ctx->nproc, ctx->kernel);
+	if (ctx->loadavg_ok)
+		fprintf(out, ", load %.2f %.2f %.2f", ctx->loadavg[0],
+			ctx->loadavg[1], ctx->loadavg[2]);
+	fputc('\n', out);
+	if (ctx->pin.cpu >= 0)
+		fprintf(out, "pinned:   CPU %d\n", ctx->pin.cpu);
+	else
+		fprintf(out, "pinned:   no (%s)\n", ctx->pin.error);
+	fprintf(out, "compiler: %s; flags: %s\n", ctx->compiler, ctx->cflags);
+	fprintf(out,
+		"method:   median of %u samples, each >= %g ms, after %g ms of warm-up; CLOCK_MONOTONIC (resolution %ld ns)\n",
+		opts->repetitions, opts->min_sample_ms, opts->warmup_ms,
+		ctx->clock_res_ns);
+	if (opts->working_set == BENCH_WS_ALL)
+		fprintf(out, "stream:   names every populated vSID");
+	else
+		fprintf(out,
+			"stream:   names a working set of min(%u, populated) devices",
+			opts->working_set);
+	fprintf(out,
+		"; vSIDs spread over 32 bits by a fixed bijection (docs/bench.md)\n");
+	fprintf(out, "callgrind: %s\n",
+		ctx->cg.available ? ctx->cg.version : ctx->cg.reason);
+	if (opts->quick)
+		fprintf(out,
+			"quick:    tiny sizes, one sample each: a smoke test, not a measurement\n");
+	fputc('\n', out);
+}
+
+/* ------------------------------------------------------------ table */
+
+void bench_report_table(FILE *out, const struct bench_result *res, size_t n)
+{
+	size_t i;
+	bool flagged = false;
+
+	fprintf(out, "%-8s %-10s %-10s %-10s %5s %5s %4s %4s %8s %8s %8s %-7s %5s %3s %8s %6s\n",
+		"bench", "backend", "profile", "mix", "batch", "vSIDs", "ws",
+		"tlb", "median", "min", "max", "unit", "CV%", "out",
+		"instr/op", "in-rw");
+	for (i = 0; i < n; i++) {
+		const struct bench_result *r = &res[i];
+		const struct bench_spec *s = &r->spec;
+		char pop[16], ws[16], med[16], lo[16], hi[16], ins[16], inrw[16];
+		char outl[8], tlb[16];
+
+		bench_count_format(s->populated, pop, sizeof(pop));
+		if (s->kind == BENCH_CHURN)
+			snprintf(ws, sizeof(ws), "-");
+		else if (s->working_set == BENCH_WS_ALL)
+			snprintf(ws, sizeof(ws), "all");
+		else
+			bench_count_format(bench_spec_ws(s), ws, sizeof(ws));
+		fprintf(out, "%-8s %-10s %-10s %-10s ", bench_kind_name(s->kind),
+			s->backend, nestref_profile_name(s->profile),
+			bench_mix_name(s->mix));
+		if (s->kind == BENCH_CHURN)
+			fprintf(out, "%5s ", "-");
+		else
+			fprintf(out, "%5u ", s->batch);
+		if (s->cached)
+			bench_count_format(s->cached, tlb, sizeof(tlb));
+		else
+			snprintf(tlb, sizeof(tlb), "-");
+		fprintf(out, "%5s %4s %4s ", pop, ws, tlb);
+		if (!r->ok) {
+			fprintf(out, "FAILED: %s\n", r->error);
+			continue;
+		}
+		si(r->st.median, med, sizeof(med));
+		si(r->st.min, lo, sizeof(lo));
+		si(r->st.max, hi, sizeof(hi));
+		if (r->instr_measured)
+			snprintf(ins, sizeof(ins), "%.1f", r->instr_per_op);
+		else
+			snprintf(ins, sizeof(ins), "-");
+		if (r->instr_in_rewrite_measured)
+			snprintf(inrw, sizeof(inrw), "%.1f", r->instr_in_rewrite);
+		else
+			snprintf(inrw, sizeof(inrw), "-");
+		snprintf(outl, sizeof(outl), "%u%s", r->st.mild + r->st.severe,
+			 r->st.severe ? "!" : "");
+		flagged |= r->st.severe > 0;
+		fprintf(out, "%8s %8s %8s %-7s %5.1f %3s %8s %6s\n", med, lo, hi,
+			short_unit(s->kind), r->st.cv * 100, outl, ins, inrw);
+	}
+	fprintf(out,
+		"\nmedian, min, max: operations per second over the samples; CV: standard\n"
+		"deviation / mean; out: Tukey outliers (beyond 1.5 IQR; '!' beyond 3 IQR);\n"
+		"ws: devices the command stream names; tlb: another tenant's TLB entries\n"
+		"cached (sim; '-' none); instr/op: callgrind, the whole loop\n"
+		"per operation; in-rw: of which inside host_validate + host_convert; '-' not\n"
+		"measured.\n");
+	if (flagged)
+		fprintf(out,
+			"Rows marked '!' have a sample beyond 3 IQR: check their min and CV\n"
+			"before trusting the median (was the machine busy?).\n");
+}
+
+void bench_report_targets(FILE *out,
+			  const struct bench_target targets[BENCH_TARGET_COUNT])
+{
+	size_t i;
+	char fig[32];
+
+	fprintf(out, "\nTargets (issue 5 point 5), worst case of the benchmarks each covers:\n");
+	for (i = 0; i < BENCH_TARGET_COUNT; i++) {
+		const struct bench_target *t = &targets[i];
+
+		fprintf(out, "  %-12s %s\n", bench_verdict_name(t->verdict),
+			t->text);
+		if (t->verdict == VERDICT_NOT_MEASURED) {
+			fprintf(out, "  %-12s (%s)\n", "", t->subject);
+			continue;
+		}
+		if (!strcmp(t->id, "rewrite-instructions")) {
+			snprintf(fig, sizeof(fig), "%.1f instructions",
+				 t->measured);
+		} else if (!strcmp(t->id, "vsid-scaling")) {
+			snprintf(fig, sizeof(fig), "1M at %.1f%% of 1",
+				 t->measured * 100);
+		} else {
+			si(t->measured, fig, sizeof(fig));
+			strncat(fig, " commands/s",
+				sizeof(fig) - strlen(fig) - 1);
+		}
+		fprintf(out, "  %-12s measured %s: %s\n", "", fig, t->subject);
+		if (t->note[0])
+			fprintf(out, "  %-12s %s\n", "", t->note);
+	}
+}
+
+/* ------------------------------------------------------------ CSV */
+
+/* RFC 4180: quoted when it holds a comma, a quote or a line break. */
+static void csv_str(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+int bench_write_csv(const char *path, const struct bench_result *res,
+		    size_t n)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	size_t i;
+	int rc = 0;
+
+	if (!f)
+		return -errno;
+	fputs("name,backend,profile,mix,batch,populated,working_set,cached,unit,"
+	      "ops_per_sample,samples,median,min,max,mean,stddev,cv,q1,q3,"
+	      "outliers_mild,outliers_severe,instructions_per_op,"
+	      "instructions_in_rewrite,status,error\n",
+	      f);
+	for (i = 0; i < n; i++) {
+		const struct bench_result *r = &res[i];
+		const struct bench_spec *s = &r->spec;
+
+		fprintf(f, "%s,%s,%s,%s,%u,%u,", bench_kind_name(s->kind),
+			s->backend, nestref_profile_name(s->profile),
+			bench_mix_name(s->mix), s->batch, s->populated);
+		if (s->kind == BENCH_CHURN)
+			fputc(',', f);
+		else if (s->working_set == BENCH_WS_ALL)
+			fputs("all,", f);
+		else
+			fprintf(f, "%u,", bench_spec_ws(s));
+		fprintf(f, "%u,%s,", s->cached, bench_unit(s->kind));
+		if (r->ok)
+			fprintf(f, "%llu,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%u,%u,",
+				(unsigned long long)r->ops_per_sample,
+				r->n_samples, r->st.median, r->st.min,
+				r->st.max, r->st.mean, r->st.stddev, r->st.cv,
+				r->st.q1, r->st.q3, r->st.mild, r->st.severe);
+		else
+			fputs(",,,,,,,,,,,,", f);
+		if (r->instr_measured)
+			fprintf(f, "%.3f,", r->instr_per_op);
+		else
+			fputc(',', f);
+		if (r->instr_in_rewrite_measured)
+			fprintf(f, "%.3f,", r->instr_in_rewrite);
+		else
+			fputc(',', f);
+		fputs(r->ok ? "ok," : "failed,", f);
+		csv_str(f, r->ok ? "" : r->error);
+		fputc('\n', f);
+	}
+	if (fflush(f) || ferror(f))
+		rc = -EIO;
+	if (f != stdout && fclose(f) && !rc)
+		rc = -EIO;
+	return rc;
+}

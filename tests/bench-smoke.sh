@@ -1,0 +1,140 @@
+#!/bin/sh
+# make bench-smoke (issue 5 point 7): nestref-bench --quick runs every
+# measurement once with tiny sizes and writes its JSON, CSV and plot data,
+# so the bench cannot rot.  Seconds, not minutes; it judges no targets.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+bench=${NESTREF_BENCH:-${abs_top_builddir:-.}/bench/nestref-bench}
+nl='
+'
+
+# Like nestref() in lib.sh: under `make check-valgrind` through valgrind.
+run_bench() {
+	if [ -n "${VALGRIND-}" ]; then
+		$LIBTOOL --mode=execute "$VALGRIND" -q --error-exitcode=99 \
+			--leak-check=full \
+			--errors-for-leak-kinds=definite,indirect,possible \
+			"$bench" "$@"
+	else
+		"$bench" "$@"
+	fi
+}
+
+capture() { # ARGS...: sets $out, $err and $rc
+	run_bench "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+expect_rc() { # DESCRIPTION WANT
+	if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1: exit $rc, want $2" "$err"; fi
+}
+
+expect_in() { # DESCRIPTION HAYSTACK NEEDLE
+	case $2 in
+	*"$3"*) ok "$1" ;;
+	*) not_ok "$1" "missing: $3${nl}in: $2" ;;
+	esac
+}
+
+expect_file() { # DESCRIPTION PATH
+	if [ -s "$2" ]; then ok "$1"; else not_ok "$1: $2 missing or empty"; fi
+}
+
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+capture --help
+expect_rc "--help exits 0" 0
+expect_in "--help prints usage on stdout" "$out" "Usage: nestref-bench"
+capture --version
+expect_rc "--version exits 0" 0
+expect_in "--version names the program and library" "$out" "nestref-bench (libnestref) "
+capture --frobnicate
+expect_rc "an unknown option is a usage error" 2
+capture --only rewrite,nope
+expect_rc "an unknown kind in --only is a usage error" 2
+expect_in "the bad --only is named" "$err" "--only: 'rewrite,nope'"
+capture --repetitions 0
+expect_rc "--repetitions 0 is a usage error" 2
+capture stray
+expect_rc "a stray argument is a usage error" 2
+
+capture --quick --no-progress --json "$tmp/r.json" --csv "$tmp/r.csv" \
+	--plot "$tmp/plots"
+expect_rc "--quick runs every measurement and exits 0" 0
+expect_in "the table has its header" "$out" "bench    backend    profile"
+for kind in rewrite sim mock churn; do
+	expect_in "--quick measures $kind" "$out" "$nl$kind "
+done
+case $out in
+*FAILED*) not_ok "no benchmark failed" "$out" ;;
+*) ok "no benchmark failed" ;;
+esac
+case $out in
+*Targets*) not_ok "--quick judges no targets" "$out" ;;
+*) ok "--quick judges no targets" ;;
+esac
+
+expect_file "the CSV file is written" "$tmp/r.csv"
+head -n 1 "$tmp/r.csv" >"$tmp/csv-head"
+expect_in "the CSV header" "$(cat "$tmp/csv-head")" \
+	"name,backend,profile,mix,batch,populated,working_set,cached,unit,"
+rows=$(($(wc -l <"$tmp/r.csv") - 1))
+if [ "$rows" -ge 10 ]; then ok "the CSV has a row per benchmark ($rows)"; else
+	not_ok "the CSV has $rows rows"
+fi
+
+expect_file "the JSON file is written" "$tmp/r.json"
+if command -v python3 >/dev/null 2>&1; then
+	msg=$(python3 - "$tmp/r.json" "$rows" <<'EOF' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema_version"] == 1, "schema_version"
+assert len(d["benchmarks"]) == int(sys.argv[2]), "one benchmark per CSV row"
+for b in d["benchmarks"]:
+    assert b["status"] == "ok", b
+    assert b["median"] > 0 and len(b["samples"]) == 1, b
+    for k in ("name", "params", "min", "max", "mean", "cv", "ops_per_sec",
+              "instructions_per_op"):
+        assert k in b, k
+assert d["targets"] == [], "no targets with --quick"
+cg = d["context"]["callgrind"]
+asked = [b for b in d["benchmarks"] if b["instructions_per_op"] is not None]
+# valgrind available: the one row asked for must be measured.
+assert not cg["available"] or len(asked) == 1, "callgrind measured nothing"
+for b in asked:
+    assert 1 < b["instructions_per_op"] < 100000, b
+    assert b["instructions_in_rewrite"] < b["instructions_per_op"], b
+EOF
+)
+	if [ $? -eq 0 ]; then ok "the JSON parses and follows the schema"; else
+		not_ok "the JSON parses and follows the schema" "$msg"
+	fi
+else
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - the JSON parses # SKIP no python3"
+fi
+
+expect_file "plot data for the batch chart" \
+	"$tmp/plots/throughput-vs-batch-0-linux-6.13.dat"
+expect_file "plot script for the batch chart" "$tmp/plots/throughput-vs-batch.gp"
+expect_file "plot script for the vSID chart" "$tmp/plots/throughput-vs-vsids.gp"
+if command -v gnuplot >/dev/null 2>&1; then
+	expect_file "gnuplot made the SVG" "$tmp/plots/throughput-vs-batch.svg"
+	expect_file "gnuplot made the PNG" "$tmp/plots/throughput-vs-vsids.png"
+else
+	expect_in "without gnuplot the bench says so" "$err" "gnuplot not found"
+fi
+
+# Progress goes to stderr only, even when forced.
+capture --quick --only churn --no-callgrind --progress
+expect_rc "--progress run exits 0" 0
+case $out in
+*"$(printf '\r')"*) not_ok "no progress on stdout" ;;
+*) ok "no progress on stdout" ;;
+esac
+expect_in "progress on stderr" "$err" "[1/"
+
+finish
