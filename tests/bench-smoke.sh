@@ -5,37 +5,10 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 bench=${NESTREF_BENCH:-${abs_top_builddir:-.}/bench/nestref-bench}
-nl='
-'
 
-# Like nestref() in lib.sh: under `make check-valgrind` through valgrind.
-run_bench() {
-	if [ -n "${VALGRIND-}" ]; then
-		$LIBTOOL --mode=execute "$VALGRIND" -q --error-exitcode=99 \
-			--leak-check=full \
-			--errors-for-leak-kinds=definite,indirect,possible \
-			"$bench" "$@"
-	else
-		"$bench" "$@"
-	fi
-}
-
-capture() { # ARGS...: sets $out, $err and $rc
-	run_bench "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
-
-expect_rc() { # DESCRIPTION WANT
-	if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1: exit $rc, want $2" "$err"; fi
-}
-
-expect_in() { # DESCRIPTION HAYSTACK NEEDLE
-	case $2 in
-	*"$3"*) ok "$1" ;;
-	*) not_ok "$1" "missing: $3${nl}in: $2" ;;
-	esac
+# capture, expect_rc and expect_in come from lib.sh.
+bench_capture() {
+	capture "$bench" "$@"
 }
 
 expect_file() { # DESCRIPTION PATH
@@ -45,23 +18,23 @@ expect_file() { # DESCRIPTION PATH
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
-capture --help
+bench_capture --help
 expect_rc "--help exits 0" 0
 expect_in "--help prints usage on stdout" "$out" "Usage: nestref-bench"
-capture --version
+bench_capture --version
 expect_rc "--version exits 0" 0
 expect_in "--version names the program and library" "$out" "nestref-bench (libnestref) "
-capture --frobnicate
+bench_capture --frobnicate
 expect_rc "an unknown option is a usage error" 2
-capture --only rewrite,nope
+bench_capture --only rewrite,nope
 expect_rc "an unknown kind in --only is a usage error" 2
 expect_in "the bad --only is named" "$err" "--only: 'rewrite,nope'"
-capture --repetitions 0
+bench_capture --repetitions 0
 expect_rc "--repetitions 0 is a usage error" 2
-capture stray
+bench_capture stray
 expect_rc "a stray argument is a usage error" 2
 
-capture --quick --no-progress --json "$tmp/r.json" --csv "$tmp/r.csv" \
+bench_capture --quick --no-progress --json "$tmp/r.json" --csv "$tmp/r.csv" \
 	--plot "$tmp/plots"
 expect_rc "--quick runs every measurement and exits 0" 0
 expect_in "the table has its header" "$out" "bench    backend    profile"
@@ -129,7 +102,7 @@ else
 fi
 
 # Progress goes to stderr only, even when forced.
-capture --quick --only churn --no-callgrind --progress
+bench_capture --quick --only churn --no-callgrind --progress
 expect_rc "--progress run exits 0" 0
 case $out in
 *"$(printf '\r')"*) not_ok "no progress on stdout" ;;

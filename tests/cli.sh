@@ -4,29 +4,10 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 data="$top_srcdir/tests/data/cli"
-nl='
-'
 # The data below is written for the mock; the default backend is tested
 # through `nestref backends` and at the end.
 NESTREF_BACKEND=mock
 export NESTREF_BACKEND
-
-expect_rc() { # DESCRIPTION WANT
-	if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1: exit $rc, want $2" "$err"; fi
-}
-
-expect_out() { # DESCRIPTION TEXT: stdout equals TEXT exactly
-	if [ "$out" = "$2" ]; then ok "$1"; else
-		not_ok "$1" "want:$nl$2${nl}got:$nl$out"
-	fi
-}
-
-expect_in() { # DESCRIPTION HAYSTACK NEEDLE
-	case $2 in
-	*"$3"*) ok "$1" ;;
-	*) not_ok "$1" "missing: $3${nl}in: $2" ;;
-	esac
-}
 
 run_capture --help
 expect_rc "--help exits 0" 0

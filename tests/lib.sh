@@ -30,28 +30,58 @@ finish() {
 	[ "$tap_failed" -eq 0 ]
 }
 
-# Runs the built nestref; under `make check-valgrind` (VALGRIND is set)
-# through libtool and valgrind, whose errors exit 99 so they cannot pass.
-nestref() {
+# run_program PROGRAM ARGS...: runs a built program; under `make
+# check-valgrind` (VALGRIND is set) through libtool and valgrind, whose
+# errors exit 99 so they cannot pass.
+run_program() {
 	if [ -n "${VALGRIND-}" ]; then
 		$LIBTOOL --mode=execute "$VALGRIND" -q --error-exitcode=99 \
 			--leak-check=full \
 			--errors-for-leak-kinds=definite,indirect,possible \
-			"$NESTREF" "$@"
+			"$@"
 	else
-		"$NESTREF" "$@"
+		"$@"
 	fi
 }
 
-# run_capture ARGS...: runs nestref, sets $out, $err and $rc.
-run_capture() {
+nestref() {
+	run_program "$NESTREF" "$@"
+}
+
+# capture PROGRAM ARGS...: runs it, sets $out, $err and $rc.
+capture() {
 	tmp_out=$(mktemp)
 	tmp_err=$(mktemp)
-	nestref "$@" >"$tmp_out" 2>"$tmp_err"
+	run_program "$@" >"$tmp_out" 2>"$tmp_err"
 	rc=$?
 	out=$(cat "$tmp_out")
 	err=$(cat "$tmp_err")
 	rm -f "$tmp_out" "$tmp_err"
+}
+
+# run_capture ARGS...: capture of nestref.
+run_capture() {
+	capture "$NESTREF" "$@"
+}
+
+nl='
+'
+
+expect_rc() { # DESCRIPTION WANT: the last capture exited WANT
+	if [ "$rc" -eq "$2" ]; then ok "$1"; else not_ok "$1: exit $rc, want $2" "$err"; fi
+}
+
+expect_out() { # DESCRIPTION TEXT: its stdout equals TEXT exactly
+	if [ "$out" = "$2" ]; then ok "$1"; else
+		not_ok "$1" "want:$nl$2${nl}got:$nl$out"
+	fi
+}
+
+expect_in() { # DESCRIPTION HAYSTACK NEEDLE
+	case $2 in
+	*"$3"*) ok "$1" ;;
+	*) not_ok "$1" "missing: $3${nl}in: $2" ;;
+	esac
 }
 
 # run_vectors BACKEND PROFILE: the bundled vectors, nestref's own TAP.
