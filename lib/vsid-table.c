@@ -51,25 +51,11 @@ static int nr_vsid_grow(struct nr_vsid_table *t)
 	return 0;
 }
 
-static struct nr_vsid_slot *nr_vsid_slot_of(const struct nr_vsid_table *t,
-					    uint64_t key)
-{
-	size_t i;
-
-	if (!t->slots)
-		return NULL;
-	for (i = nr_vsid_hash(key, t->shift); t->slots[i].value;
-	     i = (i + 1) & t->mask)
-		if (t->slots[i].key == key)
-			return &t->slots[i];
-	return NULL;
-}
-
 int nr_vsid_table_insert(struct nr_vsid_table *t, uint64_t key, void *value)
 {
 	int rc;
 
-	if (nr_vsid_slot_of(t, key))
+	if (nr_vsid_table_slot(t, key))
 		return -EEXIST;
 	if (!t->slots || (t->count + 1) * 2 > t->mask + 1) {
 		rc = nr_vsid_grow(t);
@@ -87,7 +73,7 @@ int nr_vsid_table_insert(struct nr_vsid_table *t, uint64_t key, void *value)
  */
 void *nr_vsid_table_remove(struct nr_vsid_table *t, uint64_t key)
 {
-	struct nr_vsid_slot *slot = nr_vsid_slot_of(t, key);
+	struct nr_vsid_slot *slot = nr_vsid_table_slot(t, key);
 	size_t hole, i, home;
 	void *value;
 

@@ -42,9 +42,9 @@ void nr_vsid_table_fini(struct nr_vsid_table *t);
 int nr_vsid_table_insert(struct nr_vsid_table *t, uint64_t key, void *value);
 /* Returns the removed value, NULL if the key was absent. */
 void *nr_vsid_table_remove(struct nr_vsid_table *t, uint64_t key);
-/* Inline: this is the lookup every rewritten guest command makes. */
-static inline void *nr_vsid_table_find(const struct nr_vsid_table *t,
-				       uint64_t key)
+/* The slot holding key, or NULL: the one probe loop of the table. */
+static inline struct nr_vsid_slot *
+nr_vsid_table_slot(const struct nr_vsid_table *t, uint64_t key)
 {
 	size_t i;
 
@@ -53,8 +53,17 @@ static inline void *nr_vsid_table_find(const struct nr_vsid_table *t,
 	for (i = nr_vsid_hash(key, t->shift); t->slots[i].value;
 	     i = (i + 1) & t->mask)
 		if (t->slots[i].key == key)
-			return t->slots[i].value;
+			return &t->slots[i];
 	return NULL;
+}
+
+/* Inline: this is the lookup every rewritten guest command makes. */
+static inline void *nr_vsid_table_find(const struct nr_vsid_table *t,
+				       uint64_t key)
+{
+	const struct nr_vsid_slot *slot = nr_vsid_table_slot(t, key);
+
+	return slot ? slot->value : NULL;
 }
 
 #endif /* NESTREF_LIB_VSID_TABLE_H */
