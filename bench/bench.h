@@ -50,7 +50,7 @@
 /* ------------------------------------------------------------ specs */
 
 enum bench_kind {
-	BENCH_REWRITE, /* host_validate (linux-next) + host_convert alone */
+	BENCH_REWRITE, /* host_rewrite alone: validate (linux-next), convert */
 	BENCH_SIM,     /* nestref_invalidate on smmuv3-sim */
 	BENCH_MOCK,    /* nestref_invalidate on the mock, selftest entries */
 	BENCH_CHURN,   /* set_dev_user_data + unset_dev_user_data */
@@ -181,7 +181,7 @@ struct bench_result {
 	bool instr_measured;
 	double instr_per_op; /* the whole loop, per operation */
 	bool instr_in_rewrite_measured;
-	double instr_in_rewrite; /* rewrite: inside validate + convert */
+	double instr_in_rewrite; /* rewrite: inside host_rewrite */
 	char instr_note[256]; /* why not measured, or why it failed */
 };
 

@@ -9,8 +9,8 @@
  * checks, so everything but the loop cancels in the difference:
  * instructions per operation = (Ir(N2) - Ir(N1)) / ((N2 - N1) * ops per
  * iteration), Ir being the "totals:" line of callgrind's output file.
- * For the rewrite, two more runs with --toggle-collect on host_validate
- * and host_convert give the instructions spent inside the rewrite itself,
+ * For the rewrite, two more runs with --toggle-collect on host_rewrite
+ * give the instructions spent inside the rewrite itself,
  * without the bench's loop, copy and calls.
  * Without valgrind, or in a build valgrind cannot run (AddressSanitizer),
  * nothing is measured and the results say so; nothing is estimated.
@@ -212,8 +212,7 @@ static int cg_pair(const struct bench_callgrind *cg, const char *dir,
 int bench_callgrind_measure(const struct bench_callgrind *cg,
 			    struct bench_result *res)
 {
-	static const char *const rewrite_fns[] = { "host_validate",
-						   "host_convert", NULL };
+	static const char *const rewrite_fns[] = { "host_rewrite", NULL };
 	char self[PATH_MAX], dir[256];
 	ssize_t len;
 	int rc;
@@ -241,7 +240,7 @@ int bench_callgrind_measure(const struct bench_callgrind *cg,
 	}
 	rc = cg_pair(cg, dir, self, res, NULL, &res->instr_per_op);
 	res->instr_measured = !rc;
-	/* The rewrite's own share: inside host_validate and host_convert. */
+	/* The rewrite's own share: inside host_rewrite, callees included. */
 	if (!rc && res->spec.kind == BENCH_REWRITE) {
 		rc = cg_pair(cg, dir, self, res, rewrite_fns,
 			     &res->instr_in_rewrite);

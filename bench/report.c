@@ -183,7 +183,7 @@ void bench_report_table(FILE *out, const struct bench_result *res, size_t n)
 		"deviation / mean; out: Tukey outliers (beyond 1.5 IQR; '!' beyond 3 IQR);\n"
 		"ws: devices the command stream names; tlb: another tenant's TLB entries\n"
 		"cached (sim; '-' none); instr/op: callgrind, the whole loop\n"
-		"per operation; in-rw: of which inside host_validate + host_convert; '-' not\n"
+		"per operation; in-rw: of which inside host_rewrite; '-' not\n"
 		"measured.\n");
 	if (flagged)
 		fprintf(out,

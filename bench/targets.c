@@ -6,7 +6,7 @@
  *  1. rewrite alone >= 100 M commands/s with 64k vSIDs and batches >= 63
  *     (every mix and profile, the default working set);
  *  2. rewrite <= 40 instructions per command (callgrind, inside
- *     host_validate and host_convert; every row that was measured);
+ *     host_rewrite; every row that was measured);
  *  3. the whole simulated path >= 10 M commands/s, with 64k vSIDs and
  *     batches >= 63 as for 1 (a batch of 1 is one call per command), the
  *     caches empty as issue 5 defines it (the cached-TLB rows are shown,
@@ -68,8 +68,8 @@ static void judge_floor(const struct bench_result *res, size_t n,
 }
 
 /*
- * Target 2 is judged on the instructions inside host_validate and
- * host_convert (the rewrite itself); the bench's whole loop, with its copy
+ * Target 2 is judged on the instructions inside host_rewrite (the
+ * rewrite itself); the bench's whole loop, with its copy
  * and calls, is given next to it.
  */
 static void judge_instructions(const struct bench_result *res, size_t n,
@@ -198,7 +198,7 @@ void bench_targets_judge(const struct bench_result *res, size_t n,
 	judge_floor(res, n, BENCH_REWRITE, &targets[0]);
 	targets[1].id = "rewrite-instructions";
 	targets[1].text =
-		"rewrite <= 40 instructions per command (callgrind, inside validate + convert)";
+		"rewrite <= 40 instructions per command (callgrind, inside the rewrite)";
 	targets[1].threshold = 40;
 	judge_instructions(res, n, &targets[1]);
 	targets[2].id = "sim-throughput";

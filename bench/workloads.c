@@ -85,8 +85,7 @@ struct bench_workload {
 	uint32_t entry_len;
 	size_t pos;
 	uint64_t iter;
-	const struct host_masks *masks; /* the context's, as sim uses */
-	bool next;
+	const struct host_rewriter *rw; /* the context's, as sim uses */
 };
 
 static void set_err(char *err, size_t err_len, const char *fmt, ...)
@@ -561,31 +560,22 @@ static void bytes_fill(struct bench_workload *wl, const uint32_t *who,
 /* ------------------------------------------------------------ loops */
 
 /*
- * The host's loop over one batch: copy the guest's commands (convert
- * works in place), then validate (linux-next) and convert each.  Kept
- * lean, since callgrind counts this loop's own instructions too.
+ * The host's loop over one batch: copy the guest's commands (the rewrite
+ * works in place), then rewrite each.  Kept lean, since callgrind counts
+ * this loop's own instructions too.
  */
-static uint64_t rewrite_batch(struct nestref_viommu *viommu,
-			      const struct host_masks *masks, bool next,
+static uint64_t rewrite_batch(const struct host_rewriter *rw,
+			      const struct nestref_viommu *viommu,
 			      struct nestref_smmuv3_cmd *scratch,
 			      const struct nestref_smmuv3_cmd *guest,
 			      uint32_t batch)
 {
 	struct nestref_smmuv3_cmd *c, *end = scratch + batch;
-	const struct host_rule *why;
 	uint64_t bad = 0;
 
 	memcpy(scratch, guest, (size_t)batch * sizeof(*scratch));
-	if (next) {
-		for (c = scratch; c < end; c++)
-			if (host_validate(masks, c, &why) ||
-			    host_convert(viommu, c, &why))
-				bad++;
-	} else {
-		for (c = scratch; c < end; c++)
-			if (host_convert(viommu, c, &why))
-				bad++;
-	}
+	for (c = scratch; c < end; c++)
+		bad += host_rewrite(rw, viommu, c) != NULL;
 	return bad;
 }
 
@@ -593,16 +583,15 @@ static int run_rewrite(struct bench_workload *wl, uint64_t iters, char *err,
 		       size_t err_len)
 {
 	struct nestref_viommu *viommu = wl->w->viommu;
-	const struct host_masks *masks = wl->masks;
+	const struct host_rewriter *rw = wl->rw;
 	struct nestref_smmuv3_cmd *scratch = wl->scratch;
 	uint32_t batch = wl->spec.batch;
 	size_t pos = wl->pos, len = wl->pool_len;
 	uint64_t acc = 0, bad = 0, it;
-	bool next = wl->next;
 
 	for (it = 0; it < iters; it++) {
-		bad += rewrite_batch(viommu, masks, next, scratch,
-				     wl->cmds + pos, batch);
+		bad += rewrite_batch(rw, viommu, scratch, wl->cmds + pos,
+				     batch);
 		acc ^= scratch[batch - 1].dw[0];
 		pos += batch;
 		if (pos >= len)
@@ -705,20 +694,17 @@ uint64_t bench_workload_ops(const struct bench_workload *wl)
 static int check_rewrite(struct bench_workload *wl, const uint32_t *who,
 			 char *err, size_t err_len)
 {
-	const struct host_rule *why = NULL;
+	const struct host_rule *bad;
 	struct nestref_smmuv3_cmd c;
 	uint64_t v;
 	size_t i;
-	int rc;
 
 	for (i = 0; i < wl->pool_len; i++) {
 		c = wl->cmds[i];
-		rc = wl->next ? host_validate(wl->masks, &c, &why) : 0;
-		if (!rc)
-			rc = host_convert(wl->w->viommu, &c, &why);
-		if (rc) {
+		bad = host_rewrite(wl->rw, wl->w->viommu, &c);
+		if (bad) {
 			set_err(err, err_len, "pool command %zu refused: %s (%s)",
-				i, why ? why->rule : "?", why ? why->section : "?");
+				i, bad->rule, bad->section);
 			return -EIO;
 		}
 		if (who[i] != UINT32_MAX &&
@@ -892,10 +878,9 @@ int bench_workload_new(struct bench_workload **out, struct bench_world *w,
 	}
 	wl->spec = *spec;
 	wl->w = w;
-	/* White-box: the linux-next masks smmuv3-sim built for this context. */
+	/* White-box: the rules smmuv3-sim built for this context's profile. */
 	if (!strcmp(w->backend, "smmuv3-sim"))
-		wl->masks = &((struct sim_ctx *)nestref_ctx_priv(w->ctx))->masks;
-	wl->next = spec->profile == NESTREF_PROFILE_LINUX_NEXT;
+		wl->rw = &((struct sim_ctx *)nestref_ctx_priv(w->ctx))->rw;
 	wl->ws = bench_spec_ws(spec);
 	if (spec->kind == BENCH_CHURN) {
 		rc = churn_check(wl, err, err_len);

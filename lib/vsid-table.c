@@ -1,19 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "vsid-table.h"
 
+/*
+ * What an empty table points at: two empty slots, with a shift of 63 so
+ * that every hash lands on one of them.  Never written: the first insert
+ * grows the table first.
+ */
+static struct nr_vsid_slot nr_vsid_none[2];
+
+/* log2(sizeof(struct nr_vsid_slot)) */
+#define NR_VSID_SLOT_LOG2 4
+_Static_assert(sizeof(struct nr_vsid_slot) == 1u << NR_VSID_SLOT_LOG2,
+	       "byte offsets assume 16-byte slots");
+
+static void nr_vsid_table_set(struct nr_vsid_table *t,
+			      struct nr_vsid_slot *slots, size_t cap,
+			      unsigned int shift)
+{
+	t->slots = slots;
+	t->mask = cap - 1;
+	t->shift = shift;
+	t->byte_shift = shift - NR_VSID_SLOT_LOG2;
+	t->byte_mask = (cap - 1) * sizeof(*slots);
+}
+
 void nr_vsid_table_init(struct nr_vsid_table *t)
 {
-	t->slots = NULL;
-	t->mask = 0;
+	nr_vsid_table_set(t, nr_vsid_none, 2, 63);
 	t->count = 0;
+}
+
+static bool nr_vsid_table_empty(const struct nr_vsid_table *t)
+{
+	return t->slots == nr_vsid_none;
 }
 
 void nr_vsid_table_fini(struct nr_vsid_table *t)
 {
-	free(t->slots);
+	if (!nr_vsid_table_empty(t))
+		free(t->slots);
 	nr_vsid_table_init(t);
 }
 
@@ -30,8 +59,9 @@ static void nr_vsid_place(struct nr_vsid_slot *slots, size_t mask,
 
 static int nr_vsid_grow(struct nr_vsid_table *t)
 {
-	size_t cap = t->slots ? (t->mask + 1) * 2 : 16;
-	unsigned int shift = t->slots ? t->shift - 1 : 64 - 4;
+	bool empty = nr_vsid_table_empty(t);
+	size_t cap = empty ? 16 : (t->mask + 1) * 2;
+	unsigned int shift = empty ? 64 - 4 : t->shift - 1;
 	struct nr_vsid_slot *slots;
 	size_t i;
 
@@ -40,14 +70,13 @@ static int nr_vsid_grow(struct nr_vsid_table *t)
 	slots = calloc(cap, sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
-	for (i = 0; t->slots && i <= t->mask; i++)
+	for (i = 0; !empty && i <= t->mask; i++)
 		if (t->slots[i].value)
 			nr_vsid_place(slots, cap - 1, shift, t->slots[i].key,
 				      t->slots[i].value);
-	free(t->slots);
-	t->slots = slots;
-	t->mask = cap - 1;
-	t->shift = shift;
+	if (!empty)
+		free(t->slots);
+	nr_vsid_table_set(t, slots, cap, shift);
 	return 0;
 }
 
@@ -57,7 +86,7 @@ int nr_vsid_table_insert(struct nr_vsid_table *t, uint64_t key, void *value)
 
 	if (nr_vsid_table_slot(t, key))
 		return -EEXIST;
-	if (!t->slots || (t->count + 1) * 2 > t->mask + 1) {
+	if (nr_vsid_table_empty(t) || (t->count + 1) * 4 > t->mask + 1) {
 		rc = nr_vsid_grow(t);
 		if (rc)
 			return rc;

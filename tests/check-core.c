@@ -107,13 +107,26 @@ START_TEST(vsid_table_takes_64_bit_keys)
 	int a, b;
 
 	nr_vsid_table_init(&t);
+	/* An empty table: lookups and removals find nothing, in any slot. */
 	ck_assert_ptr_null(nr_vsid_table_find(&t, 0));
+	ck_assert_ptr_null(nr_vsid_table_find(&t, UINT64_MAX));
+	ck_assert_ptr_null(nr_vsid_table_remove(&t, 0));
 	ck_assert_int_eq(nr_vsid_table_insert(&t, UINT64_MAX, &a), 0);
+	/* Key 0 matches every empty slot's key: still absent. */
+	ck_assert_ptr_null(nr_vsid_table_find(&t, 0));
 	ck_assert_int_eq(nr_vsid_table_insert(&t, 0, &b), 0);
 	ck_assert_ptr_eq(nr_vsid_table_find(&t, UINT64_MAX), &a);
 	ck_assert_ptr_eq(nr_vsid_table_find(&t, 0), &b);
 	ck_assert_ptr_null(nr_vsid_table_find(&t, 0xffffffffu));
 	ck_assert_ptr_null(nr_vsid_table_remove(&t, 7));
+	ck_assert_ptr_eq(nr_vsid_table_remove(&t, 0), &b);
+	ck_assert_ptr_null(nr_vsid_table_find(&t, 0));
+	ck_assert_ptr_eq(nr_vsid_table_find(&t, UINT64_MAX), &a);
+	nr_vsid_table_fini(&t);
+	/* fini leaves an empty table that can be used again. */
+	ck_assert_ptr_null(nr_vsid_table_find(&t, UINT64_MAX));
+	ck_assert_int_eq(nr_vsid_table_insert(&t, 5, &a), 0);
+	ck_assert_ptr_eq(nr_vsid_table_find(&t, 5), &a);
 	nr_vsid_table_fini(&t);
 }
 END_TEST

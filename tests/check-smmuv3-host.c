@@ -47,6 +47,15 @@ static void sim_open(struct sim *s, enum nestref_profile profile)
 	sim_open_with(s, profile, NULL);
 }
 
+/* The context's rewrite of one command: NULL, or the refusing rule. */
+static const struct host_rule *rewrite(struct sim *s,
+				       struct nestref_smmuv3_cmd *c)
+{
+	const struct sim_ctx *sc = nestref_ctx_priv(s->ctx);
+
+	return host_rewrite(&sc->rw, s->vi, c);
+}
+
 static struct nestref_smmuv3_cmd cmd(uint64_t dw0, uint64_t dw1)
 {
 	struct nestref_smmuv3_cmd c = { { dw0, dw1 } };
@@ -66,26 +75,30 @@ START_TEST(worked_conversions)
 		{ 0x0000009900003005, 1, 0x0000123400003005, 1 },
 		{ 0x0000009900000006, 0, 0x0000123400000006, 0 },
 	};
-	const struct host_rule *why;
+	const struct sim_ctx *sc;
 	struct sim s;
 	size_t i;
 
 	sim_open(&s, NESTREF_PROFILE_LINUX_6_13);
+	sc = nestref_ctx_priv(s.ctx);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct nestref_smmuv3_cmd c = cmd(rows[i][0], rows[i][1]);
 
-		ck_assert_int_eq(host_convert(s.vi, &c, &why), 0);
+		ck_assert_ptr_null(rewrite(&s, &c));
 		ck_assert_msg(c.dw[0] == rows[i][2] && c.dw[1] == rows[i][3],
 			      "row %zu: 0x%016llx 0x%016llx", i,
 			      (unsigned long long)c.dw[0],
 			      (unsigned long long)c.dw[1]);
-		ck_assert_ptr_nonnull(why->rule);
+		/* What a trace says of it: a conversion rule of 3.2 or 3.3. */
+		ck_assert_ptr_nonnull(host_rewrite_rule(&sc->rw,
+							(uint8_t)rows[i][0])
+					      ->rule);
 	}
 	/* NSNH_ALL's guest bits are all discarded. */
 	{
 		struct nestref_smmuv3_cmd c = cmd(0xffffffffffffff30ull, ~0ull);
 
-		ck_assert_int_eq(host_convert(s.vi, &c, &why), 0);
+		ck_assert_ptr_null(rewrite(&s, &c));
 		ck_assert(c.dw[0] == 0x0000000500000010 && c.dw[1] == 0);
 	}
 	nestref_ctx_free(s.ctx);
@@ -105,13 +118,16 @@ START_TEST(rejected_opcodes_and_unknown_vsid)
 		struct nestref_smmuv3_cmd c = cmd(0x0000009900000000 | op, 0);
 		bool ok = memchr(accepted, (int)op, sizeof(accepted)) != NULL;
 
-		ck_assert_int_eq(host_convert(s.vi, &c, &why), ok ? 0 : -EIO);
+		why = rewrite(&s, &c);
+		ck_assert_msg(ok ? !why : why && !strcmp(why->section, "kernel-facts 3.3"),
+			      "opcode 0x%02x", op);
 	}
 	/* 4.4: ATC_INV for vSID 0x98, which has no vDEVICE. */
 	{
 		struct nestref_smmuv3_cmd c = cmd(0x0000009800000040, 0x34);
 
-		ck_assert_int_eq(host_convert(s.vi, &c, &why), -EIO);
+		why = rewrite(&s, &c);
+		ck_assert_ptr_nonnull(why);
 		ck_assert_str_eq(why->function, "arm_vsmmu_vsid_to_sid");
 		ck_assert(c.dw[0] == 0x0000009800000040);
 	}
@@ -165,8 +181,8 @@ START_TEST(next_masks)
 	const struct mask_row *r = &mask_rows[_i];
 	struct nestref_smmu_features f;
 	struct nestref_smmuv3_cmd c = cmd(r->dw0, r->dw1);
-	struct host_masks m;
 	const struct host_rule *why;
+	struct sim s;
 
 	nestref_smmu_features_default(&f);
 	f.ril = r->variant != 1;
@@ -174,10 +190,53 @@ START_TEST(next_masks)
 	f.asid16 = r->variant != 3;
 	f.ssidsize = r->variant == 4 ? 0 : 20;
 	f.ats = r->variant != 5;
-	host_masks_init(&m, &f);
-	ck_assert_int_eq(host_validate(&m, &c, &why), r->rc);
+	sim_open_with(&s, NESTREF_PROFILE_LINUX_NEXT, &f);
+	why = rewrite(&s, &c);
+	ck_assert_msg(r->rc ? why != NULL : why == NULL, "row %d: %s", _i,
+		      why ? why->rule : "accepted");
 	if (r->rc)
 		ck_assert_str_eq(why->section, "kernel-facts 3.5");
+	nestref_ctx_free(s.ctx);
+}
+END_TEST
+
+/*
+ * Which rule refuses a command that breaks several (3.5, then 3.2): an
+ * ATC_INV's Size before its other bits, a missing ATS before any bit, the
+ * masks before the vSID lookup.  Traces and counters name these rules.
+ */
+START_TEST(next_rule_order)
+{
+	static const struct {
+		uint64_t dw0, dw1;
+		bool ats;
+		const char *id;
+	} rows[] = {
+		{ 0x40 | 0x99ull << 32 | 1 << 10, 53, true, "atc-size" },
+		{ 0x40 | 0x99ull << 32 | 1 << 10, 52, true, "bit-not-allowed" },
+		{ 0x40 | 0x99ull << 32 | 1 << 10, 53, false, "atc-no-ats" },
+		{ 0x05 | 0x98ull << 32 | 1 << 10, 1, true, "bit-not-allowed" },
+		{ 0x05 | 0x98ull << 32, 1, true, "unknown-vsid" },
+		{ 0x30 | 1 << 8, 0, true, "bit-not-allowed" },
+		{ 0x46 | 1 << 8, 0, true, "opcode-refused" },
+	};
+	struct nestref_smmu_features f;
+	const struct host_rule *why;
+	struct sim s;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct nestref_smmuv3_cmd c = cmd(rows[i].dw0, rows[i].dw1);
+
+		nestref_smmu_features_default(&f);
+		f.ats = rows[i].ats;
+		sim_open_with(&s, NESTREF_PROFILE_LINUX_NEXT, &f);
+		why = rewrite(&s, &c);
+		ck_assert_msg(why && !strcmp(why->id, rows[i].id),
+			      "row %zu: %s, expected %s", i,
+			      why ? why->id : "accepted", rows[i].id);
+		nestref_ctx_free(s.ctx);
+	}
 }
 END_TEST
 
@@ -505,6 +564,7 @@ static Suite *host_suite(void)
 	tcase_add_test(tc, rejected_opcodes_and_unknown_vsid);
 	tcase_add_loop_test(tc, next_masks, 0,
 			    sizeof(mask_rows) / sizeof(mask_rows[0]));
+	tcase_add_test(tc, next_rule_order);
 	tcase_add_loop_test(tc, batches_of_63_with_one_sync, 0,
 			    NESTREF_PROFILE_COUNT);
 	tcase_add_test(tc, failure_mid_batch_per_profile);

@@ -32,26 +32,38 @@ struct host_rule {
 	const char *function;
 };
 
-/* The allowed bits of each opcode for one SMMU (kernel-facts 3.5). */
-enum host_vkind {
-	HOST_V_REFUSE = 0, /* not accepted from a guest */
-	HOST_V_PLAIN,      /* the masks alone decide */
-	HOST_V_TLBI_VA,    /* the masks, then the range rules */
-	HOST_V_ATC,        /* the masks and Size <= 52 */
-	HOST_V_NO_ATS,     /* ATC_INV on an SMMU without ATS */
+/*
+ * What the host does with one opcode (kernel-facts 3.3 and 3.5), worked
+ * out once per context from its profile and the SMMU's features, so that
+ * rewriting a command is one table load, one mask test and one switch.
+ */
+enum host_act {
+	HOST_REFUSE = 0,  /* -EIO with the entry's rule: not from a guest */
+	HOST_NSNH,        /* TLBI_NSNH_ALL narrowed to NH_ALL of the VMID */
+	HOST_VMID,        /* TLBI_NH_*: the VMID forced */
+	HOST_VMID_RANGE,  /* linux-next TLBI_NH_VA(A) with RIL: range, VMID */
+	HOST_SID,         /* ATC_INV, CFGI_CD(_ALL): the vSID replaced */
+	HOST_SID_ATC,     /* linux-next ATC_INV: Size <= 52, then the vSID */
 };
 
-struct host_masks {
+/*
+ * One array per field, indexed by opcode: a field is then one load with
+ * the opcode as a scaled index, with nothing to compute on the hot path.
+ */
+struct host_rewriter {
+	/* Bits a guest may not set: 3.5's masks, inverted; 0 before 3.5. */
+	uint64_t deny0[256], deny1[256];
+	const struct host_rule *refusal[256]; /* HOST_REFUSE's reason */
+	uint8_t act[256];                     /* enum host_act */
+	/* Bit host_range_index(cmd): the range fields' combination is allowed. */
+	uint32_t range_ok;
 	struct nestref_smmu_features features;
-	uint64_t allow0[256];
-	uint64_t allow1[256];
-	uint8_t kind[256]; /* enum host_vkind */
 };
 
 /* The context's private area. */
 struct sim_ctx {
 	struct smmu_model *smmu;
-	struct host_masks masks; /* linux-next's, from the SMMU's features */
+	struct host_rewriter rw; /* the profile's rules, this SMMU's masks */
 	struct nestref_trace_event *trace;
 	size_t n_trace;
 	size_t cap_trace;
@@ -68,23 +80,25 @@ struct sim_ctx {
 	size_t cap_counters;
 };
 
-/*
- * arm_vsmmu_convert_user_cmd (kernel-facts 3.3): rewrites one guest command
- * in place for the vIOMMU.  0, or -EIO with the reason in *why.
- */
-int host_convert(struct nestref_viommu *viommu,
-		 struct nestref_smmuv3_cmd *cmd, const struct host_rule **why);
-
-void host_masks_init(struct host_masks *m,
-		     const struct nestref_smmu_features *smmu);
+/* Fills rw for a profile and an SMMU (host-ops.c). */
+void host_rewriter_init(struct host_rewriter *rw, enum nestref_profile profile,
+			const struct nestref_smmu_features *smmu);
 
 /*
- * arm_vsmmu_validate_user_cmd (kernel-facts 3.5, linux-next only): the
- * allowed-bit masks and range checks.  0, or -EIO with the reason.
+ * One guest command rewritten in place for the vIOMMU, as the profile's
+ * kernel does: arm_vsmmu_validate_user_cmd (linux-next, 3.5), then
+ * arm_vsmmu_convert_user_cmd (3.3).  NULL when the command may be issued,
+ * else the rule that refused it (the call's error is then -EIO, and cmd
+ * may be half converted).  This is the cost of every guest command:
+ * issue 5 holds it to forty instructions.
  */
-int host_validate(const struct host_masks *m,
-		  const struct nestref_smmuv3_cmd *cmd,
-		  const struct host_rule **why);
+const struct host_rule *host_rewrite(const struct host_rewriter *rw,
+				     const struct nestref_viommu *viommu,
+				     struct nestref_smmuv3_cmd *cmd);
+
+/* For traces: the rule host_rewrite applied to an accepted opcode. */
+const struct host_rule *host_rewrite_rule(const struct host_rewriter *rw,
+					  uint8_t opcode);
 
 /*
  * arm_smmu_cmdq_issue_cmdlist with sync: writes n commands and one host

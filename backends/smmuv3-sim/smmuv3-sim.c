@@ -68,7 +68,8 @@ static int sim_open(struct nestref_ctx *ctx, const char *options)
 	rc = smmu_model_new(&sc->smmu, nestref_ctx_smmu(ctx), SIM_CMDQ_LOG2);
 	if (rc)
 		return rc;
-	host_masks_init(&sc->masks, nestref_ctx_smmu(ctx));
+	host_rewriter_init(&sc->rw, nestref_ctx_profile(ctx),
+			   nestref_ctx_smmu(ctx));
 	smmu_model_set_trace(sc->smmu, sim_exec_trace, ctx);
 	return 0;
 }
@@ -157,21 +158,23 @@ static void sim_unset_dev_user_data(struct nestref_dev *dev)
 	smmu_ste_clear(sc->smmu, nestref_dev_psid(dev));
 }
 
-static void sim_trace_rule(struct nestref_ctx *ctx, uint32_t kind,
-			   uint32_t index, int err,
+static void sim_trace_rule(struct nestref_ctx *ctx, uint32_t index,
 			   const struct nestref_smmuv3_cmd *in,
 			   const struct nestref_smmuv3_cmd *out,
-			   const struct host_rule *why)
+			   const struct host_rule *bad)
 {
+	struct sim_ctx *sc = nestref_ctx_priv(ctx);
+	const struct host_rule *why;
 	struct nestref_trace_event ev;
 
 	/* The common case, on the hot path: nobody asked for a trace. */
-	if (!((struct sim_ctx *)nestref_ctx_priv(ctx))->tracing)
+	if (!sc->tracing)
 		return;
+	why = bad ? bad : host_rewrite_rule(&sc->rw, host_opcode(in));
 	ev = (struct nestref_trace_event){
-		.kind = kind,
+		.kind = bad ? NESTREF_TRACE_REJECT : NESTREF_TRACE_REWRITE,
 		.index = index,
-		.err = err,
+		.err = bad ? -EIO : 0,
 		.in = *in,
 		.out = *out,
 		.rule = why->rule,
@@ -199,30 +202,24 @@ static void sim_count_reject(struct sim_ctx *sc, const char *id)
 	}
 }
 
-/* Validates (linux-next) and converts entry i in place; traces either. */
+/* Rewrites entry i in place as the profile's host does; traces it. */
 static int sim_prepare(struct nestref_viommu *viommu,
 		       struct nestref_smmuv3_cmd *cmd, uint32_t i)
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
+	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 	struct nestref_smmuv3_cmd guest = *cmd;
-	const struct host_rule *why = NULL;
-	int rc = 0;
+	const struct host_rule *bad = host_rewrite(&sc->rw, viommu, cmd);
 
-	if (nestref_ctx_profile(ctx) == NESTREF_PROFILE_LINUX_NEXT)
-		rc = host_validate(&((struct sim_ctx *)nestref_ctx_priv(ctx))->masks,
-				   cmd, &why);
-	if (!rc)
-		rc = host_convert(viommu, cmd, &why);
-	sim_trace_rule(ctx, rc ? NESTREF_TRACE_REJECT : NESTREF_TRACE_REWRITE,
-		       i, rc, &guest, cmd, why);
-	if (rc)
-		sim_count_reject(nestref_ctx_priv(ctx), why->id);
-	else
-		((struct sim_ctx *)nestref_ctx_priv(ctx))->rewrites++;
-	if (rc)
-		nestref_ctx_set_message(ctx, "smmuv3-sim: entry %u: %s (%s)",
-					i, why->rule, why->section);
-	return rc;
+	sim_trace_rule(ctx, i, &guest, cmd, bad);
+	if (!bad) {
+		sc->rewrites++;
+		return 0;
+	}
+	sim_count_reject(sc, bad->id);
+	nestref_ctx_set_message(ctx, "smmuv3-sim: entry %u: %s (%s)", i,
+				bad->rule, bad->section);
+	return -EIO;
 }
 
 /* The full-array copy's refusals (kernel-facts 2.6), for people. */

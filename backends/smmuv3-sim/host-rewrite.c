@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host driver's rewrite of one guest command, per profile.
+ *
+ * Released kernels (kernel-facts 3.3, Linux arm_vsmmu_convert_user_cmd and
+ * arm_vsmmu_vsid_to_sid) only convert: the VMID of every TLBI is the
+ * host's choice, never the guest's, and every StreamID a guest names is
+ * looked up in its own vIOMMU and replaced.  That is the whole of what
+ * makes a guest's invalidation safe for other tenants.
+ *
+ * The queued series (3.5, arm_vsmmu_validate_user_cmd and
+ * arm_vsmmu_validate_range) first refuses any set bit outside the opcode's
+ * fields as this SMMU supports them, then the range rules.  Values out of
+ * range (an address beyond the VA size, an SSID beyond SSIDSIZE) are
+ * deliberately not checked: the architecture keeps their effect inside the
+ * guest's own scope.
+ *
+ * Both are one table per context (host_rewriter_init) and one function
+ * applying it (host_rewrite), because this runs for every guest command
+ * and issue 5 holds it to forty instructions: a table load, one test of
+ * both masks, one switch.  The released profiles' masks are zero.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "host.h"
+#include "lib/internal.h"
+
+#define MASK(hi, lo) ((~UINT64_C(0) >> (63 - (hi))) & ~((UINT64_C(1) << (lo)) - 1))
+
+/* Field positions, kernel-facts 4.2 (and its "handy masks"). */
+#define F_OP MASK(7, 0)
+#define F_GLOBAL MASK(9, 9)
+#define F_SSV MASK(11, 11)
+#define F_NUM MASK(16, 12)
+#define F_SSID MASK(31, 12)
+#define F_SCALE MASK(24, 20)
+#define F_SCALE_DS MASK(25, 25)
+#define F_VMID MASK(47, 32)
+#define F_SID MASK(63, 32)
+#define F_LEAF MASK(0, 0)
+#define F_SIZE MASK(5, 0)
+#define F_TTL MASK(9, 8)
+#define F_TG MASK(11, 10)
+#define F_ADDR MASK(63, 12)
+
+/* 52 is "everything" (ATC_INV_SIZE_ALL); more is reserved (3.5). */
+#define ATC_SIZE_MAX 52
+
+#define RULE(name, id, text, section, fn) \
+	static const struct host_rule name = { id, text, section, fn }
+
+#define S_CONVERT "kernel-facts 3.3"
+#define S_LOOKUP "kernel-facts 3.2"
+#define S_VALIDATE "kernel-facts 3.5"
+#define CONVERT_FN "arm_vsmmu_convert_user_cmd"
+#define LOOKUP_FN "arm_vsmmu_vsid_to_sid"
+#define VALIDATE_FN "arm_vsmmu_validate_user_cmd"
+#define RANGE_FN "arm_vsmmu_validate_range"
+
+/* What the conversion did (for traces). */
+RULE(rule_nsnh, "nsnh-narrowed",
+     "TLBI_NSNH_ALL replaced by TLBI_NH_ALL of the vIOMMU's VMID", S_CONVERT,
+     CONVERT_FN);
+RULE(rule_vmid, "vmid-forced",
+     "VMID forced to the vIOMMU's; other bits passed through", S_CONVERT,
+     CONVERT_FN);
+RULE(rule_vsid, "vsid-replaced", "vSID replaced by the device's pSID",
+     S_LOOKUP, LOOKUP_FN);
+/* Why a command was refused.  3.2: a vSID without a vDEVICE is EIO. */
+RULE(rule_unknown_vsid, "unknown-vsid",
+     "the vSID has no vDEVICE in this vIOMMU", S_LOOKUP, LOOKUP_FN);
+/* Including CMD_SYNC: the host adds its own (3.4). */
+RULE(rule_convert_refused, "opcode-refused",
+     "opcode not accepted from a guest", S_CONVERT, CONVERT_FN);
+RULE(rule_validate_refused, "opcode-refused",
+     "opcode not accepted from a guest", S_VALIDATE, VALIDATE_FN);
+RULE(rule_no_ats, "atc-no-ats", "ATC_INV on an SMMU without ATS",
+     S_VALIDATE, VALIDATE_FN);
+RULE(rule_atc_size, "atc-size", "ATC_INV Size above 52", S_VALIDATE,
+     VALIDATE_FN);
+RULE(rule_bits, "bit-not-allowed",
+     "a bit outside the opcode's allowed fields is set", S_VALIDATE,
+     VALIDATE_FN);
+RULE(rule_tg0, "range-tg0", "TG 0 (any granule) with NUM, SCALE or TTL set",
+     S_VALIDATE, RANGE_FN);
+RULE(rule_16k_ttl1, "range-16k-ttl1",
+     "TTL 1 with a 16K granule needs IDR5.DS", S_VALIDATE, RANGE_FN);
+RULE(rule_reserved, "range-reserved",
+     "TG set with NUM, SCALE and TTL all 0 (reserved)", S_VALIDATE, RANGE_FN);
+
+/*
+ * 3.5's range rules (with IDR3.RIL only) look at TG, TTL and whether NUM or
+ * SCALE is set: 32 combinations.  host_range_rule names the rule a
+ * combination breaks; the table keeps one bit per combination, so that the
+ * hot path tests a bit instead of walking the rules.
+ */
+#define F_RANGE (F_NUM | F_SCALE | F_SCALE_DS)
+
+static unsigned int host_range_index(const struct nestref_smmuv3_cmd *cmd)
+{
+	/* dw1[11:8] is TG:TTL. */
+	return (unsigned int)((cmd->dw[1] >> 8) & 0xf) << 1 |
+	       ((cmd->dw[0] & F_RANGE) != 0);
+}
+
+static const struct host_rule *host_range_rule(unsigned int index, bool ds)
+{
+	unsigned int tg = index >> 3, ttl = (index >> 1) & 3;
+	bool range = index & 1;
+
+	if (tg == 0)
+		return range || ttl ? &rule_tg0 : NULL;
+	if (tg == 2 && ttl == 1 && !ds)
+		return &rule_16k_ttl1;
+	if (!range && !ttl)
+		return &rule_reserved;
+	return NULL;
+}
+
+/* ------------------------------------------------------------ the table */
+
+static void host_accept(struct host_rewriter *rw, uint8_t op,
+			enum host_act act, uint64_t allow0, uint64_t allow1)
+{
+	rw->act[op] = (uint8_t)act;
+	rw->deny0[op] = ~(F_OP | allow0);
+	rw->deny1[op] = ~allow1;
+}
+
+/* 3.5's table: the fields each opcode may carry on this SMMU. */
+static void host_rewriter_next(struct host_rewriter *rw,
+			       const struct nestref_smmu_features *smmu)
+{
+	uint64_t asid = MASK(48 + (smmu->asid16 ? 16 : 8) - 1, 48);
+	uint64_t range0 = smmu->ril ? F_NUM | F_SCALE | (smmu->ds ? F_SCALE_DS : 0) : 0;
+	uint64_t range1 = smmu->ril ? F_TTL | F_TG : 0;
+	uint64_t ssid = smmu->ssidsize ? F_SSID : 0;
+	/* Without RIL the range fields are simply not allowed (3.5). */
+	enum host_act va = smmu->ril ? HOST_VMID_RANGE : HOST_VMID;
+	unsigned int op;
+
+	for (op = 0; op < 256; op++)
+		rw->refusal[op] = &rule_validate_refused;
+	host_accept(rw, NESTREF_SMMUV3_TLBI_NSNH_ALL, HOST_NSNH, 0, 0);
+	host_accept(rw, NESTREF_SMMUV3_TLBI_NH_ALL, HOST_VMID, F_VMID, 0);
+	host_accept(rw, NESTREF_SMMUV3_TLBI_NH_ASID, HOST_VMID, F_VMID | asid,
+		    0);
+	/* NH_VA is NH_VAA plus an ASID. */
+	host_accept(rw, NESTREF_SMMUV3_TLBI_NH_VAA, va, F_VMID | range0,
+		    F_LEAF | F_ADDR | range1);
+	host_accept(rw, NESTREF_SMMUV3_TLBI_NH_VA, va, F_VMID | range0 | asid,
+		    F_LEAF | F_ADDR | range1);
+	if (smmu->ats)
+		host_accept(rw, NESTREF_SMMUV3_ATC_INV, HOST_SID_ATC,
+			    F_SID | (ssid ? F_SSV | F_SSID | F_GLOBAL : 0),
+			    F_SIZE | F_ADDR);
+	else
+		rw->refusal[NESTREF_SMMUV3_ATC_INV] = &rule_no_ats;
+	/* No SSV for CFGI: the CD's SSID is always meaningful. */
+	host_accept(rw, NESTREF_SMMUV3_CFGI_CD, HOST_SID, F_SID | ssid, F_LEAF);
+	host_accept(rw, NESTREF_SMMUV3_CFGI_CD_ALL, HOST_SID, F_SID, 0);
+}
+
+/* 3.3's table: eight opcodes converted, nothing checked. */
+static void host_rewriter_released(struct host_rewriter *rw)
+{
+	unsigned int op;
+
+	for (op = 0; op < 256; op++)
+		rw->refusal[op] = &rule_convert_refused;
+	rw->act[NESTREF_SMMUV3_TLBI_NSNH_ALL] = HOST_NSNH;
+	rw->act[NESTREF_SMMUV3_TLBI_NH_ALL] = HOST_VMID;
+	rw->act[NESTREF_SMMUV3_TLBI_NH_ASID] = HOST_VMID;
+	rw->act[NESTREF_SMMUV3_TLBI_NH_VA] = HOST_VMID;
+	rw->act[NESTREF_SMMUV3_TLBI_NH_VAA] = HOST_VMID;
+	rw->act[NESTREF_SMMUV3_ATC_INV] = HOST_SID;
+	rw->act[NESTREF_SMMUV3_CFGI_CD] = HOST_SID;
+	rw->act[NESTREF_SMMUV3_CFGI_CD_ALL] = HOST_SID;
+}
+
+void host_rewriter_init(struct host_rewriter *rw, enum nestref_profile profile,
+			const struct nestref_smmu_features *smmu)
+{
+	memset(rw, 0, sizeof(*rw));
+	rw->features = *smmu;
+	unsigned int i;
+
+	if (profile == NESTREF_PROFILE_LINUX_NEXT)
+		host_rewriter_next(rw, smmu);
+	else
+		host_rewriter_released(rw);
+	for (i = 0; i < 32; i++)
+		if (!host_range_rule(i, smmu->ds))
+			rw->range_ok |= UINT32_C(1) << i;
+}
+
+const struct host_rule *host_rewrite_rule(const struct host_rewriter *rw,
+					  uint8_t opcode)
+{
+	switch (rw->act[opcode]) {
+	case HOST_NSNH:
+		return &rule_nsnh;
+	case HOST_VMID:
+	case HOST_VMID_RANGE:
+		return &rule_vmid;
+	case HOST_SID:
+	case HOST_SID_ATC:
+		return &rule_vsid;
+	default:
+		return rw->refusal[opcode];
+	}
+}
+
+/* ------------------------------------------------------------ the rewrite */
+
+/*
+ * dw0's StreamID [63:32] and VMID [47:32] (4.2) written in place.  On a
+ * little-endian host they are bytes 4-7 and 4-5 of the word: one store
+ * each, where shifting and merging costs four instructions per command.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HOST_PUT(cmd, value) \
+	memcpy((unsigned char *)&(cmd)->dw[0] + 4, &(value), sizeof(value))
+#else
+#define HOST_PUT(cmd, value)                                              \
+	((cmd)->dw[0] = ((cmd)->dw[0] &                                   \
+			 ~(((UINT64_C(1) << (8 * sizeof(value))) - 1) << 32)) | \
+			(uint64_t)(value) << 32)
+#endif
+
+static inline const struct host_rule *
+host_replace_sid(const struct nestref_viommu *viommu,
+		 struct nestref_smmuv3_cmd *cmd, uint64_t dw0)
+{
+	/* The vIOMMU's own table, read inline: this lookup is the cost of
+	 * every ATC_INV and CFGI_CD. */
+	const struct nestref_dev *dev = nr_vsid_table_find(&viommu->vsids, dw0 >> 32);
+	uint32_t psid;
+
+	if (!dev)
+		return &rule_unknown_vsid;
+	psid = dev->psid;
+	HOST_PUT(cmd, psid);
+	return NULL;
+}
+
+/* The VMID; released kernels pass the other bits unchecked (3.3). */
+static inline const struct host_rule *
+host_force_vmid(const struct nestref_viommu *viommu,
+		struct nestref_smmuv3_cmd *cmd)
+{
+	/* 16 bits: nestref_viommu_alloc refuses larger VMIDs. */
+	uint16_t vmid = (uint16_t)viommu->vmid;
+
+	HOST_PUT(cmd, vmid);
+	return NULL;
+}
+
+/*
+ * A bit outside the opcode's masks: which rule says so.  Out of line, as
+ * refusals are rare; 3.5 checks an ATC_INV's Size before its other bits.
+ */
+static const struct host_rule *host_refuse_bits(uint8_t act,
+						const struct nestref_smmuv3_cmd *cmd)
+{
+	if (act == HOST_SID_ATC && (cmd->dw[1] & F_SIZE) > ATC_SIZE_MAX)
+		return &rule_atc_size;
+	return &rule_bits;
+}
+
+/* The acts after the common ones, in the order 3.5 then 3.3 apply. */
+static const struct host_rule *host_rewrite_rare(const struct host_rewriter *rw,
+						 const struct nestref_viommu *viommu,
+						 struct nestref_smmuv3_cmd *cmd)
+{
+	uint8_t op = host_opcode(cmd);
+
+	switch (rw->act[op]) {
+	case HOST_NSNH:
+		/*
+		 * NSNH_ALL invalidates every VMID (4.3): forwarded as it is,
+		 * one guest would flush all tenants.  Only the opcode counts.
+		 */
+		cmd->dw[0] = NESTREF_SMMUV3_TLBI_NH_ALL | (uint64_t)viommu->vmid << 32;
+		cmd->dw[1] = 0;
+		return NULL;
+	case HOST_SID_ATC:
+		if ((cmd->dw[1] & F_SIZE) > ATC_SIZE_MAX)
+			return &rule_atc_size;
+		return host_replace_sid(viommu, cmd, cmd->dw[0]);
+	default:
+		return rw->refusal[op];
+	}
+}
+
+/*
+ * The masks first (3.5; zero before it), then the conversion (3.3).  The
+ * commonest acts, a vSID replaced and a VMID forced (after the range
+ * rules, in linux-next), are tested before anything else: this is the
+ * path issue 5 counts.
+ */
+const struct host_rule *host_rewrite(const struct host_rewriter *rw,
+				     const struct nestref_viommu *viommu,
+				     struct nestref_smmuv3_cmd *cmd)
+{
+	uint64_t dw0 = cmd->dw[0];
+	size_t op = (uint8_t)dw0;
+	unsigned int range;
+
+	if ((dw0 & rw->deny0[op]) | (cmd->dw[1] & rw->deny1[op]))
+		return host_refuse_bits(rw->act[op], cmd);
+	if (rw->act[op] == HOST_SID)
+		return host_replace_sid(viommu, cmd, dw0);
+	if (rw->act[op] == HOST_VMID_RANGE) {
+		range = host_range_index(cmd);
+		if (!(rw->range_ok >> range & 1))
+			return host_range_rule(range, rw->features.ds);
+		return host_force_vmid(viommu, cmd);
+	}
+	if (rw->act[op] == HOST_VMID)
+		return host_force_vmid(viommu, cmd);
+	return host_rewrite_rare(rw, viommu, cmd);
+}
