@@ -8,6 +8,9 @@
  *    size (1, 16, 63, 64, 256, 4096);
  *  - smmuv3-sim with 1, 1k and 1M vSIDs: rewrite and sim, every mix,
  *    batch 64;
+ *  - at 1k, 64k and 1M vSIDs, the same batch-64 rows (and the mock's)
+ *    with a stream naming one device, as the 1-vSID rows must: the
+ *    scaling target compares those (targets.c);
  *  - smmuv3-sim with 1k, 64k and 1M vSIDs: rewrite and sim of cfgi-cd at
  *    batch 64 with every populated vSID in the working set;
  *  - the mock: every batch size at 64k, batch 64 at 1, 1k and 1M, and
@@ -41,6 +44,8 @@ static const enum bench_mix smmu_mixes[] = { MIX_CFGI_CD, MIX_TLBI_NH_VA,
 #define HEADLINE_BATCH 64u
 #define CHURN_CG_POP 1024u
 #define CACHED_TLB 1024u
+/* The working set of the rows the scaling target compares at every size. */
+#define WS_ONE 1u
 
 struct plan_builder {
 	struct bench_plan *plan;
@@ -180,6 +185,9 @@ static void plan_smmu_world(struct plan_builder *b, enum nestref_profile prof,
 				    smmu_mixes[m], batches[i], pop, ws,
 				    batches[i] == HEADLINE_BATCH);
 		}
+		for (m = 0; m < N_OF(smmu_mixes) && pop > 1 && ws != WS_ONE; m++)
+			add(b, kinds[k], "smmuv3-sim", prof, smmu_mixes[m],
+			    HEADLINE_BATCH, pop, WS_ONE, false);
 		if (pop > ws && pop > 1)
 			add(b, kinds[k], "smmuv3-sim", prof, MIX_CFGI_CD,
 			    HEADLINE_BATCH, pop, BENCH_WS_ALL, false);
@@ -207,6 +215,9 @@ static void plan_mock_world(struct plan_builder *b, enum nestref_profile prof,
 		for (i = 0; i < N_OF(batches); i++)
 			add(b, BENCH_MOCK, "mock", prof, MIX_SELFTEST,
 			    batches[i], pop, ws, batches[i] == HEADLINE_BATCH);
+	if (pop > 1 && ws != WS_ONE)
+		add(b, BENCH_MOCK, "mock", prof, MIX_SELFTEST, HEADLINE_BATCH,
+		    pop, WS_ONE, false);
 	if (pop > ws && pop > 1)
 		add(b, BENCH_MOCK, "mock", prof, MIX_SELFTEST, HEADLINE_BATCH,
 		    pop, BENCH_WS_ALL, false);

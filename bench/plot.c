@@ -9,8 +9,9 @@
  *    working set; one panel per profile; the targets as grey lines;
  *  - throughput-vs-vsids: operations per second against the populated
  *    vSIDs at batch 64 (rewrite and sim of cfgi-cd, a lookup per command;
- *    the mock), with the default working set (solid) and the whole
- *    population as working set (dashed); one panel per profile.
+ *    the mock), with the default working set (solid), one device in the
+ *    stream (dotted) and the whole population as working set (dashed);
+ *    one panel per profile.
  *
  * Every series is a file NAME.dat of "x median min max" lines, in millions
  * of operations per second.  The scripts can be run again by hand:
@@ -34,11 +35,18 @@ static const enum nestref_profile plot_profiles[N_PROFILES] = {
 	NESTREF_PROFILE_LINUX_6_13, NESTREF_PROFILE_LINUX_NEXT
 };
 
+/* Which streams a line takes (the working set). */
+enum ws_class {
+	WS_DEFAULT, /* the run's working set: min(256, populated) devices */
+	WS_EVERY,   /* every populated vSID */
+	WS_SINGLE,  /* one device, at every population (the scaling target) */
+};
+
 /* A line of a panel: which results it takes, how it looks. */
 struct series {
 	enum bench_kind kind;
 	enum bench_mix mix;
-	bool ws_all;
+	enum ws_class ws;
 	const char *title;
 	const char *style; /* gnuplot line style options */
 };
@@ -54,28 +62,43 @@ struct chart {
 };
 
 static const struct series batch_series[] = {
-	{ BENCH_REWRITE, MIX_UNMAP, false, "rewrite alone (unmap mix)",
+	{ BENCH_REWRITE, MIX_UNMAP, WS_DEFAULT, "rewrite alone (unmap mix)",
 	  "lc rgb '#1f77b4' lw 2 pt 7" },
-	{ BENCH_SIM, MIX_UNMAP, false, "whole simulated path (unmap mix)",
+	{ BENCH_SIM, MIX_UNMAP, WS_DEFAULT, "whole simulated path (unmap mix)",
 	  "lc rgb '#d62728' lw 2 pt 5" },
-	{ BENCH_MOCK, MIX_SELFTEST, false, "mock (selftest entries)",
+	{ BENCH_MOCK, MIX_SELFTEST, WS_DEFAULT, "mock (selftest entries)",
 	  "lc rgb '#2ca02c' lw 2 pt 9" },
 };
 
 static const struct series vsid_series[] = {
-	{ BENCH_REWRITE, MIX_CFGI_CD, false, "rewrite alone (cfgi-cd)",
+	{ BENCH_REWRITE, MIX_CFGI_CD, WS_DEFAULT, "rewrite alone (cfgi-cd)",
 	  "lc rgb '#1f77b4' lw 2 pt 7" },
-	{ BENCH_SIM, MIX_CFGI_CD, false, "whole simulated path (cfgi-cd)",
+	{ BENCH_SIM, MIX_CFGI_CD, WS_DEFAULT, "whole simulated path (cfgi-cd)",
 	  "lc rgb '#d62728' lw 2 pt 5" },
-	{ BENCH_MOCK, MIX_SELFTEST, false, "mock (selftest entries)",
+	{ BENCH_MOCK, MIX_SELFTEST, WS_DEFAULT, "mock (selftest entries)",
 	  "lc rgb '#2ca02c' lw 2 pt 9" },
-	{ BENCH_REWRITE, MIX_CFGI_CD, true, "rewrite, every vSID in the stream",
+	{ BENCH_REWRITE, MIX_CFGI_CD, WS_SINGLE, "rewrite, one device in the stream",
+	  "lc rgb '#1f77b4' lw 1 dt 3 pt 1" },
+	{ BENCH_MOCK, MIX_SELFTEST, WS_SINGLE, "mock, one device in the stream",
+	  "lc rgb '#2ca02c' lw 1 dt 3 pt 1" },
+	{ BENCH_REWRITE, MIX_CFGI_CD, WS_EVERY, "rewrite, every vSID in the stream",
 	  "lc rgb '#1f77b4' lw 2 dt 2 pt 6" },
-	{ BENCH_SIM, MIX_CFGI_CD, true, "sim, every vSID in the stream",
+	{ BENCH_SIM, MIX_CFGI_CD, WS_EVERY, "sim, every vSID in the stream",
 	  "lc rgb '#d62728' lw 2 dt 2 pt 4" },
-	{ BENCH_MOCK, MIX_SELFTEST, true, "mock, every vSID in the stream",
+	{ BENCH_MOCK, MIX_SELFTEST, WS_EVERY, "mock, every vSID in the stream",
 	  "lc rgb '#2ca02c' lw 2 dt 2 pt 8" },
 };
+
+/* A stream of the line's kind.  The 1-vSID rows belong to the default
+ * and the single-device lines alike: they start both. */
+static bool in_ws_class(const struct bench_spec *p, enum ws_class ws)
+{
+	if (p->working_set == BENCH_WS_ALL)
+		return ws == WS_EVERY;
+	if (ws == WS_SINGLE)
+		return bench_spec_ws(p) == 1;
+	return ws == WS_DEFAULT && p->working_set != 1;
+}
 
 static const struct chart charts[] = {
 	{ "throughput-vs-batch", "batch size (commands or entries per call)", true, batch_series,
@@ -95,7 +118,7 @@ static bool in_series(const struct bench_result *r, const struct chart *c,
 
 	if (!r->ok || p->kind != s->kind || p->mix != s->mix ||
 	    p->profile != profile || p->cached ||
-	    (p->working_set == BENCH_WS_ALL) != s->ws_all)
+	    !in_ws_class(p, s->ws))
 		return false;
 	return (c->by_batch ? p->populated : p->batch) == fixed;
 }

@@ -13,7 +13,12 @@
  *     not judged);
  *  4. 1M populated vSIDs within 20% of 1 vSID: for every invalidation
  *     benchmark (rewrite, sim, mock) run at both sizes with the same
- *     parameters, median(1M) >= 0.8 * median(1).
+ *     parameters, the stream included, median(1M) >= 0.8 * median(1).
+ *     With 1 vSID the stream can only name one device, so the judged
+ *     1M rows name one device too ("ws 1"): only the population
+ *     differs.  The rows with the default working set (256 devices at
+ *     1M) change two things at once; their worst ratio and its split
+ *     into the two effects are given in the target's note.
  */
 #include <stdio.h>
 #include <string.h>
@@ -104,15 +109,24 @@ static void judge_instructions(const struct bench_result *res, size_t n,
 		 desc, worst->instr_per_op);
 }
 
-static bool same_but_pop(const struct bench_spec *a, const struct bench_spec *b)
+/* The same benchmark, whatever its population and stream. */
+static bool same_row(const struct bench_spec *a, const struct bench_spec *b)
 {
 	return a->kind == b->kind && !strcmp(a->backend, b->backend) &&
 	       a->profile == b->profile && a->mix == b->mix &&
-	       a->batch == b->batch && a->working_set == b->working_set &&
-	       a->cached == b->cached;
+	       a->batch == b->batch && a->cached == b->cached;
 }
 
-/* The ok result with spec's parameters but populated pop, or NULL. */
+/* The same benchmark and a stream naming as many devices. */
+static bool same_but_pop(const struct bench_spec *a, const struct bench_spec *b)
+{
+	return same_row(a, b) &&
+	       (a->working_set == BENCH_WS_ALL) == (b->working_set == BENCH_WS_ALL) &&
+	       bench_spec_ws(a) == bench_spec_ws(b);
+}
+
+/* The ok result with spec's parameters (the number of devices the stream
+ * names included) but populated pop, or NULL. */
 static const struct bench_result *
 find_pop(const struct bench_result *res, size_t n,
 	 const struct bench_spec *spec, uint32_t pop)
@@ -126,34 +140,73 @@ find_pop(const struct bench_result *res, size_t n,
 	return NULL;
 }
 
+/* An invalidation row with 1M vSIDs that the scaling target looks at. */
+static bool scaling_row(const struct bench_result *r)
+{
+	return r->ok && r->spec.kind != BENCH_CHURN &&
+	       r->spec.populated == POP_LARGE &&
+	       r->spec.working_set != BENCH_WS_ALL && r->st.median > 0;
+}
+
 /*
- * Going from 1 to 1M vSIDs also grows the stream's working set (from 1 to
- * 256 devices by default); the 1k row, which already has the full working
- * set, splits the two effects.
+ * The default working set's figure, for the note: at 1M the stream names
+ * 256 devices, at 1 vSID one, so both the population and the working set
+ * change.  The 1k row (same working set as 1M) splits the two effects.
  */
 static void scaling_note(const struct bench_result *res, size_t n,
-			 const struct bench_result *small,
-			 const struct bench_result *large, char *note,
-			 size_t len)
+			 char *note, size_t len)
 {
-	const struct bench_result *mid =
-		find_pop(res, n, &large->spec, POP_MID);
+	const struct bench_result *worst = NULL, *worst_small = NULL, *mid;
+	double worst_ratio = 0;
 	char ws[16];
+	size_t i, j;
 
 	note[0] = '\0';
-	if (!mid || bench_spec_ws(&mid->spec) != bench_spec_ws(&large->spec))
+	for (i = 0; i < n; i++) {
+		const struct bench_result *large = &res[i];
+
+		if (!scaling_row(large) || bench_spec_ws(&large->spec) == 1)
+			continue;
+		for (j = 0; j < n; j++) {
+			const struct bench_result *small = &res[j];
+
+			/* The same row with 1 vSID (so one device named). */
+			if (!small->ok || small->spec.populated != POP_SMALL ||
+			    small->spec.working_set == BENCH_WS_ALL ||
+			    !same_row(&small->spec, &large->spec) ||
+			    small->st.median <= 0)
+				continue;
+			if (!worst || large->st.median / small->st.median < worst_ratio) {
+				worst = large;
+				worst_small = small;
+				worst_ratio = large->st.median / small->st.median;
+			}
+			break;
+		}
+	}
+	if (!worst)
 		return;
-	bench_count_format(bench_spec_ws(&mid->spec), ws, sizeof(ws));
+	mid = find_pop(res, n, &worst->spec, POP_MID);
+	bench_count_format(bench_spec_ws(&worst->spec), ws, sizeof(ws));
+	if (!mid) {
+		snprintf(note, len,
+			 "with a working set of %s at 1M: %.1f%% at worst",
+			 ws, 100 * worst_ratio);
+		return;
+	}
 	snprintf(note, len,
-		 "1 -> 1k vSIDs (working set 1 -> %s): %.1f%%; 1k -> 1M vSIDs (same working set): %.1f%%",
-		 ws, 100 * mid->st.median / small->st.median,
-		 100 * large->st.median / mid->st.median);
+		 "with a working set of %s at 1M: %.1f%% at worst (%s %s %s); 1 -> 1k vSIDs (working set 1 -> %s): %.1f%%, 1k -> 1M vSIDs (same working set): %.1f%%",
+		 ws, 100 * worst_ratio, bench_kind_name(worst->spec.kind),
+		 nestref_profile_name(worst->spec.profile),
+		 bench_mix_name(worst->spec.mix), ws,
+		 100 * mid->st.median / worst_small->st.median,
+		 100 * worst->st.median / mid->st.median);
 }
 
 static void judge_scaling(const struct bench_result *res, size_t n,
 			  struct bench_target *t)
 {
-	const struct bench_result *worst = NULL, *worst_small = NULL;
+	const struct bench_result *worst = NULL;
 	double worst_ratio = 0;
 	size_t i;
 
@@ -161,30 +214,28 @@ static void judge_scaling(const struct bench_result *res, size_t n,
 		const struct bench_result *large = &res[i], *small;
 		double ratio;
 
-		if (!large->ok || large->spec.kind == BENCH_CHURN ||
-		    large->spec.populated != POP_LARGE ||
-		    large->spec.working_set == BENCH_WS_ALL)
+		if (!scaling_row(large))
 			continue;
+		/* Same stream: only the ws-1 rows have a 1-vSID match. */
 		small = find_pop(res, n, &large->spec, POP_SMALL);
 		if (!small)
 			continue;
 		ratio = large->st.median / small->st.median;
 		if (!worst || ratio < worst_ratio) {
 			worst = large;
-			worst_small = small;
 			worst_ratio = ratio;
 		}
 	}
 	if (!worst) {
 		t->verdict = VERDICT_NOT_MEASURED;
 		snprintf(t->subject, sizeof(t->subject),
-			 "no benchmark ran with both 1 and 1M vSIDs");
+			 "no benchmark ran with both 1 and 1M vSIDs and the same stream");
 		return;
 	}
 	t->measured = worst_ratio;
 	t->verdict = worst_ratio >= t->threshold ? VERDICT_PASS : VERDICT_MISS;
 	bench_spec_describe(&worst->spec, t->subject, sizeof(t->subject));
-	scaling_note(res, n, worst_small, worst, t->note, sizeof(t->note));
+	scaling_note(res, n, t->note, sizeof(t->note));
 }
 
 void bench_targets_judge(const struct bench_result *res, size_t n,
@@ -208,7 +259,7 @@ void bench_targets_judge(const struct bench_result *res, size_t n,
 	judge_floor(res, n, BENCH_SIM, &targets[2]);
 	targets[3].id = "vsid-scaling";
 	targets[3].text =
-		"1M populated vSIDs within 20% of 1 vSID (rewrite, sim, mock)";
+		"1M populated vSIDs within 20% of 1 vSID, same stream (rewrite, sim, mock)";
 	targets[3].threshold = 0.8;
 	judge_scaling(res, n, &targets[3]);
 }
