@@ -12,6 +12,8 @@
  *   callgrind.c  instructions per operation, from valgrind --tool=callgrind;
  *   context.c    machine, compiler and library recorded with the results;
  *   targets.c    the targets of issue 5 point 5, judged on the results;
+ *   kernel.c     the real kernel (issue 5 point 1(d)): whether it can be
+ *                measured here, and the ratios against it;
  *   report.c     terminal table, progress, CSV;
  *   json.c       the JSON file (schema in docs/bench.md);
  *   plot.c       gnuplot data, scripts, SVG and PNG.
@@ -40,12 +42,19 @@
 #ifndef BENCH_ASAN
 #define BENCH_ASAN 0
 #endif
-#define BENCH_SCHEMA_VERSION 1
+#define BENCH_SCHEMA_VERSION 2
 
-/* Exit statuses (style.md 2.1). */
+/* Exit statuses (style.md 0.6, 2.1). */
 #define BENCH_EXIT_OK 0
 #define BENCH_EXIT_FAILED 1
 #define BENCH_EXIT_USAGE 2
+/* Nothing failed, but a benchmark asked for could not be measured here
+ * (the kernel rows without /dev/iommu and its selftest). */
+#define BENCH_EXIT_NOT_MEASURED 77
+
+/* What `make bench-kernel` is, for the "not measured" messages. */
+#define BENCH_KERNEL_HOW \
+	"make bench-kernel measures it in a QEMU guest (docs/bench.md section 8)"
 
 /* ------------------------------------------------------------ specs */
 
@@ -54,6 +63,8 @@ enum bench_kind {
 	BENCH_SIM,     /* nestref_invalidate on smmuv3-sim */
 	BENCH_MOCK,    /* nestref_invalidate on the mock, selftest entries */
 	BENCH_CHURN,   /* set_dev_user_data + unset_dev_user_data */
+	BENCH_KERNEL,  /* nestref_invalidate on iommufd (the real kernel) */
+	BENCH_IOCTL,   /* IOMMU_HWPT_INVALIDATE alone, the same entries */
 	BENCH_KIND_COUNT
 };
 
@@ -71,7 +82,7 @@ enum bench_mix {
 
 struct bench_spec {
 	enum bench_kind kind;
-	const char *backend; /* "smmuv3-sim" or "mock" */
+	const char *backend; /* "smmuv3-sim", "mock" or "iommufd" */
 	enum nestref_profile profile;
 	enum bench_mix mix;
 	uint32_t batch;       /* commands (entries) per call; 1 for churn */
@@ -83,6 +94,8 @@ struct bench_spec {
 
 const char *bench_kind_name(enum bench_kind kind);
 const char *bench_mix_name(enum bench_mix mix);
+/* Whether kind runs on the real kernel (kernel, ioctl). */
+bool bench_kind_is_kernel(enum bench_kind kind);
 /* "commands/s", "entries/s", "pairs/s". */
 const char *bench_unit(enum bench_kind kind);
 /* The working set the stream really uses: min(working_set, populated). */
@@ -98,7 +111,13 @@ void bench_count_format(uint64_t n, char *buf, size_t len);
 
 /* ------------------------------------------------------------ plans */
 
+enum bench_suite {
+	BENCH_SUITE_FULL,   /* issue 5 point 2's sweeps (+ kernel if here) */
+	BENCH_SUITE_KERNEL, /* the kernel against sim and mock (kernel.c) */
+};
+
 struct bench_options {
+	enum bench_suite suite;
 	bool quick;
 	uint32_t repetitions;
 	double min_sample_ms;
@@ -106,6 +125,8 @@ struct bench_options {
 	uint32_t working_set;
 	const char *only; /* comma-separated kinds, or NULL for all */
 	bool callgrind;   /* false: --no-callgrind */
+	const char *iommufd; /* the kernel rows' device, NULL: /dev/iommu */
+	bool kernel_available; /* the probe's answer (kernel.c) */
 };
 
 struct bench_plan {
@@ -116,6 +137,8 @@ struct bench_plan {
 /* The sweeps of issue 5 point 2 (or the smoke's tiny ones); -ENOMEM. */
 int bench_plan_build(struct bench_plan *plan, const struct bench_options *opts);
 void bench_plan_free(struct bench_plan *plan);
+/* Whether --only (NULL: everything) names kind. */
+bool bench_only_names(const char *only, enum bench_kind kind);
 
 /* ------------------------------------------------------------ worlds */
 
@@ -129,10 +152,16 @@ void bench_plan_free(struct bench_plan *plan);
 struct bench_world;
 struct bench_progress;
 
-/* prog (may be NULL) shows how far the linking has got. */
+/*
+ * prog (may be NULL) shows how far the linking has got.  backend_options
+ * go to the context (the kernel rows' "mode=selftest"; may be NULL).
+ * -ENODEV when the backend cannot run here (iommufd without /dev/iommu or
+ * its selftest), with err saying why.
+ */
 int bench_world_new(struct bench_world **out, const char *backend,
-		    enum nestref_profile profile, uint32_t populated,
-		    struct bench_progress *prog, char *err, size_t err_len);
+		    const char *backend_options, enum nestref_profile profile,
+		    uint32_t populated, struct bench_progress *prog, char *err,
+		    size_t err_len);
 void bench_world_free(struct bench_world *w);
 bool bench_world_matches(const struct bench_world *w,
 			 const struct bench_spec *spec);
@@ -172,6 +201,7 @@ void bench_stats_compute(const double *samples, size_t n,
 struct bench_result {
 	struct bench_spec spec;
 	bool ok;
+	bool not_measured; /* !ok: could not run here; error says why */
 	char error[256];
 	uint64_t iters;          /* iterations per sample */
 	uint64_t ops_per_sample; /* operations per sample */
@@ -222,6 +252,47 @@ int bench_callgrind_measure(const struct bench_callgrind *cg,
 /* The child: builds the world and runs iters iterations, untimed. */
 int bench_callgrind_child(const char *spec_text, uint64_t iters);
 
+/* ------------------------------------------------------------ kernel */
+
+struct bench_kernel_probe {
+	bool probed;      /* false: the run does not ask for the kernel */
+	bool available;   /* iommufd with its selftest answers here */
+	char reason[256]; /* why not */
+};
+
+/* The backend options of the kernel rows' contexts: "mode=selftest" and
+ * the device when --iommufd gave one. */
+void bench_kernel_options(const struct bench_options *opts, char *buf,
+			  size_t len);
+/* Opens (and closes) a context on the kernel rows' backend. */
+void bench_kernel_probe(const struct bench_options *opts,
+			struct bench_kernel_probe *probe);
+
+/* One batch size and population at which the kernel rows ran, with the
+ * rows of the same stream on the other paths (NULL where absent). */
+struct bench_ratio {
+	uint32_t populated, batch, working_set;
+	const struct bench_result *kernel, *ioctl, *mock, *sim;
+};
+
+#define BENCH_SIM_RATIO_MIX MIX_CFGI_CD
+
+/*
+ * When k (one of res) is a measured kernel row: its comparison with the
+ * other rows of res, and true.
+ */
+bool bench_kernel_ratio(const struct bench_result *res, size_t n,
+			const struct bench_result *k, struct bench_ratio *out);
+/* a / b of two measured rows' medians, NAN when either is missing. */
+double bench_ratio_of(const struct bench_result *a,
+		      const struct bench_result *b);
+
+/* What the run says about the kernel: "ok", "failed" or "not-measured",
+ * with the reason (empty for "ok"). */
+const char *bench_kernel_status(const struct bench_result *res, size_t n,
+				const struct bench_kernel_probe *probe,
+				char *reason, size_t len);
+
 /* ------------------------------------------------------------ context */
 
 struct bench_context {
@@ -239,6 +310,7 @@ struct bench_context {
 	long clock_res_ns;
 	struct bench_pin pin;
 	struct bench_callgrind cg;
+	struct bench_kernel_probe kernel_probe;
 	bool asan;
 };
 
@@ -282,6 +354,9 @@ void bench_report_context(FILE *out, const struct bench_context *ctx,
 void bench_report_table(FILE *out, const struct bench_result *res, size_t n);
 void bench_report_targets(FILE *out,
 			  const struct bench_target targets[BENCH_TARGET_COUNT]);
+/* The kernel's rows against the other paths, or why there are none. */
+void bench_report_kernel(FILE *out, const struct bench_context *ctx,
+			 const struct bench_result *res, size_t n);
 /* 0 or -errno; on failure nothing useful was written. */
 int bench_write_csv(const char *path, const struct bench_result *res,
 		    size_t n);

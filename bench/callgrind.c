@@ -263,8 +263,9 @@ int bench_callgrind_child(const char *spec_text, uint64_t iters)
 			BENCH_PROGRAM, spec_text);
 		return BENCH_EXIT_USAGE;
 	}
-	rc = bench_world_new(&w, spec.backend, spec.profile, spec.populated,
-			     NULL, err, sizeof(err));
+	/* No kernel row asks for callgrind: no backend options needed. */
+	rc = bench_world_new(&w, spec.backend, NULL, spec.profile,
+			     spec.populated, NULL, err, sizeof(err));
 	if (!rc)
 		rc = bench_workload_new(&wl, w, &spec, err, sizeof(err));
 	if (!rc)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The --json file (schema_version 1, described in docs/bench.md): the
- * context, every benchmark with its raw samples and statistics, and the
- * targets' verdicts.
+ * The --json file (schema_version 2, described in docs/bench.md): the
+ * context, every benchmark with its raw samples and statistics, the
+ * kernel's status and ratios, and the targets' verdicts.
  *
  * A small writer rather than a JSON library, so the bench needs nothing
  * the library does not: strings are escaped as RFC 8259 section 7 asks
@@ -235,7 +235,9 @@ static void write_result(struct jw *w, const struct bench_result *r)
 		jw_uint(w, "cached_tlb_entries", s->cached);
 	}
 	jw_close(w, '}');
-	jw_str(w, "status", r->ok ? "ok" : "failed");
+	jw_str(w, "status", r->ok		? "ok" :
+			    r->not_measured ? "not-measured" :
+					      "failed");
 	jw_str_or_null(w, "error", r->ok ? "" : r->error);
 	jw_uint(w, "ops_per_sample", r->ops_per_sample);
 	jw_open(w, "samples", '[');
@@ -278,6 +280,48 @@ static void write_result(struct jw *w, const struct bench_result *r)
 		jw_null(w, "instructions_in_rewrite");
 	jw_str_or_null(w, "instructions_note",
 		       r->instr_measured ? "" : r->instr_note);
+	jw_close(w, '}');
+}
+
+/* A ratio's member, or null. */
+static void jw_median(struct jw *w, const char *key,
+		      const struct bench_result *r)
+{
+	jw_num(w, key, r && r->ok ? r->st.median : NAN);
+}
+
+static void write_kernel(struct jw *w, const struct bench_context *ctx,
+			 const struct bench_result *res, size_t n)
+{
+	char reason[256];
+	const char *status =
+		bench_kernel_status(res, n, &ctx->kernel_probe, reason, sizeof(reason));
+	struct bench_ratio r;
+	size_t i;
+
+	jw_open(w, "kernel", '{');
+	jw_str(w, "status", status);
+	jw_str_or_null(w, "reason", reason);
+	jw_str(w, "how", BENCH_KERNEL_HOW);
+	jw_str(w, "sim_mix", bench_mix_name(BENCH_SIM_RATIO_MIX));
+	jw_open(w, "ratios", '[');
+	for (i = 0; i < n; i++) {
+		if (!bench_kernel_ratio(res, n, &res[i], &r))
+			continue;
+		jw_open(w, NULL, '{');
+		jw_uint(w, "populated", r.populated);
+		jw_uint(w, "batch", r.batch);
+		jw_uint(w, "working_set", r.working_set);
+		jw_median(w, "kernel", r.kernel);
+		jw_median(w, "ioctl", r.ioctl);
+		jw_median(w, "mock", r.mock);
+		jw_median(w, "sim", r.sim);
+		jw_num(w, "kernel_over_ioctl", bench_ratio_of(r.kernel, r.ioctl));
+		jw_num(w, "mock_over_kernel", bench_ratio_of(r.mock, r.kernel));
+		jw_num(w, "sim_over_kernel", bench_ratio_of(r.sim, r.kernel));
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
 	jw_close(w, '}');
 }
 
@@ -325,6 +369,7 @@ int bench_write_json(const char *path, const struct bench_context *ctx,
 	for (i = 0; i < n; i++)
 		write_result(&w, &res[i]);
 	jw_close(&w, ']');
+	write_kernel(&w, ctx, res, n);
 	/* --quick judges nothing: the targets are an empty list. */
 	write_targets(&w, targets);
 	jw_close(&w, '}');

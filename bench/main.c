@@ -42,17 +42,32 @@ static void usage(FILE *out)
 	      "           (rewrite, batching, the modelled SMMU executing)\n"
 	      "  mock     nestref_invalidate on the mock with selftest entries\n"
 	      "  churn    set_dev_user_data + unset_dev_user_data pairs\n"
+	      "  kernel   nestref_invalidate on the iommufd backend: the real kernel's\n"
+	      "           IOMMU_HWPT_INVALIDATE on its selftest vIOMMU, selftest entries\n"
+	      "  ioctl    that ioctl alone, the same entries, without nestref\n"
 	      "over batch sizes, populated vSIDs, command mixes and profiles, then\n"
 	      "prints a table and the targets of issue 5 with PASS or MISS.\n"
+	      "\n"
+	      "kernel and ioctl need /dev/iommu with the selftest (CONFIG_IOMMUFD_TEST).\n"
+	      "The full run adds them only where they can run; --only naming them shows\n"
+	      "why they were not measured.  'make bench-kernel' runs --suite kernel in\n"
+	      "a QEMU guest (docs/bench.md section 8).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -q, --quick              the smoke test: every measurement once with tiny\n"
 	      "                           sizes, no targets verdict (seconds)\n"
+	      "      --suite=NAME         full (default): the sweeps of issue 5; kernel:\n"
+	      "                           kernel and ioctl against mock and sim (cfgi-cd)\n"
+	      "                           at the same batches with 1 and 256 vSIDs,\n"
+	      "                           linux-6.13, with the ratios; no targets\n"
 	      "  -r, --repetitions=N      samples per benchmark (default 10)\n"
 	      "  -t, --min-time=MS        shortest sample, in milliseconds (default 20)\n"
 	      "  -w, --warmup=MS          warm-up per benchmark, in milliseconds (default 50)\n"
 	      "      --working-set=N|all  devices the command stream names (default 256)\n"
-	      "      --only=KINDS         comma-separated: rewrite,sim,mock,churn\n"
+	      "      --only=KINDS         comma-separated: rewrite,sim,mock,churn,kernel,\n"
+	      "                           ioctl\n"
+	      "      --iommufd=PATH       the iommufd device of the kernel rows (default\n"
+	      "                           /dev/iommu)\n"
 	      "      --cpu=N              pin to CPU N (default: the highest CPU allowed)\n"
 	      "      --no-pin             do not pin\n"
 	      "      --no-callgrind       do not count instructions under callgrind\n"
@@ -71,7 +86,8 @@ static void usage(FILE *out)
 	      "valgrind in $PATH); without it they are reported as not measured.\n"
 	      "\n"
 	      "Exit status: 0 every benchmark ran (whether or not targets were met),\n"
-	      "1 a benchmark or an output failed, 2 usage error.\n"
+	      "1 a benchmark or an output failed, 2 usage error, 77 nothing failed but\n"
+	      "a benchmark asked for could not run here (the kernel rows).\n"
 	      "\n"
 	      "Report bugs to: " PACKAGE_BUGREPORT "\n",
 	      out);
@@ -109,6 +125,8 @@ static int parse_num(const char *s, double lo, double hi, double *out)
 enum {
 	OPT_WORKING_SET = 256,
 	OPT_ONLY,
+	OPT_SUITE,
+	OPT_IOMMUFD,
 	OPT_CPU,
 	OPT_NO_PIN,
 	OPT_NO_CALLGRIND,
@@ -128,6 +146,8 @@ static int parse(int argc, char **argv, struct cli *cli)
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "working-set", required_argument, NULL, OPT_WORKING_SET },
 		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "suite", required_argument, NULL, OPT_SUITE },
+		{ "iommufd", required_argument, NULL, OPT_IOMMUFD },
 		{ "cpu", required_argument, NULL, OPT_CPU },
 		{ "no-pin", no_argument, NULL, OPT_NO_PIN },
 		{ "no-callgrind", no_argument, NULL, OPT_NO_CALLGRIND },
@@ -186,6 +206,18 @@ static int parse(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_ONLY:
 			cli->opts.only = optarg;
+			break;
+		case OPT_SUITE:
+			if (!strcmp(optarg, "full"))
+				cli->opts.suite = BENCH_SUITE_FULL;
+			else if (!strcmp(optarg, "kernel"))
+				cli->opts.suite = BENCH_SUITE_KERNEL;
+			else
+				return usage_error("--suite: '%s' is not full or kernel",
+						   optarg);
+			break;
+		case OPT_IOMMUFD:
+			cli->opts.iommufd = optarg;
 			break;
 		case OPT_CPU:
 			if (parse_num(optarg, 0, 1023, &v) || v != floor(v))
@@ -260,15 +292,29 @@ static void fail(struct bench_result *res, const char *err)
 	snprintf(res->error, sizeof(res->error), "%s", err);
 }
 
+/*
+ * A world that could not be built: a failure, except where the backend
+ * cannot run on this machine (the kernel rows, -ENODEV), which is an
+ * absence, said with its reason.  The number of failures (0 or 1).
+ */
+static size_t world_missing(struct bench_result *res, int rc, const char *err)
+{
+	fail(res, err);
+	res->not_measured = rc == -ENODEV && bench_kind_is_kernel(res->spec.kind);
+	return !res->not_measured;
+}
+
 /* Measures every benchmark of the plan; the number that failed. */
 static size_t run_plan(const struct bench_plan *plan,
 		       const struct bench_options *opts,
 		       struct bench_result *res, struct bench_progress *prog)
 {
 	struct bench_world *w = NULL;
-	char err[256] = "", desc[160];
-	bool world_failed = false;
+	char err[256] = "", desc[160], kopts[300];
+	int world_rc = 0;
 	size_t i, failed = 0;
+
+	bench_kernel_options(opts, kopts, sizeof(kopts));
 
 	for (i = 0; i < plan->n; i++) {
 		const struct bench_spec *s = &plan->specs[i];
@@ -277,20 +323,20 @@ static size_t run_plan(const struct bench_plan *plan,
 		res[i].spec = *s;
 		prog->done = i;
 		if (!bench_world_matches(w, s) &&
-		    !(world_failed && i > 0 &&
+		    !(world_rc && i > 0 &&
 		      !strcmp(s->backend, plan->specs[i - 1].backend) &&
 		      s->profile == plan->specs[i - 1].profile &&
 		      s->populated == plan->specs[i - 1].populated)) {
 			bench_world_free(w);
 			w = NULL;
-			world_failed = bench_world_new(&w, s->backend,
-						       s->profile, s->populated,
-						       prog, err,
-						       sizeof(err)) != 0;
+			world_rc = bench_world_new(
+				&w, s->backend,
+				strcmp(s->backend, "iommufd") ? NULL : kopts,
+				s->profile, s->populated, prog, err,
+				sizeof(err));
 		}
-		if (world_failed) {
-			fail(&res[i], err);
-			failed++;
+		if (world_rc) {
+			failed += world_missing(&res[i], world_rc, err);
 			continue;
 		}
 		bench_spec_describe(s, desc, sizeof(desc));
@@ -387,8 +433,10 @@ int main(int argc, char **argv)
 	struct bench_progress prog = { 0 };
 	struct bench_context ctx;
 	struct bench_plan plan;
+	struct bench_kernel_probe kprobe = { .probed = false };
 	struct bench_result *res;
-	size_t failed, i;
+	size_t failed, absent = 0, i;
+	bool judge;
 	FILE *out;
 	int rc;
 
@@ -397,9 +445,15 @@ int main(int argc, char **argv)
 		return rc < 0 ? BENCH_EXIT_OK : rc;
 	if (cli.child_spec)
 		return bench_callgrind_child(cli.child_spec, cli.child_iters);
+	/* Whether the kernel answers here decides the full run's plan. */
+	if (bench_only_names(cli.opts.only, BENCH_KERNEL) ||
+	    bench_only_names(cli.opts.only, BENCH_IOCTL)) {
+		bench_kernel_probe(&cli.opts, &kprobe);
+		cli.opts.kernel_available = kprobe.available;
+	}
 	if (bench_plan_build(&plan, &cli.opts)) {
 		if (cli.opts.only)
-			return usage_error("--only: '%s' is not a list of rewrite, sim, mock, churn",
+			return usage_error("--only: '%s' is not a list of rewrite, sim, mock, churn, kernel, ioctl",
 					   cli.opts.only);
 		fprintf(stderr, BENCH_PROGRAM ": out of memory\n");
 		return BENCH_EXIT_FAILED;
@@ -412,6 +466,7 @@ int main(int argc, char **argv)
 	}
 	/* The context first: the load average before the bench adds to it. */
 	bench_context_collect(&ctx);
+	ctx.kernel_probe = kprobe;
 	ctx.pin.cpu = -1;
 	if (cli.pin)
 		bench_pin(cli.cpu, &ctx.pin);
@@ -431,22 +486,33 @@ int main(int argc, char **argv)
 		      stdout;
 	bench_report_context(out, &ctx, &cli.opts);
 	bench_report_table(out, res, plan.n);
-	for (i = 0; i < plan.n; i++)
+	for (i = 0; i < plan.n; i++) {
 		if (res[i].spec.callgrind && res[i].ok &&
 		    !res[i].instr_measured && ctx.cg.available)
 			fprintf(out, "callgrind failed for row %zu: %s\n", i + 1,
 				res[i].instr_note);
-	if (!cli.opts.quick) {
+		absent += res[i].not_measured;
+	}
+	if (kprobe.probed || cli.opts.suite == BENCH_SUITE_KERNEL)
+		bench_report_kernel(out, &ctx, res, plan.n);
+	/* The kernel suite's sizes are not those the targets speak of. */
+	judge = !cli.opts.quick && cli.opts.suite == BENCH_SUITE_FULL;
+	if (judge) {
 		bench_targets_judge(res, plan.n, targets);
 		bench_report_targets(out, targets);
 	}
 	fflush(out);
 	failed += (size_t)write_outputs(&cli, &ctx, res, plan.n,
-					cli.opts.quick ? NULL : targets);
+					judge ? targets : NULL);
 	if (failed)
 		fprintf(stderr, BENCH_PROGRAM ": %zu benchmark(s) or output(s) failed\n",
 			failed);
+	else if (absent)
+		fprintf(stderr, BENCH_PROGRAM ": %zu benchmark(s) not measured: %s\n",
+			absent, BENCH_KERNEL_HOW);
 	free_results(res, plan.n);
 	bench_plan_free(&plan);
-	return failed ? BENCH_EXIT_FAILED : BENCH_EXIT_OK;
+	if (failed)
+		return BENCH_EXIT_FAILED;
+	return absent ? BENCH_EXIT_NOT_MEASURED : BENCH_EXIT_OK;
 }

@@ -24,6 +24,14 @@
  *
  * --quick: 64 vSIDs, a working set of 16, batch 16, every kind, mix and
  * profile once; callgrind for one rewrite only.
+ *
+ * The kernel (--suite kernel, kernel.c): linux-6.13, the only profile the
+ * iommufd backend runs, with 1 and 256 vSIDs and every batch size: kernel
+ * and ioctl, then the mock and sim (cfgi-cd: one vSID lookup per command,
+ * as a selftest entry has) on the same stream sizes, for the ratios.
+ * --quick makes it one batch of 16 with 64 vSIDs.  The full run and
+ * --quick add that block when the kernel is there, or when --only names
+ * kernel or ioctl (which then says why they were not measured).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,6 +41,7 @@
 
 static const uint32_t batches[] = { 1, 16, 63, 64, 256, 4096 };
 static const uint32_t pops[] = { 1, 1024, 65536, 1048576 };
+static const uint32_t kernel_pops[] = { 1, 256 };
 static const enum nestref_profile profiles[] = {
 	NESTREF_PROFILE_LINUX_6_13, NESTREF_PROFILE_LINUX_NEXT
 };
@@ -54,14 +63,14 @@ struct plan_builder {
 	int rc;
 };
 
-static bool kind_wanted(const struct bench_options *opts, enum bench_kind kind)
+bool bench_only_names(const char *only, enum bench_kind kind)
 {
 	const char *p, *name = bench_kind_name(kind);
 	size_t len = strlen(name);
 
-	if (!opts->only)
+	if (!only)
 		return true;
-	for (p = opts->only; *p;) {
+	for (p = only; *p;) {
 		size_t n = strcspn(p, ",");
 
 		if (n == len && !strncmp(p, name, len))
@@ -103,7 +112,7 @@ static void add_cached(struct plan_builder *b, enum bench_kind kind,
 	struct bench_plan *plan = b->plan;
 	struct bench_spec *grown;
 
-	if (b->rc || !kind_wanted(b->opts, kind))
+	if (b->rc || !bench_only_names(b->opts->only, kind))
 		return;
 	if (plan->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
@@ -225,6 +234,56 @@ static void plan_mock_world(struct plan_builder *b, enum nestref_profile prof,
 	    pop == CHURN_CG_POP);
 }
 
+/* One population of the kernel block: a world per backend. */
+static void plan_kernel_world(struct plan_builder *b, uint32_t pop,
+			      uint32_t ws, const uint32_t *sizes,
+			      size_t n_sizes)
+{
+	static const enum bench_kind kinds[] = { BENCH_KERNEL, BENCH_IOCTL,
+						 BENCH_MOCK, BENCH_SIM };
+	const enum nestref_profile prof = NESTREF_PROFILE_LINUX_6_13;
+	size_t k, i;
+
+	for (k = 0; k < N_OF(kinds); k++) {
+		const char *backend = bench_kind_is_kernel(kinds[k]) ? "iommufd" :
+				      kinds[k] == BENCH_MOCK	      ? "mock" :
+									"smmuv3-sim";
+		enum bench_mix mix = kinds[k] == BENCH_SIM ? BENCH_SIM_RATIO_MIX :
+							     MIX_SELFTEST;
+
+		for (i = 0; i < n_sizes; i++)
+			add(b, kinds[k], backend, prof, mix, sizes[i], pop, ws,
+			    false);
+	}
+}
+
+static void plan_kernel(struct plan_builder *b)
+{
+	static const uint32_t quick_batch = 16;
+	size_t i;
+
+	if (b->opts->quick) {
+		plan_kernel_world(b, 64, 16, &quick_batch, 1);
+		return;
+	}
+	for (i = 0; i < N_OF(kernel_pops); i++)
+		plan_kernel_world(b, kernel_pops[i], b->opts->working_set,
+				  batches, N_OF(batches));
+}
+
+/*
+ * Whether the full run and --quick add the kernel block: the kernel
+ * answers here, or --only names kernel or ioctl (whose rows then say why
+ * they were not measured).
+ */
+static bool kernel_block_wanted(const struct bench_options *opts)
+{
+	bool named = opts->only && (bench_only_names(opts->only, BENCH_KERNEL) ||
+				    bench_only_names(opts->only, BENCH_IOCTL));
+
+	return named || (!opts->only && opts->kernel_available);
+}
+
 int bench_plan_build(struct bench_plan *plan, const struct bench_options *opts)
 {
 	struct plan_builder b = { .plan = plan, .opts = opts };
@@ -234,8 +293,12 @@ int bench_plan_build(struct bench_plan *plan, const struct bench_options *opts)
 	plan->n = 0;
 	if (opts->only && !only_valid(opts->only))
 		return -EINVAL;
-	if (opts->quick) {
+	if (opts->suite == BENCH_SUITE_KERNEL) {
+		plan_kernel(&b);
+	} else if (opts->quick) {
 		plan_quick(&b);
+		if (kernel_block_wanted(opts))
+			plan_kernel(&b);
 	} else {
 		for (p = 0; p < N_OF(profiles); p++)
 			for (i = 0; i < N_OF(pops); i++)
@@ -245,6 +308,8 @@ int bench_plan_build(struct bench_plan *plan, const struct bench_options *opts)
 			for (i = 0; i < N_OF(pops); i++)
 				plan_mock_world(&b, profiles[p], pops[i],
 						opts->working_set);
+		if (kernel_block_wanted(opts))
+			plan_kernel(&b);
 	}
 	if (b.rc)
 		bench_plan_free(plan);

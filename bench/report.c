@@ -6,6 +6,7 @@
  * targets after it, and the CSV file.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,14 +72,9 @@ static void si(double v, char *buf, size_t len)
 
 static const char *short_unit(enum bench_kind kind)
 {
-	switch (kind) {
-	case BENCH_MOCK:
+	if (!strcmp(bench_unit(kind), "entries/s"))
 		return "entry/s";
-	case BENCH_CHURN:
-		return "pair/s";
-	default:
-		return "cmd/s";
-	}
+	return kind == BENCH_CHURN ? "pair/s" : "cmd/s";
 }
 
 /* ------------------------------------------------------------ context */
@@ -158,7 +154,9 @@ void bench_report_table(FILE *out, const struct bench_result *res, size_t n)
 			snprintf(tlb, sizeof(tlb), "-");
 		fprintf(out, "%5s %4s %4s ", pop, ws, tlb);
 		if (!r->ok) {
-			fprintf(out, "FAILED: %s\n", r->error);
+			fprintf(out, "%s: %s\n",
+				r->not_measured ? "NOT MEASURED" : "FAILED",
+				r->error);
 			continue;
 		}
 		si(r->st.median, med, sizeof(med));
@@ -189,6 +187,76 @@ void bench_report_table(FILE *out, const struct bench_result *res, size_t n)
 		fprintf(out,
 			"Rows marked '!' have a sample beyond 3 IQR: check their min and CV\n"
 			"before trusting the median (was the machine busy?).\n");
+}
+
+/* ------------------------------------------------------------ kernel */
+
+/* "1.23M" of a row's median, or "-" where there is no measured row. */
+static void median_or_dash(const struct bench_result *r, char *buf,
+			   size_t len)
+{
+	if (r && r->ok)
+		si(r->st.median, buf, len);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* "12.3%" or "4.56x" (a ratio), or "-". */
+static void ratio_text(double v, bool percent, char *buf, size_t len)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else if (percent)
+		snprintf(buf, len, "%.1f%%", v * 100);
+	else
+		snprintf(buf, len, "%.2fx", v);
+}
+
+void bench_report_kernel(FILE *out, const struct bench_context *ctx,
+			 const struct bench_result *res, size_t n)
+{
+	char reason[256], pop[16], ws[16], k[16], io[16], mock[16], sim[16];
+	char r1[16], r2[16], r3[16];
+	const char *status =
+		bench_kernel_status(res, n, &ctx->kernel_probe, reason, sizeof(reason));
+	struct bench_ratio r;
+	size_t i;
+
+	if (strcmp(status, "ok") != 0) {
+		fprintf(out, "\nkernel: %s: %s\n", status, reason);
+		if (!strcmp(status, "not-measured"))
+			fprintf(out, "kernel: %s\n", BENCH_KERNEL_HOW);
+		return;
+	}
+	fprintf(out,
+		"\nAgainst the real kernel, in this run on this CPU (linux-6.13, medians):\n");
+	fprintf(out, "%5s %5s %4s %8s %8s %8s %8s %8s %8s %8s\n", "vSIDs",
+		"batch", "ws", "kernel", "ioctl", "mock", "sim", "krn/ioc",
+		"mock/krn", "sim/krn");
+	for (i = 0; i < n; i++) {
+		if (!bench_kernel_ratio(res, n, &res[i], &r))
+			continue;
+		bench_count_format(r.populated, pop, sizeof(pop));
+		bench_count_format(r.working_set, ws, sizeof(ws));
+		median_or_dash(r.kernel, k, sizeof(k));
+		median_or_dash(r.ioctl, io, sizeof(io));
+		median_or_dash(r.mock, mock, sizeof(mock));
+		median_or_dash(r.sim, sim, sizeof(sim));
+		ratio_text(bench_ratio_of(r.kernel, r.ioctl), true, r1,
+			   sizeof(r1));
+		ratio_text(bench_ratio_of(r.mock, r.kernel), false, r2,
+			   sizeof(r2));
+		ratio_text(bench_ratio_of(r.sim, r.kernel), false, r3,
+			   sizeof(r3));
+		fprintf(out, "%5s %5u %4s %8s %8s %8s %8s %8s %8s %8s\n", pop,
+			r.batch, ws, k, io, mock, sim, r1, r2, r3);
+	}
+	fprintf(out,
+		"\nkernel, ioctl, mock: selftest entries/s; sim: %s commands/s (one vSID\n"
+		"lookup each, as an entry); krn/ioc: nestref's path through the kernel as\n"
+		"a share of the bare ioctl; mock/krn, sim/krn: how many times the kernel's\n"
+		"rate; '-' not in this run.\n",
+		bench_mix_name(BENCH_SIM_RATIO_MIX));
 }
 
 void bench_report_targets(FILE *out,
@@ -286,7 +354,10 @@ int bench_write_csv(const char *path, const struct bench_result *res,
 			fprintf(f, "%.3f,", r->instr_in_rewrite);
 		else
 			fputc(',', f);
-		fputs(r->ok ? "ok," : "failed,", f);
+		fputs(r->ok		? "ok," :
+		      r->not_measured ? "not-measured," :
+					"failed,",
+		      f);
 		csv_str(f, r->ok ? "" : r->error);
 		fputc('\n', f);
 	}

@@ -32,7 +32,14 @@
  *    device of the working set: 13 TLBI_NH_VA as above on consecutive
  *    ranges, then 2 ATC_INV of that device (SSV 0, Size 0-3, aligned),
  *    then 1 CFGI_CD of it: 81.25% TLBI_NH_VA, 12.5% ATC_INV, 6.25% CFGI_CD;
- *  - selftest (mock): {flags 0, vdev_id = vSID, cache_id = k mod 4}.
+ *  - selftest (mock, kernel, ioctl): {flags 0, vdev_id = vSID,
+ *    cache_id = k mod 4} (kernel-facts 5.4).
+ *
+ * The kernel rows' world is a context on the iommufd backend, mode=selftest:
+ * each device is a mock device of the kernel's selftest and its user data
+ * a vDEVICE whose virt_id is the vSID (kernel-facts 1.7, 2.9).  `kernel`
+ * times nestref_invalidate() there; `ioctl` times IOMMU_HWPT_INVALIDATE
+ * on the same vIOMMU with the same entries, without nestref (2.7).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -42,6 +49,9 @@
 
 #include <nestref/backend.h>
 
+#include "backends/iommufd/iommufd.h"
+#include "backends/iommufd/sys.h"
+#include "backends/iommufd/uapi.h"
 #include "backends/smmuv3-sim/host.h"
 #include "bench.h"
 #include "lib/internal.h"
@@ -70,6 +80,10 @@ struct bench_world {
 	struct nestref_ctx *ctx;
 	uint32_t viommu_id;
 	struct nestref_viommu *viommu;
+	uint32_t *dev_ids; /* of the populated devices, for check_cache */
+	bool kernel;       /* on iommufd: no churn devices */
+	int kernel_fd;     /* iommufd: the fd and the kernel's vIOMMU ID */
+	uint32_t kernel_viommu;
 	uint32_t churn_dev[CHURN_DEVS];
 	unsigned char churn_data[CHURN_DEVS][4];
 };
@@ -159,10 +173,21 @@ static uint32_t rng_below(uint64_t *state, uint32_t n)
 
 const char *bench_kind_name(enum bench_kind kind)
 {
-	static const char *const names[] = { "rewrite", "sim", "mock",
-					     "churn" };
+	static const char *const names[] = { "rewrite", "sim",    "mock",
+					     "churn",   "kernel", "ioctl" };
 
 	return (unsigned int)kind < BENCH_KIND_COUNT ? names[kind] : "?";
+}
+
+bool bench_kind_is_kernel(enum bench_kind kind)
+{
+	return kind == BENCH_KERNEL || kind == BENCH_IOCTL;
+}
+
+/* The kinds whose operations are selftest entries. */
+static bool kind_is_selftest(enum bench_kind kind)
+{
+	return kind == BENCH_MOCK || bench_kind_is_kernel(kind);
 }
 
 const char *bench_mix_name(enum bench_mix mix)
@@ -175,14 +200,9 @@ const char *bench_mix_name(enum bench_mix mix)
 
 const char *bench_unit(enum bench_kind kind)
 {
-	switch (kind) {
-	case BENCH_MOCK:
+	if (kind_is_selftest(kind))
 		return "entries/s";
-	case BENCH_CHURN:
-		return "pairs/s";
-	default:
-		return "commands/s";
-	}
+	return kind == BENCH_CHURN ? "pairs/s" : "commands/s";
 }
 
 uint32_t bench_spec_ws(const struct bench_spec *spec)
@@ -279,6 +299,8 @@ int bench_spec_parse(const char *text, struct bench_spec *spec)
 		spec->backend = "smmuv3-sim";
 	else if (!strcmp(field[1], "mock"))
 		spec->backend = "mock";
+	else if (!strcmp(field[1], "iommufd"))
+		spec->backend = "iommufd";
 	else
 		return -EINVAL;
 	if (nestref_profile_parse(field[2], &spec->profile))
@@ -317,6 +339,7 @@ void bench_world_free(struct bench_world *w)
 	if (!w)
 		return;
 	nestref_ctx_free(w->ctx);
+	free(w->dev_ids);
 	free(w);
 }
 
@@ -324,10 +347,11 @@ static int world_link(struct bench_world *w, uint32_t i, char *err,
 		      size_t err_len)
 {
 	unsigned char data[4];
-	uint32_t dev_id;
+	uint32_t dev_id = 0;
 	int rc;
 
 	rc = nestref_dev_add(w->ctx, psid_of(i), &dev_id);
+	w->dev_ids[i] = dev_id;
 	if (!rc) {
 		le32_put(data, vsid_of(i));
 		rc = nestref_set_dev_user_data(w->ctx, w->viommu_id, dev_id,
@@ -340,13 +364,15 @@ static int world_link(struct bench_world *w, uint32_t i, char *err,
 }
 
 int bench_world_new(struct bench_world **out, const char *backend,
-		    enum nestref_profile profile, uint32_t populated,
-		    struct bench_progress *prog, char *err, size_t err_len)
+		    const char *backend_options, enum nestref_profile profile,
+		    uint32_t populated, struct bench_progress *prog, char *err,
+		    size_t err_len)
 {
 	struct nestref_ctx_opts opts = {
 		.size = sizeof(opts),
 		.profile = profile,
 		.backend = backend,
+		.backend_options = backend_options,
 	};
 	struct bench_world *w;
 	char msg[256], pop[16];
@@ -362,6 +388,15 @@ int bench_world_new(struct bench_world **out, const char *backend,
 	snprintf(w->backend, sizeof(w->backend), "%s", backend);
 	w->profile = profile;
 	w->populated = populated;
+	w->kernel_fd = -1;
+	/* Churn runs on the in-memory backends only (plan.c). */
+	w->kernel = !strcmp(backend, "iommufd");
+	w->dev_ids = calloc(populated ? populated : 1, sizeof(*w->dev_ids));
+	if (!w->dev_ids) {
+		set_err(err, err_len, "out of memory for %u devices", populated);
+		rc = -ENOMEM;
+		goto fail;
+	}
 	rc = nestref_ctx_new(&w->ctx, &opts, msg, sizeof(msg));
 	if (rc) {
 		set_err(err, err_len, "%s: opening a context: %s", backend, msg);
@@ -376,6 +411,9 @@ int bench_world_new(struct bench_world **out, const char *backend,
 	/* White-box: the rewrite alone calls the host layer directly. */
 	w->viommu = (struct nestref_viommu *)nr_lookup(w->ctx, w->viommu_id,
 							NR_OBJ_VIOMMU);
+	if (w->kernel)
+		(void)ifd_viommu_target(w->viommu, &w->kernel_fd,
+					&w->kernel_viommu);
 	bench_count_format(populated, pop, sizeof(pop));
 	for (i = 0; i < populated; i++) {
 		if (prog && i % 65536 == 0)
@@ -388,7 +426,7 @@ int bench_world_new(struct bench_world **out, const char *backend,
 		if (rc)
 			goto fail;
 	}
-	for (i = 0; i < CHURN_DEVS; i++) {
+	for (i = 0; !w->kernel && i < CHURN_DEVS; i++) {
 		rc = nestref_dev_add(w->ctx, churn_psid(populated, i),
 				     &w->churn_dev[i]);
 		if (rc) {
@@ -547,7 +585,7 @@ static void bytes_fill(struct bench_workload *wl, const uint32_t *who,
 	for (i = 0; i < total; i++) {
 		unsigned char *p = wl->bytes + i * wl->entry_len;
 
-		if (wl->spec.kind == BENCH_MOCK) {
+		if (kind_is_selftest(wl->spec.kind)) {
 			le32_put(p, 0);
 			le32_put(p + 4, vsid_of(who[i]));
 			le32_put(p + 8, (uint32_t)(i % 4));
@@ -607,11 +645,29 @@ static int run_rewrite(struct bench_workload *wl, uint64_t iters, char *err,
 	return 0;
 }
 
+/* After a batch: the next one starts where it ended, the pool wrapping. */
+static inline void pool_next(struct bench_workload *wl)
+{
+	wl->pos += wl->spec.batch;
+	if (wl->pos >= wl->pool_len)
+		wl->pos -= wl->pool_len;
+}
+
+/* A call that failed or handled less than its batch: the row fails. */
+static int batch_failed(char *err, size_t err_len, const char *call, int rc,
+			uint32_t handled, uint32_t batch, const char *detail)
+{
+	set_err(err, err_len, "%s: %s, %u of %u entries handled%s%s", call,
+		rc ? nestref_errno_name(rc) : "0", handled, batch,
+		detail ? ": " : "", detail ? detail : "");
+	return rc ? rc : -EIO;
+}
+
 static int run_invalidate(struct bench_workload *wl, uint64_t iters,
 			  char *err, size_t err_len)
 {
 	struct nestref_user_array a = {
-		.type = wl->spec.kind == BENCH_MOCK ?
+		.type = kind_is_selftest(wl->spec.kind) ?
 				NESTREF_INV_TYPE_SELFTEST :
 				NESTREF_INV_TYPE_ARM_SMMUV3,
 		.entry_len = wl->entry_len,
@@ -625,16 +681,44 @@ static int run_invalidate(struct bench_workload *wl, uint64_t iters,
 		a.data = wl->bytes + wl->pos * wl->entry_len;
 		a.data_size = (size_t)batch * wl->entry_len;
 		rc = nestref_invalidate(wl->w->ctx, wl->w->viommu_id, &a);
-		if (rc || a.entry_num != batch) {
-			set_err(err, err_len,
-				"nestref_invalidate: %s, %u of %u entries handled: %s",
-				rc ? nestref_errno_name(rc) : "0", a.entry_num,
-				batch, nestref_ctx_message(wl->w->ctx));
-			return rc ? rc : -EIO;
-		}
-		wl->pos += batch;
-		if (wl->pos >= wl->pool_len)
-			wl->pos -= wl->pool_len;
+		if (rc || a.entry_num != batch)
+			return batch_failed(err, err_len, "nestref_invalidate",
+					    rc, a.entry_num, batch,
+					    nestref_ctx_message(wl->w->ctx));
+		pool_next(wl);
+	}
+	bench_sink += it;
+	return 0;
+}
+
+/*
+ * The bare ioctl (kernel-facts 2.7): the entries go to the kernel straight
+ * from the pool, with no core checks and no copy into a guarded buffer.
+ */
+static int run_ioctl(struct bench_workload *wl, uint64_t iters, char *err,
+		     size_t err_len)
+{
+	struct nr_iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = wl->w->kernel_viommu,
+		.data_type = NESTREF_INV_TYPE_SELFTEST,
+		.entry_len = wl->entry_len,
+	};
+	int (*ioctl_fn)(int, unsigned long, void *) = ifd_sys()->ioctl;
+	int fd = wl->w->kernel_fd, rc;
+	uint32_t batch = wl->spec.batch;
+	uint64_t it;
+
+	for (it = 0; it < iters; it++) {
+		cmd.entry_num = batch;
+		cmd.data_uptr =
+			(uint64_t)(uintptr_t)(wl->bytes + wl->pos * wl->entry_len);
+		rc = ioctl_fn(fd, NR_IOMMU_HWPT_INVALIDATE, &cmd) ? -errno : 0;
+		if (rc || cmd.entry_num != batch)
+			return batch_failed(err, err_len,
+					    "IOMMU_HWPT_INVALIDATE", rc,
+					    cmd.entry_num, batch, NULL);
+		pool_next(wl);
 	}
 	bench_sink += it;
 	return 0;
@@ -674,7 +758,10 @@ int bench_workload_run(struct bench_workload *wl, uint64_t iters, char *err,
 		return run_rewrite(wl, iters, err, err_len);
 	case BENCH_SIM:
 	case BENCH_MOCK:
+	case BENCH_KERNEL:
 		return run_invalidate(wl, iters, err, err_len);
+	case BENCH_IOCTL:
+		return run_ioctl(wl, iters, err, err_len);
 	case BENCH_CHURN:
 		return run_churn(wl, iters, err, err_len);
 	default:
@@ -794,6 +881,33 @@ static int check_cached(struct bench_workload *wl, char *err, size_t err_len)
 	return rc;
 }
 
+/*
+ * After a pass of selftest entries: every cache word the pool named must
+ * read 0 (kernel-facts 5.4 step 3d, 5.5), so the entries did reach the
+ * devices, on the mock as in the kernel.
+ */
+static int check_selftest_caches(struct bench_workload *wl,
+				 const uint32_t *who, char *err,
+				 size_t err_len)
+{
+	size_t i;
+
+	for (i = 0; i < wl->pool_len; i++) {
+		uint32_t dev = wl->w->dev_ids[who[i]];
+		int rc = nestref_check_cache(wl->w->ctx, dev, (uint32_t)(i % 4),
+					     0);
+
+		if (rc) {
+			set_err(err, err_len,
+				"after a pass, cache %u of device %u (vSID 0x%x) is not invalidated: %s",
+				(unsigned int)(i % 4), who[i], vsid_of(who[i]),
+				nestref_ctx_message(wl->w->ctx));
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
 static int workload_check(struct bench_workload *wl, const uint32_t *who,
 			  char *err, size_t err_len)
 {
@@ -805,11 +919,15 @@ static int workload_check(struct bench_workload *wl, const uint32_t *who,
 		return check_rewrite(wl, who, err, err_len);
 	case BENCH_SIM:
 	case BENCH_MOCK:
+	case BENCH_KERNEL:
+	case BENCH_IOCTL:
 		/* One whole pass of the pool, then back to its start. */
 		passes = (wl->pool_len + wl->spec.batch - 1) / wl->spec.batch;
 		rc = bench_workload_run(wl, passes, err, err_len);
 		if (!rc && wl->spec.kind == BENCH_SIM)
 			rc = check_no_skips(wl, err, err_len);
+		if (!rc && kind_is_selftest(wl->spec.kind))
+			rc = check_selftest_caches(wl, who, err, err_len);
 		if (!rc && wl->spec.cached)
 			rc = check_cached(wl, err, err_len);
 		wl->pos = 0;
@@ -840,8 +958,13 @@ static bool spec_fits(const struct bench_spec *spec)
 	case BENCH_MOCK:
 		return !strcmp(spec->backend, "mock") &&
 		       spec->mix == MIX_SELFTEST && !spec->cached;
+	case BENCH_KERNEL:
+	case BENCH_IOCTL:
+		return !strcmp(spec->backend, "iommufd") &&
+		       spec->mix == MIX_SELFTEST && !spec->cached;
 	case BENCH_CHURN:
-		return spec->mix == MIX_NONE && !spec->cached;
+		return strcmp(spec->backend, "iommufd") != 0 &&
+		       spec->mix == MIX_NONE && !spec->cached;
 	default:
 		return false;
 	}
@@ -888,8 +1011,8 @@ int bench_workload_new(struct bench_workload **out, struct bench_world *w,
 	}
 	wl->pool_len = pool_length(spec, wl->ws);
 	total = wl->pool_len + spec->batch;
-	wl->entry_len = spec->kind == BENCH_MOCK ? SELFTEST_ENTRY_LEN :
-						   SMMUV3_ENTRY_LEN;
+	wl->entry_len = kind_is_selftest(spec->kind) ? SELFTEST_ENTRY_LEN :
+							SMMUV3_ENTRY_LEN;
 	members = malloc((size_t)wl->ws * sizeof(*members));
 	order = malloc((size_t)wl->ws * sizeof(*order));
 	who = malloc(total * sizeof(*who));

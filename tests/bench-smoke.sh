@@ -64,8 +64,12 @@ if command -v python3 >/dev/null 2>&1; then
 	msg=$(python3 - "$tmp/r.json" "$rows" <<'EOF' 2>&1
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["schema_version"] == 1, "schema_version"
+assert d["schema_version"] == 2, "schema_version"
 assert len(d["benchmarks"]) == int(sys.argv[2]), "one benchmark per CSV row"
+k = d["kernel"]
+assert k["status"] in ("ok", "not-measured"), k
+assert k["status"] == "ok" or k["reason"], k
+assert "make bench-kernel" in k["how"], k
 for b in d["benchmarks"]:
     assert b["status"] == "ok", b
     assert b["median"] > 0 and len(b["samples"]) == 1, b
@@ -100,6 +104,59 @@ if command -v gnuplot >/dev/null 2>&1; then
 else
 	expect_in "without gnuplot the bench says so" "$err" "gnuplot not found"
 fi
+
+# Without the kernel (a device that is not there), the kernel rows are
+# said to be not measured, with the reason and how to measure them, and
+# the run exits 77; the other rows of the kernel suite still run.
+bench_capture --quick --suite kernel --no-callgrind --iommufd "$tmp/no-iommu" \
+	--json "$tmp/k.json" --csv "$tmp/k.csv"
+expect_rc "the kernel suite without a kernel exits 77" 77
+expect_in "the kernel row says it was not measured, and why" "$out" \
+	"${nl}kernel   iommufd    linux-6.13 selftest      16    64   16    - NOT MEASURED: iommufd: "
+expect_in "the reason names the missing device" "$out" \
+	"cannot open $tmp/no-iommu: No such file or directory"
+expect_in "the ioctl row too" "$out" "${nl}ioctl    iommufd"
+expect_in "the mock row of the suite is measured" "$out" \
+	"${nl}mock     mock       linux-6.13 selftest      16    64   16    -   "
+expect_in "the sim row of the suite is measured" "$out" \
+	"${nl}sim      smmuv3-sim linux-6.13 cfgi-cd       16    64   16    -   "
+expect_in "the run says how to measure the kernel" "$out" \
+	"${nl}kernel: make bench-kernel measures it in a QEMU guest"
+expect_in "stderr says what was not measured" "$err" "2 benchmark(s) not measured"
+expect_in "the CSV marks the row" "$(cat "$tmp/k.csv")" \
+	"${nl}kernel,iommufd,linux-6.13,selftest,16,64,16,0,entries/s,,,,,,,,,,,,,,,not-measured,"
+if command -v python3 >/dev/null 2>&1; then
+	msg=$(python3 - "$tmp/k.json" "$tmp/no-iommu" <<'EOF' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = {b["name"]: b for b in d["benchmarks"]}
+assert sorted(rows) == ["ioctl", "kernel", "mock", "sim"], sorted(rows)
+for name in ("kernel", "ioctl"):
+    b = rows[name]
+    assert b["status"] == "not-measured", b
+    assert "cannot open " + sys.argv[2] in b["error"], b
+    assert b["median"] is None and b["samples"] == [], b
+for name in ("mock", "sim"):
+    assert rows[name]["status"] == "ok" and rows[name]["median"] > 0, rows[name]
+k = d["kernel"]
+assert k["status"] == "not-measured", k
+assert "cannot open " + sys.argv[2] in k["reason"], k
+assert k["ratios"] == [], k
+assert d["targets"] == [], "the kernel suite judges no targets"
+EOF
+)
+	if [ $? -eq 0 ]; then ok "the JSON says the kernel was not measured, and why"; else
+		not_ok "the JSON says the kernel was not measured, and why" "$msg"
+	fi
+fi
+bench_capture --only kernel --no-callgrind --iommufd "$tmp/no-iommu" -r 1 -t 1
+expect_rc "--only kernel without a kernel exits 77" 77
+expect_in "--only kernel runs the kernel rows, not measured" "$out" \
+	"${nl}kernel   iommufd    linux-6.13 selftest    4096   256  256    - NOT MEASURED: "
+case $out in
+*"${nl}mock "* | *"${nl}sim "*) not_ok "--only kernel runs nothing else" "$out" ;;
+*) ok "--only kernel runs nothing else" ;;
+esac
 
 # Progress goes to stderr only, even when forced.
 bench_capture --quick --only churn --no-callgrind --progress

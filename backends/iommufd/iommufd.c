@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iommufd.h"
 #include "lib/builtin.h"
 #include "sys.h"
 #include "uapi.h"
@@ -443,6 +444,19 @@ static int ifd_cache_invalidate_user(struct nestref_viommu *viommu,
 	array->entry_num = cmd.entry_num;
 	ifd_user_buffer_unmap(&ub);
 	return rc;
+}
+
+int ifd_viommu_target(struct nestref_viommu *viommu, int *fd,
+		      uint32_t *viommu_id)
+{
+	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
+
+	if (strcmp(nestref_ctx_backend(ctx), nr_iommufd_backend.name) != 0)
+		return -EINVAL;
+	*fd = ifd_ctx(ctx)->fd;
+	*viommu_id = ((struct ifd_viommu *)nestref_viommu_priv(viommu))
+			     ->viommu_id;
+	return 0;
 }
 
 /* IOMMU_TEST_OP_DEV_CHECK_CACHE (5.5). */

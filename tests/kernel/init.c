@@ -16,7 +16,17 @@
  * The kernel passes unknown `name=value` boot parameters to /init as
  * environment: `nestref_backend=mock` on the kernel command line runs the
  * guest on the mock backend instead, to check the harness without the
- * kernel backend.
+ * kernel backend.  (A dotted name such as `nestref.mode` would be taken
+ * for a module parameter and never reach /init.)
+ *
+ * `nestref_mode=bench` (`make bench-kernel`, tests/kernel/bench.sh) runs
+ *
+ *	/nestref-bench --suite kernel --no-callgrind ... --json /bench.json
+ *		--csv /bench.csv
+ *
+ * instead, its table between @@NESTREF-BENCH-BEGIN@@ and its end marker,
+ * then each file it wrote between @@NESTREF-FILE-BEGIN name@@ and
+ * @@NESTREF-FILE-END name@@, for the host to take from the console.
  */
 /* _GNU_SOURCE (for sys/io.h's ioperm and outb) comes from AM_CPPFLAGS. */
 #include <errno.h>
@@ -50,11 +60,34 @@ enum init_status {
 	INIT_WAIT_FAILED = 103,		/* 207 */
 	INIT_KILLED = 104,		/* 209: nestref died of a signal */
 	INIT_BAD_STATUS = 105,		/* 211: nestref exited 100 or more */
+	INIT_BAD_MODE = 106,		/* 213: unknown nestref_mode */
 };
 
-#define TAP_BEGIN "@@NESTREF-TAP-BEGIN@@"
-#define TAP_END "@@NESTREF-TAP-END rc=%d@@\n"
 #define STDERR_FILE "/nestref.stderr"
+
+/* What /init runs: the program's stdout goes between the markers
+ * @@NESTREF-<marker>-BEGIN@@ and @@NESTREF-<marker>-END rc=N@@. */
+struct mode {
+	const char *name;   /* nestref_mode=name */
+	const char *marker;
+	const char *const *argv;  /* NULL: nestref run, see mode_argv */
+	const char *const *files; /* written by the program, shown after */
+};
+
+/* Modest sizes: TCG is slow, and the run should stay under a minute
+ * (docs/bench.md section 8). */
+static const char *const bench_argv[] = {
+	"/nestref-bench", "--suite=kernel", "--no-callgrind", "--no-progress",
+	"--repetitions=10", "--min-time=50", "--warmup=50",
+	"--json=/bench.json", "--csv=/bench.csv", NULL
+};
+static const char *const bench_files[] = { "/bench.json", "/bench.csv",
+					   NULL };
+
+static const struct mode modes[] = {
+	{ "vectors", "TAP", NULL, NULL },
+	{ "bench", "BENCH", bench_argv, bench_files },
+};
 
 extern char **environ;
 
@@ -121,6 +154,63 @@ static void ensure_console(void)
 		close(fd);
 }
 
+/* The end marker: the program's exit status, or -1 when it did not run. */
+static void end_marker(const struct mode *m, int rc)
+{
+	printf("@@NESTREF-%s-END rc=%d@@\n", m->marker, rc);
+}
+
+/* A file the program wrote, between markers the host looks for. */
+static void show_file(const char *path)
+{
+	char chunk[4096];
+	const char *name = path + 1; /* without the leading / */
+	size_t len = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		printf("nestref-init: cannot read %s: %s\n", path,
+		       strerror(errno));
+		return;
+	}
+	printf("@@NESTREF-FILE-BEGIN %s@@\n", name);
+	while (fgets(chunk, sizeof(chunk), f)) {
+		len = strlen(chunk);
+		fputs(chunk, stdout);
+	}
+	/* The end marker starts a line of its own. */
+	if (len && chunk[len - 1] != '\n')
+		putchar('\n');
+	printf("@@NESTREF-FILE-END %s@@\n", name);
+	fclose(f);
+}
+
+/* Fills argv for mode m, NULL-terminated (16 slots are enough). */
+static void mode_argv(const struct mode *m, const char *backend, char **argv)
+{
+	int n = 0;
+
+	if (m->argv) {
+		for (; m->argv[n]; n++)
+			argv[n] = (char *)m->argv[n];
+		argv[n] = NULL;
+		return;
+	}
+	argv[n++] = "/nestref";
+	argv[n++] = "run";
+	argv[n++] = "--quiet";
+	argv[n++] = "--backend";
+	argv[n++] = (char *)backend;
+	if (!strcmp(backend, "iommufd")) {
+		argv[n++] = "--backend-options";
+		argv[n++] = "mode=selftest";
+	}
+	argv[n++] = "--profile";
+	argv[n++] = "linux-6.13";
+	argv[n++] = "/vectors";
+	argv[n] = NULL;
+}
+
 /* nestref's stderr, shown after the TAP so that it cannot break it. */
 static void show_stderr(void)
 {
@@ -141,10 +231,14 @@ static void show_stderr(void)
 int main(void)
 {
 	const char *backend = getenv("nestref_backend");
-	char *argv[12];
+	const char *mode_name = getenv("nestref_mode");
+	const struct mode *m = NULL;
+	const char *const *file;
+	char *argv[16];
 	posix_spawn_file_actions_t actions;
 	pid_t pid;
-	int n = 0, err, wstatus, status;
+	size_t k;
+	int err, wstatus, status;
 	double t0;
 
 	/* devtmpfs: /dev/iommu; no procfs or sysfs in this kernel or needed. */
@@ -164,19 +258,19 @@ int main(void)
 
 	if (!backend || !*backend)
 		backend = "iommufd";
-	argv[n++] = "/nestref";
-	argv[n++] = "run";
-	argv[n++] = "--quiet";
-	argv[n++] = "--backend";
-	argv[n++] = (char *)backend;
-	if (!strcmp(backend, "iommufd")) {
-		argv[n++] = "--backend-options";
-		argv[n++] = "mode=selftest";
+	if (!mode_name || !*mode_name)
+		mode_name = "vectors";
+	for (k = 0; k < sizeof(modes) / sizeof(modes[0]); k++)
+		if (!strcmp(modes[k].name, mode_name))
+			m = &modes[k];
+	if (!m) {
+		printf("nestref-init: unknown nestref_mode=%s (vectors or bench)\n",
+		       mode_name);
+		finish(INIT_BAD_MODE);
 	}
-	argv[n++] = "--profile";
-	argv[n++] = "linux-6.13";
-	argv[n++] = "/vectors";
-	argv[n] = NULL;
+	mode_argv(m, backend, argv);
+	if (!argv[0])
+		finish(INIT_SPAWN_FAILED); /* a mode without a program */
 
 	err = posix_spawn_file_actions_init(&actions);
 	if (!err)
@@ -190,15 +284,18 @@ int main(void)
 		finish(INIT_SPAWN_FAILED);
 	}
 
-	printf("nestref-init: running /nestref run --backend %s\n", backend);
-	puts(TAP_BEGIN);
+	printf("nestref-init: mode %s: running", m->name);
+	for (k = 0; argv[k]; k++)
+		printf(" %s", argv[k]);
+	putchar('\n');
+	printf("@@NESTREF-%s-BEGIN@@\n", m->marker);
 	fflush(stdout);
 	t0 = boottime();
 	/* glibc's posix_spawn reports a failed exec here, not as a status. */
 	err = posix_spawn(&pid, argv[0], &actions, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&actions);
 	if (err) {
-		printf(TAP_END, -1);
+		end_marker(m, -1);
 		printf("nestref-init: cannot start %s: %s\n", argv[0],
 		       strerror(err));
 		finish(INIT_SPAWN_FAILED);
@@ -208,24 +305,28 @@ int main(void)
 		if (errno == EINTR)
 			continue;
 		err = errno;
-		printf(TAP_END, -1);
+		end_marker(m, -1);
 		printf("nestref-init: waitpid: %s\n", strerror(err));
 		finish(INIT_WAIT_FAILED);
 	}
 
 	if (WIFEXITED(wstatus)) {
 		status = WEXITSTATUS(wstatus);
-		printf(TAP_END, status);
+		end_marker(m, status);
 		if (status >= INIT_MOUNT_FAILED - 1)
 			status = INIT_BAD_STATUS;
 	} else {
 		/* The shell's convention for a death by signal. */
-		printf(TAP_END, 128 + WTERMSIG(wstatus));
+		end_marker(m, 128 + WTERMSIG(wstatus));
 		printf("nestref-init: nestref killed by signal %d (%s)\n",
 		       WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
 		status = INIT_KILLED;
 	}
-	printf("nestref-init: nestref ran for %.3f s\n", boottime() - t0);
+	/* "nestref ran for" or "nestref-bench ran for": run.sh reads it. */
+	printf("nestref-init: %s ran for %.3f s\n", argv[0] + 1,
+	       boottime() - t0);
+	for (file = m->files; file && *file; file++)
+		show_file(*file);
 	show_stderr();
 	finish(status);
 }

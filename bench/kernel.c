@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The real kernel (issue 5 point 1(d)): IOMMU_HWPT_INVALIDATE on the
+ * iommufd selftest's vIOMMU (kernel-facts 2.7, 5.4), and how the other
+ * paths compare with it when they run in the same process on the same
+ * CPU.
+ *
+ * Whether the kernel can be measured is the iommufd backend's own answer:
+ * a context opens /dev/iommu and probes the selftest (kernel-facts 5.1).
+ * Where it cannot (no /dev/iommu, no CONFIG_IOMMUFD_TEST, no permission),
+ * the kernel rows are "not measured" with that reason, never estimated;
+ * `make bench-kernel` measures them in a QEMU guest.
+ *
+ * The ratios pair each measured kernel row with the rows of the same
+ * stream (batch, populated vSIDs, working set, linux-6.13) of the other
+ * paths: ioctl (the bare ioctl), mock, and sim with cfgi-cd commands, each
+ * of which looks one vSID up, as each selftest entry does.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+
+void bench_kernel_options(const struct bench_options *opts, char *buf,
+			  size_t len)
+{
+	if (opts->iommufd)
+		snprintf(buf, len, "mode=selftest,iommufd=%s", opts->iommufd);
+	else
+		snprintf(buf, len, "mode=selftest");
+}
+
+void bench_kernel_probe(const struct bench_options *opts,
+			struct bench_kernel_probe *probe)
+{
+	char options[300];
+	struct nestref_ctx_opts o = {
+		.size = sizeof(o),
+		.profile = NESTREF_PROFILE_LINUX_6_13,
+		.backend = "iommufd",
+		.backend_options = options,
+	};
+	struct nestref_ctx *ctx = NULL;
+
+	bench_kernel_options(opts, options, sizeof(options));
+	memset(probe, 0, sizeof(*probe));
+	probe->probed = true;
+	if (nestref_ctx_new(&ctx, &o, probe->reason, sizeof(probe->reason)))
+		return;
+	nestref_ctx_free(ctx);
+	probe->available = true;
+	probe->reason[0] = '\0';
+}
+
+double bench_ratio_of(const struct bench_result *a,
+		      const struct bench_result *b)
+{
+	if (!a || !b || !a->ok || !b->ok || !(b->st.median > 0))
+		return NAN;
+	return a->st.median / b->st.median;
+}
+
+/* The measured row of kind (and mix) on k's stream, or NULL. */
+static const struct bench_result *
+same_stream(const struct bench_result *res, size_t n,
+	    const struct bench_result *k, enum bench_kind kind,
+	    enum bench_mix mix)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct bench_spec *s = &res[i].spec;
+
+		if (res[i].ok && s->kind == kind && s->mix == mix &&
+		    s->profile == k->spec.profile &&
+		    s->batch == k->spec.batch &&
+		    s->populated == k->spec.populated &&
+		    s->working_set == k->spec.working_set && !s->cached)
+			return &res[i];
+	}
+	return NULL;
+}
+
+bool bench_kernel_ratio(const struct bench_result *res, size_t n,
+			const struct bench_result *k, struct bench_ratio *out)
+{
+	if (!k->ok || k->spec.kind != BENCH_KERNEL)
+		return false;
+	*out = (struct bench_ratio){
+		.populated = k->spec.populated,
+		.batch = k->spec.batch,
+		.working_set = bench_spec_ws(&k->spec),
+		.kernel = k,
+		.ioctl = same_stream(res, n, k, BENCH_IOCTL, MIX_SELFTEST),
+		.mock = same_stream(res, n, k, BENCH_MOCK, MIX_SELFTEST),
+		.sim = same_stream(res, n, k, BENCH_SIM, BENCH_SIM_RATIO_MIX),
+	};
+	return true;
+}
+
+const char *bench_kernel_status(const struct bench_result *res, size_t n,
+				const struct bench_kernel_probe *probe,
+				char *reason, size_t len)
+{
+	const struct bench_result *failed = NULL, *absent = NULL;
+	bool measured = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!bench_kind_is_kernel(res[i].spec.kind))
+			continue;
+		if (res[i].ok)
+			measured = true;
+		else if (res[i].not_measured)
+			absent = absent ? absent : &res[i];
+		else
+			failed = failed ? failed : &res[i];
+	}
+	reason[0] = '\0';
+	if (failed) {
+		snprintf(reason, len, "%s", failed->error);
+		return "failed";
+	}
+	if (measured)
+		return "ok";
+	if (absent)
+		snprintf(reason, len, "%s", absent->error);
+	else if (probe->probed && !probe->available)
+		snprintf(reason, len, "%s", probe->reason);
+	else
+		snprintf(reason, len, "not asked for in this run (--only)");
+	return "not-measured";
+}

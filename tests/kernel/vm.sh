@@ -1,0 +1,191 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # here, out, tmp: set by the caller
+# shellcheck disable=SC2034 # vm_secs, vm_status: read by the caller
+# shellcheck disable=SC2016 # awk programs in single quotes
+# Sourced by run.sh (make check-kernel) and bench.sh (make bench-kernel):
+# what both need to boot the tiny kernel with an initramfs under QEMU and
+# to read what the guest printed on its serial console.
+#
+# The caller sets here (this folder), out (the build's tests/kernel),
+# tmp (a private temporary folder), and defines
+#   vm_fail DESCRIPTION DIAGNOSTICS   report and exit (never returns)
+#   vm_ok DESCRIPTION                 report a step that worked
+# The guest's side is init.c: it brackets a program's stdout with
+# @@NESTREF-<MARKER>-BEGIN@@ and @@NESTREF-<MARKER>-END rc=N@@, then shows
+# the files the program wrote between @@NESTREF-FILE-BEGIN name@@ and
+# @@NESTREF-FILE-END name@@, and ends QEMU through isa-debug-exit.
+
+# vm_prerequisites PROGRAM...: the commands a boot needs (and a kernel
+# build, without KERNEL_IMAGE), and the built PROGRAMs in $out.
+vm_prerequisites() {
+	vm_missing_cmds=
+	vm_missing_pkgs=
+	vm_checked=
+	vm_need qemu-system-x86_64 qemu-system-x86
+	vm_need cpio cpio
+	vm_need timeout coreutils
+	if [ -z "${KERNEL_IMAGE-}" ]; then
+		# What building a kernel takes (kernel-vm.md).
+		vm_need make make
+		vm_need gcc gcc
+		vm_need flex flex
+		vm_need bison bison
+		vm_need bc bc
+		if command -v gcc >/dev/null 2>&1; then
+			vm_need_header gelf.h libelf-dev
+			vm_need_header openssl/opensslv.h libssl-dev
+		fi
+		if [ -z "${KERNEL_SRC-}" ]; then
+			vm_need apt-get apt
+			vm_need dpkg-deb dpkg
+			vm_need xz xz-utils
+		fi
+	fi
+	if [ -n "$vm_missing_cmds" ]; then
+		vm_fail "prerequisites: missing$vm_missing_cmds" \
+			"install them: apt-get install$vm_missing_pkgs"
+	fi
+	for vm_prog in "$@"; do
+		if [ ! -x "$out/$vm_prog" ]; then
+			vm_fail "prerequisites: no $out/$vm_prog" \
+				"make tests/kernel/$vm_prog builds it"
+		fi
+	done
+	vm_ok "prerequisites:$vm_checked"
+}
+
+vm_need() { # COMMAND DEBIAN-PACKAGE
+	vm_checked="$vm_checked $1"
+	if ! command -v "$1" >/dev/null 2>&1; then
+		vm_missing_cmds="$vm_missing_cmds $1"
+		vm_missing_pkgs="$vm_missing_pkgs $2"
+	fi
+}
+
+vm_need_header() { # HEADER DEBIAN-PACKAGE
+	vm_checked="$vm_checked <$1>"
+	if ! echo "#include <$1>" | gcc -E -x c - >/dev/null 2>&1; then
+		vm_missing_cmds="$vm_missing_cmds <$1>"
+		vm_missing_pkgs="$vm_missing_pkgs $2"
+	fi
+}
+
+# vm_kernel: finds or builds the kernel (kernel.sh, iommufd-vm.config);
+# sets vm_image.  kernel.sh's progress goes to stderr as it happens (a
+# build takes minutes).
+vm_kernel() {
+	vm_t0=$(date +%s)
+	{
+		sh "$here/kernel.sh" "$here/iommufd-vm.config"
+		echo $? >"$tmp/kernel.rc"
+	} 2>&1 >"$tmp/kernel.out" | tee "$tmp/kernel.err" >&2
+	vm_kernel_rc=$(cat "$tmp/kernel.rc" 2>/dev/null || echo 1)
+	vm_image=$(sed -n 1p "$tmp/kernel.out")
+	if [ "$vm_kernel_rc" -ne 0 ] || [ ! -f "$vm_image" ]; then
+		vm_fail "kernel ready" "$(tail -n 25 "$tmp/kernel.err")"
+	fi
+	vm_ok "kernel ready: $(sed -n 2p "$tmp/kernel.out"), in $(($(date +%s) - vm_t0)) s"
+}
+
+# vm_initramfs ROOT: packs ROOT (made readable) into $tmp/initramfs.cpio,
+# an uncompressed newc cpio: the kernel has no decompressor and the
+# built-in initramfs already provides /dev/console.
+vm_initramfs() {
+	if ! chmod -R u+rwX,go+rX "$1" 2>"$tmp/cpio.err"; then
+		vm_fail "initramfs" "chmod in $1 failed: $(cat "$tmp/cpio.err")"
+	fi
+	if ! (cd "$1" && find . | LC_ALL=C sort |
+		cpio -o -H newc --owner=0:0 --quiet) >"$tmp/initramfs.cpio" \
+		2>"$tmp/cpio.err"; then
+		vm_fail "initramfs" "cpio failed: $(cat "$tmp/cpio.err")"
+	fi
+}
+
+# vm_boot TIMEOUT LOG APPEND: boots the kernel with the initramfs and the
+# kernel command line APPEND, for at most TIMEOUT seconds.  The whole
+# console goes to LOG, a copy without carriage returns or escape sequences
+# (SeaBIOS clears the screen at the start of what becomes /init's first
+# line) to $tmp/serial.  Sets vm_rc (QEMU's status) and vm_secs.
+vm_boot() {
+	set -- "$1" "$2" qemu-system-x86_64 -accel tcg -m 256M -smp 1 \
+		-nographic -no-reboot -kernel "$vm_image" \
+		-initrd "$tmp/initramfs.cpio" -append "$3" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	vm_timeout=$1
+	vm_log=$2
+	shift 2
+	echo "# timeout -k 10 $vm_timeout $*" >"$vm_log"
+	vm_t0=$(date +%s)
+	timeout -k 10 "$vm_timeout" "$@" </dev/null >>"$vm_log" 2>&1
+	vm_rc=$?
+	vm_secs=$(($(date +%s) - vm_t0))
+	vm_esc=$(printf '\033')
+	tr -d '\r' <"$vm_log" |
+		sed -e "s/${vm_esc}\[[0-9;?]*[A-Za-z]//g" \
+			-e "s/${vm_esc}[A-Za-z]//g" >"$tmp/serial"
+}
+
+# vm_tail: the end of the console, for a failure's diagnostics.
+vm_tail() {
+	echo "last lines of $vm_log:"
+	tail -n 30 "$tmp/serial"
+}
+
+# vm_check_exit: fails unless QEMU ended because /init wrote its status
+# to isa-debug-exit, which makes QEMU exit with (status << 1) | 1.  0
+# means the kernel panicked or reset (panic=-1 with -no-reboot); 124 or
+# 137 that the timeout fired; /init's own failures are 101 and up
+# (init.c).  Sets vm_status, the program's exit status.
+vm_check_exit() {
+	case $vm_rc in
+	124 | 137)
+		vm_fail "VM booted and exited: timed out after $vm_timeout s" \
+			"$(vm_tail)" ;;
+	0)
+		vm_fail "VM booted and exited with code 0: the kernel panicked or /init could not reach isa-debug-exit" \
+			"$(vm_tail)" ;;
+	esac
+	if [ $((vm_rc % 2)) -ne 1 ]; then
+		vm_fail "VM booted and exited with code $vm_rc: QEMU itself failed (no guest result)" \
+			"$(vm_tail)"
+	fi
+	vm_status=$(((vm_rc - 1) / 2))
+	if [ "$vm_status" -ge 100 ]; then
+		vm_fail "VM booted and exited with code $vm_rc: /init failed (status $vm_status, see init.c)" \
+			"$(grep -e 'nestref-init:' -e '^nestref stderr:' "$tmp/serial")"
+	fi
+}
+
+# vm_section MARKER FILE: the guest program's output, between its markers,
+# into FILE (not created when the begin marker is missing); prints the
+# status of its end marker, or nothing.
+vm_section() {
+	rm -f "$2"
+	${AWK:-awk} -v marker="$1" -v file="$2" '
+		index($0, "@@NESTREF-" marker "-END rc=") {
+			s = $0
+			sub(".*@@NESTREF-" marker "-END rc=", "", s)
+			sub(/@@.*/, "", s)
+			print s
+			inside = 0
+			next
+		}
+		inside { print > file }
+		index($0, "@@NESTREF-" marker "-BEGIN@@") {
+			inside = 1
+			printf "" > file
+		}
+	' "$tmp/serial" | sed -n 1p
+}
+
+# vm_file NAME FILE: a file the guest showed, into FILE; fails when its
+# end marker is missing (the console was cut).
+vm_file() {
+	rm -f "$2"
+	${AWK:-awk} -v name="$1" -v file="$2" '
+		$0 == "@@NESTREF-FILE-END " name "@@" { inside = 0; done = 1; next }
+		inside { print > file }
+		$0 == "@@NESTREF-FILE-BEGIN " name "@@" { inside = 1; printf "" > file }
+		END { exit !done }
+	' "$tmp/serial"
+}
