@@ -258,6 +258,12 @@ host_force_vmid(const struct nestref_viommu *viommu,
 	return NULL;
 }
 
+/* 3.5: an ATC_INV's Size above 52 is reserved. */
+static bool host_atc_size_bad(const struct nestref_smmuv3_cmd *cmd)
+{
+	return (cmd->dw[1] & F_SIZE) > ATC_SIZE_MAX;
+}
+
 /*
  * A bit outside the opcode's masks: which rule says so.  Out of line, as
  * refusals are rare; 3.5 checks an ATC_INV's Size before its other bits.
@@ -265,7 +271,7 @@ host_force_vmid(const struct nestref_viommu *viommu,
 static const struct host_rule *host_refuse_bits(uint8_t act,
 						const struct nestref_smmuv3_cmd *cmd)
 {
-	if (act == HOST_SID_ATC && (cmd->dw[1] & F_SIZE) > ATC_SIZE_MAX)
+	if (act == HOST_SID_ATC && host_atc_size_bad(cmd))
 		return &rule_atc_size;
 	return &rule_bits;
 }
@@ -287,7 +293,7 @@ static const struct host_rule *host_rewrite_rare(const struct host_rewriter *rw,
 		cmd->dw[1] = 0;
 		return NULL;
 	case HOST_SID_ATC:
-		if ((cmd->dw[1] & F_SIZE) > ATC_SIZE_MAX)
+		if (host_atc_size_bad(cmd))
 			return &rule_atc_size;
 		return host_replace_sid(viommu, cmd, cmd->dw[0]);
 	default:

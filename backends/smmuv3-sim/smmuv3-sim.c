@@ -158,31 +158,30 @@ static void sim_unset_dev_user_data(struct nestref_dev *dev)
 	smmu_ste_clear(sc->smmu, nestref_dev_psid(dev));
 }
 
-static void sim_trace_rule(struct nestref_ctx *ctx, uint32_t index,
-			   const struct nestref_smmuv3_cmd *in,
-			   const struct nestref_smmuv3_cmd *out,
-			   const struct host_rule *bad)
+/* host_rewrite, and a trace event with the guest's command and the rule. */
+static const struct host_rule *sim_rewrite_traced(struct nestref_viommu *viommu,
+						  struct nestref_smmuv3_cmd *cmd,
+						  uint32_t index)
 {
+	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
-	const struct host_rule *why;
-	struct nestref_trace_event ev;
-
-	/* The common case, on the hot path: nobody asked for a trace. */
-	if (!sc->tracing)
-		return;
-	why = bad ? bad : host_rewrite_rule(&sc->rw, host_opcode(in));
-	ev = (struct nestref_trace_event){
+	struct nestref_smmuv3_cmd guest = *cmd;
+	const struct host_rule *bad = host_rewrite(&sc->rw, viommu, cmd);
+	const struct host_rule *why =
+		bad ? bad : host_rewrite_rule(&sc->rw, host_opcode(&guest));
+	struct nestref_trace_event ev = {
 		.kind = bad ? NESTREF_TRACE_REJECT : NESTREF_TRACE_REWRITE,
 		.index = index,
 		.err = bad ? -EIO : 0,
-		.in = *in,
-		.out = *out,
+		.in = guest,
+		.out = *cmd,
 		.rule = why->rule,
 		.section = why->section,
 		.function = why->function,
 	};
 
 	host_trace(ctx, &ev);
+	return bad;
 }
 
 /* Counts a refusal under its rule's id (a handful of ids exist). */
@@ -208,10 +207,11 @@ static int sim_prepare(struct nestref_viommu *viommu,
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
-	struct nestref_smmuv3_cmd guest = *cmd;
-	const struct host_rule *bad = host_rewrite(&sc->rw, viommu, cmd);
+	/* Nobody traces, the common case: this runs for every command. */
+	const struct host_rule *bad =
+		sc->tracing ? sim_rewrite_traced(viommu, cmd, i) :
+			      host_rewrite(&sc->rw, viommu, cmd);
 
-	sim_trace_rule(ctx, i, &guest, cmd, bad);
 	if (!bad) {
 		sc->rewrites++;
 		return 0;
