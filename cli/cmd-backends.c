@@ -7,6 +7,40 @@
 
 #include "commands.h"
 
+/* Profiles as data (lib/profiles.c): kernels, how checked, rules. */
+static void list_profiles(void)
+{
+	const char *sep;
+	int p, r;
+
+	puts("\nProfiles (--profile; the default is marked with '*'):");
+	for (p = 0; p < NESTREF_PROFILE_COUNT; p++) {
+		enum nestref_profile prof = (enum nestref_profile)p;
+
+		printf("%s%s\n  kernels: %s\n  checked: %s\n  rules:",
+		       nestref_profile_name(prof),
+		       prof == NESTREF_PROFILE_DEFAULT ? " *" : "",
+		       nestref_profile_kernels(prof),
+		       nestref_profile_checked(prof));
+		sep = "";
+		for (r = 0; r < NESTREF_RULE_COUNT; r++) {
+			if (nestref_profile_rules(prof) & NESTREF_RULE_BIT(r)) {
+				printf("%s %s", sep,
+				       nestref_rule_name((enum nestref_rule)r));
+				sep = ",";
+			}
+		}
+		puts(*sep ? "" : " none");
+	}
+	printf("linux-next\n  %s\n", nestref_profile_alias_note("linux-next"));
+	puts("\nRules (--without-rule):");
+	for (r = 0; r < NESTREF_RULE_COUNT; r++)
+		printf("%s\n  %s\n  from: %s\n",
+		       nestref_rule_name((enum nestref_rule)r),
+		       nestref_rule_text((enum nestref_rule)r),
+		       nestref_rule_source((enum nestref_rule)r));
+}
+
 int cmd_backends(int argc, char **argv)
 {
 	size_t i;
@@ -18,7 +52,10 @@ int cmd_backends(int argc, char **argv)
 		puts("Usage: nestref backends\n\n"
 		     "Lists each backend: its name (for --backend), its capabilities\n"
 		     "(spec/vectors.md section 2) and the profiles it runs under.\n"
-		     "The default backend is marked with '*'.");
+		     "The default backend is marked with '*'.  Then each profile: the\n"
+		     "kernel versions it describes, how it was checked against them, and\n"
+		     "its rules; then every rule (for --without-rule) and its source.\n"
+		     "linux-next is a deprecated name of linux-7.4.");
 		return 0;
 	}
 	if (argc > 1) {
@@ -51,5 +88,6 @@ int cmd_backends(int argc, char **argv)
 		}
 		putchar('\n');
 	}
+	list_profiles();
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "profile-arg.h"
 #include "runner-step.h"
 
 static const char *const cerror_names[] = {
@@ -126,6 +127,7 @@ static void explain_counters(FILE *out, struct nestref_ctx *ctx)
 static const char *const action_names[] = {
 	[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
 	[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
+	[VEC_STEP_DESTROY] = "destroy",
 	[VEC_STEP_INVALIDATE] = "invalidate",
 	[VEC_STEP_CHECK_CACHE] = "check_cache",
 };
@@ -191,10 +193,9 @@ static bool explain_skip(FILE *out, const struct vec_file *file,
 	return true;
 }
 
+/* The context options of every test explained (env_open's base). */
 struct explain_opts {
-	const char *backend;
-	const char *backend_options;
-	enum nestref_profile profile;
+	struct nestref_ctx_opts base;
 };
 
 static int explain_test(FILE *out, const struct vec_file *file,
@@ -211,10 +212,9 @@ static int explain_test(FILE *out, const struct vec_file *file,
 
 	fprintf(out, "%s/%ld  %s\n", file->id, test->tc,
 		test->comment ? test->comment : "");
-	rc = env_open(&env, file, eo->backend, eo->profile, eo->backend_options,
-		      &missing, msg, sizeof(msg));
+	rc = env_open(&env, file, &eo->base, &missing, msg, sizeof(msg));
 	if (rc == -EOPNOTSUPP ||
-	    (!rc && explain_skip(out, file, &env, eo->profile))) {
+	    (!rc && explain_skip(out, file, &env, eo->base.profile))) {
 		/* Outside the backend's profiles, or the file's: a skip. */
 		if (rc)
 			fprintf(out, "  skipped: %s\n\n", msg);
@@ -321,7 +321,7 @@ static void explain_usage(FILE *out)
 		"Options:\n"
 		"  -b, --backend=NAME          a backend that traces (default %s)\n"
 		"  -o, --backend-options=OPTS  backend-specific options, key=value,...\n"
-		"  -p, --profile=PROFILE       linux-6.13 (default), rfc-v3 or linux-next\n"
+		CLI_PROFILE_HELP
 		"  -h, --help                  show this help\n",
 		nestref_backend_default());
 }
@@ -332,33 +332,33 @@ int cmd_explain(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "backend-options", required_argument, NULL, 'o' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "without-rule", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct explain_opts eo = {
-		.backend = getenv("NESTREF_BACKEND"),
-		.profile = NESTREF_PROFILE_LINUX_6_13,
+		.base = { .backend = getenv("NESTREF_BACKEND") },
 	};
 	int c, i, rc = 0, one;
 
-	if (eo.backend && !*eo.backend)
-		eo.backend = NULL;
+	if (eo.base.backend && !*eo.base.backend)
+		eo.base.backend = NULL;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:o:p:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:o:p:W:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			eo.backend = optarg;
+			eo.base.backend = optarg;
 			break;
 		case 'o':
-			eo.backend_options = optarg;
+			eo.base.backend_options = optarg;
 			break;
 		case 'p':
-			if (nestref_profile_parse(optarg, &eo.profile)) {
-				fprintf(stderr,
-					"nestref explain: unknown profile '%s'\n",
-					optarg);
+			if (cli_profile_arg("explain", optarg, &eo.base.profile))
 				return EXIT_USAGE;
-			}
+			break;
+		case 'W':
+			if (cli_rule_arg("explain", optarg, &eo.base.rules_off))
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			explain_usage(stdout);
@@ -373,9 +373,9 @@ int cmd_explain(int argc, char **argv)
 		explain_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (eo.backend && !nestref_backend_find(eo.backend)) {
+	if (eo.base.backend && !nestref_backend_find(eo.base.backend)) {
 		fprintf(stderr, "nestref explain: no backend named '%s'\n",
-			eo.backend);
+			eo.base.backend);
 		return EXIT_USAGE;
 	}
 	for (i = optind; i < argc; i++) {

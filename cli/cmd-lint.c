@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "paths.h"
+#include "profile-arg.h"
 #include "vector.h"
 
 int load_files(const struct path_list *paths, struct vec_file ***out,
@@ -27,7 +28,7 @@ int load_files(const struct path_list *paths, struct vec_file ***out,
 
 		vec_diag_init(&diag);
 		if (vec_load(paths->paths[i], &files[n], &diag) == 0)
-			n++;
+			cli_alias_warn(files[n++]->profile_note);
 		else
 			bad = 1;
 		for (j = 0; j < diag.count; j++)

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "paths.h"
+#include "profile-arg.h"
 #include "runner.h"
 
 #ifndef NESTREF_VECTORDIR
@@ -27,7 +28,7 @@ static void run_usage(FILE *out)
 		"Options:\n"
 		"  -b, --backend=NAME          backend to run on (default: $NESTREF_BACKEND,\n"
 		"                              else %s); see 'nestref backends'\n"
-		"  -p, --profile=PROFILE       linux-6.13 (default), rfc-v3 or linux-next\n"
+		CLI_PROFILE_HELP
 		"  -o, --backend-options=OPTS  backend-specific options, key=value,...\n"
 		"  -q, --quiet                 no progress and no summary on stderr\n"
 		"      --progress              show progress on stderr even when it is\n"
@@ -47,6 +48,7 @@ int cmd_run(int argc, char **argv)
 		{ "backend-options", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, 'P' },
+		{ "without-rule", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -69,18 +71,18 @@ int cmd_run(int argc, char **argv)
 	if (opts.backend && !*opts.backend)
 		opts.backend = NULL;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:p:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:p:o:W:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			opts.backend = optarg;
 			break;
 		case 'p':
-			if (nestref_profile_parse(optarg, &opts.profile)) {
-				fprintf(stderr,
-					"nestref run: unknown profile '%s' (linux-6.13, rfc-v3 or linux-next)\n",
-					optarg);
+			if (cli_profile_arg("run", optarg, &opts.profile))
 				return EXIT_USAGE;
-			}
+			break;
+		case 'W':
+			if (cli_rule_arg("run", optarg, &opts.rules_off))
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			opts.backend_options = optarg;

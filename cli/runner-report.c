@@ -106,6 +106,7 @@ void report_not_ok_setup(const struct report_test *t, const char *message)
 static const char *const step_names[] = {
 	[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
 	[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
+	[VEC_STEP_DESTROY] = "destroy",
 	[VEC_STEP_INVALIDATE] = "invalidate",
 	[VEC_STEP_CHECK_CACHE] = "check_cache",
 };

@@ -21,21 +21,17 @@ static void env_msg(char *msg, size_t msg_len, const char *what,
 }
 
 int env_open(struct test_env *env, const struct vec_file *file,
-	     const char *backend, enum nestref_profile profile,
-	     const char *backend_options, uint32_t *missing, char *msg,
-	     size_t msg_len)
+	     const struct nestref_ctx_opts *base, uint32_t *missing,
+	     char *msg, size_t msg_len)
 {
-	struct nestref_ctx_opts opts = {
-		.size = sizeof(opts),
-		.profile = profile,
-		.backend = backend,
-		.backend_options = backend_options,
-		.smmu = &file->smmu,
-	};
+	struct nestref_ctx_opts opts = *base;
 	unsigned char sid[4];
 	size_t i;
 	int rc;
 
+	opts.size = sizeof(opts);
+	opts.smmu = &file->smmu;
+	opts.page_size = file->page_size;
 	memset(env, 0, sizeof(*env));
 	env->file = file;
 	rc = nestref_ctx_new(&env->ctx, &opts, msg, msg_len);
@@ -44,7 +40,9 @@ int env_open(struct test_env *env, const struct vec_file *file,
 	env->caps = nestref_ctx_caps(env->ctx);
 	env->dev_ids = calloc(file->n_devices ? file->n_devices : 1,
 			      sizeof(*env->dev_ids));
-	if (!env->dev_ids) {
+	env->vdev_ids = calloc(file->n_devices ? file->n_devices : 1,
+			       sizeof(*env->vdev_ids));
+	if (!env->dev_ids || !env->vdev_ids) {
 		rc = -ENOMEM;
 		snprintf(msg, msg_len, "setup: out of memory");
 		goto err;
@@ -57,7 +55,8 @@ int env_open(struct test_env *env, const struct vec_file *file,
 	for (i = 0; i < file->n_devices; i++) {
 		const struct vec_device *d = &file->devices[i];
 
-		rc = nestref_dev_add(env->ctx, d->psid, &env->dev_ids[i]);
+		rc = nestref_dev_add_streams(env->ctx, d->psids, d->n_psids,
+					     &env->dev_ids[i]);
 		if (rc) {
 			env_msg(msg, msg_len, "dev_add", env->ctx, rc);
 			goto err;
@@ -71,7 +70,7 @@ int env_open(struct test_env *env, const struct vec_file *file,
 		sid[3] = (unsigned char)(d->vsid >> 24);
 		rc = nestref_set_dev_user_data(env->ctx, env->viommu_id,
 					       env->dev_ids[i], sid, sizeof(sid),
-					       NULL);
+					       &env->vdev_ids[i]);
 		if (rc) {
 			env_msg(msg, msg_len, "set_dev_user_data", env->ctx,
 				rc);
@@ -101,6 +100,7 @@ void env_close(struct test_env *env)
 {
 	nestref_ctx_free(env->ctx);
 	free(env->dev_ids);
+	free(env->vdev_ids);
 	memset(env, 0, sizeof(*env));
 }
 
@@ -231,12 +231,23 @@ static const void *step_user_data(const struct vec_step *step)
 int step_run(struct test_env *env, const struct vec_step *step,
 	     struct step_got *got)
 {
+	uint32_t id = 0;
+
 	memset(got, 0, sizeof(*got));
 	switch (step->kind) {
 	case VEC_STEP_SET_DEV_USER_DATA:
 		got->rc = nestref_set_dev_user_data(
 			env->ctx, env->viommu_id, step_dev_id(env, &step->dev),
-			step_user_data(step), step->len, NULL);
+			step_user_data(step), step->len, &id);
+		if (!got->rc && !step->dev.raw)
+			env->vdev_ids[step->dev.dev_index] = id;
+		break;
+	case VEC_STEP_DESTROY:
+		/* A device never set has vDEVICE 0, which nothing owns. */
+		id = step->destroy_vdevice && !step->dev.raw ?
+			     env->vdev_ids[step->dev.dev_index] :
+			     step_dev_id(env, &step->dev);
+		got->rc = nestref_destroy(env->ctx, id);
 		break;
 	case VEC_STEP_UNSET_DEV_USER_DATA:
 		got->rc = nestref_unset_dev_user_data(

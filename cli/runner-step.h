@@ -14,6 +14,7 @@ struct test_env {
 	uint32_t caps;
 	uint32_t viommu_id;
 	uint32_t *dev_ids; /* one per file->devices */
+	uint32_t *vdev_ids; /* each device's last vDEVICE ID, 0 for none */
 };
 
 /* What a step answered. */
@@ -47,14 +48,14 @@ struct step_verdict {
 
 /*
  * Opens the context and applies setup (spec/vectors.md 1: afresh before
- * every test).  Returns 0, the context's errno with a sentence in msg, or
- * -ENODEV when the backend cannot run here.  missing gets observe-caches
- * when setup.caches could not be applied.
+ * every test).  base gives the backend, its options, the profile and
+ * rules_off; the file gives the rest.  Returns 0, the context's errno
+ * with a sentence in msg, or -ENODEV when the backend cannot run here.
+ * missing gets observe-caches when setup.caches could not be applied.
  */
 int env_open(struct test_env *env, const struct vec_file *file,
-	     const char *backend, enum nestref_profile profile,
-	     const char *backend_options, uint32_t *missing, char *msg,
-	     size_t msg_len);
+	     const struct nestref_ctx_opts *base, uint32_t *missing,
+	     char *msg, size_t msg_len);
 void env_close(struct test_env *env);
 
 /*

@@ -12,12 +12,26 @@
 
 struct run_state {
 	const struct runner_opts *opts;
+	struct nestref_ctx_opts copts; /* what every test's context gets */
 	struct runner_summary *sum;
 	size_t number;
 	size_t total;
 	bool unavailable;
 	char unavailable_msg[256];
 };
+
+static struct nestref_ctx_opts runner_ctx_opts(const struct runner_opts *opts)
+{
+	struct nestref_ctx_opts copts = {
+		.size = sizeof(copts),
+		.profile = opts->profile,
+		.backend = opts->backend,
+		.backend_options = opts->backend_options,
+		.rules_off = opts->rules_off,
+	};
+
+	return copts;
+}
 
 /* vectors.md 1: ids are unique across the suite. */
 static int runner_check_ids(const struct runner_opts *opts,
@@ -84,8 +98,7 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 	int rc;
 
 	runner_progress(st, file);
-	rc = env_open(&env, file, st->opts->backend, st->opts->profile,
-		      st->opts->backend_options, &missing, msg, sizeof(msg));
+	rc = env_open(&env, file, &st->copts, &missing, msg, sizeof(msg));
 	if (rc == -ENODEV) {
 		st->unavailable = true;
 		snprintf(st->unavailable_msg, sizeof(st->unavailable_msg),
@@ -171,12 +184,7 @@ static void runner_file(struct run_state *st, const struct vec_file *file,
  */
 static int runner_probe(const struct runner_opts *opts, uint32_t *caps)
 {
-	struct nestref_ctx_opts copts = {
-		.size = sizeof(copts),
-		.profile = opts->profile,
-		.backend = opts->backend,
-		.backend_options = opts->backend_options,
-	};
+	struct nestref_ctx_opts copts = runner_ctx_opts(opts);
 	struct nestref_ctx *ctx;
 	char msg[256];
 	int rc;
@@ -202,7 +210,8 @@ int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 	       size_t n_files, struct runner_summary *sum)
 {
 	const struct nestref_backend *be;
-	struct run_state st = { .opts = opts, .sum = sum };
+	struct run_state st = { .opts = opts, .copts = runner_ctx_opts(opts),
+				.sum = sum };
 	uint32_t caps = 0;
 	size_t i;
 	int rc;

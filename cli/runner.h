@@ -21,6 +21,7 @@ struct runner_opts {
 	const char *backend; /* NULL: the library's default */
 	enum nestref_profile profile;
 	const char *backend_options;
+	uint32_t rules_off; /* --without-rule: nestref_ctx_opts.rules_off */
 	FILE *out;     /* TAP */
 	FILE *err;     /* summary, progress */
 	bool progress; /* "\r[n/N]" lines on err */

@@ -150,6 +150,8 @@ static void load_profiles(struct vl *vl, yaml_node_t *node)
 				 vl_text(item, buf), expected);
 			continue;
 		}
+		if (nestref_profile_alias_note(s))
+			vl->file->profile_note = nestref_profile_alias_note(s);
 		if (vl->file->profiles & NESTREF_PROFILE_BIT(profile))
 			vl_error(vl, item, "duplicate profile '%s'", s);
 		vl->file->profiles |= NESTREF_PROFILE_BIT(profile);
@@ -244,17 +246,17 @@ static void load_notes(struct vl *vl, yaml_node_t *node)
 /* setup (section 1)                                                */
 
 enum { SM_SIDSIZE, SM_SSIDSIZE, SM_ASID16, SM_VMID16, SM_RIL, SM_ATS, SM_DS,
-       SM_N };
+       SM_REPEAT, SM_N };
 
 static void load_smmu(struct vl *vl, yaml_node_t *node)
 {
 	static const char *const keys[] = { "sidsize", "ssidsize", "asid16",
 					    "vmid16",  "ril",      "ats",
-					    "ds",      NULL };
+					    "ds", "repeat_tlbi_cfgi", NULL };
 	struct nestref_smmu_features *smmu = &vl->file->smmu;
 	bool *flags[SM_N] = { NULL,	     NULL,	&smmu->asid16,
 			      &smmu->vmid16, &smmu->ril, &smmu->ats,
-			      &smmu->ds };
+			      &smmu->ds, &smmu->repeat_tlbi_cfgi };
 	struct vl_kv kv[SM_N];
 	unsigned int k;
 	uint64_t v;
@@ -275,6 +277,32 @@ static void load_smmu(struct vl *vl, yaml_node_t *node)
 }
 
 enum { DV_NAME, DV_PSID, DV_VSID, DV_N };
+
+/* psid: one StreamID, or a list of 1 to 8 for a multi-stream device. */
+static void load_psids(struct vl *vl, yaml_node_t *node,
+		       struct vec_device *dev)
+{
+	size_t n, i;
+
+	if (node->type != YAML_SEQUENCE_NODE) {
+		if (vl_u32(vl, node, "psid", &dev->psids[0]))
+			dev->n_psids = 1;
+		dev->psid = dev->psids[0];
+		return;
+	}
+	if (!vl_seq(vl, node, "psid", &n))
+		return;
+	if (n == 0 || n > NESTREF_DEV_STREAMS_MAX) {
+		vl_error(vl, node,
+			 "expected 1 to %d StreamIDs in the list for 'psid', got %zu",
+			 NESTREF_DEV_STREAMS_MAX, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		vl_u32(vl, vl_item(vl, node, i), "psid", &dev->psids[i]);
+	dev->n_psids = n;
+	dev->psid = dev->psids[0];
+}
 
 static void load_device(struct vl *vl, yaml_node_t *node, size_t index)
 {
@@ -304,7 +332,7 @@ static void load_device(struct vl *vl, yaml_node_t *node, size_t index)
 		dn->mark = vl_mark(kv[DV_NAME].val);
 	}
 	if (vl_require(vl, node, &kv[DV_PSID], "psid"))
-		vl_u32(vl, kv[DV_PSID].val, "psid", &dev->psid);
+		load_psids(vl, kv[DV_PSID].val, dev);
 	if (kv[DV_VSID].val)
 		dev->has_vsid = vl_u32(vl, kv[DV_VSID].val, "vsid",
 				       &dev->vsid);
@@ -327,12 +355,12 @@ static void load_devices(struct vl *vl, yaml_node_t *node)
 	sort_names(vl, vl->dev_names, vl->n_dev_names, "device");
 }
 
-enum { SU_VMID, SU_SMMU, SU_CACHES, SU_DEVICES, SU_N };
+enum { SU_VMID, SU_PAGE_SIZE, SU_SMMU, SU_CACHES, SU_DEVICES, SU_N };
 
 static void load_setup(struct vl *vl, yaml_node_t *node)
 {
-	static const char *const keys[] = { "vmid", "smmu", "caches",
-					    "devices", NULL };
+	static const char *const keys[] = { "vmid", "page_size", "smmu",
+					    "caches", "devices", NULL };
 	struct vec_file *file = vl->file;
 	struct vl_kv kv[SU_N];
 	uint64_t v;
@@ -342,6 +370,15 @@ static void load_setup(struct vl *vl, yaml_node_t *node)
 	if (kv[SU_VMID].val &&
 	    vl_uint(vl, kv[SU_VMID].val, "vmid", 0, 0xffff, &v))
 		file->vmid = (uint32_t)v;
+	/* The kernel's PAGE_SIZE (kernel-facts 10.1): what Linux builds. */
+	if (kv[SU_PAGE_SIZE].val &&
+	    vl_uint(vl, kv[SU_PAGE_SIZE].val, "page_size", 4096, 65536, &v)) {
+		if (v != 4096 && v != 16384 && v != 65536)
+			vl_error(vl, kv[SU_PAGE_SIZE].val,
+				 "expected 4096, 16384 or 65536 for 'page_size'");
+		else
+			file->page_size = (uint32_t)v;
+	}
 	if (kv[SU_SMMU].val)
 		load_smmu(vl, kv[SU_SMMU].val);
 	if (kv[SU_CACHES].val) {

@@ -19,10 +19,10 @@
 static const char *const action_names[] = { "set_dev_user_data",
 					    "unset_dev_user_data",
 					    "invalidate", "check_cache",
-					    "expect", NULL };
+					    "destroy", "expect", NULL };
 
-enum { A_SET, A_UNSET, A_INVALIDATE, A_CHECK, A_COUNT = A_CHECK + 1,
-       A_EXPECT = A_COUNT, A_N };
+enum { A_SET, A_UNSET, A_INVALIDATE, A_CHECK, A_DESTROY,
+       A_COUNT = A_DESTROY + 1, A_EXPECT = A_COUNT, A_N };
 
 /* dev: NAME (a setup device) or dev_id: N (a raw object ID), not both */
 static bool load_devref(struct vl *vl, const yaml_node_t *map,
@@ -236,6 +236,32 @@ static void load_unset(struct vl *vl, yaml_node_t *node,
 	load_devref(vl, node, &kv[0], &kv[1], &step->dev);
 }
 
+/*
+ * IOMMU_DESTROY of a device (dev: or dev_id:) or of the vDEVICE that a
+ * device's last successful set_dev_user_data made (vdevice_of:).
+ */
+static void load_destroy(struct vl *vl, yaml_node_t *node,
+			 struct vec_step *step)
+{
+	static const char *const keys[] = { "dev", "dev_id", "vdevice_of",
+					    NULL };
+	struct vl_kv kv[3];
+
+	if (!vl_map(vl, node, "destroy", "destroy", keys, kv))
+		return;
+	if (kv[2].val && (kv[0].val || kv[1].val)) {
+		vl_error(vl, kv[2].key,
+			 "vdevice_of names a device by itself: not with dev or dev_id");
+		return;
+	}
+	if (kv[2].val) {
+		step->destroy_vdevice = true;
+		load_devref(vl, node, &kv[2], &kv[1], &step->dev);
+		return;
+	}
+	load_devref(vl, node, &kv[0], &kv[1], &step->dev);
+}
+
 /* ---------------------------------------------------------------- */
 /* expect (section 4)                                               */
 
@@ -414,6 +440,10 @@ void vl_step(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 	case A_INVALIDATE:
 		step->kind = VEC_STEP_INVALIDATE;
 		load_invalidate(vl, kv[action].val, step);
+		break;
+	case A_DESTROY:
+		step->kind = VEC_STEP_DESTROY;
+		load_destroy(vl, kv[action].val, step);
 		break;
 	default:
 		step->kind = VEC_STEP_CHECK_CACHE;

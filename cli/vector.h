@@ -74,6 +74,7 @@ enum vec_step_kind {
 	VEC_STEP_UNSET_DEV_USER_DATA,
 	VEC_STEP_INVALIDATE,
 	VEC_STEP_CHECK_CACHE,
+	VEC_STEP_DESTROY,
 };
 
 /* A device reference: a named setup device, or a raw object ID. */
@@ -86,7 +87,9 @@ struct vec_devref {
 struct vec_step {
 	enum vec_step_kind kind;
 	struct vec_mark mark; /* of the action key */
-	struct vec_devref dev; /* set, unset, check_cache */
+	struct vec_devref dev; /* set, unset, check_cache, destroy */
+	/* destroy: the vDEVICE of dev's last successful set, not dev */
+	bool destroy_vdevice;
 
 	/*
 	 * set_dev_user_data: the user data is `data` (n_data bytes: the 4
@@ -138,7 +141,9 @@ struct vec_note {
 
 struct vec_device {
 	char *name;
-	uint32_t psid;
+	uint32_t psid; /* psids[0] */
+	uint32_t psids[NESTREF_DEV_STREAMS_MAX];
+	size_t n_psids; /* psid: a list gives a device several StreamIDs */
 	bool has_vsid;
 	uint32_t vsid;
 	struct vec_mark mark;
@@ -152,12 +157,15 @@ struct vec_file {
 	char **references;
 	size_t n_references;
 	uint32_t profiles; /* NESTREF_PROFILE_BIT()s; all when not written */
+	/* a deprecated profile name's note, for the command to print once */
+	const char *profile_note;
 	uint32_t requires; /* enum nestref_cap bits */
 	struct vec_note *notes;
 	size_t n_notes;
 
 	/* setup */
 	uint32_t vmid; /* default 1 */
+	uint32_t page_size; /* 0: the context's default, 4096 */
 	bool has_smmu;
 	struct nestref_smmu_features smmu; /* defaults when not written */
 	bool has_caches;

@@ -43,6 +43,44 @@ int nr_fail(struct nestref_ctx *ctx, int err, const char *fmt, ...)
 	return err;
 }
 
+static int nr_vfail_rule(struct nestref_ctx *ctx, int err,
+			 enum nestref_rule rule, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static int nr_vfail_rule(struct nestref_ctx *ctx, int err,
+			 enum nestref_rule rule, const char *fmt, va_list ap)
+{
+	size_t used;
+
+	nr_vmessage(ctx, fmt, ap);
+	used = strlen(ctx->msg);
+	snprintf(ctx->msg + used, sizeof(ctx->msg) - used, " [rule %s, %s]",
+		 nestref_rule_name(rule), nestref_profile_name(ctx->profile));
+	return err;
+}
+
+int nr_fail_rule(struct nestref_ctx *ctx, int err, enum nestref_rule rule,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = nr_vfail_rule(ctx, err, rule, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int nestref_ctx_fail_rule(struct nestref_ctx *ctx, int err,
+			  enum nestref_rule rule, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = nr_vfail_rule(ctx, err, rule, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
 void nestref_ctx_set_message(struct nestref_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
@@ -113,6 +151,21 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 			   (unsigned int)opts.profile);
 		return -EINVAL;
 	}
+	if (opts.page_size == 0)
+		opts.page_size = 4096;
+	/* The page sizes Linux supports on arm64 and x86 (kernel-facts 10.1). */
+	if (opts.page_size != 4096 && opts.page_size != 16384 &&
+	    opts.page_size != 65536) {
+		nr_msg_out(msg, msg_len,
+			   "page_size %u is not one of 4096, 16384, 65536",
+			   opts.page_size);
+		return -EINVAL;
+	}
+	if (opts.rules_off & ~((1u << NESTREF_RULE_COUNT) - 1)) {
+		nr_msg_out(msg, msg_len, "rules_off 0x%x names unknown rules",
+			   opts.rules_off);
+		return -EINVAL;
+	}
 	if (!opts.backend)
 		opts.backend = nestref_backend_default();
 	be = nestref_backend_find(opts.backend);
@@ -136,6 +189,8 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 	ctx->be = be;
 	ctx->caps = be->caps;
 	ctx->profile = opts.profile;
+	ctx->rules = nestref_profile_rules(opts.profile) & ~opts.rules_off;
+	ctx->page_size = opts.page_size;
 	ctx->priv = priv;
 	if (opts.smmu)
 		ctx->smmu = *opts.smmu;
@@ -169,7 +224,7 @@ void nestref_ctx_free(struct nestref_ctx *ctx)
 	/* Users before what they use: links, then devices, then vIOMMUs. */
 	for (pass = 0; pass < 3; pass++) {
 		for (id = 1; id < ctx->ids.cap; id++) {
-			struct nr_obj *obj = ctx->ids.slots[id];
+			struct nr_obj *obj = nr_ids_get(&ctx->ids, (uint32_t)id);
 
 			if (!obj)
 				continue;
@@ -193,6 +248,20 @@ const char *nestref_ctx_message(const struct nestref_ctx *ctx)
 enum nestref_profile nestref_ctx_profile(const struct nestref_ctx *ctx)
 {
 	return ctx->profile;
+}
+
+uint32_t nestref_ctx_page_size(const struct nestref_ctx *ctx)
+{
+	return ctx->page_size;
+}
+
+uint64_t nestref_ctx_kmalloc_max(const struct nestref_ctx *ctx)
+{
+	/* MAX_PAGE_ORDER: 10, or arm64's 11 (16 KiB) and 13 (64 KiB). */
+	unsigned int order = ctx->page_size == 65536 ? 13 :
+			     ctx->page_size == 16384 ? 11 : 10;
+
+	return (uint64_t)ctx->page_size << order;
 }
 
 uint32_t nestref_ctx_caps(const struct nestref_ctx *ctx)

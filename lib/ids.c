@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "ids.h"
+
+/*
+ * What a tombstoned slot holds: never a real object, never dereferenced.
+ * The slot is taken, so allocation skips it, but lookups find nothing.
+ */
+static const char nr_tombstone;
+#define NR_TOMBSTONE ((struct nr_obj *)(uintptr_t)&nr_tombstone)
 
 void nr_ids_init(struct nr_ids *ids)
 {
@@ -57,9 +65,22 @@ int nr_ids_alloc(struct nr_ids *ids, struct nr_obj *obj, uint32_t *out_id)
 	return 0;
 }
 
+void nr_ids_tombstone(struct nr_ids *ids, uint32_t id)
+{
+	if (id == 0 || id >= ids->cap || ids->slots[id])
+		return;
+	ids->slots[id] = NR_TOMBSTONE;
+}
+
+bool nr_ids_is_tombstone(const struct nr_ids *ids, uint32_t id)
+{
+	return id != 0 && id < ids->cap && ids->slots[id] == NR_TOMBSTONE;
+}
+
 void nr_ids_remove(struct nr_ids *ids, uint32_t id)
 {
-	if (id == 0 || id >= ids->cap || !ids->slots[id])
+	if (id == 0 || id >= ids->cap || !ids->slots[id] ||
+	    ids->slots[id] == NR_TOMBSTONE)
 		return;
 	ids->slots[id] = NULL;
 	ids->count--;
@@ -70,7 +91,7 @@ void nr_ids_remove(struct nr_ids *ids, uint32_t id)
 
 struct nr_obj *nr_ids_get(const struct nr_ids *ids, uint32_t id)
 {
-	if (id == 0 || id >= ids->cap)
+	if (id == 0 || id >= ids->cap || ids->slots[id] == NR_TOMBSTONE)
 		return NULL;
 	return ids->slots[id];
 }

@@ -6,6 +6,7 @@
 #ifndef NESTREF_LIB_IDS_H
 #define NESTREF_LIB_IDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,13 @@ void nr_ids_fini(struct nr_ids *ids);
 /* Stores obj under a new ID: 0, -ENOMEM or -ENOSPC. */
 int nr_ids_alloc(struct nr_ids *ids, struct nr_obj *obj, uint32_t *out_id);
 void nr_ids_remove(struct nr_ids *ids, uint32_t id);
+/*
+ * Reserves a free ID for good (iommufd_object_tombstone_user,
+ * kernel-facts 10.4): it is never handed out again and nr_ids_get finds
+ * nothing there.
+ */
+void nr_ids_tombstone(struct nr_ids *ids, uint32_t id);
+bool nr_ids_is_tombstone(const struct nr_ids *ids, uint32_t id);
 /* NULL for 0, an unknown ID or a removed one. */
 struct nr_obj *nr_ids_get(const struct nr_ids *ids, uint32_t id);
 

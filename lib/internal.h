@@ -45,13 +45,14 @@ struct nr_vdev;
 struct nestref_dev {
 	struct nr_obj obj;
 	struct nestref_ctx *ctx;
-	uint32_t psid;
-	struct nr_vdev *vdev; /* non-NULL while the device has user data */
-	/* the vIOMMU of the set in progress or done */
-	struct nestref_viommu *viommu;
-	/* what nestref_viommu_link() recorded, so the core can undo it */
-	bool linked;
-	uint64_t linked_virt_id;
+	uint32_t psid; /* streams[0], where the hot path reads it */
+	size_t n_streams;
+	uint32_t streams[NESTREF_DEV_STREAMS_MAX];
+	/* Its vDEVICEs, newest first: one, unless one-vdevice-per-device
+	 * is off (6.13 allowed several). */
+	struct nr_vdev *vdevs;
+	/* The vDEVICE a set_dev_user_data or unset call is about. */
+	struct nr_vdev *cur;
 	void *priv;
 };
 
@@ -60,13 +61,21 @@ struct nr_vdev {
 	struct nr_obj obj;
 	struct nestref_dev *dev;
 	struct nestref_viommu *viommu;
+	/* what nestref_viommu_link() recorded, so the core can undo it */
+	bool linked;
+	uint64_t virt_id;
+	struct nr_vdev *next; /* the device's next vDEVICE */
 };
 
 #define NR_MSG_LEN 256
 
+#define NR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 struct nestref_ctx {
 	const struct nestref_backend *be;
 	enum nestref_profile profile;
+	uint32_t rules;     /* the profile's rules less opts.rules_off */
+	uint32_t page_size; /* 4096, 16384 or 65536 */
 	uint32_t caps; /* the backend's, narrowed by its open hook */
 	struct nestref_smmu_features smmu;
 	struct nr_ids ids;
@@ -81,6 +90,13 @@ void *nr_alloc_with_priv(size_t struct_size, size_t priv_size,
 /* Sets ctx's message ("" for NULL fmt) and returns err. */
 int nr_fail(struct nestref_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * nr_fail for an answer a profile rule decided: the message ends with
+ * "[rule NAME, PROFILE]" so that explain and the TAP diagnostics say which
+ * rule of which profile gave it.
+ */
+int nr_fail_rule(struct nestref_ctx *ctx, int err, enum nestref_rule rule,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void nr_vmessage(struct nestref_ctx *ctx, const char *fmt,
 			   va_list ap) __attribute__((format(printf, 2, 0)));
 
@@ -88,8 +104,8 @@ void nr_vmessage(struct nestref_ctx *ctx, const char *fmt,
 struct nr_obj *nr_lookup(struct nestref_ctx *ctx, uint32_t id,
 				   enum nr_obj_type type);
 
-/* Unsets a device's user data (the device must have some). */
-void nr_dev_unset(struct nestref_dev *dev);
+/* Unsets one vDEVICE of its device: the backend's op, then the link. */
+void nr_vdev_unset(struct nr_vdev *vdev);
 
 /*
  * The kernel's extensible-struct copy (copy_struct_from_user,

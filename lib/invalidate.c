@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IOMMU_HWPT_INVALIDATE as the iommufd core does it (kernel-facts 2.7),
- * with the core limits of 7.x (spec/kernel-vm.md "Bad inputs") and, under
- * linux-next, the queued core loop (2.7 "Queued change", 3.5).
+ * with two rules that differ between profiles: the bounds of 7.2
+ * (invalidate-bounds, 10.1) and the core loop of 7.4
+ * (invalidate-core-loop, 2.7 "Queued change", 10.6).
  */
 #include <errno.h>
 
@@ -40,10 +41,10 @@ static int nr_invalidate_driver(struct nestref_viommu *viommu,
 	int rc;
 
 	*done = 0;
-	if (viommu->ctx->profile != NESTREF_PROFILE_LINUX_NEXT)
+	if (!nestref_ctx_rule(viommu->ctx, NESTREF_RULE_INVALIDATE_CORE_LOOP))
 		return nr_invalidate_call(viommu, array, 0, done);
 	/*
-	 * linux-next: the core re-invokes the driver on the rest of the array
+	 * The core re-invokes the driver on the rest of the array
 	 * while it makes progress; the first call also serves the empty-array
 	 * probe.  A call that handles nothing without an error ends the loop
 	 * so that a faulty driver cannot spin.
@@ -76,17 +77,22 @@ int nestref_invalidate(struct nestref_ctx *ctx, uint32_t target_id,
 					   "the data pointer is NULL");
 		goto out;
 	}
-	/* Like entry_num's, 7.2 checks it only when there are entries. */
-	if (array->entry_num && array->entry_len > NESTREF_INV_ENTRY_LEN_MAX) {
-		rc = nr_fail(ctx, -EINVAL,
-			     "invalidate: entry_len %u exceeds %u",
-			     array->entry_len, NESTREF_INV_ENTRY_LEN_MAX);
+	/*
+	 * 10.1: 7.2 bounds entry_len by PAGE_SIZE, a machine parameter, and
+	 * like entry_num only when there are entries; 6.13 had neither bound.
+	 */
+	if (nestref_ctx_rule(ctx, NESTREF_RULE_INVALIDATE_BOUNDS) &&
+	    array->entry_num && array->entry_len > ctx->page_size) {
+		rc = nr_fail_rule(ctx, -EINVAL, NESTREF_RULE_INVALIDATE_BOUNDS,
+				  "invalidate: entry_len %u exceeds PAGE_SIZE %u",
+				  array->entry_len, ctx->page_size);
 		goto out;
 	}
-	if (array->entry_num > NESTREF_INV_ENTRY_NUM_MAX) {
-		rc = nr_fail(ctx, -EINVAL,
-			     "invalidate: entry_num %u exceeds %u",
-			     array->entry_num, NESTREF_INV_ENTRY_NUM_MAX);
+	if (nestref_ctx_rule(ctx, NESTREF_RULE_INVALIDATE_BOUNDS) &&
+	    array->entry_num > NESTREF_INV_ENTRY_NUM_MAX) {
+		rc = nr_fail_rule(ctx, -EINVAL, NESTREF_RULE_INVALIDATE_BOUNDS,
+				  "invalidate: entry_num %u exceeds %u",
+				  array->entry_num, NESTREF_INV_ENTRY_NUM_MAX);
 		goto out;
 	}
 	/* Step 3: any type, so that a wrong one is EINVAL, not ENOENT. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Names of profiles, capabilities and errno values, and their parsers. */
+/* Names of capabilities and errno values, and their parsers. */
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -40,8 +40,6 @@ static const struct {
 	{ ETIMEDOUT, "ETIMEDOUT", "timed out" },
 };
 
-#define NR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static size_t nr_errno_index(int err)
 {
 	size_t i;
@@ -81,34 +79,6 @@ int nestref_errno_parse(const char *name, int *out)
 	for (i = 0; i < NR_ARRAY_SIZE(nr_errnos); i++) {
 		if (strcmp(nr_errnos[i].name, name) == 0) {
 			*out = nr_errnos[i].err;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-static const char *const nr_profile_names[NESTREF_PROFILE_COUNT] = {
-	[NESTREF_PROFILE_LINUX_6_13] = "linux-6.13",
-	[NESTREF_PROFILE_RFC_V3] = "rfc-v3",
-	[NESTREF_PROFILE_LINUX_NEXT] = "linux-next",
-};
-
-const char *nestref_profile_name(enum nestref_profile profile)
-{
-	if ((unsigned int)profile >= NESTREF_PROFILE_COUNT)
-		return NULL;
-	return nr_profile_names[profile];
-}
-
-int nestref_profile_parse(const char *name, enum nestref_profile *out)
-{
-	unsigned int p;
-
-	if (!name)
-		return -EINVAL;
-	for (p = 0; p < NESTREF_PROFILE_COUNT; p++) {
-		if (strcmp(nr_profile_names[p], name) == 0) {
-			*out = (enum nestref_profile)p;
 			return 0;
 		}
 	}
@@ -158,4 +128,5 @@ void nestref_smmu_features_default(struct nestref_smmu_features *features)
 	features->ril = true;
 	features->ats = true;
 	features->ds = false;
+	features->repeat_tlbi_cfgi = false;
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -49,20 +50,26 @@ err_free:
 	return nr_fail(ctx, rc, "viommu_alloc: %s", nestref_strerror(rc));
 }
 
-int nestref_dev_add(struct nestref_ctx *ctx, uint32_t psid,
-		    uint32_t *out_dev_id)
+int nestref_dev_add_streams(struct nestref_ctx *ctx, const uint32_t *psids,
+			    size_t n, uint32_t *out_dev_id)
 {
 	struct nestref_dev *dev;
 	void *priv;
 	int rc;
 
 	nr_fail(ctx, 0, NULL);
+	if (!psids || n == 0 || n > NESTREF_DEV_STREAMS_MAX)
+		return nr_fail(ctx, -EINVAL,
+			       "dev_add: %zu StreamIDs; a device has 1 to %d",
+			       psids ? n : 0, NESTREF_DEV_STREAMS_MAX);
 	dev = nr_alloc_with_priv(sizeof(*dev), ctx->be->dev_priv_size, &priv);
 	if (!dev)
 		return nr_fail(ctx, -ENOMEM, "out of memory");
 	dev->obj.type = NR_OBJ_DEVICE;
 	dev->ctx = ctx;
-	dev->psid = psid;
+	dev->psid = psids[0];
+	dev->n_streams = n;
+	memcpy(dev->streams, psids, n * sizeof(*psids));
 	dev->priv = priv;
 	rc = nr_ids_alloc(&ctx->ids, &dev->obj, &dev->obj.id);
 	if (rc)
@@ -83,13 +90,29 @@ err_free:
 	return nr_fail(ctx, rc, "dev_add: %s", nestref_strerror(rc));
 }
 
+int nestref_dev_add(struct nestref_ctx *ctx, uint32_t psid,
+		    uint32_t *out_dev_id)
+{
+	return nestref_dev_add_streams(ctx, &psid, 1, out_dev_id);
+}
+
 static void nr_dev_destroy(struct nestref_dev *dev)
 {
 	struct nestref_ctx *ctx = dev->ctx;
+	uint32_t id;
 
-	/* The RFC core unset left-over user data on unbind (1.3). */
-	if (dev->vdev)
-		nr_dev_unset(dev);
+	/*
+	 * 7.2 destroys the device's vDEVICE with it but keeps the vDEVICE's
+	 * ID reserved (vdevice-tombstone, kernel-facts 10.4).  Otherwise the
+	 * user data is unset and its ID freed, as the RFC core did on unbind
+	 * (1.3); 6.13 left the vDEVICE behind, a defect not modelled.
+	 */
+	while (dev->vdevs) {
+		id = dev->vdevs->obj.id;
+		nr_vdev_unset(dev->vdevs);
+		if (nestref_ctx_rule(ctx, NESTREF_RULE_VDEVICE_TOMBSTONE))
+			nr_ids_tombstone(&ctx->ids, id);
+	}
 	if (ctx->be->dev_destroy)
 		ctx->be->dev_destroy(dev);
 	nr_ids_remove(&ctx->ids, dev->obj.id);
@@ -119,12 +142,16 @@ int nestref_destroy(struct nestref_ctx *ctx, uint32_t id)
 
 	nr_fail(ctx, 0, NULL);
 	obj = nr_ids_get(&ctx->ids, id);
+	if (!obj && nr_ids_is_tombstone(&ctx->ids, id))
+		return nr_fail_rule(ctx, -ENOENT, NESTREF_RULE_VDEVICE_TOMBSTONE,
+				    "destroy: ID %u was a vDEVICE destroyed with its device and stays reserved",
+				    id);
 	if (!obj)
 		return nr_fail(ctx, -ENOENT, "destroy: no object with ID %u",
 			       id);
 	switch (obj->type) {
 	case NR_OBJ_VDEVICE:
-		nr_dev_unset(((struct nr_vdev *)obj)->dev);
+		nr_vdev_unset((struct nr_vdev *)obj);
 		return 0;
 	case NR_OBJ_DEVICE:
 		nr_dev_destroy((struct nestref_dev *)obj);
@@ -165,25 +192,35 @@ uint32_t nestref_viommu_inv_base(const struct nestref_viommu *viommu)
 int nestref_viommu_link(struct nestref_viommu *viommu, uint64_t virt_id,
 			struct nestref_dev *dev)
 {
+	struct nr_vdev *vdev = dev->cur;
 	int rc;
 
-	/* One vSID per device: the single-SID PCI assumption (3.2). */
-	if (dev->linked)
+	/* Only a set_dev_user_data in progress links, once (3.2). */
+	if (!vdev || vdev->viommu != viommu)
+		return -EINVAL;
+	if (vdev->linked)
 		return -EEXIST;
 	rc = nr_vsid_table_insert(&viommu->vsids, virt_id, dev);
 	if (rc)
 		return rc;
-	dev->linked = true;
-	dev->linked_virt_id = virt_id;
+	vdev->linked = true;
+	vdev->virt_id = virt_id;
 	return 0;
 }
 
 void nestref_viommu_unlink(struct nestref_viommu *viommu, uint64_t virt_id)
 {
 	struct nestref_dev *dev = nr_vsid_table_remove(&viommu->vsids, virt_id);
+	struct nr_vdev *vdev;
 
-	if (dev)
-		dev->linked = false;
+	if (!dev)
+		return;
+	if (dev->cur && dev->cur->viommu == viommu &&
+	    dev->cur->virt_id == virt_id)
+		dev->cur->linked = false;
+	for (vdev = dev->vdevs; vdev; vdev = vdev->next)
+		if (vdev->viommu == viommu && vdev->virt_id == virt_id)
+			vdev->linked = false;
 }
 
 struct nestref_dev *nestref_viommu_find_dev(const struct nestref_viommu *viommu,
@@ -212,7 +249,37 @@ uint32_t nestref_dev_psid(const struct nestref_dev *dev)
 	return dev->psid;
 }
 
+size_t nestref_dev_stream_count(const struct nestref_dev *dev)
+{
+	return dev->n_streams;
+}
+
+/* The vDEVICE a backend call is about: the one in progress, or the newest. */
+static const struct nr_vdev *nr_dev_vdev(const struct nestref_dev *dev)
+{
+	return dev->cur ? dev->cur : dev->vdevs;
+}
+
 struct nestref_viommu *nestref_dev_viommu(const struct nestref_dev *dev)
 {
-	return dev->viommu;
+	const struct nr_vdev *vdev = nr_dev_vdev(dev);
+
+	return vdev ? vdev->viommu : NULL;
+}
+
+uint64_t nestref_dev_virt_id(const struct nestref_dev *dev)
+{
+	const struct nr_vdev *vdev = nr_dev_vdev(dev);
+
+	return vdev && vdev->linked ? vdev->virt_id : 0;
+}
+
+size_t nestref_dev_vdevice_count(const struct nestref_dev *dev)
+{
+	const struct nr_vdev *vdev;
+	size_t n = 0;
+
+	for (vdev = dev->vdevs; vdev; vdev = vdev->next)
+		n += vdev != dev->cur;
+	return n;
 }

@@ -10,27 +10,40 @@
 
 #include "internal.h"
 
-/* Frees the link object; the backend has already dropped its state. */
-static void nr_vdev_release(struct nestref_dev *dev)
+/* Takes vdev off its device's list. */
+static void nr_vdev_detach(struct nr_vdev *vdev)
 {
-	struct nr_vdev *vdev = dev->vdev;
+	struct nr_vdev **p;
 
-	/* A backend that forgot to unlink must not leave a dangling pointer. */
-	if (dev->linked)
-		nestref_viommu_unlink(dev->viommu, dev->linked_virt_id);
-	if (vdev) {
-		nr_ids_remove(&dev->ctx->ids, vdev->obj.id);
-		vdev->viommu->users--;
-		free(vdev);
+	for (p = &vdev->dev->vdevs; *p; p = &(*p)->next) {
+		if (*p == vdev) {
+			*p = vdev->next;
+			break;
+		}
 	}
-	dev->vdev = NULL;
-	dev->viommu = NULL;
+	vdev->next = NULL;
 }
 
-void nr_dev_unset(struct nestref_dev *dev)
+/* Undoes the vSID link of vdev; the backend has already let go. */
+static void nr_vdev_release(struct nr_vdev *vdev)
 {
+	/* A backend that forgot to unlink must not leave a dangling pointer. */
+	if (vdev->linked)
+		nestref_viommu_unlink(vdev->viommu, vdev->virt_id);
+}
+
+void nr_vdev_unset(struct nr_vdev *vdev)
+{
+	struct nestref_dev *dev = vdev->dev;
+
+	nr_vdev_detach(vdev);
+	dev->cur = vdev;
 	dev->ctx->be->unset_dev_user_data(dev);
-	nr_vdev_release(dev);
+	dev->cur = NULL;
+	nr_vdev_release(vdev);
+	nr_ids_remove(&dev->ctx->ids, vdev->obj.id);
+	vdev->viommu->users--;
+	free(vdev);
 }
 
 static int nr_set_checked(struct nestref_ctx *ctx,
@@ -49,9 +62,14 @@ static int nr_set_checked(struct nestref_ctx *ctx,
 		return nr_fail(ctx, -ENOMEM, "out of memory");
 	/* Step 7: the extensible copy; the RFC reported any failure EFAULT. */
 	rc = nr_copy_struct(copy, be->dev_user_data_len, data, len);
+	if (rc && nestref_ctx_rule(ctx, NESTREF_RULE_USER_DATA_TAIL_EFAULT)) {
+		rc = nr_fail_rule(ctx, -EFAULT,
+				  NESTREF_RULE_USER_DATA_TAIL_EFAULT,
+				  "set_dev_user_data: %zu bytes given, the backend's struct has %zu and bytes beyond it are not zero",
+				  len, be->dev_user_data_len);
+		goto out_free;
+	}
 	if (rc) {
-		if (ctx->profile == NESTREF_PROFILE_RFC_V3)
-			rc = -EFAULT;
 		nr_fail(ctx, rc,
 			"set_dev_user_data: %zu bytes given, the backend's struct has %zu and bytes beyond it are not zero",
 			len, be->dev_user_data_len);
@@ -67,26 +85,30 @@ static int nr_set_checked(struct nestref_ctx *ctx,
 	vdev->viommu = viommu;
 	rc = nr_ids_alloc(&ctx->ids, &vdev->obj, &vdev->obj.id);
 	if (rc) {
-		free(vdev);
 		nr_fail(ctx, rc, "set_dev_user_data: no free object ID");
-		goto out_free;
+		goto out_vdev;
 	}
 	/* Step 8: the driver's verdict, passed on unchanged. */
-	dev->viommu = viommu;
+	dev->cur = vdev;
 	rc = be->set_dev_user_data(dev, copy);
+	dev->cur = NULL;
 	if (rc) {
+		nr_vdev_release(vdev);
 		nr_ids_remove(&ctx->ids, vdev->obj.id);
-		free(vdev);
-		nr_vdev_release(dev);
 		if (!ctx->msg[0])
 			nr_fail(ctx, rc, "set_dev_user_data: backend '%s': %s",
 				be->name, nestref_strerror(rc));
-		goto out_free;
+		goto out_vdev;
 	}
-	dev->vdev = vdev;
+	vdev->next = dev->vdevs;
+	dev->vdevs = vdev;
 	viommu->users++;
 	if (out_id)
 		*out_id = vdev->obj.id;
+	goto out_free;
+
+out_vdev:
+	free(vdev);
 out_free:
 	/* Step 9: the driver keeps what it needs; the copy goes. */
 	free(copy);
@@ -119,11 +141,13 @@ int nestref_set_dev_user_data(struct nestref_ctx *ctx, uint32_t viommu_id,
 		return nr_fail(ctx, -ENOENT,
 			       "set_dev_user_data: no device with ID %u",
 			       dev_id);
-	/* Step 4: one user-data link per device; unset first. */
-	if (dev->vdev)
-		return nr_fail(ctx, -EEXIST,
-			       "set_dev_user_data: device %u already has user data (object %u)",
-			       dev_id, dev->vdev->obj.id);
+	/* Step 4 (2.9 from 6.17): one user-data link per device. */
+	if (dev->vdevs &&
+	    nestref_ctx_rule(ctx, NESTREF_RULE_ONE_VDEVICE_PER_DEVICE))
+		return nr_fail_rule(ctx, -EEXIST,
+				    NESTREF_RULE_ONE_VDEVICE_PER_DEVICE,
+				    "set_dev_user_data: device %u already has user data (object %u)",
+				    dev_id, dev->vdevs->obj.id);
 	/* Step 5. */
 	if (!be->set_dev_user_data || !be->unset_dev_user_data ||
 	    !be->dev_user_data_len)
@@ -143,10 +167,11 @@ int nestref_unset_dev_user_data(struct nestref_ctx *ctx, uint32_t dev_id)
 		return nr_fail(ctx, -ENOENT,
 			       "unset_dev_user_data: no device with ID %u",
 			       dev_id);
-	if (!dev->vdev)
+	if (!dev->vdevs)
 		return nr_fail(ctx, -ENOENT,
 			       "unset_dev_user_data: device %u has no user data",
 			       dev_id);
-	nr_dev_unset(dev);
+	/* With several (6.13), the newest goes, as a stack would. */
+	nr_vdev_unset(dev->vdevs);
 	return 0;
 }

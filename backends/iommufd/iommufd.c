@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "iommufd.h"
 #include "lib/builtin.h"
@@ -171,6 +172,15 @@ static int ifd_open(struct nestref_ctx *ctx, const char *options)
 	rc = ifd_options(ctx, options);
 	if (rc)
 		goto err_paths;
+	/* The kernel's PAGE_SIZE bounds entry_len (10.1): it must agree. */
+	if (sysconf(_SC_PAGESIZE) != (long)nestref_ctx_page_size(ctx)) {
+		nestref_ctx_set_message(ctx,
+					"iommufd: this kernel's PAGE_SIZE is %ld, the context says %u",
+					sysconf(_SC_PAGESIZE),
+					nestref_ctx_page_size(ctx));
+		rc = -EINVAL;
+		goto err_paths;
+	}
 	path = ic->iommufd_path ? ic->iommufd_path : "/dev/iommu";
 	ic->fd = ifd_sys()->open(path, O_RDWR);
 	if (ic->fd < 0) {
@@ -356,6 +366,13 @@ static int ifd_dev_init(struct nestref_dev *dev)
 	int rc = 0;
 
 	id->vfio_fd = -1;
+	/* A mock device or a VFIO cdev is what it is: one StreamID here. */
+	if (nestref_dev_stream_count(dev) != 1) {
+		nestref_ctx_set_message(ctx,
+					"iommufd: cannot make a device with %zu StreamIDs",
+					nestref_dev_stream_count(dev));
+		return -EOPNOTSUPP;
+	}
 	if (ic->mode == IFD_SELFTEST) {
 		rc = ifd_mock_device(ctx, &id->stdev, &id->idev);
 	} else if (index == 0) {
@@ -488,7 +505,8 @@ const struct nestref_backend nr_iommufd_backend = {
 	 */
 	.caps = NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
 		NESTREF_CAP_INV_ARM_SMMUV3,
-	.profiles = NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_6_13),
+	/* The kernel answers as itself: make check-kernel boots 7.2. */
+	.profiles = NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_2),
 	.ctx_priv_size = sizeof(struct ifd_ctx),
 	.viommu_priv_size = sizeof(struct ifd_viommu),
 	.dev_priv_size = sizeof(struct ifd_dev),

@@ -23,18 +23,12 @@
 #define MOCK_INV_FLAG_ALL (1u << 0)
 /* struct iommu_viommu_invalidate_selftest: flags, vdev_id, cache_id */
 #define MOCK_INV_ENTRY_LEN 12
-/*
- * The kernel's largest kmalloc on x86-64 with 4 KiB pages (order 10): the
- * mock allocates entry_num entries before copying, so a larger array
- * fails with ENOMEM first (observed on Linux 7.2.13 by make check-kernel).
- */
-#define MOCK_KMALLOC_MAX ((uint64_t)4 << 20)
 /* The user data: the RFC mock's 4-byte struct, here the virtual ID. */
 #define MOCK_USER_DATA_LEN 4
 
 struct mock_dev {
 	uint32_t cache[MOCK_DEV_CACHE_NUM];
-	uint32_t vdev_id;
+	uint32_t data; /* the RFC mock's opaque value */
 };
 
 /* uAPI structs are little-endian whatever the host is. */
@@ -54,19 +48,28 @@ static int mock_dev_init(struct nestref_dev *dev)
 	return 0;
 }
 
+/*
+ * Upstream's mock links the virtual ID, unique per vIOMMU (2.9).  The
+ * RFC's stored the value and nothing else (rfc-user-data, 10.5): two
+ * devices may hold the same one, and no invalidation can name them.
+ */
 static int mock_set_dev_user_data(struct nestref_dev *dev,
 				  const void *user_data)
 {
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
 	struct mock_dev *md = nestref_dev_priv(dev);
+	uint32_t id = mock_le32(user_data);
 	int rc;
 
-	md->vdev_id = mock_le32(user_data);
-	/* A virt_id is unique per vIOMMU: EEXIST (kernel-facts 2.9). */
-	rc = nestref_viommu_link(nestref_dev_viommu(dev), md->vdev_id, dev);
+	if (nestref_ctx_rule(ctx, NESTREF_RULE_RFC_USER_DATA)) {
+		md->data = id;
+		return 0;
+	}
+	rc = nestref_viommu_link(nestref_dev_viommu(dev), id, dev);
 	if (rc == -EEXIST)
-		nestref_ctx_set_message(nestref_dev_ctx(dev),
+		nestref_ctx_set_message(ctx,
 					"mock: virtual ID 0x%x is already linked in this vIOMMU",
-					md->vdev_id);
+					id);
 	return rc;
 }
 
@@ -74,7 +77,11 @@ static void mock_unset_dev_user_data(struct nestref_dev *dev)
 {
 	struct mock_dev *md = nestref_dev_priv(dev);
 
-	nestref_viommu_unlink(nestref_dev_viommu(dev), md->vdev_id);
+	/* The RFC mock's unset wrote 0 (kernel-facts 1.4). */
+	md->data = 0;
+	if (!nestref_ctx_rule(nestref_dev_ctx(dev), NESTREF_RULE_RFC_USER_DATA))
+		nestref_viommu_unlink(nestref_dev_viommu(dev),
+				      nestref_dev_virt_id(dev));
 }
 
 /* One entry (5.4 step 3): flags, then cache_id, then the device. */
@@ -120,6 +127,7 @@ static int mock_invalidate_one(struct nestref_viommu *viommu,
 static int mock_cache_invalidate_user(struct nestref_viommu *viommu,
 				      struct nestref_user_array *array)
 {
+	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
 	uint32_t n = array->entry_num, i;
 	unsigned char *entries;
 	int rc;
@@ -128,15 +136,17 @@ static int mock_cache_invalidate_user(struct nestref_viommu *viommu,
 	if (n == 0 && array->type == NESTREF_INV_TYPE_SELFTEST)
 		return 0;
 	/*
-	 * The allocation comes first and its failure returns before the
-	 * mock sets entry_num, so the caller's count comes back unchanged.
+	 * invalidate-whole-array (10.2): the allocation comes first and its
+	 * failure returns before the mock sets entry_num, so the caller's
+	 * count comes back unchanged (observed on 7.2.13 by check-kernel).
 	 */
-	if ((uint64_t)n * MOCK_INV_ENTRY_LEN > MOCK_KMALLOC_MAX) {
-		nestref_ctx_set_message(nestref_viommu_ctx(viommu),
-					"mock: %u entries need more than the kernel's largest kmalloc (4 MiB)",
-					n);
-		return -ENOMEM;
-	}
+	if (nestref_ctx_rule(ctx, NESTREF_RULE_INVALIDATE_WHOLE_ARRAY) &&
+	    (uint64_t)n * MOCK_INV_ENTRY_LEN > nestref_ctx_kmalloc_max(ctx))
+		return nestref_ctx_fail_rule(ctx, -ENOMEM,
+					     NESTREF_RULE_INVALIDATE_WHOLE_ARRAY,
+					     "mock: %u entries need more than the kernel's largest kmalloc (%llu bytes)",
+					     n,
+					     (unsigned long long)nestref_ctx_kmalloc_max(ctx));
 	/* The whole array is copied before any entry is applied (step 2). */
 	entries = malloc(n ? (size_t)n * MOCK_INV_ENTRY_LEN : 1);
 	if (!entries) {

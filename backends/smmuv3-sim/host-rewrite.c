@@ -180,14 +180,14 @@ static void host_rewriter_released(struct host_rewriter *rw)
 	rw->act[NESTREF_SMMUV3_CFGI_CD_ALL] = HOST_SID;
 }
 
-void host_rewriter_init(struct host_rewriter *rw, enum nestref_profile profile,
+void host_rewriter_init(struct host_rewriter *rw, bool strict,
 			const struct nestref_smmu_features *smmu)
 {
 	memset(rw, 0, sizeof(*rw));
 	rw->features = *smmu;
 	unsigned int i;
 
-	if (profile == NESTREF_PROFILE_LINUX_NEXT)
+	if (strict)
 		host_rewriter_next(rw, smmu);
 	else
 		host_rewriter_released(rw);

@@ -81,7 +81,7 @@ struct sim_ctx {
 };
 
 /* Fills rw for a profile and an SMMU (host-ops.c). */
-void host_rewriter_init(struct host_rewriter *rw, enum nestref_profile profile,
+void host_rewriter_init(struct host_rewriter *rw, bool strict,
 			const struct nestref_smmu_features *smmu);
 
 /*

@@ -19,10 +19,6 @@
 #define SIM_CMDQ_LOG2 8
 #define SIM_CMD_SIZE 16
 
-struct sim_dev {
-	uint32_t vsid;
-};
-
 static uint32_t sim_le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -68,7 +64,8 @@ static int sim_open(struct nestref_ctx *ctx, const char *options)
 	rc = smmu_model_new(&sc->smmu, nestref_ctx_smmu(ctx), SIM_CMDQ_LOG2);
 	if (rc)
 		return rc;
-	host_rewriter_init(&sc->rw, nestref_ctx_profile(ctx),
+	host_rewriter_init(&sc->rw,
+			   nestref_ctx_rule(ctx, NESTREF_RULE_STRICT_COMMANDS),
 			   nestref_ctx_smmu(ctx));
 	smmu_model_set_trace(sc->smmu, sim_exec_trace, ctx);
 	return 0;
@@ -113,49 +110,62 @@ static int sim_dev_init(struct nestref_dev *dev)
 }
 
 /*
- * The RFC's arm_smmu_set_dev_user_data (kernel-facts 1.6) under rfc-v3;
- * upstream's vDEVICE rules (2.9) otherwise.
+ * The RFC's arm_smmu_set_dev_user_data (kernel-facts 1.6) under the
+ * rfc-user-data rule; upstream's vDEVICE rules (2.9, 10.4) otherwise.
  */
 static int sim_set_dev_user_data(struct nestref_dev *dev, const void *data)
 {
 	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
 	struct nestref_viommu *viommu = nestref_dev_viommu(dev);
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
-	struct sim_dev *sd = nestref_dev_priv(dev);
-	bool rfc = nestref_ctx_profile(ctx) == NESTREF_PROFILE_RFC_V3;
+	bool rfc = nestref_ctx_rule(ctx, NESTREF_RULE_RFC_USER_DATA);
+	uint32_t vsid = sim_le32(data);
 	int rc;
 
-	sd->vsid = sim_le32(data);
-	if (rfc && sd->vsid == 0) {
-		nestref_ctx_set_message(ctx,
-					"smmuv3-sim: vSID 0 is refused under rfc-v3");
-		return -EINVAL;
-	}
-	rc = nestref_viommu_link(viommu, sd->vsid, dev);
+	if (rfc && vsid == 0)
+		return nestref_ctx_fail_rule(ctx, -EINVAL,
+					     NESTREF_RULE_RFC_USER_DATA,
+					     "smmuv3-sim: vSID 0 is refused");
+	/* 10.4: the virt_id slot is taken before the driver's init runs. */
+	rc = nestref_viommu_link(viommu, vsid, dev);
 	if (rc == -EEXIST) {
 		nestref_ctx_set_message(ctx,
 					"smmuv3-sim: vSID 0x%x is already linked",
-					sd->vsid);
+					vsid);
 		/* The RFC's xarray allocation limited to [sid, sid] (derived). */
-		return rfc ? -EBUSY : -EEXIST;
+		if (rfc)
+			return nestref_ctx_fail_rule(ctx, -EBUSY,
+						     NESTREF_RULE_RFC_USER_DATA,
+						     "smmuv3-sim: vSID 0x%x is already linked",
+						     vsid);
+		return -EEXIST;
 	}
 	if (rc)
 		return rc;
+	if (nestref_ctx_rule(ctx, NESTREF_RULE_VDEVICE_ONE_STREAM) &&
+	    nestref_dev_stream_count(dev) != 1) {
+		nestref_viommu_unlink(viommu, vsid);
+		return nestref_ctx_fail_rule(ctx, -EOPNOTSUPP,
+					     NESTREF_RULE_VDEVICE_ONE_STREAM,
+					     "smmuv3-sim: the device has %zu StreamIDs; a vSID can name only one",
+					     nestref_dev_stream_count(dev));
+	}
 	/* The host installs the nested STE: the vIOMMU's VMID at stage 2. */
 	rc = smmu_ste_install(sc->smmu, nestref_dev_psid(dev),
 			      nestref_viommu_vmid(viommu), true);
 	if (rc)
-		nestref_viommu_unlink(viommu, sd->vsid);
+		nestref_viommu_unlink(viommu, vsid);
 	return rc;
 }
 
 static void sim_unset_dev_user_data(struct nestref_dev *dev)
 {
 	struct sim_ctx *sc = nestref_ctx_priv(nestref_dev_ctx(dev));
-	struct sim_dev *sd = nestref_dev_priv(dev);
 
-	nestref_viommu_unlink(nestref_dev_viommu(dev), sd->vsid);
-	smmu_ste_clear(sc->smmu, nestref_dev_psid(dev));
+	nestref_viommu_unlink(nestref_dev_viommu(dev), nestref_dev_virt_id(dev));
+	/* 6.13 let a device hold several vDEVICEs: the STE stays for them. */
+	if (!nestref_dev_vdevice_count(dev))
+		smmu_ste_clear(sc->smmu, nestref_dev_psid(dev));
 }
 
 /* host_rewrite, and a trace event with the guest's command and the rule. */
@@ -287,6 +297,18 @@ static int sim_invalidate_released(struct nestref_viommu *viommu,
 	struct nestref_smmuv3_cmd *cmds;
 	int rc;
 
+	/*
+	 * 10.2, invalidate-whole-array: the driver allocates entry_num
+	 * commands before it copies or checks the type.  Past the largest
+	 * kmalloc nothing is done and entry_num stays as the caller gave it.
+	 */
+	if (nestref_ctx_rule(ctx, NESTREF_RULE_INVALIDATE_WHOLE_ARRAY) &&
+	    (uint64_t)n * SIM_CMD_SIZE > nestref_ctx_kmalloc_max(ctx))
+		return nestref_ctx_fail_rule(ctx, -ENOMEM,
+					     NESTREF_RULE_INVALIDATE_WHOLE_ARRAY,
+					     "smmuv3-sim: %u commands need %llu bytes, more than the largest kmalloc (%llu)",
+					     n, (unsigned long long)n * SIM_CMD_SIZE,
+					     (unsigned long long)nestref_ctx_kmalloc_max(ctx));
 	/* Step 2: the full-array copy also refuses an empty array (EINVAL). */
 	rc = sim_copy(ctx, array, n, &cmds);
 	if (rc)
@@ -347,8 +369,8 @@ static int sim_invalidate_next(struct nestref_viommu *viommu,
 static int sim_cache_invalidate_user(struct nestref_viommu *viommu,
 				     struct nestref_user_array *array)
 {
-	if (nestref_ctx_profile(nestref_viommu_ctx(viommu)) ==
-	    NESTREF_PROFILE_LINUX_NEXT)
+	if (nestref_ctx_rule(nestref_viommu_ctx(viommu),
+			     NESTREF_RULE_STRICT_COMMANDS))
 		return sim_invalidate_next(viommu, array);
 	return sim_invalidate_released(viommu, array);
 }
@@ -481,7 +503,6 @@ const struct nestref_backend nr_smmuv3_sim_backend = {
 		NESTREF_CAP_OBSERVE_CACHES | NESTREF_CAP_RAW_USER_DATA,
 	.profiles = NESTREF_PROFILES_ALL,
 	.ctx_priv_size = sizeof(struct sim_ctx),
-	.dev_priv_size = sizeof(struct sim_dev),
 	.open = sim_open,
 	.close = sim_close,
 	.viommu_init = sim_viommu_init,

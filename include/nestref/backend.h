@@ -126,6 +126,22 @@ NESTREF_API void nestref_ctx_set_message(struct nestref_ctx *ctx,
 					 const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/**
+ * The largest allocation the modelled kernel's kmalloc grants: PAGE_SIZE
+ * shifted by the page allocator's largest order (10 for 4 KiB pages, 11
+ * for 16 KiB, 13 for 64 KiB on arm64): 4 MiB, 32 MiB or 512 MiB.
+ */
+NESTREF_API uint64_t nestref_ctx_kmalloc_max(const struct nestref_ctx *ctx);
+
+/**
+ * For an answer a profile rule decided: sets the message as
+ * nestref_ctx_set_message() does, followed by " [rule NAME, PROFILE]", and
+ * returns err, so that people see which rule of which profile spoke.
+ */
+NESTREF_API int nestref_ctx_fail_rule(struct nestref_ctx *ctx, int err,
+				      enum nestref_rule rule, const char *fmt,
+				      ...) __attribute__((format(printf, 4, 5)));
+
 /** The features of the SMMU the context models (its options or defaults). */
 NESTREF_API const struct nestref_smmu_features *
 nestref_ctx_smmu(const struct nestref_ctx *ctx);
@@ -170,7 +186,19 @@ nestref_viommu_inv_base(const struct nestref_viommu *viommu);
 NESTREF_API void *nestref_dev_priv(struct nestref_dev *dev);
 NESTREF_API struct nestref_ctx *nestref_dev_ctx(const struct nestref_dev *dev);
 NESTREF_API uint32_t nestref_dev_id(const struct nestref_dev *dev);
+/** The device's first StreamID (the one a vSID reaches, kernel-facts 3.2). */
 NESTREF_API uint32_t nestref_dev_psid(const struct nestref_dev *dev);
+/** How many StreamIDs the device has (1 for a PCI function). */
+NESTREF_API size_t nestref_dev_stream_count(const struct nestref_dev *dev);
+/**
+ * During set_dev_user_data and unset_dev_user_data: the virtual ID the
+ * vDEVICE in question linked with nestref_viommu_link() (0 before it
+ * linked).  Under profiles without one-vdevice-per-device a device may
+ * hold several vDEVICEs, and this says which one the call is about.
+ */
+NESTREF_API uint64_t nestref_dev_virt_id(const struct nestref_dev *dev);
+/** The vDEVICEs the device holds besides the one a set/unset is about. */
+NESTREF_API size_t nestref_dev_vdevice_count(const struct nestref_dev *dev);
 /** The vIOMMU of the set_dev_user_data call in progress or done; or NULL. */
 NESTREF_API struct nestref_viommu *
 nestref_dev_viommu(const struct nestref_dev *dev);

@@ -55,27 +55,101 @@ NESTREF_API int nestref_errno_parse(const char *name, int *out);
 NESTREF_API const char *nestref_strerror(int err);
 
 /* ------------------------------------------------------------------ */
-/* Profiles (spec/vectors.md section 2)                                */
+/* Profiles (docs/profiles.md; spec/vectors.md section 2)             */
 
+/*
+ * A profile names the kernel whose answers a context gives.  What differs
+ * between profiles is data: each profile is a set of rules (enum
+ * nestref_rule), and code asks nestref_ctx_rule(), never which profile it
+ * runs under.  Zero, what zeroed options give, is the default.
+ */
 enum nestref_profile {
-	/* Zero is the default: released kernels 6.13 to 7.x. */
-	NESTREF_PROFILE_LINUX_6_13 = 0,
-	/* The seed's semantics: RFC v3 set/unset_dev_user_data. */
+	/* Linux 7.2 as released; make check-kernel boots it. The default. */
+	NESTREF_PROFILE_LINUX_7_2 = 0,
+	/* The seed: RFC v3 set/unset_dev_user_data (April 2023). */
 	NESTREF_PROFILE_RFC_V3 = 1,
-	/* The queued series: chunk-atomic, allowed-bit masks. */
-	NESTREF_PROFILE_LINUX_NEXT = 2,
+	/* Linux 7.4: the strict invalidation series, merged 2026-10-22. */
+	NESTREF_PROFILE_LINUX_7_4 = 2,
+	/* Linux 6.13 as released: the first vIOMMU/vDEVICE kernel. */
+	NESTREF_PROFILE_LINUX_6_13 = 3,
 	NESTREF_PROFILE_COUNT
 };
+
+/* The name linux-7.4 had before the series was merged; deprecated. */
+#define NESTREF_PROFILE_LINUX_NEXT NESTREF_PROFILE_LINUX_7_4
+#define NESTREF_PROFILE_DEFAULT NESTREF_PROFILE_LINUX_7_2
 
 #define NESTREF_PROFILE_BIT(p) (1u << (p))
 #define NESTREF_PROFILES_ALL ((1u << NESTREF_PROFILE_COUNT) - 1)
 
-/** "linux-6.13", "rfc-v3", "linux-next"; NULL when out of range. */
+/** "linux-7.2", "rfc-v3", ...; NULL when out of range. */
 NESTREF_API const char *nestref_profile_name(enum nestref_profile profile);
 
-/** Returns 0 or -EINVAL for an unknown name. */
+/**
+ * Parses a profile name or a deprecated alias ("linux-next").  Returns 0,
+ * or -EINVAL for an unknown name.  nestref_profile_alias_note() tells
+ * whether the name was an alias.
+ */
 NESTREF_API int nestref_profile_parse(const char *name,
 				      enum nestref_profile *out);
+
+/** For a deprecated alias, a sentence saying what to use; else NULL. */
+NESTREF_API const char *nestref_profile_alias_note(const char *name);
+
+/** The kernel versions the profile describes, e.g. "7.2 (7.2.13)". */
+NESTREF_API const char *nestref_profile_kernels(enum nestref_profile profile);
+
+/**
+ * How the profile was checked against those kernels: "booted" (vectors
+ * run on the kernel by make check-kernel) or "source-read".
+ */
+NESTREF_API const char *nestref_profile_checked(enum nestref_profile profile);
+
+/*
+ * The behaviours that differ between profiles (docs/profiles.md has the
+ * table with the kernel function each one comes from).
+ */
+enum nestref_rule {
+	/* A bad user-data tail is EFAULT, not E2BIG (RFC SET_DATA). */
+	NESTREF_RULE_USER_DATA_TAIL_EFAULT = 0,
+	/* The RFC's drivers: the mock stores its value opaquely; SMMUv3
+	 * refuses vSID 0 (EINVAL) and a taken vSID (EBUSY). */
+	NESTREF_RULE_RFC_USER_DATA,
+	/* A device holds at most one vDEVICE (EEXIST). */
+	NESTREF_RULE_ONE_VDEVICE_PER_DEVICE,
+	/* A device destroyed under its vDEVICE leaves the vDEVICE's ID
+	 * reserved until the context is closed. */
+	NESTREF_RULE_VDEVICE_TOMBSTONE,
+	/* A vDEVICE needs a device with exactly one StreamID (EOPNOTSUPP). */
+	NESTREF_RULE_VDEVICE_ONE_STREAM,
+	/* entry_len above PAGE_SIZE, entry_num above 2^19: EINVAL. */
+	NESTREF_RULE_INVALIDATE_BOUNDS,
+	/* The core calls the driver again on the rest of the array. */
+	NESTREF_RULE_INVALIDATE_CORE_LOOP,
+	/* The driver allocates the whole array before copying it: above
+	 * the largest kmalloc that is ENOMEM with entry_num unchanged. */
+	NESTREF_RULE_INVALIDATE_WHOLE_ARRAY,
+	/* SMMUv3 commands checked bit by bit and chunk by chunk before any
+	 * is issued; an empty array probes the type. */
+	NESTREF_RULE_STRICT_COMMANDS,
+	/* The host knows the Tegra264 repeat erratum (hw_info flag; guest
+	 * commands issued as given, not repeated again). */
+	NESTREF_RULE_REPEAT_ERRATUM,
+	NESTREF_RULE_COUNT
+};
+
+#define NESTREF_RULE_BIT(r) (1u << (r))
+
+/** "invalidate-bounds" for NESTREF_RULE_INVALIDATE_BOUNDS; NULL if none. */
+NESTREF_API const char *nestref_rule_name(enum nestref_rule rule);
+/** Returns 0 or -EINVAL for an unknown name. */
+NESTREF_API int nestref_rule_parse(const char *name, enum nestref_rule *out);
+/** One sentence: what the rule does. */
+NESTREF_API const char *nestref_rule_text(enum nestref_rule rule);
+/** The Linux function (or RFC patch) the rule comes from. */
+NESTREF_API const char *nestref_rule_source(enum nestref_rule rule);
+/** NESTREF_RULE_BIT() of every rule the profile follows. */
+NESTREF_API uint32_t nestref_profile_rules(enum nestref_profile profile);
 
 /* ------------------------------------------------------------------ */
 /* Capabilities (spec/vectors.md section 2)                            */
@@ -107,9 +181,11 @@ NESTREF_API int nestref_cap_parse(const char *name, uint32_t *out);
 /* IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID */
 #define NESTREF_INV_TYPE_SELFTEST_INVALID 0xdadbeefu
 
-/* spec/kernel-vm.md "Bad inputs": entry_len above PAGE_SIZE is EINVAL. */
-#define NESTREF_INV_ENTRY_LEN_MAX 4096u
-/* spec/kernel-vm.md "Bad inputs": IOMMU_HWPT_INVALIDATE_ENTRY_NUM_MAX. */
+/*
+ * kernel-facts 10.1, under the invalidate-bounds rule: entry_len above
+ * PAGE_SIZE (nestref_ctx_opts.page_size) is EINVAL, and so is entry_num
+ * above this, IOMMU_HWPT_INVALIDATE_ENTRY_NUM_MAX.
+ */
 #define NESTREF_INV_ENTRY_NUM_MAX (1u << 19)
 
 /* ------------------------------------------------------------------ */
@@ -126,6 +202,9 @@ struct nestref_smmu_features {
 	bool ril;          /* IDR3.RIL */
 	bool ats;          /* IDR0.ATS */
 	bool ds;           /* IDR5.DS */
+	/* The Tegra264 erratum: CFGI and TLBI commands must be issued twice
+	 * (kernel-facts 10.7). */
+	bool repeat_tlbi_cfgi;
 };
 
 /** Fills the defaults of spec/vectors.md: 32, 20, true x4, ds false. */
@@ -138,6 +217,17 @@ struct nestref_ctx_opts {
 	const char *backend;         /* NULL: nestref_backend_default() */
 	const char *backend_options; /* backend-specific "key=value,..." */
 	const struct nestref_smmu_features *smmu; /* NULL: defaults */
+	/*
+	 * The kernel's PAGE_SIZE: 4096 (0 means this), 16384 or 65536.  It
+	 * bounds entry_len and sets the largest kmalloc (4 MiB, 32 MiB and
+	 * 512 MiB), and so where whole-array allocations fail.
+	 */
+	uint32_t page_size;
+	/*
+	 * NESTREF_RULE_BIT()s of the profile's rules to switch off: for
+	 * ablation studies only (tests/ablation.sh), never for conformance.
+	 */
+	uint32_t rules_off;
 };
 
 /**
@@ -162,6 +252,13 @@ NESTREF_API const char *nestref_ctx_message(const struct nestref_ctx *ctx);
 NESTREF_API enum nestref_profile
 nestref_ctx_profile(const struct nestref_ctx *ctx);
 
+/** Whether the context follows rule: its profile's, less rules_off. */
+NESTREF_API bool nestref_ctx_rule(const struct nestref_ctx *ctx,
+				  enum nestref_rule rule);
+
+/** The context's PAGE_SIZE (nestref_ctx_opts.page_size). */
+NESTREF_API uint32_t nestref_ctx_page_size(const struct nestref_ctx *ctx);
+
 /** This context's capabilities (enum nestref_cap bits): the backend's,
  * narrowed by the mode its options chose. */
 NESTREF_API uint32_t nestref_ctx_caps(const struct nestref_ctx *ctx);
@@ -184,6 +281,18 @@ NESTREF_API int nestref_viommu_alloc(struct nestref_ctx *ctx, uint32_t vmid,
  */
 NESTREF_API int nestref_dev_add(struct nestref_ctx *ctx, uint32_t psid,
 				uint32_t *out_dev_id);
+
+/* The most StreamIDs one device may have here. */
+#define NESTREF_DEV_STREAMS_MAX 8
+
+/**
+ * Adds a device with n physical StreamIDs (1 .. NESTREF_DEV_STREAMS_MAX),
+ * psids[0] first: a PCI function has one, other devices may have several
+ * (kernel-facts 10.4).  -EINVAL for n out of range.
+ */
+NESTREF_API int nestref_dev_add_streams(struct nestref_ctx *ctx,
+					const uint32_t *psids, size_t n,
+					uint32_t *out_dev_id);
 
 /**
  * IOMMU_DESTROY (kernel-facts 2.3): destroys any object by ID.
