@@ -7,6 +7,28 @@
 
 #include "commands.h"
 
+/* Oldest kernel first, as people read a history. */
+static const enum nestref_profile by_age[NESTREF_PROFILE_COUNT] = {
+	NESTREF_PROFILE_RFC_V3, NESTREF_PROFILE_LINUX_6_13,
+	NESTREF_PROFILE_LINUX_7_2, NESTREF_PROFILE_LINUX_7_4,
+};
+
+/* "LABEL a, b" for each capability bit, or "LABEL none". */
+static void print_caps(const char *label, uint32_t caps)
+{
+	const char *sep = "";
+	uint32_t bit;
+
+	fputs(label, stdout);
+	for (bit = 1; bit; bit <<= 1) {
+		if (caps & bit) {
+			printf("%s %s", sep, nestref_cap_name(bit));
+			sep = ",";
+		}
+	}
+	puts(*sep ? "" : " none");
+}
+
 /* Profiles as data (lib/profiles.c): kernels, how checked, rules. */
 static void list_profiles(void)
 {
@@ -15,7 +37,7 @@ static void list_profiles(void)
 
 	puts("\nProfiles (--profile; the default is marked with '*'):");
 	for (p = 0; p < NESTREF_PROFILE_COUNT; p++) {
-		enum nestref_profile prof = (enum nestref_profile)p;
+		enum nestref_profile prof = by_age[p];
 
 		printf("%s%s\n  kernels: %s\n  checked: %s\n  rules:",
 		       nestref_profile_name(prof),
@@ -34,17 +56,18 @@ static void list_profiles(void)
 	}
 	printf("linux-next\n  %s\n", nestref_profile_alias_note("linux-next"));
 	puts("\nRules (--without-rule):");
-	for (r = 0; r < NESTREF_RULE_COUNT; r++)
-		printf("%s\n  %s\n  from: %s\n",
-		       nestref_rule_name((enum nestref_rule)r),
-		       nestref_rule_text((enum nestref_rule)r),
-		       nestref_rule_source((enum nestref_rule)r));
+	for (r = 0; r < NESTREF_RULE_COUNT; r++) {
+		enum nestref_rule rule = (enum nestref_rule)r;
+
+		printf("%s\n  %s\n  from: %s\n", nestref_rule_name(rule),
+		       nestref_rule_text(rule), nestref_rule_source(rule));
+		print_caps("  needs:", nestref_rule_caps(rule));
+	}
 }
 
 int cmd_backends(int argc, char **argv)
 {
 	size_t i;
-	uint32_t bit;
 	int p;
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
@@ -68,21 +91,17 @@ int cmd_backends(int argc, char **argv)
 		const char *name = nestref_backend_name(b);
 		const char *sep = "";
 
-		printf("%s%s\n  %s\n  capabilities:", name,
+		printf("%s%s\n  %s\n", name,
 		       strcmp(name, nestref_backend_default()) ? "" : " *",
 		       nestref_backend_description(b));
-		for (bit = 1; bit; bit <<= 1) {
-			if (nestref_backend_caps(b) & bit) {
-				printf("%s %s", sep, nestref_cap_name(bit));
-				sep = ",";
-			}
-		}
-		printf("\n  profiles:");
+		print_caps("  capabilities:", nestref_backend_caps(b));
+		printf("  profiles:");
 		sep = "";
 		for (p = 0; p < NESTREF_PROFILE_COUNT; p++) {
-			if (nestref_backend_profiles(b) & NESTREF_PROFILE_BIT(p)) {
+			if (nestref_backend_profiles(b) &
+			    NESTREF_PROFILE_BIT(by_age[p])) {
 				printf("%s %s", sep,
-				       nestref_profile_name((enum nestref_profile)p));
+				       nestref_profile_name(by_age[p]));
 				sep = ",";
 			}
 		}

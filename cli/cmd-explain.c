@@ -128,6 +128,7 @@ static const char *const action_names[] = {
 	[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
 	[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
 	[VEC_STEP_DESTROY] = "destroy",
+	[VEC_STEP_HW_INFO] = "hw_info",
 	[VEC_STEP_INVALIDATE] = "invalidate",
 	[VEC_STEP_CHECK_CACHE] = "check_cache",
 };
@@ -145,6 +146,8 @@ static bool explain_answer(FILE *out, const struct test_env *env,
 				   nestref_errno_name(got->rc) : "?") : "");
 	if (got->has_entry_num)
 		fprintf(out, ", entry_num %" PRIu32, got->entry_num);
+	if (got->has_flags)
+		fprintf(out, ", flags 0x%" PRIx32, got->flags);
 	fprintf(out, "  (%s)\n", v.failed ? "NOT what the vector expects" :
 				 v.made ? "as the vector expects" :
 					  "nothing checked");
@@ -153,15 +156,24 @@ static bool explain_answer(FILE *out, const struct test_env *env,
 	return v.failed != 0;
 }
 
-static void explain_setup(FILE *out, const struct vec_file *file)
+static void explain_setup(FILE *out, const struct vec_file *file,
+			  const struct nestref_ctx *ctx)
 {
-	size_t i;
+	size_t i, j;
 
+	fprintf(out, "  profile: %s (kernels: %s; checked: %s)\n",
+		nestref_profile_name(nestref_ctx_profile(ctx)),
+		nestref_profile_kernels(nestref_ctx_profile(ctx)),
+		nestref_profile_checked(nestref_ctx_profile(ctx)));
 	fprintf(out, "  setup: vIOMMU with VMID %u", file->vmid);
+	if (file->page_size)
+		fprintf(out, ", PAGE_SIZE %u", file->page_size);
 	for (i = 0; i < file->n_devices; i++) {
 		const struct vec_device *d = &file->devices[i];
 
 		fprintf(out, "; %s pSID 0x%x", d->name, d->psid);
+		for (j = 1; j < d->n_psids; j++)
+			fprintf(out, ",0x%x", d->psids[j]);
 		if (d->has_vsid)
 			fprintf(out, " vSID 0x%x", d->vsid);
 	}
@@ -226,7 +238,7 @@ static int explain_test(FILE *out, const struct vec_file *file,
 		fprintf(out, "  %s\n\n", msg);
 		return rc == -ENODEV ? 77 : 1;
 	}
-	explain_setup(out, file);
+	explain_setup(out, file, env.ctx);
 	for (i = 0; i < test->n_steps; i++) {
 		const struct vec_step *step = &test->steps[i];
 

@@ -129,8 +129,16 @@ void step_check(const struct test_env *env, const struct vec_step *step,
 		verdict_skip(v, STEP_CHECK_CACHE_WORD, NESTREF_CAP_CHECK_CACHE);
 		return;
 	}
+	if (step->kind == VEC_STEP_HW_INFO &&
+	    !(env->caps & NESTREF_CAP_OBSERVE_HW_INFO)) {
+		verdict_skip(v, STEP_CHECK_FLAGS, NESTREF_CAP_OBSERVE_HW_INFO);
+		return;
+	}
 	if (ex->result != VEC_RESULT_EITHER)
 		verdict_add(v, STEP_CHECK_RESULT, check_result(ex, got->rc));
+	if (ex->has_flags)
+		verdict_add(v, STEP_CHECK_FLAGS,
+			    got->has_flags && got->flags == ex->flags);
 	if (step->kind != VEC_STEP_INVALIDATE)
 		return;
 	if (ex->has_entry_num || ex->result == VEC_RESULT_OK)

@@ -107,6 +107,7 @@ static const char *const step_names[] = {
 	[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
 	[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
 	[VEC_STEP_DESTROY] = "destroy",
+	[VEC_STEP_HW_INFO] = "hw_info",
 	[VEC_STEP_INVALIDATE] = "invalidate",
 	[VEC_STEP_CHECK_CACHE] = "check_cache",
 };
@@ -136,6 +137,8 @@ static void report_expected(FILE *out, const struct vec_step *step,
 					errno_text(ex->errnos[i]),
 					i + 1 == ex->n_errnos ? "]" : "");
 	}
+	if (ex->has_flags)
+		fprintf(out, ", flags: 0x%" PRIx32, ex->flags);
 	if (v->made && step->kind == VEC_STEP_INVALIDATE &&
 	    (ex->has_entry_num || ex->result == VEC_RESULT_OK))
 		fprintf(out, ", entry_num: %" PRIu32,
@@ -151,6 +154,8 @@ static void report_got(FILE *out, const struct vec_step *step,
 		fprintf(out, ", errno: %s", errno_text(got->rc));
 	if (step->kind == VEC_STEP_INVALIDATE && got->has_entry_num)
 		fprintf(out, ", entry_num: %" PRIu32, got->entry_num);
+	if (got->has_flags)
+		fprintf(out, ", flags: 0x%" PRIx32, got->flags);
 	fputs("}\n", out);
 }
 
@@ -249,11 +254,12 @@ void report_not_checked(FILE *out, unsigned int not_made, uint32_t missing)
 	char caps[128];
 
 	report_caps(caps, sizeof(caps), "missing", missing);
-	fprintf(out, "# not checked:%s%s%s%s%s%s (%s)\n",
+	fprintf(out, "# not checked:%s%s%s%s%s%s%s (%s)\n",
 		not_made & STEP_CHECK_SETUP_CACHES ? " setup.caches" : "",
 		not_made & STEP_CHECK_ISSUED ? " issued" : "",
 		not_made & STEP_CHECK_CACHES ? " caches" : "",
 		not_made & STEP_CHECK_CACHE_WORD ? " check_cache" : "",
+		not_made & STEP_CHECK_FLAGS ? " hw_info" : "",
 		not_made & STEP_CHECK_ENTRY_NUM ? " entry_num" : "",
 		not_made & STEP_CHECK_RESULT ? " result" : "", caps);
 }

@@ -255,6 +255,15 @@ int step_run(struct test_env *env, const struct vec_step *step,
 		break;
 	case VEC_STEP_INVALIDATE:
 		return step_invalidate(env, step, got);
+	case VEC_STEP_HW_INFO:
+		/* Like check_cache: not run at all without the capability. */
+		if (!(env->caps & NESTREF_CAP_OBSERVE_HW_INFO))
+			return 0;
+		got->rc = nestref_hw_info(env->ctx,
+					  step_dev_id(env, &step->dev),
+					  &got->flags);
+		got->has_flags = got->rc == 0;
+		break;
 	case VEC_STEP_CHECK_CACHE:
 		/* Not run at all without the capability (vectors.md 2). */
 		if (!(env->caps & NESTREF_CAP_CHECK_CACHE))

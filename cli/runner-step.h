@@ -22,6 +22,8 @@ struct step_got {
 	int rc; /* 0 or a negative errno */
 	bool has_entry_num;
 	uint32_t entry_num;
+	bool has_flags; /* hw_info ran */
+	uint32_t flags;
 	bool has_issued;
 	struct nestref_smmuv3_cmd *issued;
 	size_t n_issued;
@@ -45,6 +47,7 @@ struct step_verdict {
 #define STEP_CHECK_CACHES (1u << 3)
 #define STEP_CHECK_CACHE_WORD (1u << 4)
 #define STEP_CHECK_SETUP_CACHES (1u << 5)
+#define STEP_CHECK_FLAGS (1u << 6)
 
 /*
  * Opens the context and applies setup (spec/vectors.md 1: afresh before

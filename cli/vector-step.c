@@ -19,10 +19,11 @@
 static const char *const action_names[] = { "set_dev_user_data",
 					    "unset_dev_user_data",
 					    "invalidate", "check_cache",
-					    "destroy", "expect", NULL };
+					    "destroy", "hw_info", "expect",
+					    NULL };
 
-enum { A_SET, A_UNSET, A_INVALIDATE, A_CHECK, A_DESTROY,
-       A_COUNT = A_DESTROY + 1, A_EXPECT = A_COUNT, A_N };
+enum { A_SET, A_UNSET, A_INVALIDATE, A_CHECK, A_DESTROY, A_HW_INFO,
+       A_COUNT = A_HW_INFO + 1, A_EXPECT = A_COUNT, A_N };
 
 /* dev: NAME (a setup device) or dev_id: N (a raw object ID), not both */
 static bool load_devref(struct vl *vl, const yaml_node_t *map,
@@ -262,10 +263,23 @@ static void load_destroy(struct vl *vl, yaml_node_t *node,
 	load_devref(vl, node, &kv[0], &kv[1], &step->dev);
 }
 
+/* IOMMU_GET_HW_INFO of a device: its flags word. */
+static void load_hw_info(struct vl *vl, yaml_node_t *node,
+			 struct vec_step *step)
+{
+	static const char *const keys[] = { "dev", "dev_id", NULL };
+	struct vl_kv kv[2];
+
+	if (!vl_map(vl, node, "hw_info", "hw_info", keys, kv))
+		return;
+	load_devref(vl, node, &kv[0], &kv[1], &step->dev);
+}
+
 /* ---------------------------------------------------------------- */
 /* expect (section 4)                                               */
 
-enum { EX_RESULT, EX_ERRNO, EX_ENTRY_NUM, EX_ISSUED, EX_CACHES, EX_N };
+enum { EX_RESULT, EX_ERRNO, EX_ENTRY_NUM, EX_ISSUED, EX_CACHES, EX_FLAGS,
+       EX_N };
 
 static void load_errno(struct vl *vl, const yaml_node_t *node, int *out)
 {
@@ -336,7 +350,7 @@ static void load_expect(struct vl *vl, yaml_node_t *node,
 {
 	static const char *const all_keys[] = { "result", "errno",
 						"entry_num", "issued",
-						"caches", NULL };
+						"caches", "flags", NULL };
 	struct vec_expect *ex = &step->expect;
 	struct vl_kv kv[EX_N];
 	bool result_ok = true;
@@ -371,7 +385,7 @@ static void load_expect(struct vl *vl, yaml_node_t *node,
 			 "errno is only allowed with result error or either");
 
 	/* entry_num, issued and caches describe an invalidate call */
-	for (k = EX_ENTRY_NUM; k < EX_N; k++) {
+	for (k = EX_ENTRY_NUM; k < EX_FLAGS; k++) {
 		if (kv[k].val && step->kind != VEC_STEP_INVALIDATE) {
 			vl_error(vl, kv[k].key,
 				 "'%s' is only allowed in the expect of an invalidate step",
@@ -379,6 +393,14 @@ static void load_expect(struct vl *vl, yaml_node_t *node,
 			kv[k].val = NULL;
 		}
 	}
+	if (kv[EX_FLAGS].val && step->kind != VEC_STEP_HW_INFO) {
+		vl_error(vl, kv[EX_FLAGS].key,
+			 "'flags' is only allowed in the expect of a hw_info step");
+		kv[EX_FLAGS].val = NULL;
+	}
+	if (kv[EX_FLAGS].val)
+		ex->has_flags = vl_u32(vl, kv[EX_FLAGS].val, "flags",
+				       &ex->flags);
 	if (kv[EX_ENTRY_NUM].val) {
 		ex->has_entry_num = vl_u32(vl, kv[EX_ENTRY_NUM].val,
 					   "entry_num", &ex->entry_num);
@@ -444,6 +466,10 @@ void vl_step(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 	case A_DESTROY:
 		step->kind = VEC_STEP_DESTROY;
 		load_destroy(vl, kv[action].val, step);
+		break;
+	case A_HW_INFO:
+		step->kind = VEC_STEP_HW_INFO;
+		load_hw_info(vl, kv[action].val, step);
 		break;
 	default:
 		step->kind = VEC_STEP_CHECK_CACHE;

@@ -61,6 +61,9 @@ struct vec_expect {
 	bool has_issued; /* issued: [] sets it with n_issued 0 */
 	struct vec_issued *issued;
 	size_t n_issued;
+	/* hw_info: the flags word */
+	bool has_flags;
+	uint32_t flags;
 	/* caches: per kind, whether it was named and its exact entries */
 	bool has_caches;
 	bool cache_named[NESTREF_CACHE_KIND_COUNT];
@@ -75,6 +78,7 @@ enum vec_step_kind {
 	VEC_STEP_INVALIDATE,
 	VEC_STEP_CHECK_CACHE,
 	VEC_STEP_DESTROY,
+	VEC_STEP_HW_INFO,
 };
 
 /* A device reference: a named setup device, or a raw object ID. */

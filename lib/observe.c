@@ -32,6 +32,23 @@ int nestref_check_cache(struct nestref_ctx *ctx, uint32_t dev_id,
 	return ctx->be->check_cache(dev, index, value);
 }
 
+int nestref_hw_info(struct nestref_ctx *ctx, uint32_t dev_id, uint32_t *flags)
+{
+	struct nestref_dev *dev;
+	int rc;
+
+	nr_fail(ctx, 0, NULL);
+	rc = nr_need_cap(ctx, NESTREF_CAP_OBSERVE_HW_INFO, ctx->be->hw_info,
+			 "hw_info");
+	if (rc)
+		return rc;
+	dev = (struct nestref_dev *)nr_lookup(ctx, dev_id, NR_OBJ_DEVICE);
+	if (!dev)
+		return nr_fail(ctx, -ENOENT, "hw_info: no device with ID %u",
+			       dev_id);
+	return ctx->be->hw_info(dev, flags);
+}
+
 int nestref_issued(struct nestref_ctx *ctx,
 		   const struct nestref_smmuv3_cmd **cmds, size_t *count)
 {

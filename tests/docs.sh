@@ -18,8 +18,9 @@ for block in "$tmp"/block.*; do
 	id=${name%/*}
 	tc=${name#*/}
 	file=$(grep -l "^id: $id\$" "$top_srcdir"/vectors/*/*.yaml | head -n 1)
-	profile=linux-6.13
-	grep -q '^profiles: \[linux-next\]' "$file" && profile=linux-next
+	# The default profile unless the file leaves it out: then linux-7.4.
+	profile=linux-7.2
+	grep -q '^profiles: .*linux-7\.2' "$file" || profile=linux-7.4
 	# Paths in the doc are relative to the top of the tree.
 	(cd "$top_srcdir" && nestref explain --profile "$profile" \
 		"${file#"$top_srcdir"/}:$tc") >"$tmp/got" 2>&1

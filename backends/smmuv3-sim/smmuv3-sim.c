@@ -375,6 +375,22 @@ static int sim_cache_invalidate_user(struct nestref_viommu *viommu,
 	return sim_invalidate_released(viommu, array);
 }
 
+/*
+ * arm_smmu_hw_info (kernel-facts 10.7): a host that knows the Tegra264
+ * erratum tells user space, so that the guest repeats its own CFGI and
+ * TLBI commands; the vIOMMU path then issues them as given.
+ */
+static int sim_hw_info(struct nestref_dev *dev, uint32_t *flags)
+{
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
+
+	*flags = 0;
+	if (nestref_ctx_smmu(ctx)->repeat_tlbi_cfgi &&
+	    nestref_ctx_rule(ctx, NESTREF_RULE_REPEAT_ERRATUM))
+		*flags |= NESTREF_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI;
+	return 0;
+}
+
 static int sim_issued(struct nestref_ctx *ctx,
 		      const struct nestref_smmuv3_cmd **cmds, size_t *count)
 {
@@ -500,13 +516,15 @@ const struct nestref_backend nr_smmuv3_sim_backend = {
 	.name = "smmuv3-sim",
 	.description = "simulated Arm SMMUv3 behind the Linux host driver's vSID to pSID rewrite",
 	.caps = NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_OBSERVE_ISSUED |
-		NESTREF_CAP_OBSERVE_CACHES | NESTREF_CAP_RAW_USER_DATA,
+		NESTREF_CAP_OBSERVE_CACHES | NESTREF_CAP_RAW_USER_DATA |
+		NESTREF_CAP_OBSERVE_HW_INFO,
 	.profiles = NESTREF_PROFILES_ALL,
 	.ctx_priv_size = sizeof(struct sim_ctx),
 	.open = sim_open,
 	.close = sim_close,
 	.viommu_init = sim_viommu_init,
 	.dev_init = sim_dev_init,
+	.hw_info = sim_hw_info,
 	.set_dev_user_data = sim_set_dev_user_data,
 	.unset_dev_user_data = sim_unset_dev_user_data,
 	.dev_user_data_len = 4,

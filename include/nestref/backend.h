@@ -101,6 +101,8 @@ struct nestref_backend {
 	/* Optional, no capability bit: counters for people and the bench. */
 	int (*counters)(struct nestref_ctx *ctx,
 			const struct nestref_counter **counters, size_t *count);
+	/* Observation, observe-hw-info: IOMMU_GET_HW_INFO's flags. */
+	int (*hw_info)(struct nestref_dev *dev, uint32_t *flags);
 };
 
 /**

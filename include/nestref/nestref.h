@@ -148,6 +148,11 @@ NESTREF_API int nestref_rule_parse(const char *name, enum nestref_rule *out);
 NESTREF_API const char *nestref_rule_text(enum nestref_rule rule);
 /** The Linux function (or RFC patch) the rule comes from. */
 NESTREF_API const char *nestref_rule_source(enum nestref_rule rule);
+/**
+ * The capabilities a backend needs for the rule to matter at all (an
+ * SMMUv3 driver's rule needs inv-arm-smmuv3); 0 for the core's rules.
+ */
+NESTREF_API uint32_t nestref_rule_caps(enum nestref_rule rule);
 /** NESTREF_RULE_BIT() of every rule the profile follows. */
 NESTREF_API uint32_t nestref_profile_rules(enum nestref_profile profile);
 
@@ -161,9 +166,10 @@ enum nestref_cap {
 	NESTREF_CAP_CHECK_CACHE = 1u << 3,
 	NESTREF_CAP_RAW_USER_DATA = 1u << 4,
 	NESTREF_CAP_OBSERVE_CACHES = 1u << 5,
+	NESTREF_CAP_OBSERVE_HW_INFO = 1u << 6,
 };
 
-#define NESTREF_CAP_COUNT 6
+#define NESTREF_CAP_COUNT 7
 
 /** "inv-arm-smmuv3" for NESTREF_CAP_INV_ARM_SMMUV3; NULL unless one bit. */
 NESTREF_API const char *nestref_cap_name(uint32_t cap);
@@ -369,6 +375,18 @@ NESTREF_API int nestref_invalidate(struct nestref_ctx *ctx, uint32_t target_id,
  */
 NESTREF_API int nestref_check_cache(struct nestref_ctx *ctx, uint32_t dev_id,
 				    uint32_t index, uint32_t value);
+
+/*
+ * IOMMU_GET_HW_INFO's flags word for a device (kernel-facts 10.7): what
+ * the host tells user space about its IOMMU, such as an erratum the
+ * guest must work around.  -ENOENT for an unknown device, -EOPNOTSUPP
+ * without the observe-hw-info capability.
+ */
+NESTREF_API int nestref_hw_info(struct nestref_ctx *ctx, uint32_t dev_id,
+				uint32_t *flags);
+
+/* IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI (kernel-facts 10.7). */
+#define NESTREF_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI (1u << 0)
 
 /* One 128-bit SMMUv3 command: dw[0] = bits 63:0, dw[1] = bits 127:64. */
 struct nestref_smmuv3_cmd {
