@@ -53,7 +53,9 @@ struct step_verdict {
  * Opens the context and applies setup (spec/vectors.md 1: afresh before
  * every test).  base gives the backend, its options, the profile and
  * rules_off; the file gives the rest.  Returns 0, the context's errno
- * with a sentence in msg, or -ENODEV when the backend cannot run here.
+ * with a sentence in msg, -ENODEV when the backend cannot run here, or
+ * -EOPNOTSUPP when it cannot be the file's machine or profile (a skip);
+ * a later setup step's EOPNOTSUPP comes back as EIO, a failure.
  * missing gets observe-caches when setup.caches could not be applied.
  */
 int env_open(struct test_env *env, const struct vec_file *file,

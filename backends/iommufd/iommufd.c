@@ -178,7 +178,7 @@ static int ifd_open(struct nestref_ctx *ctx, const char *options)
 					"iommufd: this kernel's PAGE_SIZE is %ld, the context says %u",
 					sysconf(_SC_PAGESIZE),
 					nestref_ctx_page_size(ctx));
-		rc = -EINVAL;
+		rc = -EOPNOTSUPP;
 		goto err_paths;
 	}
 	path = ic->iommufd_path ? ic->iommufd_path : "/dev/iommu";
