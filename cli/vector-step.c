@@ -250,6 +250,11 @@ static void load_destroy(struct vl *vl, yaml_node_t *node,
 
 	if (!vl_map(vl, node, "destroy", "destroy", keys, kv))
 		return;
+	if (!kv[0].val && !kv[1].val && !kv[2].val) {
+		vl_error(vl, node,
+			 "missing required key: one of dev, dev_id or vdevice_of");
+		return;
+	}
 	if (kv[2].val && (kv[0].val || kv[1].val)) {
 		vl_error(vl, kv[2].key,
 			 "vdevice_of names a device by itself: not with dev or dev_id");

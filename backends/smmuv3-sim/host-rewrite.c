@@ -8,7 +8,7 @@
  * looked up in its own vIOMMU and replaced.  That is the whole of what
  * makes a guest's invalidation safe for other tenants.
  *
- * The queued series (3.5, arm_vsmmu_validate_user_cmd and
+ * The strict series of 7.4 (3.5, arm_vsmmu_validate_user_cmd and
  * arm_vsmmu_validate_range) first refuses any set bit outside the opcode's
  * fields as this SMMU supports them, then the range rules.  Values out of
  * range (an address beyond the VA size, an SSID beyond SSIDSIZE) are
@@ -304,7 +304,7 @@ static const struct host_rule *host_rewrite_rare(const struct host_rewriter *rw,
 /*
  * The masks first (3.5; zero before it), then the conversion (3.3).  The
  * commonest acts, a vSID replaced and a VMID forced (after the range
- * rules, in linux-next), are tested before anything else: this is the
+ * rules, in linux-7.4), are tested before anything else: this is the
  * path issue 5 counts.
  */
 const struct host_rule *host_rewrite(const struct host_rewriter *rw,

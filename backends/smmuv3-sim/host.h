@@ -41,9 +41,9 @@ enum host_act {
 	HOST_REFUSE = 0,  /* -EIO with the entry's rule: not from a guest */
 	HOST_NSNH,        /* TLBI_NSNH_ALL narrowed to NH_ALL of the VMID */
 	HOST_VMID,        /* TLBI_NH_*: the VMID forced */
-	HOST_VMID_RANGE,  /* linux-next TLBI_NH_VA(A) with RIL: range, VMID */
+	HOST_VMID_RANGE,  /* linux-7.4 TLBI_NH_VA(A) with RIL: range, VMID */
 	HOST_SID,         /* ATC_INV, CFGI_CD(_ALL): the vSID replaced */
-	HOST_SID_ATC,     /* linux-next ATC_INV: Size <= 52, then the vSID */
+	HOST_SID_ATC,     /* linux-7.4 ATC_INV: Size <= 52, then the vSID */
 };
 
 /*
@@ -86,7 +86,7 @@ void host_rewriter_init(struct host_rewriter *rw, bool strict,
 
 /*
  * One guest command rewritten in place for the vIOMMU, as the profile's
- * kernel does: arm_vsmmu_validate_user_cmd (linux-next, 3.5), then
+ * kernel does: arm_vsmmu_validate_user_cmd (linux-7.4, 3.5), then
  * arm_vsmmu_convert_user_cmd (3.3).  NULL when the command may be issued,
  * else the rule that refused it (the call's error is then -EIO, and cmd
  * may be half converted).  This is the cost of every guest command:

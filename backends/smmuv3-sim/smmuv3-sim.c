@@ -287,7 +287,7 @@ out:
  * Released kernels (kernel-facts 3.4): convert entry by entry, issue every
  * 63 converted commands with a CMD_SYNC.  A conversion failure at entry i
  * reports i handled although the current batch was never issued: the
- * over-report the queued series fixes.
+ * over-report the strict series of 7.4 fixes.
  */
 static int sim_invalidate_released(struct nestref_viommu *viommu,
 				   struct nestref_user_array *array)
@@ -335,7 +335,7 @@ static int sim_invalidate_released(struct nestref_viommu *viommu,
 }
 
 /*
- * The queued series (kernel-facts 3.5): one chunk of up to 63 per call,
+ * The strict series of 7.4 (kernel-facts 3.5, 10.6): one chunk of up to 63 per call,
  * every entry validated and converted before any is issued; the core calls
  * again for the rest.
  */

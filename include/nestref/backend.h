@@ -76,8 +76,9 @@ struct nestref_backend {
 	 * entries in order and always set array->entry_num to how many were
 	 * handled, also on failure.  Read entries only through
 	 * nestref_user_array_copy(), before overwriting entry_num (the helper
-	 * reads it).  Under linux-next the core calls it again
-	 * on the rest of the array while it makes progress (kernel-facts 3.5).
+	 * reads it).  Under the invalidate-core-loop rule (linux-7.4) the
+	 * core calls it again on the rest of the array while it makes
+	 * progress (kernel-facts 3.5, 10.6).
 	 */
 	int (*cache_invalidate_user)(struct nestref_viommu *viommu,
 				     struct nestref_user_array *array);
@@ -176,9 +177,9 @@ nestref_viommu_find_dev(const struct nestref_viommu *viommu, uint64_t virt_id);
 
 /**
  * During cache_invalidate_user: the index, in the caller's whole array, of
- * the first entry of the array the core passed.  0 except under
- * linux-next, whose core loop passes the rest of the array again.  For
- * messages and traces that name entries as the caller numbers them.
+ * the first entry of the array the core passed.  0 except under the
+ * invalidate-core-loop rule (linux-7.4), which passes the rest again.
+ * For messages and traces that name entries as the caller numbers them.
  */
 NESTREF_API uint32_t
 nestref_viommu_inv_base(const struct nestref_viommu *viommu);
