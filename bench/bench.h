@@ -59,7 +59,7 @@
 /* ------------------------------------------------------------ specs */
 
 enum bench_kind {
-	BENCH_REWRITE, /* host_rewrite alone: validate (linux-next), convert */
+	BENCH_REWRITE, /* host_rewrite alone: validate (linux-7.4), convert */
 	BENCH_SIM,     /* nestref_invalidate on smmuv3-sim */
 	BENCH_MOCK,    /* nestref_invalidate on the mock, selftest entries */
 	BENCH_CHURN,   /* set_dev_user_data + unset_dev_user_data */
@@ -100,11 +100,11 @@ bool bench_kind_is_kernel(enum bench_kind kind);
 const char *bench_unit(enum bench_kind kind);
 /* The working set the stream really uses: min(working_set, populated). */
 uint32_t bench_spec_ws(const struct bench_spec *spec);
-/* "rewrite:smmuv3-sim:linux-next:cfgi-cd:64:65536:256:0": a spec as text
+/* "rewrite:smmuv3-sim:linux-7.4:cfgi-cd:64:65536:256:0": a spec as text
  * (for the callgrind child), and back.  parse returns 0 or -EINVAL. */
 void bench_spec_format(const struct bench_spec *spec, char *buf, size_t len);
 int bench_spec_parse(const char *text, struct bench_spec *spec);
-/* For people: "rewrite smmuv3-sim linux-next cfgi-cd batch 64 vsids 64k". */
+/* For people: "rewrite smmuv3-sim linux-7.4 cfgi-cd batch 64 vsids 64k". */
 void bench_spec_describe(const struct bench_spec *spec, char *buf, size_t len);
 /* 1, 1k, 64k, 1M: powers of 1024 get a suffix when exact. */
 void bench_count_format(uint64_t n, char *buf, size_t len);

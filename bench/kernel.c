@@ -12,7 +12,7 @@
  * `make bench-kernel` measures them in a QEMU guest.
  *
  * The ratios pair each measured kernel row with the rows of the same
- * stream (batch, populated vSIDs, working set, linux-6.13) of the other
+ * stream (batch, populated vSIDs, working set, linux-7.2) of the other
  * paths: ioctl (the bare ioctl), mock, and sim with cfgi-cd commands, each
  * of which looks one vSID up, as each selftest entry does.
  */
@@ -37,7 +37,7 @@ void bench_kernel_probe(const struct bench_options *opts,
 	char options[300];
 	struct nestref_ctx_opts o = {
 		.size = sizeof(o),
-		.profile = NESTREF_PROFILE_LINUX_6_13,
+		.profile = NESTREF_PROFILE_LINUX_7_2,
 		.backend = "iommufd",
 		.backend_options = options,
 	};

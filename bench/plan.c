@@ -3,7 +3,7 @@
  * Which benchmarks a run makes (issue 5 point 2), in an order that builds
  * each world (backend, profile, populated vSIDs) once.
  *
- * Full run, for linux-6.13 and linux-next:
+ * Full run, for linux-7.2 and linux-7.4:
  *  - smmuv3-sim with 64k vSIDs: rewrite and sim, every mix, every batch
  *    size (1, 16, 63, 64, 256, 4096);
  *  - smmuv3-sim with 1, 1k and 1M vSIDs: rewrite and sim, every mix,
@@ -20,12 +20,12 @@
  *    64 with 1k TLB entries of another tenant cached (workloads.c).
  * Instructions per operation (callgrind) for every mix of rewrite and sim,
  * and for the mock, at 64k vSIDs and batch 64, for churn at 1k, and for
- * one cached-TLB row (linux-6.13, unmap).
+ * one cached-TLB row (linux-7.2, unmap).
  *
  * --quick: 64 vSIDs, a working set of 16, batch 16, every kind, mix and
  * profile once; callgrind for one rewrite only.
  *
- * The kernel (--suite kernel, kernel.c): linux-6.13, the only profile the
+ * The kernel (--suite kernel, kernel.c): linux-7.2, the only profile the
  * iommufd backend runs, with 1 and 256 vSIDs and every batch size: kernel
  * and ioctl, then the mock and sim (cfgi-cd: one vSID lookup per command,
  * as a selftest entry has) on the same stream sizes, for the ratios.
@@ -43,7 +43,7 @@ static const uint32_t batches[] = { 1, 16, 63, 64, 256, 4096 };
 static const uint32_t pops[] = { 1, 1024, 65536, 1048576 };
 static const uint32_t kernel_pops[] = { 1, 256 };
 static const enum nestref_profile profiles[] = {
-	NESTREF_PROFILE_LINUX_6_13, NESTREF_PROFILE_LINUX_NEXT
+	NESTREF_PROFILE_LINUX_7_2, NESTREF_PROFILE_LINUX_7_4
 };
 static const enum bench_mix smmu_mixes[] = { MIX_CFGI_CD, MIX_TLBI_NH_VA,
 					     MIX_UNMAP };
@@ -165,7 +165,7 @@ static void plan_quick(struct plan_builder *b)
 		    ws, false);
 	}
 	/* Last on its world: the cached entries stay. */
-	add_cached(b, BENCH_SIM, "smmuv3-sim", NESTREF_PROFILE_LINUX_NEXT,
+	add_cached(b, BENCH_SIM, "smmuv3-sim", NESTREF_PROFILE_LINUX_7_4,
 		   MIX_UNMAP, batch, pop, ws, 16, false);
 	for (p = 0; p < N_OF(profiles); p++) {
 		add(b, BENCH_MOCK, "mock", profiles[p], MIX_SELFTEST, batch, pop,
@@ -208,7 +208,7 @@ static void plan_smmu_world(struct plan_builder *b, enum nestref_profile prof,
 			add_cached(b, BENCH_SIM, "smmuv3-sim", prof,
 				   smmu_mixes[m], HEADLINE_BATCH, pop, ws,
 				   CACHED_TLB,
-				   prof == NESTREF_PROFILE_LINUX_6_13 &&
+				   prof == NESTREF_PROFILE_LINUX_7_2 &&
 					   smmu_mixes[m] == MIX_UNMAP);
 }
 
@@ -241,7 +241,7 @@ static void plan_kernel_world(struct plan_builder *b, uint32_t pop,
 {
 	static const enum bench_kind kinds[] = { BENCH_KERNEL, BENCH_IOCTL,
 						 BENCH_MOCK, BENCH_SIM };
-	const enum nestref_profile prof = NESTREF_PROFILE_LINUX_6_13;
+	const enum nestref_profile prof = NESTREF_PROFILE_LINUX_7_2;
 	size_t k, i;
 
 	for (k = 0; k < N_OF(kinds); k++) {

@@ -32,7 +32,7 @@
 #define N_PROFILES 2
 
 static const enum nestref_profile plot_profiles[N_PROFILES] = {
-	NESTREF_PROFILE_LINUX_6_13, NESTREF_PROFILE_LINUX_NEXT
+	NESTREF_PROFILE_LINUX_7_2, NESTREF_PROFILE_LINUX_7_4
 };
 
 /* Which streams a line takes (the working set). */

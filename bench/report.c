@@ -229,7 +229,7 @@ void bench_report_kernel(FILE *out, const struct bench_context *ctx,
 		return;
 	}
 	fprintf(out,
-		"\nAgainst the real kernel, in this run on this CPU (linux-6.13, medians):\n");
+		"\nAgainst the real kernel, in this run on this CPU (linux-7.2, medians):\n");
 	fprintf(out, "%5s %5s %4s %8s %8s %8s %8s %8s %8s %8s\n", "vSIDs",
 		"batch", "ws", "kernel", "ioctl", "mock", "sim", "krn/ioc",
 		"mock/krn", "sim/krn");

@@ -22,7 +22,7 @@
  * they stay cached for the whole run and every invalidation has to look
  * past them.
  *
- * Mixes (every field valid for linux-next's masks and the model):
+ * Mixes (every field valid for linux-7.4's masks and the model):
  *  - cfgi-cd: CFGI_CD, SID = the device's vSID, a pseudo-random SSID below
  *    2^20, Leaf 1;
  *  - tlbi-nh-va: TLBI_NH_VA, the device's ASID (1 + j), VMID 0 (the host

@@ -31,6 +31,7 @@ static void run_usage(FILE *out)
 		CLI_PROFILE_HELP
 		"  -o, --backend-options=OPTS  backend-specific options, key=value,...\n"
 		"  -q, --quiet                 no progress and no summary on stderr\n"
+		"                              (errors are still printed)\n"
 		"      --progress              show progress on stderr even when it is\n"
 		"                              not a terminal\n"
 		"  -h, --help                  show this help\n"
@@ -62,7 +63,6 @@ int cmd_run(int argc, char **argv)
 	struct runner_summary summary;
 	struct path_list paths;
 	struct vec_file **files;
-	FILE *devnull = NULL;
 	struct stat st;
 	bool quiet = false, force_progress = false;
 	size_t n;
@@ -123,15 +123,9 @@ int cmd_run(int argc, char **argv)
 	rc = load_files(&paths, &files, &n);
 	if (rc)
 		goto out;
-	if (quiet) {
-		devnull = fopen("/dev/null", "w");
-		if (devnull)
-			opts.err = devnull;
-	}
+	opts.quiet = quiet;
 	opts.progress = !quiet && (opts.progress || force_progress);
 	rc = runner_run(&opts, files, n, &summary);
-	if (devnull)
-		fclose(devnull);
 out:
 	free_files(files, n);
 	paths_free(&paths);

@@ -245,10 +245,11 @@ int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 			nestref_backend_name(be), st.unavailable_msg);
 		return RUNNER_EXIT_FAILED;
 	}
-	fprintf(opts->err,
-		"nestref: %zu tests on backend %s, profile %s: %zu passed, %zu passed with unchecked parts, %zu failed, %zu skipped\n",
-		st.total, nestref_backend_name(be),
-		nestref_profile_name(opts->profile), sum->passed,
-		sum->passed_partly, sum->failed, sum->skipped);
+	if (!opts->quiet)
+		fprintf(opts->err,
+			"nestref: %zu tests on backend %s, profile %s: %zu passed, %zu passed with unchecked parts, %zu failed, %zu skipped\n",
+			st.total, nestref_backend_name(be),
+			nestref_profile_name(opts->profile), sum->passed,
+			sum->passed_partly, sum->failed, sum->skipped);
 	return sum->failed ? RUNNER_EXIT_FAILED : RUNNER_EXIT_OK;
 }

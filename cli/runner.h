@@ -25,6 +25,7 @@ struct runner_opts {
 	FILE *out;     /* TAP */
 	FILE *err;     /* summary, progress */
 	bool progress; /* "\r[n/N]" lines on err */
+	bool quiet;    /* no summary line on err; errors still go there */
 };
 
 struct runner_summary {

@@ -47,7 +47,10 @@ err_id:
 	nr_ids_remove(&ctx->ids, viommu->obj.id);
 err_free:
 	free(viommu);
-	return nr_fail(ctx, rc, "viommu_alloc: %s", nestref_strerror(rc));
+	/* The backend's own sentence says more than the errno. */
+	return ctx->msg[0] ? rc :
+			     nr_fail(ctx, rc, "viommu_alloc: %s",
+				     nestref_strerror(rc));
 }
 
 int nestref_dev_add_streams(struct nestref_ctx *ctx, const uint32_t *psids,
@@ -87,7 +90,9 @@ err_id:
 	nr_ids_remove(&ctx->ids, dev->obj.id);
 err_free:
 	free(dev);
-	return nr_fail(ctx, rc, "dev_add: %s", nestref_strerror(rc));
+	return ctx->msg[0] ? rc :
+			     nr_fail(ctx, rc, "dev_add: %s",
+				     nestref_strerror(rc));
 }
 
 int nestref_dev_add(struct nestref_ctx *ctx, uint32_t psid,

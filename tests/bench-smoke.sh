@@ -95,7 +95,9 @@ else
 fi
 
 expect_file "plot data for the batch chart" \
-	"$tmp/plots/throughput-vs-batch-0-linux-6.13.dat"
+	"$tmp/plots/throughput-vs-batch-0-linux-7.2.dat"
+expect_file "plot data for the batch chart, linux-7.4 panel" \
+	"$tmp/plots/throughput-vs-batch-0-linux-7.4.dat"
 expect_file "plot script for the batch chart" "$tmp/plots/throughput-vs-batch.gp"
 expect_file "plot script for the vSID chart" "$tmp/plots/throughput-vs-vsids.gp"
 if command -v gnuplot >/dev/null 2>&1; then
@@ -112,19 +114,19 @@ bench_capture --quick --suite kernel --no-callgrind --iommufd "$tmp/no-iommu" \
 	--json "$tmp/k.json" --csv "$tmp/k.csv"
 expect_rc "the kernel suite without a kernel exits 77" 77
 expect_in "the kernel row says it was not measured, and why" "$out" \
-	"${nl}kernel   iommufd    linux-6.13 selftest      16    64   16    - NOT MEASURED: iommufd: "
+	"${nl}kernel   iommufd    linux-7.2  selftest      16    64   16    - NOT MEASURED: iommufd: "
 expect_in "the reason names the missing device" "$out" \
 	"cannot open $tmp/no-iommu: No such file or directory"
 expect_in "the ioctl row too" "$out" "${nl}ioctl    iommufd"
 expect_in "the mock row of the suite is measured" "$out" \
-	"${nl}mock     mock       linux-6.13 selftest      16    64   16    -   "
+	"${nl}mock     mock       linux-7.2  selftest      16    64   16    -   "
 expect_in "the sim row of the suite is measured" "$out" \
-	"${nl}sim      smmuv3-sim linux-6.13 cfgi-cd       16    64   16    -   "
+	"${nl}sim      smmuv3-sim linux-7.2  cfgi-cd       16    64   16    -   "
 expect_in "the run says how to measure the kernel" "$out" \
 	"${nl}kernel: make bench-kernel measures it in a QEMU guest"
 expect_in "stderr says what was not measured" "$err" "2 benchmark(s) not measured"
 expect_in "the CSV marks the row" "$(cat "$tmp/k.csv")" \
-	"${nl}kernel,iommufd,linux-6.13,selftest,16,64,16,0,entries/s,,,,,,,,,,,,,,,not-measured,"
+	"${nl}kernel,iommufd,linux-7.2,selftest,16,64,16,0,entries/s,,,,,,,,,,,,,,,not-measured,"
 if command -v python3 >/dev/null 2>&1; then
 	msg=$(python3 - "$tmp/k.json" "$tmp/no-iommu" <<'EOF' 2>&1
 import json, sys
@@ -152,7 +154,7 @@ fi
 bench_capture --only kernel --no-callgrind --iommufd "$tmp/no-iommu" -r 1 -t 1
 expect_rc "--only kernel without a kernel exits 77" 77
 expect_in "--only kernel runs the kernel rows, not measured" "$out" \
-	"${nl}kernel   iommufd    linux-6.13 selftest    4096   256  256    - NOT MEASURED: "
+	"${nl}kernel   iommufd    linux-7.2  selftest    4096   256  256    - NOT MEASURED: "
 case $out in
 *"${nl}mock "* | *"${nl}sim "*) not_ok "--only kernel runs nothing else" "$out" ;;
 *) ok "--only kernel runs nothing else" ;;

@@ -191,7 +191,7 @@ static struct bench_spec kernel_spec(enum bench_kind kind, uint32_t batch,
 	return (struct bench_spec){
 		.kind = kind,
 		.backend = "iommufd",
-		.profile = NESTREF_PROFILE_LINUX_6_13,
+		.profile = NESTREF_PROFILE_LINUX_7_2,
 		.mix = MIX_SELFTEST,
 		.batch = batch,
 		.populated = pop,
@@ -209,7 +209,7 @@ static struct bench_world *fake_world(uint32_t pop)
 	fake_reset();
 	ifd_sys_set(&fake_sys);
 	rc = bench_world_new(&w, "iommufd", "mode=selftest",
-			     NESTREF_PROFILE_LINUX_6_13, pop, NULL, err,
+			     NESTREF_PROFILE_LINUX_7_2, pop, NULL, err,
 			     sizeof(err));
 	ck_assert_msg(rc == 0, "world: %d %s", rc, err);
 	/* The hidden anchor device, then one mock device per vSID. */
@@ -315,7 +315,7 @@ START_TEST(no_dev_iommu_is_not_measured)
 	fk.no_dev_iommu = true;
 	ifd_sys_set(&fake_sys);
 	ck_assert_int_eq(bench_world_new(&w, "iommufd", "mode=selftest",
-					 NESTREF_PROFILE_LINUX_6_13, 4, NULL,
+					 NESTREF_PROFILE_LINUX_7_2, 4, NULL,
 					 err, sizeof(err)),
 			 -ENODEV);
 	ck_assert_ptr_null(w);
@@ -330,6 +330,33 @@ START_TEST(no_dev_iommu_is_not_measured)
 	ck_assert(probe.available);
 	ck_assert_str_eq(probe.reason, "");
 	ifd_sys_set(NULL);
+}
+END_TEST
+
+/*
+ * The iommufd backend answers as the kernel it runs on, linux-7.2: a world
+ * under any other profile is refused before /dev/iommu is opened.
+ */
+START_TEST(kernel_world_needs_linux_7_2)
+{
+	enum nestref_profile p;
+
+	for (p = 0; p < NESTREF_PROFILE_COUNT; p++) {
+		struct bench_world *w = NULL;
+		char err[256] = "";
+
+		if (p == NESTREF_PROFILE_LINUX_7_2)
+			continue;
+		fake_reset();
+		ifd_sys_set(&fake_sys);
+		ck_assert_int_eq(bench_world_new(&w, "iommufd", "mode=selftest",
+						 p, 4, NULL, err, sizeof(err)),
+				 -EOPNOTSUPP);
+		ck_assert_ptr_null(w);
+		ck_assert_msg(strstr(err, nestref_profile_name(p)), "%s", err);
+		ck_assert_uint_eq(fk.n_dev, 0);
+		ifd_sys_set(NULL);
+	}
 }
 END_TEST
 
@@ -355,7 +382,7 @@ START_TEST(kernel_suite_plan)
 	for (i = 0; i < plan.n; i++) {
 		const struct bench_spec *s = &plan.specs[i];
 
-		ck_assert_int_eq(s->profile, NESTREF_PROFILE_LINUX_6_13);
+		ck_assert_int_eq(s->profile, NESTREF_PROFILE_LINUX_7_2);
 		ck_assert(s->populated == 1 || s->populated == 256);
 		ck_assert(!s->callgrind);
 		if (bench_kind_is_kernel(s->kind))
@@ -470,6 +497,7 @@ static Suite *bench_kernel_suite(void)
 	tcase_add_test(rows, lost_invalidations_are_caught);
 	tcase_add_test(rows, refused_entries_fail_the_row);
 	tcase_add_test(rows, no_dev_iommu_is_not_measured);
+	tcase_add_test(rows, kernel_world_needs_linux_7_2);
 	suite_add_tcase(s, rows);
 	tcase_add_test(plan, kernel_suite_plan);
 	tcase_add_test(plan, ratios_pair_the_same_stream);

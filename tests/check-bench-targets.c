@@ -20,7 +20,7 @@ static struct bench_result row(enum bench_kind kind, enum bench_mix mix,
 	r.spec = (struct bench_spec){
 		.kind = kind,
 		.backend = kind == BENCH_MOCK ? "mock" : "smmuv3-sim",
-		.profile = NESTREF_PROFILE_LINUX_NEXT,
+		.profile = NESTREF_PROFILE_LINUX_7_4,
 		.mix = mix,
 		.batch = batch,
 		.populated = pop,
@@ -115,6 +115,50 @@ START_TEST(throughput_and_instructions_take_the_worst_row)
 }
 END_TEST
 
+/*
+ * The full run measures the released kernel the default profile names,
+ * linux-7.2, and linux-7.4; the kernel block, when it runs, linux-7.2
+ * only (the iommufd backend's one profile).
+ */
+START_TEST(plan_profiles_are_7_2_and_7_4)
+{
+	struct bench_options opts;
+	struct bench_plan plan;
+	size_t i, per[NESTREF_PROFILE_COUNT] = { 0 };
+
+	memset(&opts, 0, sizeof(opts));
+	opts.working_set = 256;
+	opts.kernel_available = true;
+	ck_assert_int_eq(bench_plan_build(&plan, &opts), 0);
+	for (i = 0; i < plan.n; i++) {
+		const struct bench_spec *s = &plan.specs[i];
+
+		ck_assert_int_lt(s->profile, NESTREF_PROFILE_COUNT);
+		per[s->profile]++;
+		if (bench_kind_is_kernel(s->kind))
+			ck_assert_int_eq(s->profile, NESTREF_PROFILE_LINUX_7_2);
+	}
+	ck_assert_uint_gt(per[NESTREF_PROFILE_LINUX_7_2], 0);
+	ck_assert_uint_gt(per[NESTREF_PROFILE_LINUX_7_4], 0);
+	ck_assert_uint_eq(per[NESTREF_PROFILE_LINUX_6_13], 0);
+	ck_assert_uint_eq(per[NESTREF_PROFILE_RFC_V3], 0);
+	bench_plan_free(&plan);
+	/* --quick covers the same two. */
+	memset(per, 0, sizeof(per));
+	opts.quick = true;
+	opts.kernel_available = false;
+	ck_assert_int_eq(bench_plan_build(&plan, &opts), 0);
+	for (i = 0; i < plan.n; i++)
+		per[plan.specs[i].profile]++;
+	ck_assert_uint_gt(per[NESTREF_PROFILE_LINUX_7_2], 0);
+	ck_assert_uint_gt(per[NESTREF_PROFILE_LINUX_7_4], 0);
+	ck_assert_uint_eq(per[NESTREF_PROFILE_LINUX_6_13] +
+				  per[NESTREF_PROFILE_RFC_V3],
+			  0);
+	bench_plan_free(&plan);
+}
+END_TEST
+
 /* Every population above 1 gets the one-device rows the target needs. */
 START_TEST(plan_has_one_device_rows_at_every_population)
 {
@@ -153,6 +197,7 @@ static Suite *targets_suite(void)
 	tcase_add_test(tc, scaling_compares_the_same_stream);
 	tcase_add_test(tc, throughput_and_instructions_take_the_worst_row);
 	tcase_add_test(tc, plan_has_one_device_rows_at_every_population);
+	tcase_add_test(tc, plan_profiles_are_7_2_and_7_4);
 	suite_add_tcase(s, tc);
 	return s;
 }

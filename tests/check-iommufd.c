@@ -211,6 +211,54 @@ START_TEST(options)
 }
 END_TEST
 
+/*
+ * The kernel answers as itself: the backend runs under linux-7.2 only,
+ * with the running kernel's PAGE_SIZE, and makes one-StreamID devices.
+ */
+START_TEST(runs_as_the_kernel_it_is)
+{
+	struct nestref_ctx_opts opts = {
+		.size = sizeof(opts), .backend = "iommufd",
+	};
+	static const uint32_t two[] = { 1, 2 };
+	struct nestref_ctx *ctx;
+	enum nestref_profile p;
+	uint32_t id;
+	const struct nestref_backend *b = nestref_backend_find("iommufd");
+	char msg[256];
+
+	ck_assert_uint_eq(nestref_backend_profiles(b),
+			  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_2));
+	fake_reset();
+	ifd_sys_set(&fake_sys);
+	for (p = 0; p < NESTREF_PROFILE_COUNT; p++) {
+		if (p == NESTREF_PROFILE_LINUX_7_2)
+			continue;
+		opts.profile = p;
+		ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)),
+				 -EOPNOTSUPP);
+		ck_assert_ptr_nonnull(strstr(msg, nestref_profile_name(p)));
+	}
+	/* Refused before /dev/iommu is even opened. */
+	ck_assert_uint_eq(fk.n, 0);
+	ck_assert_uint_eq(fk.n_closed, 0);
+	/* A PAGE_SIZE other than this kernel's is refused too. */
+	opts.profile = NESTREF_PROFILE_LINUX_7_2;
+	opts.page_size = sysconf(_SC_PAGESIZE) == 65536 ? 4096 : 65536;
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)),
+			 -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(msg, "PAGE_SIZE"));
+	ck_assert_uint_eq(fk.n, 0);
+	/* The kernel's own works, and a device has one StreamID. */
+	opts.page_size = (uint32_t)sysconf(_SC_PAGESIZE);
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(nestref_dev_add_streams(ctx, two, 2, &id),
+			 -EOPNOTSUPP);
+	nestref_ctx_free(ctx);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
 /* The whole selftest-mode life, every argument checked. */
 START_TEST(selftest_mode_ioctls)
 {
@@ -494,6 +542,7 @@ static Suite *iommufd_suite(void)
 
 	tcase_add_test(tc, unavailable_without_dev_iommu);
 	tcase_add_test(tc, options);
+	tcase_add_test(tc, runs_as_the_kernel_it_is);
 	tcase_add_test(tc, selftest_mode_ioctls);
 	tcase_add_test(tc, null_data_is_data_uptr_0);
 	tcase_add_test(tc, error_paths);

@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <nestref/backend.h> /* nestref_ctx_kmalloc_max */
+
 #include "check-helpers.h"
 
 #define D 0xbaddadu
@@ -87,6 +89,16 @@ START_TEST(check_cache_rules)
 }
 END_TEST
 
+/*
+ * The profiles whose mock links the virtual ID (2.9), so that selftest
+ * entries can name the device: all but rfc-v3 (rfc_mock_stores_opaquely).
+ */
+static const enum nestref_profile linking[] = {
+	NESTREF_PROFILE_LINUX_7_2,
+	NESTREF_PROFILE_LINUX_7_4,
+	NESTREF_PROFILE_LINUX_6_13,
+};
+
 /* kernel-facts 5.7, the kernel's own expectations, one row at a time. */
 START_TEST(vdevice_cache_sequence)
 {
@@ -94,7 +106,8 @@ START_TEST(vdevice_cache_sequence)
 	struct mock_fixture f;
 	uint32_t out;
 
-	mock_open(&f, (enum nestref_profile)_i);
+	mock_open(&f, linking[_i]);
+	ck_assert(!nestref_ctx_rule(f.ctx, NESTREF_RULE_RFC_USER_DATA));
 	memset(e, 0, sizeof(e));
 	/* 1: the probe. */
 	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 0, e, 0, &out),
@@ -251,6 +264,88 @@ START_TEST(unset_unlinks_the_virtual_id)
 }
 END_TEST
 
+/*
+ * rfc-user-data (kernel-facts 1.4, 10.5): the RFC's mock kept its 4-byte
+ * value and linked nothing, so two devices may hold the same value and no
+ * selftest entry can name either of them.
+ */
+START_TEST(rfc_mock_stores_opaquely)
+{
+	unsigned char e[12], vsid[4];
+	struct mock_fixture f;
+	uint32_t out, dev2;
+
+	mock_open(&f, NESTREF_PROFILE_RFC_V3);
+	ck_assert_int_eq(nestref_dev_add(f.ctx, 0x2000, &dev2), 0);
+	le32_put(vsid, 0x99);
+	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, dev2, vsid,
+						   4, NULL),
+			 0);
+	entry(e, 0, 0x99, 0);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, 1, e, 12,
+			       &out),
+			 -EINVAL);
+	ck_assert_uint_eq(out, 0);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx),
+				     "no device has virtual ID 0x99"));
+	expect_cache(&f, D, D, D, D);
+	ck_assert_int_eq(nestref_check_cache(f.ctx, dev2, 0, D), 0);
+	/* The core's own rule still holds: one value per device. */
+	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, dev2, vsid,
+						   4, NULL),
+			 -EEXIST);
+	nestref_ctx_free(f.ctx);
+	/* Upstream's mock links it: the same value is taken (2.9). */
+	mock_open(&f, NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_dev_add(f.ctx, 0x2000, &dev2), 0);
+	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, dev2, vsid,
+						   4, NULL),
+			 -EEXIST);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+/*
+ * invalidate-whole-array (kernel-facts 10.2): the released mock allocates
+ * the whole array first, so past the largest kmalloc (4 MiB with 4 KiB
+ * pages) it is ENOMEM with nothing done and entry_num unchanged.  Without
+ * the rule (linux-7.4) the same array reaches the copy, which faults on
+ * the 12 bytes given.
+ */
+START_TEST(whole_array_allocation_follows_the_rule)
+{
+	const uint32_t n = (4u << 20) / 12 + 1; /* one entry past 4 MiB */
+	unsigned char e[12];
+	struct mock_fixture f;
+	uint32_t out;
+
+	entry(e, 0, 0x99, 0);
+	mock_open(&f, NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_uint_eq(nestref_ctx_kmalloc_max(f.ctx), 4u << 20);
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, n, e,
+			       sizeof(e), &out),
+			 -ENOMEM);
+	ck_assert_uint_eq(out, n);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx),
+				     " [rule invalidate-whole-array, linux-7.2]"));
+	expect_cache(&f, D, D, D, D);
+	/* One entry fewer fits: the copy runs, and faults past 12 bytes. */
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, n - 1, e,
+			       sizeof(e), &out),
+			 -EFAULT);
+	ck_assert_uint_eq(out, 0);
+	nestref_ctx_free(f.ctx);
+	mock_open(&f, NESTREF_PROFILE_LINUX_7_4);
+	ck_assert(!nestref_ctx_rule(f.ctx,
+				    NESTREF_RULE_INVALIDATE_WHOLE_ARRAY));
+	ck_assert_int_eq(inval(&f, NESTREF_INV_TYPE_SELFTEST, 12, n, e,
+			       sizeof(e), &out),
+			 -EFAULT);
+	ck_assert_uint_eq(out, 0);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
 START_TEST(mock_rejects_smmuv3_arrays)
 {
 	unsigned char cmd[16] = { 0x05 };
@@ -277,11 +372,13 @@ static Suite *mock_suite(void)
 	tcase_add_test(tc, mock_describes_itself);
 	tcase_add_test(tc, check_cache_rules);
 	tcase_add_loop_test(tc, vdevice_cache_sequence, 0,
-			    NESTREF_PROFILE_COUNT);
+			    sizeof(linking) / sizeof(linking[0]));
 	tcase_add_test(tc, flag_all_clears_every_word_but_checks_cache_id);
 	tcase_add_test(tc, copy_failure_applies_nothing);
 	tcase_add_test(tc, unset_unlinks_the_virtual_id);
 	tcase_add_test(tc, mock_rejects_smmuv3_arrays);
+	tcase_add_test(tc, rfc_mock_stores_opaquely);
+	tcase_add_test(tc, whole_array_allocation_follows_the_rule);
 	suite_add_tcase(s, tc);
 	return s;
 }

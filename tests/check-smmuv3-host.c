@@ -190,7 +190,7 @@ START_TEST(next_masks)
 	f.asid16 = r->variant != 3;
 	f.ssidsize = r->variant == 4 ? 0 : 20;
 	f.ats = r->variant != 5;
-	sim_open_with(&s, NESTREF_PROFILE_LINUX_NEXT, &f);
+	sim_open_with(&s, NESTREF_PROFILE_LINUX_7_4, &f);
 	why = rewrite(&s, &c);
 	ck_assert_msg(r->rc ? why != NULL : why == NULL, "row %d: %s", _i,
 		      why ? why->rule : "accepted");
@@ -230,7 +230,7 @@ START_TEST(next_rule_order)
 
 		nestref_smmu_features_default(&f);
 		f.ats = rows[i].ats;
-		sim_open_with(&s, NESTREF_PROFILE_LINUX_NEXT, &f);
+		sim_open_with(&s, NESTREF_PROFILE_LINUX_7_4, &f);
 		why = rewrite(&s, &c);
 		ck_assert_msg(why && !strcmp(why->id, rows[i].id),
 			      "row %zu: %s, expected %s", i,
@@ -297,22 +297,27 @@ END_TEST
 
 START_TEST(failure_mid_batch_per_profile)
 {
+	static const enum nestref_profile released[] = {
+		NESTREF_PROFILE_LINUX_6_13, NESTREF_PROFILE_LINUX_7_2,
+	};
 	struct sim s;
 	uint32_t out;
-	size_t n;
+	size_t n, i;
 
-	/* 3.4 worked example: 100 commands, #70 bad. */
-	sim_open(&s, NESTREF_PROFILE_LINUX_6_13);
-	ck_assert_int_eq(run_batch(&s, 100, 70, &out, &n), -EIO);
-	ck_assert_uint_eq(out, 70); /* 63..69 counted, never issued */
-	ck_assert_uint_eq(n, 64);
-	/* 5 commands, #2 bad: nothing issued, 2 counted. */
-	ck_assert_int_eq(run_batch(&s, 5, 2, &out, &n), -EIO);
-	ck_assert_uint_eq(out, 2);
-	ck_assert_uint_eq(n, 0);
-	nestref_ctx_free(s.ctx);
+	/* 3.4 worked example on the released kernels: 100 commands, #70 bad. */
+	for (i = 0; i < sizeof(released) / sizeof(released[0]); i++) {
+		sim_open(&s, released[i]);
+		ck_assert_int_eq(run_batch(&s, 100, 70, &out, &n), -EIO);
+		ck_assert_uint_eq(out, 70); /* 63..69 counted, never issued */
+		ck_assert_uint_eq(n, 64);
+		/* 5 commands, #2 bad: nothing issued, 2 counted. */
+		ck_assert_int_eq(run_batch(&s, 5, 2, &out, &n), -EIO);
+		ck_assert_uint_eq(out, 2);
+		ck_assert_uint_eq(n, 0);
+		nestref_ctx_free(s.ctx);
+	}
 	/* 3.5: chunk-atomic, the core loop counts whole chunks only. */
-	sim_open(&s, NESTREF_PROFILE_LINUX_NEXT);
+	sim_open(&s, NESTREF_PROFILE_LINUX_7_4);
 	ck_assert_int_eq(run_batch(&s, 100, 70, &out, &n), -EIO);
 	ck_assert_uint_eq(out, 63);
 	ck_assert_uint_eq(n, 64);
@@ -325,7 +330,13 @@ END_TEST
 
 START_TEST(empty_array_per_profile)
 {
-	static const int want[] = { -EINVAL, -EINVAL, 0 };
+	/* Only the strict series probes the type (3.4, 3.5). */
+	static const int want[NESTREF_PROFILE_COUNT] = {
+		[NESTREF_PROFILE_LINUX_7_2] = -EINVAL,
+		[NESTREF_PROFILE_RFC_V3] = -EINVAL,
+		[NESTREF_PROFILE_LINUX_7_4] = 0,
+		[NESTREF_PROFILE_LINUX_6_13] = -EINVAL,
+	};
 	struct sim s;
 	uint32_t out;
 	size_t n;
@@ -359,6 +370,42 @@ START_TEST(user_data_rules_per_profile)
 	ck_assert_int_eq(nestref_set_dev_user_data(s.ctx, s.viommu, s.d1, zero,
 						   4, NULL),
 			 0);
+	nestref_ctx_free(s.ctx);
+}
+END_TEST
+
+/*
+ * vdevice-one-stream (kernel-facts 3.2, 10.4): from 7.2 a vDEVICE needs a
+ * device with exactly one StreamID; 6.13 took the first one's.
+ */
+START_TEST(vdevice_needs_one_stream_per_profile)
+{
+	static const uint32_t two[] = { 0x3000, 0x3001 };
+	unsigned char vsid[4];
+	struct sim s;
+	uint32_t dev, id;
+
+	le32_put(vsid, 0x42);
+	sim_open(&s, NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_dev_add_streams(s.ctx, two, 2, &dev), 0);
+	ck_assert_int_eq(nestref_set_dev_user_data(s.ctx, s.viommu, dev, vsid,
+						   4, &id),
+			 -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(s.ctx),
+				     " [rule vdevice-one-stream, linux-7.2]"));
+	/* Nothing is left linked: the vSID is free for another device. */
+	ck_assert_ptr_null(nestref_viommu_find_dev(s.vi, 0x42));
+	ck_assert_int_eq(nestref_set_dev_user_data(s.ctx, s.viommu, s.d1, vsid,
+						   4, NULL),
+			 0);
+	nestref_ctx_free(s.ctx);
+	sim_open(&s, NESTREF_PROFILE_LINUX_6_13);
+	ck_assert_int_eq(nestref_dev_add_streams(s.ctx, two, 2, &dev), 0);
+	ck_assert_int_eq(nestref_set_dev_user_data(s.ctx, s.viommu, dev, vsid,
+						   4, &id),
+			 0);
+	ck_assert_ptr_eq(nestref_viommu_find_dev(s.vi, 0x42),
+			 (void *)nr_lookup(s.ctx, dev, NR_OBJ_DEVICE));
 	nestref_ctx_free(s.ctx);
 }
 END_TEST
@@ -397,7 +444,7 @@ START_TEST(illegal_command_is_skipped_by_released_hosts)
 	ck_assert(skipped);
 	nestref_ctx_free(s.ctx);
 	/* The queued series refuses it before anything is issued. */
-	sim_open_with(&s, NESTREF_PROFILE_LINUX_NEXT, &f);
+	sim_open_with(&s, NESTREF_PROFILE_LINUX_7_4, &f);
 	nestref_issued_clear(s.ctx);
 	a.entry_num = 1;
 	ck_assert_int_eq(nestref_invalidate(s.ctx, s.viommu, &a), -EIO);
@@ -518,7 +565,7 @@ START_TEST(next_names_entries_as_the_caller_counts)
 	size_t n, i;
 	bool found = false;
 
-	sim_open(&s, NESTREF_PROFILE_LINUX_NEXT);
+	sim_open(&s, NESTREF_PROFILE_LINUX_7_4);
 	nestref_trace_clear(s.ctx);
 	ck_assert_int_eq(run_batch(&s, 100, 70, &out, &n), -EIO);
 	ck_assert_int_eq(nestref_trace(s.ctx, &ev, &n), 0);
@@ -571,6 +618,7 @@ static Suite *host_suite(void)
 	tcase_add_loop_test(tc, empty_array_per_profile, 0,
 			    NESTREF_PROFILE_COUNT);
 	tcase_add_test(tc, user_data_rules_per_profile);
+	tcase_add_test(tc, vdevice_needs_one_stream_per_profile);
 	tcase_add_test(tc, illegal_command_is_skipped_by_released_hosts);
 	tcase_add_test(tc, trace_tells_the_rule);
 	tcase_add_test(tc, counters_by_opcode_reason_and_cache);

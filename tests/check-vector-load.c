@@ -99,12 +99,12 @@ static const struct bad_case bad_cases[] = {
 	  { "4:18: expected a string for 'references', got a list",
 	    "4:28: expected a non-empty string for 'references'" } },
 	{ "profiles.yaml", -EINVAL,
-	  { "4:24: unknown profile 'linux-7' (expected one of: linux-6.13, rfc-v3, linux-next)",
+	  { "4:24: unknown profile 'linux-7' (expected one of: linux-7.2, rfc-v3, linux-7.4, linux-6.13)",
 	    "4:33: duplicate profile 'linux-6.13'" } },
 	{ "profiles-empty.yaml", -EINVAL,
 	  { "4:11: expected a non-empty list for 'profiles'" } },
 	{ "requires.yaml", -EINVAL,
-	  { "4:28: unknown capability 'telepathy' (expected one of: inv-arm-smmuv3, inv-selftest, observe-issued, check-cache, raw-user-data, observe-caches)" } },
+	  { "4:28: unknown capability 'telepathy' (expected one of: inv-arm-smmuv3, inv-selftest, observe-issued, check-cache, raw-user-data, observe-caches, observe-hw-info)" } },
 	{ "notes.yaml", -EINVAL,
 	  { "5:6: missing required key 'description'",
 	    "6:6: expected a mapping for 'B', got a list",
@@ -134,9 +134,9 @@ static const struct bad_case bad_cases[] = {
 	{ "setup-vmid.yaml", -EINVAL,
 	  { "5:9: value 0x1ffff does not fit vmid (16 bits)" } },
 	{ "setup-unknown-key.yaml", -EINVAL,
-	  { "5:3: unknown key 'vimd' in setup (expected one of: vmid, smmu, caches, devices)" } },
+	  { "5:3: unknown key 'vimd' in setup (expected one of: vmid, page_size, smmu, caches, devices)" } },
 	{ "setup-smmu.yaml", -EINVAL,
-	  { "5:60: unknown key 'mmu' in setup.smmu (expected one of: sidsize, ssidsize, asid16, vmid16, ril, ats, ds)",
+	  { "5:60: unknown key 'mmu' in setup.smmu (expected one of: sidsize, ssidsize, asid16, vmid16, ril, ats, ds, repeat_tlbi_cfgi)",
 	    "5:19: value 33 does not fit sidsize (0 to 32)",
 	    "5:33: value 21 does not fit ssidsize (0 to 20)",
 	    "5:42: expected true or false for 'ats', got 'yes'",
@@ -162,7 +162,7 @@ static const struct bad_case bad_cases[] = {
 	    "8:14: duplicate device 'd0' (first at line 6)" } },
 	/* steps and device references */
 	{ "no-action.yaml", -EINVAL,
-	  { "10:9: missing action in a step (expected one of: set_dev_user_data, unset_dev_user_data, invalidate, check_cache)" } },
+	  { "10:9: missing action in a step (expected one of: set_dev_user_data, unset_dev_user_data, invalidate, check_cache, destroy, hw_info)" } },
 	{ "two-actions.yaml", -EINVAL,
 	  { "11:9: more than one action in a step ('unset_dev_user_data' and 'check_cache')" } },
 	{ "unknown-device.yaml", -EINVAL,
@@ -173,6 +173,14 @@ static const struct bad_case bad_cases[] = {
 	  { "10:22: missing required key 'dev' (or 'dev_id')" } },
 	{ "check-cache-missing.yaml", -EINVAL,
 	  { "10:22: missing required key 'value'" } },
+	/* page_size, StreamID lists, destroy, hw_info's flags */
+	{ "machine.yaml", -EINVAL,
+	  { "5:14: expected 4096, 16384 or 65536 for 'page_size'",
+	    "7:24: expected 1 to 8 StreamIDs in the list for 'psid', got 0",
+	    "8:24: expected 1 to 8 StreamIDs in the list for 'psid', got 9",
+	    "12:19: vdevice_of names a device by itself: not with dev or dev_id",
+	    "13:18: missing required key: one of dev, dev_id or vdevice_of",
+	    "15:18: 'flags' is only allowed in the expect of a hw_info step" } },
 	/* set_dev_user_data */
 	{ "sid-and-bytes.yaml", -EINVAL,
 	  { "10:46: sid and bytes are exclusive" } },
@@ -434,7 +442,9 @@ START_TEST(test_good_top_level)
 	ck_assert_str_eq(f->references[1], "linux: arm_vsmmu_convert_user_cmd");
 	ck_assert_uint_eq(f->profiles,
 			  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_6_13) |
-				  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_NEXT));
+				  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_4));
+	/* Current names only: nothing to warn about. */
+	ck_assert_ptr_null(f->profile_note);
 	ck_assert_uint_eq(f->requires, NESTREF_CAP_INV_ARM_SMMUV3 |
 					       NESTREF_CAP_OBSERVE_ISSUED);
 	ck_assert_uint_eq(f->n_notes, 2);
@@ -735,6 +745,8 @@ START_TEST(test_good_defaults)
 	ck_assert_uint_eq(f->requires, 0);
 	ck_assert_uint_eq(f->n_notes, 0);
 	ck_assert_uint_eq(f->vmid, 1);
+	ck_assert_uint_eq(f->page_size, 0); /* the context's, 4096 */
+	ck_assert_ptr_null(f->profile_note);
 	ck_assert(!f->has_smmu);
 	/* field by field: the struct has padding */
 	ck_assert_uint_eq(f->smmu.sidsize, def.sidsize);
@@ -744,6 +756,7 @@ START_TEST(test_good_defaults)
 	ck_assert(f->smmu.ril == def.ril);
 	ck_assert(f->smmu.ats == def.ats);
 	ck_assert(f->smmu.ds == def.ds);
+	ck_assert(f->smmu.repeat_tlbi_cfgi == def.repeat_tlbi_cfgi);
 	ck_assert(!f->has_caches);
 	ck_assert_uint_eq(f->n_caches, 0);
 	ck_assert_uint_eq(f->n_devices, 0);
@@ -776,6 +789,68 @@ START_TEST(test_good_defaults)
 	ck_assert(!s[3].expect.has_entry_num);
 	ck_assert(!s[3].expect.has_issued);
 	ck_assert(!s[3].expect.has_caches);
+	vec_file_free(f);
+}
+END_TEST
+
+/* The deprecated name loads as linux-7.4 and leaves its note. */
+START_TEST(test_good_profile_alias)
+{
+	struct vec_file *f = load_good("alias.yaml");
+
+	ck_assert_uint_eq(f->profiles,
+			  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_6_13) |
+				  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_4));
+	ck_assert_ptr_nonnull(f->profile_note);
+	ck_assert_str_eq(f->profile_note,
+			 nestref_profile_alias_note("linux-next"));
+	vec_file_free(f);
+}
+END_TEST
+
+/* page_size, StreamID lists, the erratum flag, destroy and hw_info. */
+START_TEST(test_good_machine)
+{
+	struct vec_file *f = load_good("machine.yaml");
+	const struct vec_step *s;
+
+	ck_assert_uint_eq(f->profiles,
+			  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_2) |
+				  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_4));
+	ck_assert_ptr_null(f->profile_note);
+	ck_assert_uint_eq(f->page_size, 16384);
+	ck_assert(f->has_smmu);
+	ck_assert(f->smmu.repeat_tlbi_cfgi);
+	ck_assert_uint_eq(f->n_devices, 3);
+	ck_assert_uint_eq(f->devices[0].n_psids, 3);
+	ck_assert_uint_eq(f->devices[0].psid, 0x10);
+	ck_assert_uint_eq(f->devices[0].psids[0], 0x10);
+	ck_assert_uint_eq(f->devices[0].psids[1], 0x11);
+	ck_assert_uint_eq(f->devices[0].psids[2], 0x12);
+	ck_assert(f->devices[0].has_vsid);
+	/* A list of one and a plain number are the same. */
+	ck_assert_uint_eq(f->devices[1].n_psids, 1);
+	ck_assert_uint_eq(f->devices[1].psid, 0x20);
+	ck_assert_uint_eq(f->devices[2].n_psids, 1);
+	ck_assert_uint_eq(f->devices[2].psids[0], 0x30);
+
+	ck_assert_uint_eq(f->tests[0].n_steps, 4);
+	s = f->tests[0].steps;
+	ck_assert_int_eq(s[0].kind, VEC_STEP_DESTROY);
+	ck_assert(s[0].destroy_vdevice);
+	ck_assert(!s[0].dev.raw);
+	ck_assert_uint_eq(s[0].dev.dev_index, 0);
+	ck_assert_int_eq(s[1].kind, VEC_STEP_DESTROY);
+	ck_assert(!s[1].destroy_vdevice);
+	ck_assert_uint_eq(s[1].dev.dev_index, 1);
+	ck_assert_int_eq(s[2].kind, VEC_STEP_DESTROY);
+	ck_assert(s[2].dev.raw);
+	ck_assert_uint_eq(s[2].dev.dev_id, 77);
+	ck_assert_int_eq(s[2].expect.errnos[0], ENOENT);
+	ck_assert_int_eq(s[3].kind, VEC_STEP_HW_INFO);
+	ck_assert_uint_eq(s[3].dev.dev_index, 2);
+	ck_assert(s[3].expect.has_flags);
+	ck_assert_uint_eq(s[3].expect.flags, 1);
 	vec_file_free(f);
 }
 END_TEST
@@ -994,6 +1069,8 @@ static Suite *vector_load_suite(void)
 	tcase_add_test(tc, test_good_invalidate_other);
 	tcase_add_test(tc, test_good_defaults);
 	tcase_add_test(tc, test_good_aliases);
+	tcase_add_test(tc, test_good_profile_alias);
+	tcase_add_test(tc, test_good_machine);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fuzz");

@@ -31,11 +31,46 @@ expect_in "backends lists smmuv3-sim as default" "$out" "smmuv3-sim *"
 expect_in "backends lists the mock" "$out" "mock$nl  in-memory replica"
 expect_in "backends lists the mock's capabilities" "$out" \
 	"capabilities: inv-selftest, check-cache, raw-user-data"
-expect_in "backends lists profiles" "$out" "profiles: linux-6.13, rfc-v3, linux-next"
+expect_in "backends lists the mock's profiles" "$out" \
+	"mock$nl  in-memory replica of the Linux iommufd selftest mock driver$nl  capabilities: inv-selftest, check-cache, raw-user-data$nl  profiles: rfc-v3, linux-6.13, linux-7.2, linux-7.4$nl"
+expect_in "backends lists iommufd under linux-7.2 only" "$out" \
+	"capabilities: inv-arm-smmuv3, inv-selftest, check-cache$nl  profiles: linux-7.2$nl"
+expect_in "backends marks linux-7.2 as the default profile" "$out" \
+	"${nl}linux-7.2 *$nl  kernels: "
+expect_in "backends lists the kernels of each profile" "$out" \
+	"${nl}linux-6.13$nl  kernels: 6.13 as released"
+expect_in "backends lists the deprecated name" "$out" \
+	"${nl}linux-next$nl  profile 'linux-next' is deprecated"
+expect_in "backends lists the rules" "$out" \
+	"${nl}invalidate-bounds$nl  with entries, entry_len above PAGE_SIZE"
+expect_in "backends lists each rule's source" "$out" \
+	"$nl  from: iommufd_hwpt_invalidate (kernel-facts 10.1)$nl"
 
 run_capture run --profile linux-6.12 "$data/wrong.yaml"
 expect_rc "unknown profile: usage error" 2
 expect_in "unknown profile is named" "$err" "unknown profile 'linux-6.12'"
+run_capture run --without-rule no-such-rule "$data/wrong.yaml"
+expect_rc "unknown rule: usage error" 2
+expect_in "unknown rule is named" "$err" "unknown rule 'no-such-rule'"
+
+# linux-next is the old name of linux-7.4: it runs as linux-7.4 and says
+# so once per run, however many files there are.
+run_capture run --quiet --profile linux-next "$data/wrong.yaml" "$data/partial.yaml"
+expect_rc "the deprecated profile name still runs" 1
+expect_in "the deprecated profile name is a warning" "$err" \
+	"nestref: warning: profile 'linux-next' is deprecated: the series it named was merged for Linux 7.4; use 'linux-7.4'"
+warnings=$(printf '%s\n' "$err" | grep -c "is deprecated")
+if [ "$warnings" -eq 1 ]; then ok "the deprecation is said once per run"; else
+	not_ok "the deprecation is said once per run" "$err"
+fi
+run_capture run --profile linux-next "$data/wrong.yaml"
+expect_in "the deprecated name runs as linux-7.4" "$err" \
+	"nestref: 2 tests on backend mock, profile linux-7.4: "
+run_capture run --quiet --profile linux-7.4 "$data/wrong.yaml"
+case $err in
+*deprecated*) not_ok "linux-7.4 itself is not deprecated" "$err" ;;
+*) ok "linux-7.4 itself is not deprecated" ;;
+esac
 run_capture run --backend nope "$data/wrong.yaml"
 expect_rc "unknown backend: usage error" 2
 run_capture run "$data/no-such-file.yaml"
@@ -79,7 +114,7 @@ not ok 1 - cli-wrong/1 claims an unknown vdev_id is accepted
 ok 2 - cli-wrong/2 a correct test after the wrong one still runs"
 run_capture run "$data/wrong.yaml"
 expect_in "the summary goes to stderr" "$err" \
-	"nestref: 2 tests on backend mock, profile linux-6.13: 1 passed, 0 passed with unchecked parts, 1 failed, 0 skipped"
+	"nestref: 2 tests on backend mock, profile linux-7.2: 1 passed, 0 passed with unchecked parts, 1 failed, 0 skipped"
 
 # A vector asking for an absurd array fails cleanly, without allocating it.
 run_capture run --quiet "$data/huge-entry-len.yaml"
@@ -100,7 +135,7 @@ expect_in "a capability skip names the capability" "$out" \
 	"ok 1 - cli-needs-smmuv3/1 # SKIP missing inv-arm-smmuv3"
 run_capture run --quiet "$data/rfc-only.yaml"
 expect_in "a profile skip says profile" "$out" \
-	"ok 1 - cli-rfc-only/1 # SKIP profile linux-6.13 not covered by this file"
+	"ok 1 - cli-rfc-only/1 # SKIP profile linux-7.2 not covered by this file"
 run_capture run --quiet --profile rfc-v3 "$data/rfc-only.yaml"
 expect_out "the rfc-v3 length rule runs under rfc-v3" "TAP version 13
 1..1
@@ -141,7 +176,7 @@ expect_rc "explain of a file the backend cannot run exits 0" 0
 expect_in "explain skips like run" "$out" "skipped: backend mock lacks inv-arm-smmuv3"
 run_capture explain --backend mock "$data/rfc-only.yaml:1"
 expect_in "explain skips a profile the file does not cover" "$out" \
-	"skipped: the file does not cover profile linux-6.13 (try --profile)"
+	"skipped: the file does not cover profile linux-7.2 (try --profile)"
 
 # The environment picks the default backend; the option wins over it.
 NESTREF_BACKEND=nope

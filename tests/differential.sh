@@ -5,7 +5,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 tmp=$(mktemp -d)
-for profile in linux-6.13 rfc-v3 linux-next; do
+for profile in linux-7.2 linux-6.13 rfc-v3 linux-7.4; do
 	for backend in mock smmuv3-sim; do
 		# "NAME ok" / "NAME not-ok" for every test that ran (not skipped).
 		nestref run --quiet --backend "$backend" --profile "$profile" \

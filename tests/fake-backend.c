@@ -51,10 +51,13 @@ static int fake_set(struct nestref_dev *dev, const void *data)
 
 static void fake_unset(struct nestref_dev *dev)
 {
-	struct fake_dev *fd = nestref_dev_priv(dev);
-
 	fake_knobs.unset_calls++;
-	nestref_viommu_unlink(nestref_dev_viommu(dev), fd->vsid);
+	/*
+	 * The vSID of the vDEVICE being unset: without one-vdevice-per-device
+	 * (linux-6.13) a device may hold several, each with its own.
+	 */
+	nestref_viommu_unlink(nestref_dev_viommu(dev),
+			      nestref_dev_virt_id(dev));
 }
 
 static void fake_issue(struct fake_ctx *fc, const struct nestref_smmuv3_cmd *c)

@@ -11,7 +11,9 @@
 # console is kept in bench-kernel.serial.log.  Exits 1 with the reason
 # when the guest fails, times out, prints no JSON, or could not measure
 # the kernel.  Environment:
-#   KERNEL_IMAGE, KERNEL_SRC, KERNEL_JOBS, XDG_CACHE_HOME   see kernel.sh
+#   KERNEL_SERIES, KERNEL_IMAGE, KERNEL_SRC, KERNEL_JOBS, XDG_CACHE_HOME
+#                          see kernel.sh (make passes its command-line
+#                          variables down: make bench-kernel KERNEL_SERIES=7.3)
 #   BENCH_KERNEL_TIMEOUT   seconds the VM may run (default 600)
 set -u
 # shellcheck disable=SC2154 # top_srcdir, abs_top_builddir: from make

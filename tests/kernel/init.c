@@ -5,7 +5,7 @@
  * /dev/iommu exists, runs
  *
  *	/nestref run --quiet --backend iommufd --backend-options mode=selftest
- *		--profile linux-6.13 /vectors
+ *		--profile linux-7.2 /vectors
  *
  * with its stdout on the console between two marker lines, and hands the
  * exit status to the host through QEMU's isa-debug-exit device, which
@@ -16,8 +16,11 @@
  * The kernel passes unknown `name=value` boot parameters to /init as
  * environment: `nestref_backend=mock` on the kernel command line runs the
  * guest on the mock backend instead, to check the harness without the
- * kernel backend.  (A dotted name such as `nestref.mode` would be taken
- * for a module parameter and never reach /init.)
+ * kernel backend, and `nestref_profile=NAME` picks the profile (run.sh
+ * passes KERNEL_PROFILE; linux-7.2 without it).  (A dotted name such as
+ * `nestref.mode` would be taken for a module parameter and never reach
+ * /init; a dot in the value is fine.)  /init prints the kernel's uname
+ * first, so the host can say which kernel it booted.
  *
  * `nestref_mode=bench` (`make bench-kernel`, tests/kernel/bench.sh) runs
  *
@@ -39,6 +42,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -186,7 +190,8 @@ static void show_file(const char *path)
 }
 
 /* Fills argv for mode m, NULL-terminated (16 slots are enough). */
-static void mode_argv(const struct mode *m, const char *backend, char **argv)
+static void mode_argv(const struct mode *m, const char *backend,
+		      const char *profile, char **argv)
 {
 	int n = 0;
 
@@ -206,7 +211,7 @@ static void mode_argv(const struct mode *m, const char *backend, char **argv)
 		argv[n++] = "mode=selftest";
 	}
 	argv[n++] = "--profile";
-	argv[n++] = "linux-6.13";
+	argv[n++] = (char *)profile;
 	argv[n++] = "/vectors";
 	argv[n] = NULL;
 }
@@ -232,6 +237,8 @@ int main(void)
 {
 	const char *backend = getenv("nestref_backend");
 	const char *mode_name = getenv("nestref_mode");
+	const char *profile = getenv("nestref_profile");
+	struct utsname uts;
 	const struct mode *m = NULL;
 	const char *const *file;
 	char *argv[16];
@@ -255,11 +262,19 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("nestref-init: /init running at %.3f s after boot\n",
 	       boottime());
+	/* "nestref-init: kernel ...": run.sh reads it. */
+	if (uname(&uts) == 0)
+		printf("nestref-init: kernel %s %s %s %s\n", uts.sysname,
+		       uts.release, uts.version, uts.machine);
+	else
+		printf("nestref-init: uname: %s\n", strerror(errno));
 
 	if (!backend || !*backend)
 		backend = "iommufd";
 	if (!mode_name || !*mode_name)
 		mode_name = "vectors";
+	if (!profile || !*profile)
+		profile = "linux-7.2";
 	for (k = 0; k < sizeof(modes) / sizeof(modes[0]); k++)
 		if (!strcmp(modes[k].name, mode_name))
 			m = &modes[k];
@@ -268,7 +283,7 @@ int main(void)
 		       mode_name);
 		finish(INIT_BAD_MODE);
 	}
-	mode_argv(m, backend, argv);
+	mode_argv(m, backend, profile, argv);
 	if (!argv[0])
 		finish(INIT_SPAWN_FAILED); /* a mode without a program */
 

@@ -3,24 +3,32 @@
 # `make check-kernel` boots, a tiny x86_64 Linux 6.13 or later with the
 # iommufd selftest mock (FRAGMENT is tests/kernel/iommufd-vm.config).
 #
-# Prints two lines on stdout, the bzImage's path and a description of it,
-# and progress with elapsed seconds on stderr: a build from nothing takes
+# Prints two lines on stdout, the bzImage's path and a description of it
+# (package, version and suite, or where the image came from), and
+# progress with elapsed seconds on stderr: a build from nothing takes
 # minutes.  Exits 1 with the reason on stderr.  In order of preference:
 #
 #   KERNEL_IMAGE=PATH  a ready bzImage, used as it is;
 #   KERNEL_SRC=DIR     an unpacked kernel tree, built out of tree into the
 #                      cache (incrementally, so edits to the tree count);
-#   neither            the newest linux-source-X.Y of Debian sid, fetched
-#                      with apt through a private state folder (the
-#                      system's apt configuration is left alone), unpacked
-#                      without installing, built once and cached.
+#   neither            Debian's linux-source-$KERNEL_SERIES (default 7.2,
+#                      the series of the default profile linux-7.2), looked
+#                      up in sid first, then in experimental; fetched with
+#                      apt through a private state folder (the system's
+#                      apt configuration is left alone), unpacked without
+#                      installing, built once and cached.  A series that
+#                      neither suite has is an error that lists what each
+#                      one offers.
 #
 # The cache is $XDG_CACHE_HOME/nestref (default ~/.cache/nestref):
-# apt/ holds the private apt state and kernel-VERSION-HASH/ the image, its
-# .config and the build logs, keyed by the source version and a hash of
-# FRAGMENT.  KERNEL_JOBS (default 2) is make's -j; DEBIAN_MIRROR overrides
-# the mirror read from /etc/apt/sources.list{,.d}; NESTREF_KEEP_KERNEL_WORK=1
-# keeps the unpacked sid tree (1.8 GB) and the build folder after a build.
+# apt/ holds the private apt state (sid and experimental) and
+# kernel-VERSION-HASH/ the image, its .config and the build logs, keyed by
+# the package's Debian version (which starts with the series) and a hash
+# of FRAGMENT.  KERNEL_JOBS (default 2) is make's -j; DEBIAN_MIRROR
+# overrides the mirror read from /etc/apt/sources.list{,.d};
+# NESTREF_KEEP_KERNEL_WORK=1 keeps the unpacked tree (1.8 GB) and the
+# build folder after a build.
+# shellcheck disable=SC2016 # awk programs in single quotes
 set -u
 
 min_major=6
@@ -74,7 +82,7 @@ if [ -n "${KERNEL_IMAGE-}" ]; then
 	if [ ! -f "$image" ] || [ ! -r "$image" ]; then
 		die "KERNEL_IMAGE=$KERNEL_IMAGE is not a readable file; give the path of a bzImage built with $fragment"
 	fi
-	say "using KERNEL_IMAGE=$image as it is (not built, not checked against the fragment)"
+	say "using KERNEL_IMAGE=$image as it is (not built, not checked against the fragment${KERNEL_SERIES:+; KERNEL_SERIES=$KERNEL_SERIES is ignored})"
 	echo "$image"
 	echo "KERNEL_IMAGE=$image"
 	exit 0
@@ -190,6 +198,12 @@ if [ -n "${KERNEL_SRC-}" ]; then
 		die "make kernelversion failed in $src"
 	version_ok "$version" ||
 		die "KERNEL_SRC=$src is Linux $version; the iommufd backend needs $min_major.$min_minor or later (IOMMU_VIOMMU_ALLOC and IOMMU_VDEVICE_ALLOC)"
+	if [ -n "${KERNEL_SERIES-}" ]; then
+		case $version in
+		"$KERNEL_SERIES" | "$KERNEL_SERIES".* | "$KERNEL_SERIES"-*) ;;
+		*) say "warning: KERNEL_SERIES=$KERNEL_SERIES is ignored: KERNEL_SRC is Linux $version" ;;
+		esac
+	fi
 	src_hash=$(echo "$src" | sha256sum | cut -c1-8)
 	out=$cache/kernel-$version-src$src_hash-$frag_hash
 	mkdir -p "$out" || die "cannot create $out"
@@ -200,7 +214,7 @@ if [ -n "${KERNEL_SRC-}" ]; then
 	exit 0
 fi
 
-# ------------------------------------------------------------ Debian sid
+# ------------------------------------------------------- Debian sid, experimental
 # The mirror this machine's apt already uses: deb822 .sources first, then
 # one-line .list files.  Security and -updates suites are not mirrors of
 # sid.
@@ -236,6 +250,18 @@ debian_mirror() {
 	done
 }
 
+
+# The series: linux-source-$series, in the first of these suites that has
+# it.  sid first: it is what Debian ships; experimental carries the next
+# series as release candidates.
+series=${KERNEL_SERIES:-7.2}
+suites="sid experimental"
+echo "$series" | grep -qx '[0-9]\{1,\}\.[0-9]\{1,\}' ||
+	die "KERNEL_SERIES=$series is not a series: give MAJOR.MINOR, such as 7.2 or 7.3"
+version_ok "$series" ||
+	die "KERNEL_SERIES=$series is older than $min_major.$min_minor: the iommufd backend needs IOMMU_VIOMMU_ALLOC and IOMMU_VDEVICE_ALLOC"
+pkg=linux-source-$series
+
 apt_dir=$cache/apt
 mirror=${DEBIAN_MIRROR:-$(debian_mirror | head -n 1)}
 [ -n "$mirror" ] ||
@@ -245,22 +271,26 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 	die "$keyring is missing: apt-get install debian-archive-keyring"
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" ||
 	die "cannot create $apt_dir"
-echo "deb [signed-by=$keyring] $mirror sid main" >"$apt_dir/sid.list.new" ||
-	die "cannot write $apt_dir/sid.list.new"
-# A changed mirror invalidates the lists fetched from the old one.
-if ! cmp -s "$apt_dir/sid.list.new" "$apt_dir/sid.list"; then
+for s in $suites; do
+	echo "deb [signed-by=$keyring] $mirror $s main"
+done >"$apt_dir/debian.list.new" ||
+	die "cannot write $apt_dir/debian.list.new"
+# A changed mirror or suite invalidates the lists fetched before.
+if ! cmp -s "$apt_dir/debian.list.new" "$apt_dir/debian.list"; then
 	rm -f "$apt_dir"/lists/*_dists_* "$apt_dir"/cache/*.bin \
-		"$apt_dir/updated.stamp"
-	mv "$apt_dir/sid.list.new" "$apt_dir/sid.list"
+		"$apt_dir/updated.stamp" "$apt_dir/sid.list"
+	mv "$apt_dir/debian.list.new" "$apt_dir/debian.list"
 else
-	rm -f "$apt_dir/sid.list.new"
+	rm -f "$apt_dir/debian.list.new"
 fi
 
 # Only these options point apt at the private state: the sources list, the
 # lists and the binary caches (else apt would rewrite the system's
-# /var/cache/apt/*.bin from sid's lists).
+# /var/cache/apt/*.bin from these lists).  experimental is NotAutomatic
+# in its Release file, but nothing here relies on apt's choice: the suite
+# is picked by find_source and the version is given exactly.
 apt_opts() {
-	"$@" -o Dir::Etc::sourcelist="$apt_dir/sid.list" \
+	"$@" -o Dir::Etc::sourcelist="$apt_dir/debian.list" \
 		-o Dir::Etc::sourceparts=- \
 		-o Dir::State::Lists="$apt_dir/lists" \
 		-o Dir::Cache="$apt_dir/cache" \
@@ -270,79 +300,127 @@ apt_opts() {
 # apt_update: refreshes the private lists; on failure shows why and
 # returns 1.  The stamp, not the lists' own times (apt gives them the
 # mirror's Last-Modified), says when that last worked.
+updated=
 apt_update() {
-	phase_begin "apt-get update of sid from $mirror (private state in $apt_dir)"
+	phase_begin "apt-get update of $(echo "$suites" | sed 's/ /, /g') from $mirror (private state in $apt_dir)"
 	# --error-on=any: by default a list that failed to download is only a
 	# warning, and apt-get update exits 0.
 	if ! apt_opts apt-get -q --error-on=any update >"$apt_dir/update.log" 2>&1; then
 		tail -n 10 "$apt_dir/update.log" >&2
-		say "apt-get update of sid failed (log: $apt_dir/update.log): check access to $mirror"
+		say "apt-get update failed (log: $apt_dir/update.log): check access to $mirror"
 		return 1
 	fi
 	touch "$apt_dir/updated.stamp"
+	updated=1
 	phase_end "apt-get update"
 }
 
-# use_cached_anyway: without the mirror, the newest image already built
-# from sid with this fragment is better than nothing (offline work).
+# use_cached_anyway: without the mirror, the newest image of this series
+# already built from Debian with this fragment is better than nothing
+# (offline work).  Debian versions of the series start with "X.Y." (a
+# release) or "X.Y~" (a release candidate).
 use_cached_anyway() {
-	old=$(for f in "$cache"/kernel-*-"$frag_hash"/bzImage; do
+	old=$(for f in "$cache/kernel-$series."*"-$frag_hash/bzImage" \
+		"$cache/kernel-$series~"*"-$frag_hash/bzImage"; do
 		case $f in
 		*/kernel-*-src*) ;; # a KERNEL_SRC build
 		*) [ -f "$f" ] && echo "$f" ;;
 		esac
 	done | sort -V | tail -n 1)
 	[ -n "$old" ] || return 1
-	say "using the cached image $old instead: it may not be sid's newest"
+	say "using the cached image $old instead: it may not be Debian's newest $pkg"
 	echo "$old"
-	echo "$(basename "$(dirname "$old")") (cached; sid not reachable)"
+	echo "$pkg $(basename "$(dirname "$old")" | sed -e 's/^kernel-//' -e "s/-$frag_hash\$//") (cached; the mirror is not reachable)"
 	exit 0
 }
 
-# newest_source: sets pkg (linux-source-X.Y) and version (its Debian
-# version) from the lists.
-newest_source() {
-	pkg=$(apt_opts apt-cache search --names-only '^linux-source-[0-9]+\.[0-9]+$' |
-		sed -n 's/^\(linux-source-[0-9]*\.[0-9]*\) .*/\1/p' | sort -V | tail -n 1)
-	[ -n "$pkg" ] || return 1
-	version=$(apt_opts apt-cache show --no-all-versions "$pkg" |
-		sed -n 's/^Version: //p' | head -n 1)
-	[ -n "$version" ]
+# madison [PACKAGE...]: "package version suite" lines from the lists.
+madison() {
+	[ $# -gt 0 ] || return 0
+	apt_opts apt-cache madison "$@" 2>/dev/null |
+		${AWK:-awk} -F'|' '{
+			p = $1; v = $2
+			gsub(/ /, "", p); gsub(/ /, "", v)
+			split($3, w, " ")
+			split(w[2], d, "/")
+			if (p != "" && v != "" && d[1] != "")
+				print p, v, d[1]
+		}'
+}
+
+# find_source: sets suite and version (the Debian version) of $pkg from
+# the first suite of $suites that has it.
+find_source() {
+	found=$(madison "$pkg")
+	for suite in $suites; do
+		version=$(echo "$found" |
+			${AWK:-awk} -v s="$suite" '$3 == s { print $2 }' |
+			sort -V | tail -n 1)
+		[ -n "$version" ] && return 0
+	done
+	suite=
+	return 1
+}
+
+# offers: what each suite has, one "SUITE: PACKAGE VERSION, ..." line
+# each, for the error message.
+offers() {
+	names=$(apt_opts apt-cache search --names-only '^linux-source-[0-9]+\.[0-9]+$' 2>/dev/null |
+		sed -n 's/^\(linux-source-[0-9]*\.[0-9]*\) .*/\1/p')
+	# shellcheck disable=SC2086 # one word per package name
+	all=$(madison $names)
+	for s in $suites; do
+		list=$(echo "$all" | ${AWK:-awk} -v s="$s" '
+			$3 == s { printf "%s%s %s", sep, $1, $2; sep = ", " }')
+		echo "  $s: ${list:-no linux-source-X.Y package}"
+	done
 }
 
 # Lists older than a day are refreshed: sid moves, and an old version
 # disappears from the mirror.
 if [ -z "$(find "$apt_dir/updated.stamp" -mmin -1440 2>/dev/null)" ]; then
 	apt_update || use_cached_anyway ||
-		die "no sid lists and no cached kernel: give KERNEL_SRC or KERNEL_IMAGE, or retry when $mirror is reachable"
+		die "no Debian lists and no cached $pkg image: give KERNEL_SRC or KERNEL_IMAGE, or retry when $mirror is reachable"
 else
-	say "apt lists of sid are less than a day old, not updated"
+	say "apt lists of $(echo "$suites" | sed 's/ /, /g') are less than a day old, not updated"
 fi
-newest_source ||
-	die "no linux-source-X.Y package in sid's lists ($apt_dir/lists); remove $apt_dir and retry, or give KERNEL_SRC or KERNEL_IMAGE"
-upstream=${pkg#linux-source-}
-version_ok "$upstream" ||
-	die "the newest kernel source in sid is $pkg ($version), older than $min_major.$min_minor; give KERNEL_SRC or KERNEL_IMAGE"
-say "newest kernel source in sid: $pkg $version"
+if ! find_source && [ -z "$updated" ]; then
+	# The lists are young, but the series may have arrived since.
+	say "$pkg is in neither suite's lists; refreshing them once"
+	apt_update || use_cached_anyway ||
+		die "cannot refresh the Debian lists to look for $pkg; give KERNEL_SRC or KERNEL_IMAGE, or retry when $mirror is reachable"
+	find_source
+fi
+if [ -z "$suite" ]; then
+	die "KERNEL_SERIES=$series: $pkg is in none of the suites tried ($(echo "$suites" | sed 's/ /, then /g'), from $mirror). They offer:
+$(offers)
+Set KERNEL_SERIES to one of those series, or give KERNEL_SRC or KERNEL_IMAGE"
+fi
+if [ "$suite" = sid ]; then
+	say "kernel source: $pkg $version from sid"
+else
+	say "kernel source: $pkg $version from $suite (sid has no $pkg)"
+fi
 
 out=$cache/kernel-$version-$frag_hash
 if [ -f "$out/bzImage" ]; then
 	say "reusing the cached image $out/bzImage ($pkg $version, fragment $frag_hash)"
 	echo "$out/bzImage"
-	echo "$pkg $version (cached)"
+	echo "$pkg $version from $suite (cached)"
 	exit 0
 fi
 
 work=$out/work
 rm -rf "$work"
 mkdir -p "$work/deb" || die "cannot create $work"
-phase_begin "downloading $pkg $version (about 160 MB)"
+phase_begin "downloading $pkg $version from $suite (about 160 MB)"
 if ! (cd "$work" && apt_opts apt-get -q download "$pkg=$version") \
 	>"$out/download.log" 2>&1; then
-	# The lists were young but sid moved under them: refresh once.
+	# The lists were young but the suite moved under them: refresh once.
 	say "download failed, refreshing the lists and retrying"
 	apt_update || die "cannot download $pkg $version (log: $out/download.log) nor refresh the lists"
-	newest_source || die "no linux-source-X.Y package in sid after apt-get update"
+	find_source || die "$pkg is in neither $(echo "$suites" | sed 's/ / nor /g') after apt-get update"
+	say "kernel source now: $pkg $version from $suite"
 	out_new=$cache/kernel-$version-$frag_hash
 	if [ "$out_new" != "$out" ]; then
 		rm -rf "$out"
@@ -357,7 +435,6 @@ if ! (cd "$work" && apt_opts apt-get -q download "$pkg=$version") \
 	}
 fi
 phase_end "downloading"
-
 phase_begin "unpacking $pkg (dpkg-deb -x, then the tarball: 1.8 GB)"
 deb=$(find "$work" -maxdepth 1 -name "${pkg}_*.deb" | head -n 1)
 [ -n "$deb" ] || die "apt-get download left no ${pkg}_*.deb in $work"
@@ -380,4 +457,4 @@ else
 fi
 say "kernel ready: $out/bzImage ($(wc -c <"$out/bzImage") bytes)"
 echo "$out/bzImage"
-echo "$pkg $version (built)"
+echo "$pkg $version from $suite (built)"

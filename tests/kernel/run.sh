@@ -11,11 +11,19 @@
 # right: fix the mock and add the case to the vectors.
 #
 # The whole serial console is kept in tests/kernel/run.serial.log, next to
-# this test's log.  Environment:
+# this test's log.  Environment (make passes its command-line variables
+# down, so `make check-kernel KERNEL_SERIES=7.3` works):
+#   KERNEL_SERIES          the Debian linux-source-X.Y to build (default
+#                          7.2, sid first, then experimental; kernel.sh)
 #   KERNEL_IMAGE, KERNEL_SRC, KERNEL_JOBS, XDG_CACHE_HOME   see kernel.sh
+#   KERNEL_PROFILE         the profile of both runs (default linux-7.2,
+#                          the behaviour of the series booted by default)
 #   KERNEL_BOOT_TIMEOUT    seconds the VM may run (default 300)
 #   NESTREF_GUEST_BACKEND  the guest's backend (default iommufd; "mock"
 #                          checks this harness without the kernel backend)
+#   NESTREF_KERNEL_RESULTS a folder to copy the results into: the guest's
+#                          and the mock's TAP, the differential report,
+#                          the console and what was booted
 set -u
 # shellcheck disable=SC2154 # top_srcdir, abs_top_builddir: from make
 if [ -z "${top_srcdir-}" ] || [ -z "${abs_top_builddir-}" ]; then
@@ -30,7 +38,8 @@ out=$abs_top_builddir/tests/kernel
 serial_log=$out/run.serial.log
 boot_timeout=${KERNEL_BOOT_TIMEOUT:-300}
 guest_backend=${NESTREF_GUEST_BACKEND:-iommufd}
-profile=linux-6.13
+profile=${KERNEL_PROFILE:-linux-7.2}
+results=${NESTREF_KERNEL_RESULTS-}
 
 # bail DESCRIPTION DIAGNOSTICS: a failure the later steps cannot survive.
 bail() {
@@ -50,6 +59,40 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 
 vm_prerequisites nestref-static init
+
+# ------------------------------------------------------------ the mock run
+# First, so that a profile nestref does not know fails before a kernel
+# build.  nestref run exits 1 when a test fails, which the report shows
+# test by test; 2 or 77 mean it did not run.
+case $profile in
+*[!A-Za-z0-9._-]*)
+	bail "profile $profile" "KERNEL_PROFILE must be a profile name (see nestref backends)" ;;
+esac
+nestref run --quiet --backend mock --profile "$profile" "$top_srcdir/vectors" \
+	>"$tmp/mock.tap" 2>"$tmp/mock.err"
+mock_rc=$?
+if [ "$mock_rc" -ne 0 ] && [ "$mock_rc" -ne 1 ]; then
+	bail "mock on the host under profile $profile: nestref run exited $mock_rc" \
+		"$(cat "$tmp/mock.err")"
+fi
+# The guest's backend must take the profile too.  Asked on the host with
+# a /dev/iommu that does not exist: a profile the backend refuses is a
+# usage error (2); one it takes ends in "backend unavailable" (77).
+# Without --quiet, which would hide the reason.
+if [ "$guest_backend" = iommufd ]; then
+	nestref run --backend iommufd \
+		--backend-options "mode=selftest,iommufd=$tmp/no-such-iommu" \
+		--profile "$profile" "$top_srcdir/vectors/mock" \
+		>/dev/null 2>"$tmp/probe.err"
+	probe_rc=$?
+	if [ "$probe_rc" -ne 77 ]; then
+		bail "the iommufd backend under profile $profile" \
+			"nestref run --backend iommufd exited $probe_rc on the host, not 77 (backend unavailable):
+$(cat "$tmp/probe.err")"
+	fi
+fi
+ok "mock on the host under profile $profile: nestref run exited $mock_rc"
+
 vm_kernel
 
 # -------------------------------------------------------------- initramfs
@@ -67,7 +110,7 @@ ok "initramfs: /init, /nestref and $nvec vector files, $(wc -c <"$tmp/initramfs.
 # ------------------------------------------------------------------- boot
 # /init's status is nestref's exit status, or 101 and up for a failure of
 # /init itself (init.c, vm.sh).
-append="console=ttyS0 quiet panic=-1"
+append="console=ttyS0 quiet panic=-1 nestref_profile=$profile"
 if [ "$guest_backend" != iommufd ]; then
 	append="$append nestref_backend=$guest_backend"
 fi
@@ -77,8 +120,21 @@ vm_boot "$boot_timeout" "$serial_log" "$append"
 guest_rc=$(vm_section TAP "$tmp/guest.tap")
 guest_stderr=$(sed -n 's/^nestref stderr: //p' "$tmp/serial")
 init_at=$(sed -n 's/.*nestref-init: \/init running at \([0-9.]*\) s.*/\1/p' "$tmp/serial")
+# "nestref-init: kernel Linux 7.2.13 #1 ...": the release the guest ran.
+booted=$(sed -n 's/.*nestref-init: kernel \([^ ]*\) \([^ ]*\) .*/\1 \2/p' "$tmp/serial" | head -n 1)
+guest_profile=$(sed -n 's/.*nestref-init: mode vectors: running .* --profile \([^ ]*\) .*/\1/p' "$tmp/serial" | head -n 1)
 ran_for=$(sed -n 's/.*nestref-init: nestref ran for \([0-9.]*\) s.*/\1/p' "$tmp/serial")
 timing="in $vm_secs s (/init at ${init_at:-?} s after boot, nestref ran ${ran_for:-?} s)"
+if [ -n "$results" ]; then
+	{ mkdir -p "$results" &&
+		cp "$serial_log" "$results/serial.log" &&
+		cp "$tmp/mock.tap" "$results/mock.tap" &&
+		{ [ ! -f "$tmp/guest.tap" ] || cp "$tmp/guest.tap" "$results/guest.tap"; } &&
+		printf 'kernel: %s\nbooted: %s\nprofile: %s\nguest profile: %s\nvm: %s\n' \
+			"$vm_kernel_desc" "${booted:-unknown}" "$profile" \
+			"${guest_profile:-unknown}" "$timing" >"$results/kernel.txt"; } ||
+		bail "results in $results" "cannot write into $results"
+fi
 
 vm_check_exit
 status=$vm_status
@@ -92,7 +148,11 @@ if [ "$status" != "$guest_rc" ]; then
 fi
 case $status in
 0 | 1)
-	ok "VM booted and exited with code $vm_rc (nestref exit status $status) $timing"
+	ok "VM booted ${booted:-an unknown kernel} ($vm_kernel_desc) and exited with code $vm_rc (nestref exit status $status) $timing"
+	if [ "$guest_profile" != "$profile" ]; then
+		bail "the guest ran under profile ${guest_profile:-unknown}, not $profile" \
+			"$(grep 'nestref-init: mode' "$tmp/serial")"
+	fi
 	if [ -n "$guest_stderr" ]; then
 		printf '%s\n' "$guest_stderr" | sed 's/^/# nestref stderr: /'
 	fi
@@ -105,16 +165,6 @@ $guest_stderr" ;;
 	bail "VM booted and exited with code $vm_rc: nestref exit status $status (usage or load error)" \
 		"$guest_stderr" ;;
 esac
-
-# ------------------------------------------------------------ the mock run
-# nestref run exits 1 when a test fails, which the report shows test by
-# test; 2 or 77 mean it did not run.
-nestref run --quiet --backend mock --profile "$profile" "$top_srcdir/vectors" \
-	>"$tmp/mock.tap" 2>"$tmp/mock.err"
-mock_rc=$?
-if [ "$mock_rc" -ne 0 ] && [ "$mock_rc" -ne 1 ]; then
-	bail "mock on the host: nestref run exited $mock_rc" "$(cat "$tmp/mock.err")"
-fi
 
 # --------------------------------------------------------- the guest's run
 plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tmp/guest.tap" | head -n 1)
@@ -132,11 +182,19 @@ ${AWK:-awk} -v first=$((tap_n + 1)) -v summary="$tmp/summary" \
 	-f "$here/differential.awk" "$tmp/mock.tap" "$tmp/guest.tap" \
 	>"$tmp/report" || bail "differential report" "awk failed on the two runs"
 cat "$tmp/report"
+if [ -n "$results" ]; then
+	cp "$tmp/report" "$results/report" ||
+		bail "results in $results" "cannot copy the report into $results"
+fi
 tap_n=$((tap_n + $(grep -c -E '^(not )?ok [0-9]+ - ' "$tmp/report")))
 tap_failed=$((tap_failed + $(grep -c -E '^not ok [0-9]+ - ' "$tmp/report")))
 read -r compared agree disagree kfail gskip monly <"$tmp/summary"
-echo "# differential: $compared tests compared, $agree agree, $disagree disagree," \
-	"$kfail fail on the kernel, $gskip skipped by the guest"
+summary_line="differential: $compared tests compared, $agree agree, $disagree disagree, $kfail fail on the kernel, $gskip skipped by the guest"
+echo "# $summary_line"
+echo "# booted ${booted:-an unknown kernel} ($vm_kernel_desc), compared under profile $profile"
+if [ -n "$results" ]; then
+	echo "$summary_line" >>"$results/kernel.txt"
+fi
 if [ "$monly" -eq 0 ]; then
 	ok "every test of the mock's run is in the guest's run"
 else

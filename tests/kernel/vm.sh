@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # shellcheck disable=SC2154 # here, out, tmp: set by the caller
-# shellcheck disable=SC2034 # vm_secs, vm_status: read by the caller
+# shellcheck disable=SC2034 # vm_secs, vm_status, vm_kernel_desc: read by the caller
 # shellcheck disable=SC2016 # awk programs in single quotes
 # Sourced by run.sh (make check-kernel) and bench.sh (make bench-kernel):
 # what both need to boot the tiny kernel with an initramfs under QEMU and
@@ -71,8 +71,9 @@ vm_need_header() { # HEADER DEBIAN-PACKAGE
 }
 
 # vm_kernel: finds or builds the kernel (kernel.sh, iommufd-vm.config);
-# sets vm_image.  kernel.sh's progress goes to stderr as it happens (a
-# build takes minutes).
+# sets vm_image, and vm_kernel_desc to kernel.sh's description of it
+# (such as "linux-source-7.2 7.2.13-1 from sid (cached)").  kernel.sh's
+# progress goes to stderr as it happens (a build takes minutes).
 vm_kernel() {
 	vm_t0=$(date +%s)
 	{
@@ -84,7 +85,8 @@ vm_kernel() {
 	if [ "$vm_kernel_rc" -ne 0 ] || [ ! -f "$vm_image" ]; then
 		vm_fail "kernel ready" "$(tail -n 25 "$tmp/kernel.err")"
 	fi
-	vm_ok "kernel ready: $(sed -n 2p "$tmp/kernel.out"), in $(($(date +%s) - vm_t0)) s"
+	vm_kernel_desc=$(sed -n 2p "$tmp/kernel.out")
+	vm_ok "kernel ready: $vm_kernel_desc, in $(($(date +%s) - vm_t0)) s"
 }
 
 # vm_initramfs ROOT: packs ROOT (made readable) into $tmp/initramfs.cpio,

@@ -1,0 +1,4 @@
+#!/bin/sh
+# The bundled vectors on backend mock under profile linux-7.4.
+. "${top_srcdir:-.}/tests/lib.sh"
+run_vectors mock linux-7.4

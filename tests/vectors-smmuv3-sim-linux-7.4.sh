@@ -1,0 +1,4 @@
+#!/bin/sh
+# The bundled vectors on backend smmuv3-sim under profile linux-7.4.
+. "${top_srcdir:-.}/tests/lib.sh"
+run_vectors smmuv3-sim linux-7.4

@@ -1,4 +1,0 @@
-#!/bin/sh
-# The bundled vectors on backend smmuv3-sim under profile linux-next.
-. "${top_srcdir:-.}/tests/lib.sh"
-run_vectors smmuv3-sim linux-next
