@@ -159,12 +159,22 @@ static bool explain_answer(FILE *out, const struct test_env *env,
 static void explain_setup(FILE *out, const struct vec_file *file,
 			  const struct nestref_ctx *ctx)
 {
+	const char *sep;
 	size_t i, j;
+	int r;
 
 	fprintf(out, "  profile: %s (kernels: %s; checked: %s)\n",
 		nestref_profile_name(nestref_ctx_profile(ctx)),
 		nestref_profile_kernels(nestref_ctx_profile(ctx)),
 		nestref_profile_checked(nestref_ctx_profile(ctx)));
+	fputs("  rules:", out);
+	for (r = 0, sep = " "; r < NESTREF_RULE_COUNT; r++) {
+		if (!nestref_ctx_rule(ctx, (enum nestref_rule)r))
+			continue;
+		fprintf(out, "%s%s", sep, nestref_rule_name((enum nestref_rule)r));
+		sep = ", ";
+	}
+	fputs(*sep == ',' ? "\n" : " none\n", out);
 	fprintf(out, "  setup: vIOMMU with VMID %u", file->vmid);
 	if (file->page_size)
 		fprintf(out, ", PAGE_SIZE %u", file->page_size);

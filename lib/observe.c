@@ -13,23 +13,38 @@ static int nr_need_cap(struct nestref_ctx *ctx, uint32_t cap, bool has_op,
 		       ctx->be->name, nestref_cap_name(cap));
 }
 
+/*
+ * A per-device observation: the capability and the op first, then the
+ * device (kernel-facts 5.5: an unknown device is ENOENT).  NULL with the
+ * errno in *rc.
+ */
+static struct nestref_dev *nr_observed_dev(struct nestref_ctx *ctx,
+					   uint32_t cap, bool has_op,
+					   const char *what, uint32_t dev_id,
+					   int *rc)
+{
+	struct nestref_dev *dev;
+
+	nr_fail(ctx, 0, NULL);
+	*rc = nr_need_cap(ctx, cap, has_op, what);
+	if (*rc)
+		return NULL;
+	dev = (struct nestref_dev *)nr_lookup(ctx, dev_id, NR_OBJ_DEVICE);
+	if (!dev)
+		*rc = nr_fail(ctx, -ENOENT, "%s: no device with ID %u", what,
+			      dev_id);
+	return dev;
+}
+
 int nestref_check_cache(struct nestref_ctx *ctx, uint32_t dev_id,
 			uint32_t index, uint32_t value)
 {
 	struct nestref_dev *dev;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
-	rc = nr_need_cap(ctx, NESTREF_CAP_CHECK_CACHE, ctx->be->check_cache,
-			 "check_cache");
-	if (rc)
-		return rc;
-	/* kernel-facts 5.5: unknown device first, then the word. */
-	dev = (struct nestref_dev *)nr_lookup(ctx, dev_id, NR_OBJ_DEVICE);
-	if (!dev)
-		return nr_fail(ctx, -ENOENT, "check_cache: no device with ID %u",
-			       dev_id);
-	return ctx->be->check_cache(dev, index, value);
+	dev = nr_observed_dev(ctx, NESTREF_CAP_CHECK_CACHE,
+			      ctx->be->check_cache, "check_cache", dev_id, &rc);
+	return dev ? ctx->be->check_cache(dev, index, value) : rc;
 }
 
 int nestref_hw_info(struct nestref_ctx *ctx, uint32_t dev_id, uint32_t *flags)
@@ -37,16 +52,9 @@ int nestref_hw_info(struct nestref_ctx *ctx, uint32_t dev_id, uint32_t *flags)
 	struct nestref_dev *dev;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
-	rc = nr_need_cap(ctx, NESTREF_CAP_OBSERVE_HW_INFO, ctx->be->hw_info,
-			 "hw_info");
-	if (rc)
-		return rc;
-	dev = (struct nestref_dev *)nr_lookup(ctx, dev_id, NR_OBJ_DEVICE);
-	if (!dev)
-		return nr_fail(ctx, -ENOENT, "hw_info: no device with ID %u",
-			       dev_id);
-	return ctx->be->hw_info(dev, flags);
+	dev = nr_observed_dev(ctx, NESTREF_CAP_OBSERVE_HW_INFO,
+			      ctx->be->hw_info, "hw_info", dev_id, &rc);
+	return dev ? ctx->be->hw_info(dev, flags) : rc;
 }
 
 int nestref_issued(struct nestref_ctx *ctx,

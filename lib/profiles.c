@@ -123,39 +123,40 @@ static const struct {
 	},
 };
 
+/* Whether p and r index the tables; out-of-range values answer NULL or 0. */
+static bool nr_profile_ok(enum nestref_profile p)
+{
+	return (unsigned int)p < NESTREF_PROFILE_COUNT;
+}
+
+static bool nr_rule_ok(enum nestref_rule r)
+{
+	return (unsigned int)r < NESTREF_RULE_COUNT;
+}
+
 const char *nestref_profile_name(enum nestref_profile profile)
 {
-	if ((unsigned int)profile >= NESTREF_PROFILE_COUNT)
-		return NULL;
-	return nr_profiles[profile].name;
+	return nr_profile_ok(profile) ? nr_profiles[profile].name : NULL;
 }
 
 const char *nestref_profile_kernels(enum nestref_profile profile)
 {
-	if ((unsigned int)profile >= NESTREF_PROFILE_COUNT)
-		return NULL;
-	return nr_profiles[profile].kernels;
+	return nr_profile_ok(profile) ? nr_profiles[profile].kernels : NULL;
 }
 
 const char *nestref_profile_checked(enum nestref_profile profile)
 {
-	if ((unsigned int)profile >= NESTREF_PROFILE_COUNT)
-		return NULL;
-	return nr_profiles[profile].checked;
+	return nr_profile_ok(profile) ? nr_profiles[profile].checked : NULL;
 }
 
 uint32_t nestref_rule_caps(enum nestref_rule rule)
 {
-	if ((unsigned int)rule >= NESTREF_RULE_COUNT)
-		return 0;
-	return nr_rules[rule].caps;
+	return nr_rule_ok(rule) ? nr_rules[rule].caps : 0;
 }
 
 uint32_t nestref_profile_rules(enum nestref_profile profile)
 {
-	if ((unsigned int)profile >= NESTREF_PROFILE_COUNT)
-		return 0;
-	return nr_profiles[profile].rules;
+	return nr_profile_ok(profile) ? nr_profiles[profile].rules : 0;
 }
 
 int nestref_profile_parse(const char *name, enum nestref_profile *out)
@@ -192,23 +193,17 @@ const char *nestref_profile_alias_note(const char *name)
 
 const char *nestref_rule_name(enum nestref_rule rule)
 {
-	if ((unsigned int)rule >= NESTREF_RULE_COUNT)
-		return NULL;
-	return nr_rules[rule].name;
+	return nr_rule_ok(rule) ? nr_rules[rule].name : NULL;
 }
 
 const char *nestref_rule_text(enum nestref_rule rule)
 {
-	if ((unsigned int)rule >= NESTREF_RULE_COUNT)
-		return NULL;
-	return nr_rules[rule].text;
+	return nr_rule_ok(rule) ? nr_rules[rule].text : NULL;
 }
 
 const char *nestref_rule_source(enum nestref_rule rule)
 {
-	if ((unsigned int)rule >= NESTREF_RULE_COUNT)
-		return NULL;
-	return nr_rules[rule].source;
+	return nr_rule_ok(rule) ? nr_rules[rule].source : NULL;
 }
 
 int nestref_rule_parse(const char *name, enum nestref_rule *out)
