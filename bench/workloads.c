@@ -54,7 +54,6 @@
 #include "backends/iommufd/uapi.h"
 #include "backends/smmuv3-sim/host.h"
 #include "bench.h"
-#include "lib/internal.h"
 
 #define WORLD_VMID 1u
 #define OTHER_VMID 2u
@@ -409,8 +408,7 @@ int bench_world_new(struct bench_world **out, const char *backend,
 		goto fail;
 	}
 	/* White-box: the rewrite alone calls the host layer directly. */
-	w->viommu = (struct nestref_viommu *)nr_lookup(w->ctx, w->viommu_id,
-							NR_OBJ_VIOMMU);
+	w->viommu = nestref_ctx_viommu(w->ctx, w->viommu_id);
 	if (w->kernel)
 		(void)ifd_viommu_target(w->viommu, &w->kernel_fd,
 					&w->kernel_viommu);
@@ -838,7 +836,7 @@ static int check_no_skips(struct bench_workload *wl, char *err,
 static int world_fill_tlb(struct bench_world *w, uint32_t n, char *err,
 			  size_t err_len)
 {
-	struct nestref_cache_entry *e = calloc(n, sizeof(*e));
+	struct nestref_smmuv3_cache_entry *e = calloc(n, sizeof(*e));
 	uint32_t i;
 	int rc;
 
@@ -847,14 +845,14 @@ static int world_fill_tlb(struct bench_world *w, uint32_t n, char *err,
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		e[i].kind = NESTREF_CACHE_TLB;
+		e[i].kind = NESTREF_SMMUV3_CACHE_TLB;
 		e[i].vmid = OTHER_VMID;
 		e[i].asid = 1;
 		e[i].va = (uint64_t)i << 12;
 		e[i].level = 3;
 		e[i].tg = 4096;
 	}
-	rc = nestref_caches_fill(w->ctx, e, n);
+	rc = nestref_smmuv3_caches_fill(w->ctx, e, n);
 	free(e);
 	if (rc) {
 		set_err(err, err_len, "filling %u TLB entries: %s", n,
@@ -868,9 +866,9 @@ static int world_fill_tlb(struct bench_world *w, uint32_t n, char *err,
 /* After the check: the other tenant's entries must all still be there. */
 static int check_cached(struct bench_workload *wl, char *err, size_t err_len)
 {
-	const struct nestref_cache_entry *e;
+	const struct nestref_smmuv3_cache_entry *e;
 	size_t n;
-	int rc = nestref_caches_get(wl->w->ctx, &e, &n);
+	int rc = nestref_smmuv3_caches_get(wl->w->ctx, &e, &n);
 
 	if (!rc && n != wl->spec.cached) {
 		set_err(err, err_len,

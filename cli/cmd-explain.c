@@ -33,7 +33,7 @@ static void explain_cmd(FILE *out, const char *label,
 		label, text, cmd->dw[0], cmd->dw[1]);
 }
 
-static void explain_why(FILE *out, const struct nestref_trace_event *ev)
+static void explain_why(FILE *out, const struct nestref_smmuv3_trace_event *ev)
 {
 	fprintf(out, "      %-6s %s", "rule", ev->rule ? ev->rule : "");
 	if (ev->section || ev->function)
@@ -43,7 +43,7 @@ static void explain_why(FILE *out, const struct nestref_trace_event *ev)
 	fputc('\n', out);
 }
 
-static void explain_exec(FILE *out, const struct nestref_trace_event *ev)
+static void explain_exec(FILE *out, const struct nestref_smmuv3_trace_event *ev)
 {
 	static const char *const caches[] = { "tlb", "cfg", "atc" };
 	char text[256];
@@ -57,7 +57,7 @@ static void explain_exec(FILE *out, const struct nestref_trace_event *ev)
 			ev->rule ? ": " : "", ev->rule ? ev->rule : "");
 		return;
 	}
-	for (k = 0; k < NESTREF_CACHE_KIND_COUNT; k++) {
+	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT; k++) {
 		if (!ev->removed[k])
 			continue;
 		fprintf(out, "%s%s -%u", any ? ", " : "  -> removed ", caches[k],
@@ -69,34 +69,34 @@ static void explain_exec(FILE *out, const struct nestref_trace_event *ev)
 
 static void explain_events(FILE *out, struct nestref_ctx *ctx)
 {
-	const struct nestref_trace_event *ev;
+	const struct nestref_smmuv3_trace_event *ev;
 	size_t n, i;
 
-	if (nestref_trace(ctx, &ev, &n)) {
+	if (nestref_smmuv3_trace(ctx, &ev, &n)) {
 		fprintf(out, "    (no trace: %s)\n", nestref_ctx_message(ctx));
 		return;
 	}
 	for (i = 0; i < n; i++, ev++) {
 		switch (ev->kind) {
-		case NESTREF_TRACE_REWRITE:
+		case NESTREF_SMMUV3_TRACE_REWRITE:
 			fprintf(out, "    entry %u\n", ev->index);
 			explain_cmd(out, "guest", &ev->in);
 			explain_cmd(out, "host", &ev->out);
 			explain_why(out, ev);
 			break;
-		case NESTREF_TRACE_REJECT:
+		case NESTREF_SMMUV3_TRACE_REJECT:
 			fprintf(out, "    entry %u refused: %s\n", ev->index,
 				nestref_errno_name(ev->err) ?
 					nestref_errno_name(ev->err) : "error");
 			explain_cmd(out, "guest", &ev->in);
 			explain_why(out, ev);
 			break;
-		case NESTREF_TRACE_ISSUE:
+		case NESTREF_SMMUV3_TRACE_ISSUE:
 			fprintf(out,
 				"    issue  %u commands to the SMMU's queue (the last one the host's CMD_SYNC)\n",
 				ev->count);
 			break;
-		case NESTREF_TRACE_EXEC:
+		case NESTREF_SMMUV3_TRACE_EXEC:
 			explain_exec(out, ev);
 			break;
 		default:
@@ -255,7 +255,7 @@ static int explain_test(FILE *out, const struct vec_file *file,
 		fprintf(out, "  step %zu  %s  (%s:%u:%u)\n", i + 1,
 			action_names[step->kind], file->path, step->mark.line,
 			step->mark.column);
-		nestref_trace_clear(env.ctx);
+		nestref_smmuv3_trace_clear(env.ctx);
 		rc = step_run(&env, step, &got);
 		if (rc) {
 			fprintf(out, "    could not run: %s\n",

@@ -59,15 +59,15 @@ static bool check_issued(const struct vec_expect *ex,
 
 static int cmp_entry(const void *a, const void *b)
 {
-	return nestref_cache_entry_cmp(a, b);
+	return nestref_smmuv3_cache_entry_cmp(a, b);
 }
 
 /* The entries of one kind, sorted, in a new array. */
-static struct nestref_cache_entry *
-cache_kind(const struct nestref_cache_entry *all, size_t n, uint32_t kind,
+static struct nestref_smmuv3_cache_entry *
+cache_kind(const struct nestref_smmuv3_cache_entry *all, size_t n, uint32_t kind,
 	   size_t *out_n)
 {
-	struct nestref_cache_entry *sel = calloc(n ? n : 1, sizeof(*sel));
+	struct nestref_smmuv3_cache_entry *sel = calloc(n ? n : 1, sizeof(*sel));
 	size_t i, k = 0;
 
 	if (!sel)
@@ -87,8 +87,8 @@ static bool check_caches(const struct vec_expect *ex,
 	uint32_t kind;
 	bool same = true;
 
-	for (kind = 0; same && kind < NESTREF_CACHE_KIND_COUNT; kind++) {
-		struct nestref_cache_entry *want, *have;
+	for (kind = 0; same && kind < NESTREF_SMMUV3_CACHE_KIND_COUNT; kind++) {
+		struct nestref_smmuv3_cache_entry *want, *have;
 		size_t n_want = 0, n_have = 0, i;
 
 		if (!ex->cache_named[kind])
@@ -97,7 +97,7 @@ static bool check_caches(const struct vec_expect *ex,
 		have = cache_kind(got->caches, got->n_caches, kind, &n_have);
 		same = want && have && n_want == n_have;
 		for (i = 0; same && i < n_want; i++)
-			same = nestref_cache_entry_cmp(&want[i], &have[i]) == 0;
+			same = nestref_smmuv3_cache_entry_cmp(&want[i], &have[i]) == 0;
 		free(want);
 		free(have);
 	}

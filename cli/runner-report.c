@@ -179,32 +179,32 @@ static void report_cmds(FILE *out, const char *key,
 
 /* Only the caches the vector named: the others were not compared. */
 static void report_cache_list(FILE *out, const char *key,
-			      const struct nestref_cache_entry *e, size_t n,
-			      const bool named[NESTREF_CACHE_KIND_COUNT])
+			      const struct nestref_smmuv3_cache_entry *e, size_t n,
+			      const bool named[NESTREF_SMMUV3_CACHE_KIND_COUNT])
 {
 	static const char *const kinds[] = { "tlb", "cfg", "atc" };
 	size_t i, shown = 0;
 
 	for (i = 0; i < n; i++)
-		shown += e[i].kind < NESTREF_CACHE_KIND_COUNT && named[e[i].kind];
+		shown += e[i].kind < NESTREF_SMMUV3_CACHE_KIND_COUNT && named[e[i].kind];
 	fprintf(out, "  %s:%s\n", key, shown ? "" : " []");
 	for (i = 0; i < n; i++, e++) {
-		if (e->kind >= NESTREF_CACHE_KIND_COUNT || !named[e->kind])
+		if (e->kind >= NESTREF_SMMUV3_CACHE_KIND_COUNT || !named[e->kind])
 			continue;
 		fprintf(out, "    - {cache: %s", kinds[e->kind]);
-		if (e->kind == NESTREF_CACHE_TLB)
+		if (e->kind == NESTREF_SMMUV3_CACHE_TLB)
 			fprintf(out,
 				", vmid: 0x%x, %s: 0x%x, va: 0x%" PRIx64
 				", level: %u, tg: %u, leaf: %s",
 				e->vmid,
-				e->flags & NESTREF_CE_GLOBAL ? "global" : "asid",
+				e->flags & NESTREF_SMMUV3_CE_GLOBAL ? "global" : "asid",
 				e->asid, e->va, e->level, e->tg,
-				e->flags & NESTREF_CE_WALK ? "false" : "true");
+				e->flags & NESTREF_SMMUV3_CE_WALK ? "false" : "true");
 		else
 			fprintf(out, ", sid: 0x%x", e->sid);
-		if (e->kind != NESTREF_CACHE_TLB && (e->flags & NESTREF_CE_SSID))
+		if (e->kind != NESTREF_SMMUV3_CACHE_TLB && (e->flags & NESTREF_SMMUV3_CE_SSID))
 			fprintf(out, ", ssid: 0x%x", e->ssid);
-		if (e->kind == NESTREF_CACHE_ATC)
+		if (e->kind == NESTREF_SMMUV3_CACHE_ATC)
 			fprintf(out, ", addr: 0x%" PRIx64 ", span: 0x%" PRIx64,
 				e->addr, e->span);
 		fputs("}\n", out);

@@ -30,7 +30,7 @@ int env_open(struct test_env *env, const struct vec_file *file,
 	int rc;
 
 	opts.size = sizeof(opts);
-	opts.smmu = &file->smmu;
+	opts.ext_opts = &file->smmu;
 	opts.page_size = file->page_size;
 	memset(env, 0, sizeof(*env));
 	env->file = file;
@@ -82,7 +82,7 @@ int env_open(struct test_env *env, const struct vec_file *file,
 			*missing |= NESTREF_CAP_OBSERVE_CACHES;
 			return 0;
 		}
-		rc = nestref_caches_fill(env->ctx, file->caches,
+		rc = nestref_smmuv3_caches_fill(env->ctx, file->caches,
 					 file->n_caches);
 		if (rc) {
 			env_msg(msg, msg_len, "caches", env->ctx, rc);
@@ -161,13 +161,13 @@ static int step_observe(struct test_env *env, const struct vec_step *step,
 			struct step_got *got)
 {
 	const struct nestref_smmuv3_cmd *cmds;
-	const struct nestref_cache_entry *entries;
+	const struct nestref_smmuv3_cache_entry *entries;
 	size_t n;
 	int rc;
 
 	if (step->expect.has_issued &&
 	    (env->caps & NESTREF_CAP_OBSERVE_ISSUED)) {
-		rc = nestref_issued(env->ctx, &cmds, &n);
+		rc = nestref_smmuv3_issued(env->ctx, &cmds, &n);
 		if (rc)
 			return rc;
 		got->issued = step_dup(cmds, n, sizeof(*cmds));
@@ -178,7 +178,7 @@ static int step_observe(struct test_env *env, const struct vec_step *step,
 	}
 	if (step->expect.has_caches &&
 	    (env->caps & NESTREF_CAP_OBSERVE_CACHES)) {
-		rc = nestref_caches_get(env->ctx, &entries, &n);
+		rc = nestref_smmuv3_caches_get(env->ctx, &entries, &n);
 		if (rc)
 			return rc;
 		got->caches = step_dup(entries, n, sizeof(*entries));
@@ -208,7 +208,7 @@ static int step_invalidate(struct test_env *env, const struct vec_step *step,
 			return rc;
 		array.data = buf;
 	}
-	nestref_issued_clear(env->ctx);
+	nestref_smmuv3_issued_clear(env->ctx);
 	got->rc = nestref_invalidate(env->ctx, env->viommu_id, &array);
 	got->has_entry_num = true;
 	got->entry_num = array.entry_num;

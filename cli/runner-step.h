@@ -28,7 +28,7 @@ struct step_got {
 	struct nestref_smmuv3_cmd *issued;
 	size_t n_issued;
 	bool has_caches;
-	struct nestref_cache_entry *caches;
+	struct nestref_smmuv3_cache_entry *caches;
 	size_t n_caches;
 	char message[256]; /* the context's sentence after the call */
 };

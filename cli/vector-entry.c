@@ -351,7 +351,7 @@ enum { TLB_VMID, TLB_ASID, TLB_VA, TLB_LEVEL, TLB_LEAF, TLB_GLOBAL, TLB_TG,
        TLB_N };
 
 static bool tlb_entry(struct vl *vl, yaml_node_t *node,
-		      struct nestref_cache_entry *ce)
+		      struct nestref_smmuv3_cache_entry *ce)
 {
 	static const char *const keys[] = { "vmid", "asid",   "va", "level",
 					    "leaf", "global", "tg", NULL };
@@ -377,11 +377,11 @@ static bool tlb_entry(struct vl *vl, yaml_node_t *node,
 	if (kv[TLB_LEAF].val)
 		ok &= vl_bool(vl, kv[TLB_LEAF].val, "leaf", &leaf);
 	if (!leaf)
-		ce->flags |= NESTREF_CE_WALK;
+		ce->flags |= NESTREF_SMMUV3_CE_WALK;
 	if (kv[TLB_GLOBAL].val)
 		ok &= vl_bool(vl, kv[TLB_GLOBAL].val, "global", &global);
 	if (global) {
-		ce->flags |= NESTREF_CE_GLOBAL;
+		ce->flags |= NESTREF_SMMUV3_CE_GLOBAL;
 		/* a global entry matches every ASID: it has none */
 		if (kv[TLB_ASID].val) {
 			vl_error(vl, kv[TLB_ASID].key,
@@ -414,7 +414,7 @@ static bool tlb_entry(struct vl *vl, yaml_node_t *node,
 enum { DEV_SID, DEV_SSID, DEV_ADDR, DEV_SPAN, DEV_N };
 
 static bool dev_entry(struct vl *vl, yaml_node_t *node,
-		      struct nestref_cache_entry *ce, bool atc)
+		      struct nestref_smmuv3_cache_entry *ce, bool atc)
 {
 	static const char *const cfg_keys[] = { "sid", "ssid", NULL };
 	static const char *const atc_keys[] = { "sid", "ssid", "addr", "span",
@@ -434,7 +434,7 @@ static bool dev_entry(struct vl *vl, yaml_node_t *node,
 		/* SubstreamIDs are 20 bits (IDR1.SSIDSIZE at most 20) */
 		ok &= vl_uint(vl, kv[DEV_SSID].val, "ssid", 0, 0xfffff, &v);
 		ce->ssid = (uint32_t)v;
-		ce->flags |= NESTREF_CE_SSID;
+		ce->flags |= NESTREF_SMMUV3_CE_SSID;
 	}
 	if (!atc)
 		return ok;
@@ -457,24 +457,24 @@ static bool dev_entry(struct vl *vl, yaml_node_t *node,
  * order written); named[kind] tells which kinds were written.
  */
 bool vl_caches(struct vl *vl, yaml_node_t *node, const char *what,
-	       struct nestref_cache_entry **out, size_t *count,
-	       bool named[NESTREF_CACHE_KIND_COUNT])
+	       struct nestref_smmuv3_cache_entry **out, size_t *count,
+	       bool named[NESTREF_SMMUV3_CACHE_KIND_COUNT])
 {
 	static const char *const keys[] = { "tlb", "cfg", "atc", NULL };
-	struct nestref_cache_entry *ces;
-	struct vl_kv kv[NESTREF_CACHE_KIND_COUNT];
-	size_t n[NESTREF_CACHE_KIND_COUNT], total = 0, at = 0, i;
+	struct nestref_smmuv3_cache_entry *ces;
+	struct vl_kv kv[NESTREF_SMMUV3_CACHE_KIND_COUNT];
+	size_t n[NESTREF_SMMUV3_CACHE_KIND_COUNT], total = 0, at = 0, i;
 	bool ok = true;
 	unsigned int k;
 	yaml_node_t *item;
 
 	*out = NULL;
 	*count = 0;
-	for (k = 0; k < NESTREF_CACHE_KIND_COUNT; k++)
+	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT; k++)
 		named[k] = false;
 	if (!vl_map(vl, node, "caches", what, keys, kv))
 		return false;
-	for (k = 0; k < NESTREF_CACHE_KIND_COUNT; k++) {
+	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT; k++) {
 		n[k] = 0;
 		if (!kv[k].val)
 			continue;
@@ -490,15 +490,15 @@ bool vl_caches(struct vl *vl, yaml_node_t *node, const char *what,
 		return false;
 	*out = ces;
 	*count = total;
-	for (k = 0; k < NESTREF_CACHE_KIND_COUNT; k++) {
+	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT; k++) {
 		for (i = 0; i < n[k]; i++, at++) {
 			item = vl_item(vl, kv[k].val, i);
 			ces[at].kind = k;
-			if (k == NESTREF_CACHE_TLB)
+			if (k == NESTREF_SMMUV3_CACHE_TLB)
 				ok &= tlb_entry(vl, item, &ces[at]);
 			else
 				ok &= dev_entry(vl, item, &ces[at],
-						k == NESTREF_CACHE_ATC);
+						k == NESTREF_SMMUV3_CACHE_ATC);
 		}
 	}
 	return ok;

@@ -253,7 +253,7 @@ static void load_smmu(struct vl *vl, yaml_node_t *node)
 	static const char *const keys[] = { "sidsize", "ssidsize", "asid16",
 					    "vmid16",  "ril",      "ats",
 					    "ds", "repeat_tlbi_cfgi", NULL };
-	struct nestref_smmu_features *smmu = &vl->file->smmu;
+	struct nestref_smmuv3_features *smmu = &vl->file->smmu;
 	bool *flags[SM_N] = { NULL,	     NULL,	&smmu->asid16,
 			      &smmu->vmid16, &smmu->ril, &smmu->ats,
 			      &smmu->ds, &smmu->repeat_tlbi_cfgi };
@@ -382,7 +382,7 @@ static void load_setup(struct vl *vl, yaml_node_t *node)
 	if (kv[SU_SMMU].val)
 		load_smmu(vl, kv[SU_SMMU].val);
 	if (kv[SU_CACHES].val) {
-		bool named[NESTREF_CACHE_KIND_COUNT];
+		bool named[NESTREF_SMMUV3_CACHE_KIND_COUNT];
 
 		file->has_caches = true;
 		vl_caches(vl, kv[SU_CACHES].val, "setup.caches", &file->caches,
@@ -586,7 +586,7 @@ static struct vec_file *file_new(const char *path)
 	/* defaults of section 1 */
 	file->profiles = NESTREF_PROFILES_ALL;
 	file->vmid = 1;
-	nestref_smmu_features_default(&file->smmu);
+	nestref_smmuv3_features_default(&file->smmu);
 	return file;
 }
 

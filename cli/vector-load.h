@@ -118,7 +118,7 @@ bool vl_smmu_cmd(struct vl *vl, yaml_node_t *node,
 		 struct nestref_smmuv3_cmd *cmd);
 bool vl_entry(struct vl *vl, yaml_node_t *node, struct vec_entry *entry);
 bool vl_caches(struct vl *vl, yaml_node_t *node, const char *what,
-	       struct nestref_cache_entry **out, size_t *count,
-	       bool named[NESTREF_CACHE_KIND_COUNT]);
+	       struct nestref_smmuv3_cache_entry **out, size_t *count,
+	       bool named[NESTREF_SMMUV3_CACHE_KIND_COUNT]);
 
 #endif /* NESTREF_CLI_VECTOR_LOAD_H */

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <nestref/nestref.h>
+#include <nestref/smmuv3.h>
 
 #define VEC_FORMAT "nestref/vectors-1"
 
@@ -66,8 +66,8 @@ struct vec_expect {
 	uint32_t flags;
 	/* caches: per kind, whether it was named and its exact entries */
 	bool has_caches;
-	bool cache_named[NESTREF_CACHE_KIND_COUNT];
-	struct nestref_cache_entry *caches; /* all named kinds together */
+	bool cache_named[NESTREF_SMMUV3_CACHE_KIND_COUNT];
+	struct nestref_smmuv3_cache_entry *caches; /* all named kinds together */
 	size_t n_caches;
 	struct vec_mark mark;
 };
@@ -171,9 +171,9 @@ struct vec_file {
 	uint32_t vmid; /* default 1 */
 	uint32_t page_size; /* 0: the context's default, 4096 */
 	bool has_smmu;
-	struct nestref_smmu_features smmu; /* defaults when not written */
+	struct nestref_smmuv3_features smmu; /* defaults when not written */
 	bool has_caches;
-	struct nestref_cache_entry *caches;
+	struct nestref_smmuv3_cache_entry *caches;
 	size_t n_caches;
 	struct vec_device *devices;
 	size_t n_devices;

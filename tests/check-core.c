@@ -11,7 +11,7 @@
 
 #include "check-helpers.h"
 #include "fake-backend.h"
-#include "lib/internal.h"
+#include "lib/core/internal.h"
 
 /* IDs ---------------------------------------------------------------- */
 
@@ -106,12 +106,12 @@ START_TEST(vsid_table_matches_a_reference)
 	 * a plain array, so collisions and backward shifts are exercised. */
 	enum { KEYS = 4096 };
 	static char present[KEYS];
-	struct nr_vsid_table t;
+	struct nestref_vsid_table t;
 	uint64_t x = 0x12345678;
 	int i, k;
 
 	memset(present, 0, sizeof(present));
-	nr_vsid_table_init(&t);
+	nestref_vsid_table_init(&t);
 	for (i = 0; i < 200000; i++) {
 		x = x * 6364136223846793005ull + 1442695040888963407ull;
 		k = (int)((x >> 33) % KEYS);
@@ -119,12 +119,12 @@ START_TEST(vsid_table_matches_a_reference)
 		uint64_t key = ((uint64_t)(k / 16) << 20) | (uint64_t)(k % 16);
 
 		if ((x >> 20) & 1) {
-			int rc = nr_vsid_table_insert(&t, key, &present[k]);
+			int rc = nestref_vsid_table_insert(&t, key, &present[k]);
 
 			ck_assert_int_eq(rc, present[k] ? -EEXIST : 0);
 			present[k] = 1;
 		} else {
-			void *v = nr_vsid_table_remove(&t, key);
+			void *v = nestref_vsid_table_remove(&t, key);
 
 			ck_assert_ptr_eq(v, present[k] ? &present[k] : NULL);
 			present[k] = 0;
@@ -133,40 +133,40 @@ START_TEST(vsid_table_matches_a_reference)
 	for (k = 0; k < KEYS; k++) {
 		uint64_t key = ((uint64_t)(k / 16) << 20) | (uint64_t)(k % 16);
 
-		ck_assert_ptr_eq(nr_vsid_table_find(&t, key),
+		ck_assert_ptr_eq(nestref_vsid_table_find(&t, key),
 				 present[k] ? &present[k] : NULL);
 	}
-	nr_vsid_table_fini(&t);
+	nestref_vsid_table_fini(&t);
 }
 END_TEST
 
 START_TEST(vsid_table_takes_64_bit_keys)
 {
-	struct nr_vsid_table t;
+	struct nestref_vsid_table t;
 	int a, b;
 
-	nr_vsid_table_init(&t);
+	nestref_vsid_table_init(&t);
 	/* An empty table: lookups and removals find nothing, in any slot. */
-	ck_assert_ptr_null(nr_vsid_table_find(&t, 0));
-	ck_assert_ptr_null(nr_vsid_table_find(&t, UINT64_MAX));
-	ck_assert_ptr_null(nr_vsid_table_remove(&t, 0));
-	ck_assert_int_eq(nr_vsid_table_insert(&t, UINT64_MAX, &a), 0);
+	ck_assert_ptr_null(nestref_vsid_table_find(&t, 0));
+	ck_assert_ptr_null(nestref_vsid_table_find(&t, UINT64_MAX));
+	ck_assert_ptr_null(nestref_vsid_table_remove(&t, 0));
+	ck_assert_int_eq(nestref_vsid_table_insert(&t, UINT64_MAX, &a), 0);
 	/* Key 0 matches every empty slot's key: still absent. */
-	ck_assert_ptr_null(nr_vsid_table_find(&t, 0));
-	ck_assert_int_eq(nr_vsid_table_insert(&t, 0, &b), 0);
-	ck_assert_ptr_eq(nr_vsid_table_find(&t, UINT64_MAX), &a);
-	ck_assert_ptr_eq(nr_vsid_table_find(&t, 0), &b);
-	ck_assert_ptr_null(nr_vsid_table_find(&t, 0xffffffffu));
-	ck_assert_ptr_null(nr_vsid_table_remove(&t, 7));
-	ck_assert_ptr_eq(nr_vsid_table_remove(&t, 0), &b);
-	ck_assert_ptr_null(nr_vsid_table_find(&t, 0));
-	ck_assert_ptr_eq(nr_vsid_table_find(&t, UINT64_MAX), &a);
-	nr_vsid_table_fini(&t);
+	ck_assert_ptr_null(nestref_vsid_table_find(&t, 0));
+	ck_assert_int_eq(nestref_vsid_table_insert(&t, 0, &b), 0);
+	ck_assert_ptr_eq(nestref_vsid_table_find(&t, UINT64_MAX), &a);
+	ck_assert_ptr_eq(nestref_vsid_table_find(&t, 0), &b);
+	ck_assert_ptr_null(nestref_vsid_table_find(&t, 0xffffffffu));
+	ck_assert_ptr_null(nestref_vsid_table_remove(&t, 7));
+	ck_assert_ptr_eq(nestref_vsid_table_remove(&t, 0), &b);
+	ck_assert_ptr_null(nestref_vsid_table_find(&t, 0));
+	ck_assert_ptr_eq(nestref_vsid_table_find(&t, UINT64_MAX), &a);
+	nestref_vsid_table_fini(&t);
 	/* fini leaves an empty table that can be used again. */
-	ck_assert_ptr_null(nr_vsid_table_find(&t, UINT64_MAX));
-	ck_assert_int_eq(nr_vsid_table_insert(&t, 5, &a), 0);
-	ck_assert_ptr_eq(nr_vsid_table_find(&t, 5), &a);
-	nr_vsid_table_fini(&t);
+	ck_assert_ptr_null(nestref_vsid_table_find(&t, UINT64_MAX));
+	ck_assert_int_eq(nestref_vsid_table_insert(&t, 5, &a), 0);
+	ck_assert_ptr_eq(nestref_vsid_table_find(&t, 5), &a);
+	nestref_vsid_table_fini(&t);
 }
 END_TEST
 
@@ -283,19 +283,39 @@ END_TEST
 
 START_TEST(ctx_smmu_features)
 {
-	struct nestref_smmu_features f;
-	struct nestref_ctx_opts opts = { .size = sizeof(opts), .smmu = &f };
+	struct nestref_smmuv3_features f, got;
+	struct nestref_ctx_opts opts = { .size = sizeof(opts), .ext_opts = &f };
 	struct nestref_ctx *ctx = ctx_open("mock", NESTREF_PROFILE_LINUX_6_13);
+	uint32_t size;
 
-	ck_assert_uint_eq(nestref_ctx_smmu(ctx)->sidsize, 32);
-	ck_assert_uint_eq(nestref_ctx_smmu(ctx)->ssidsize, 20);
-	ck_assert(nestref_ctx_smmu(ctx)->ril && !nestref_ctx_smmu(ctx)->ds);
+	/* No ext_opts: the core keeps nothing, the extension its defaults. */
+	ck_assert_ptr_null(nestref_ctx_ext_opts(ctx, &size));
+	ck_assert_uint_eq(size, 0);
+	nestref_smmuv3_ctx_features(ctx, &got);
+	ck_assert_uint_eq(got.sidsize, 32);
+	ck_assert_uint_eq(got.ssidsize, 20);
+	ck_assert(got.ril && !got.ds);
 	nestref_ctx_free(ctx);
-	nestref_smmu_features_default(&f);
+	nestref_smmuv3_features_default(&f);
 	f.sidsize = 16;
+	opts.backend = "mock";
 	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, NULL, 0), 0);
-	ck_assert_uint_eq(nestref_ctx_smmu(ctx)->sidsize, 16);
+	/* The core copied size bytes, so the caller's struct may go. */
+	f.sidsize = 8;
+	nestref_smmuv3_ctx_features(ctx, &got);
+	ck_assert_uint_eq(got.sidsize, 16);
 	nestref_ctx_free(ctx);
+	/* A shorter (older) struct keeps the defaults it lacks. */
+	f.size = (uint32_t)offsetof(struct nestref_smmuv3_features, ssidsize);
+	f.ssidsize = 3;
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, NULL, 0), 0);
+	nestref_smmuv3_ctx_features(ctx, &got);
+	ck_assert_uint_eq(got.sidsize, 8);
+	ck_assert_uint_eq(got.ssidsize, 20);
+	nestref_ctx_free(ctx);
+	/* An implausible size is EINVAL, not a huge copy. */
+	f.size = 1u << 30;
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, NULL, 0), -EINVAL);
 }
 END_TEST
 
@@ -392,8 +412,7 @@ START_TEST(set_length_rules_follow_the_profile)
 	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, f.d0, data,
 						   8, NULL),
 			 0);
-	viommu = (struct nestref_viommu *)nr_lookup(f.ctx, f.viommu,
-						    NR_OBJ_VIOMMU);
+	viommu = nr_obj_viommu(nr_lookup(f.ctx, f.viommu, NR_OBJ_VIOMMU));
 	ck_assert_ptr_nonnull(nestref_viommu_find_dev(viommu, 0x99));
 	/* Longer with a non-zero tail: the profile's errno, nothing set. */
 	data[0] = 0x42;
@@ -438,8 +457,7 @@ START_TEST(set_driver_error_rolls_back)
 	ck_assert_int_eq(set_vsid(&f, f.d0, 0x99, &id), -EBUSY);
 	/* Nothing is left: the link, the object ID, the pin on the vIOMMU. */
 	ck_assert_int_eq(nestref_unset_dev_user_data(f.ctx, f.d0), -ENOENT);
-	viommu = (struct nestref_viommu *)nr_lookup(f.ctx, f.viommu,
-						    NR_OBJ_VIOMMU);
+	viommu = nr_obj_viommu(nr_lookup(f.ctx, f.viommu, NR_OBJ_VIOMMU));
 	ck_assert_ptr_null(nestref_viommu_find_dev(viommu, 0x99));
 	ck_assert_uint_eq(viommu->users, 0);
 	ck_assert_int_eq(nestref_dev_add(f.ctx, 1, &next), 0);
@@ -458,8 +476,7 @@ START_TEST(unset_and_reuse)
 	uint32_t id;
 
 	fixture_open(&f, "fake", NESTREF_PROFILE_RFC_V3);
-	viommu = (struct nestref_viommu *)nr_lookup(f.ctx, f.viommu,
-						    NR_OBJ_VIOMMU);
+	viommu = nr_obj_viommu(nr_lookup(f.ctx, f.viommu, NR_OBJ_VIOMMU));
 	ck_assert_int_eq(nestref_unset_dev_user_data(f.ctx, 0), -ENOENT);
 	ck_assert_int_eq(nestref_unset_dev_user_data(f.ctx, f.d0), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx),
@@ -473,7 +490,7 @@ START_TEST(unset_and_reuse)
 	/* The vSID is free again, for another device too. */
 	ck_assert_int_eq(set_vsid(&f, f.d1, 0x99, NULL), 0);
 	ck_assert_ptr_eq(nestref_viommu_find_dev(viommu, 0x99),
-			 (void *)nr_lookup(f.ctx, f.d1, NR_OBJ_DEVICE));
+			 (void *)nr_obj_dev(nr_lookup(f.ctx, f.d1, NR_OBJ_DEVICE)));
 	nestref_ctx_free(f.ctx);
 	ck_assert_uint_eq(fake_knobs.unset_calls, 2);
 }
@@ -507,11 +524,24 @@ START_TEST(destroy_rules)
 }
 END_TEST
 
-START_TEST(viommu_vmid_is_16_bits)
+/*
+ * The stage-2 tag's width is the architecture's, so the core passes any
+ * value and the backend decides: SMMUv3's VMID is 16 bits (8 without
+ * IDR0.VMID16), the selftest mock takes what it is given.
+ */
+START_TEST(viommu_s2_id_width_is_the_backends)
 {
 	struct nestref_ctx *ctx = ctx_open("mock", NESTREF_PROFILE_LINUX_6_13);
+	struct nestref_viommu *viommu;
 	uint32_t id;
 
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 0x10000, &id), 0);
+	viommu = nestref_ctx_viommu(ctx, id);
+	ck_assert_ptr_nonnull(viommu);
+	ck_assert_uint_eq(nestref_viommu_s2_id(viommu), 0x10000);
+	ck_assert_uint_eq(nestref_viommu_head(viommu)->s2_id, 0x10000);
+	nestref_ctx_free(ctx);
+	ctx = ctx_open("smmuv3-sim", NESTREF_PROFILE_LINUX_6_13);
 	ck_assert_int_eq(nestref_viommu_alloc(ctx, 0x10000, &id), -EINVAL);
 	ck_assert_int_eq(nestref_viommu_alloc(ctx, 0xffff, &id), 0);
 	ck_assert_uint_eq(id, 1);
@@ -719,32 +749,32 @@ END_TEST
 START_TEST(observation_needs_capabilities)
 {
 	const struct nestref_smmuv3_cmd *cmds;
-	const struct nestref_cache_entry *ce;
-	struct nestref_cache_entry e = { 0 };
+	const struct nestref_smmuv3_cache_entry *ce;
+	struct nestref_smmuv3_cache_entry e = { 0 };
 	struct fixture f;
 	size_t n;
 
 	fixture_open(&f, "fake-noops", NESTREF_PROFILE_LINUX_6_13);
 	ck_assert_int_eq(nestref_check_cache(f.ctx, f.d0, 0, 0), -EOPNOTSUPP);
-	ck_assert_int_eq(nestref_issued(f.ctx, &cmds, &n), -EOPNOTSUPP);
-	ck_assert_int_eq(nestref_caches_fill(f.ctx, &e, 1), -EOPNOTSUPP);
-	ck_assert_int_eq(nestref_caches_get(f.ctx, &ce, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(nestref_smmuv3_issued(f.ctx, &cmds, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(nestref_smmuv3_caches_fill(f.ctx, &e, 1), -EOPNOTSUPP);
+	ck_assert_int_eq(nestref_smmuv3_caches_get(f.ctx, &ce, &n), -EOPNOTSUPP);
 	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx),
 				     "observe-caches"));
 	{
 		const struct nestref_counter *c;
-		const struct nestref_trace_event *ev;
+		const struct nestref_smmuv3_trace_event *ev;
 
 		ck_assert_int_eq(nestref_counters(f.ctx, &c, &n), -EOPNOTSUPP);
-		ck_assert_int_eq(nestref_trace(f.ctx, &ev, &n), -EOPNOTSUPP);
-		nestref_trace_clear(f.ctx);
+		ck_assert_int_eq(nestref_smmuv3_trace(f.ctx, &ev, &n), -EOPNOTSUPP);
+		nestref_smmuv3_trace_clear(f.ctx);
 	}
-	nestref_issued_clear(f.ctx);
+	nestref_smmuv3_issued_clear(f.ctx);
 	nestref_ctx_free(f.ctx);
 	fixture_open(&f, "fake", NESTREF_PROFILE_LINUX_6_13);
 	ck_assert_int_eq(nestref_check_cache(f.ctx, 9999, 0, 0), -ENOENT);
-	ck_assert_int_eq(nestref_caches_fill(f.ctx, &e, 1), 0);
-	ck_assert_int_eq(nestref_caches_get(f.ctx, &ce, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_caches_fill(f.ctx, &e, 1), 0);
+	ck_assert_int_eq(nestref_smmuv3_caches_get(f.ctx, &ce, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	nestref_ctx_free(f.ctx);
 }
@@ -752,14 +782,14 @@ END_TEST
 
 START_TEST(cache_entry_cmp_orders_every_field)
 {
-	struct nestref_cache_entry a = { 0 }, b = { 0 };
+	struct nestref_smmuv3_cache_entry a = { 0 }, b = { 0 };
 
-	ck_assert_int_eq(nestref_cache_entry_cmp(&a, &b), 0);
+	ck_assert_int_eq(nestref_smmuv3_cache_entry_cmp(&a, &b), 0);
 	b.span = 1;
-	ck_assert_int_lt(nestref_cache_entry_cmp(&a, &b), 0);
-	ck_assert_int_gt(nestref_cache_entry_cmp(&b, &a), 0);
-	a.kind = NESTREF_CACHE_ATC;
-	ck_assert_int_gt(nestref_cache_entry_cmp(&a, &b), 0);
+	ck_assert_int_lt(nestref_smmuv3_cache_entry_cmp(&a, &b), 0);
+	ck_assert_int_gt(nestref_smmuv3_cache_entry_cmp(&b, &a), 0);
+	a.kind = NESTREF_SMMUV3_CACHE_ATC;
+	ck_assert_int_gt(nestref_smmuv3_cache_entry_cmp(&a, &b), 0);
 }
 END_TEST
 
@@ -1057,19 +1087,19 @@ START_TEST(dev_add_streams_rules)
 						 NESTREF_DEV_STREAMS_MAX, &id),
 			 0);
 	ck_assert_uint_eq(id, 1);
-	dev = (struct nestref_dev *)nr_lookup(ctx, id, NR_OBJ_DEVICE);
+	dev = nr_obj_dev(nr_lookup(ctx, id, NR_OBJ_DEVICE));
 	ck_assert_ptr_nonnull(dev);
 	ck_assert_uint_eq(nestref_dev_psid(dev), 0x10);
 	ck_assert_uint_eq(nestref_dev_stream_count(dev), 8);
 	/* The first StreamID given is the one a vSID reaches. */
 	ck_assert_int_eq(nestref_dev_add_streams(ctx, psids + 3, 2, &id), 0);
 	ck_assert_uint_eq(id, 2);
-	dev = (struct nestref_dev *)nr_lookup(ctx, id, NR_OBJ_DEVICE);
+	dev = nr_obj_dev(nr_lookup(ctx, id, NR_OBJ_DEVICE));
 	ck_assert_uint_eq(nestref_dev_psid(dev), 0x13);
 	ck_assert_uint_eq(nestref_dev_stream_count(dev), 2);
 	/* nestref_dev_add is one StreamID. */
 	ck_assert_int_eq(nestref_dev_add(ctx, 0x99, &id), 0);
-	dev = (struct nestref_dev *)nr_lookup(ctx, id, NR_OBJ_DEVICE);
+	dev = nr_obj_dev(nr_lookup(ctx, id, NR_OBJ_DEVICE));
 	ck_assert_uint_eq(nestref_dev_psid(dev), 0x99);
 	ck_assert_uint_eq(nestref_dev_stream_count(dev), 1);
 	nestref_ctx_free(ctx);
@@ -1095,8 +1125,7 @@ static uint32_t destroy_device_with_vdevice(struct fixture *f,
 	ck_assert_int_eq(nestref_destroy(f->ctx, f->d0), 0);
 	/* The vDEVICE went with its device, and its vSID and pin too. */
 	ck_assert_uint_eq(fake_knobs.unset_calls, 1);
-	viommu = (struct nestref_viommu *)nr_lookup(f->ctx, f->viommu,
-						    NR_OBJ_VIOMMU);
+	viommu = nr_obj_viommu(nr_lookup(f->ctx, f->viommu, NR_OBJ_VIOMMU));
 	ck_assert_ptr_null(nestref_viommu_find_dev(viommu, 0x99));
 	ck_assert_uint_eq(viommu->users, 0);
 	return vdev;
@@ -1181,9 +1210,8 @@ START_TEST(several_vdevices_per_device_under_6_13)
 	fixture_open(&f, "fake", NESTREF_PROFILE_LINUX_6_13);
 	ck_assert(!nestref_ctx_rule(f.ctx,
 				    NESTREF_RULE_ONE_VDEVICE_PER_DEVICE));
-	viommu = (struct nestref_viommu *)nr_lookup(f.ctx, f.viommu,
-						    NR_OBJ_VIOMMU);
-	d0 = (struct nestref_dev *)nr_lookup(f.ctx, f.d0, NR_OBJ_DEVICE);
+	viommu = nr_obj_viommu(nr_lookup(f.ctx, f.viommu, NR_OBJ_VIOMMU));
+	d0 = nr_obj_dev(nr_lookup(f.ctx, f.d0, NR_OBJ_DEVICE));
 	/* Two sets with different virt_ids on one device: two vDEVICEs. */
 	ck_assert_int_eq(set_vsid(&f, f.d0, 0x99, &a), 0);
 	ck_assert_int_eq(set_vsid(&f, f.d0, 0x98, &b), 0);
@@ -1197,7 +1225,7 @@ START_TEST(several_vdevices_per_device_under_6_13)
 	ck_assert_int_eq(set_vsid(&f, f.d1, 0x99, NULL), -EEXIST);
 	/* Another vIOMMU may use the same virt_id for the same device. */
 	ck_assert_int_eq(nestref_viommu_alloc(f.ctx, 6, &v2), 0);
-	viommu2 = (struct nestref_viommu *)nr_lookup(f.ctx, v2, NR_OBJ_VIOMMU);
+	viommu2 = nr_obj_viommu(nr_lookup(f.ctx, v2, NR_OBJ_VIOMMU));
 	{
 		unsigned char data[4];
 
@@ -1249,8 +1277,7 @@ START_TEST(device_destroy_takes_every_vdevice)
 	uint32_t a, b;
 
 	fixture_open(&f, "fake", NESTREF_PROFILE_LINUX_6_13);
-	viommu = (struct nestref_viommu *)nr_lookup(f.ctx, f.viommu,
-						    NR_OBJ_VIOMMU);
+	viommu = nr_obj_viommu(nr_lookup(f.ctx, f.viommu, NR_OBJ_VIOMMU));
 	ck_assert_int_eq(set_vsid(&f, f.d0, 0x99, &a), 0);
 	ck_assert_int_eq(set_vsid(&f, f.d0, 0x98, &b), 0);
 	ck_assert_int_eq(nestref_destroy(f.ctx, f.d0), 0);
@@ -1421,7 +1448,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, set_driver_error_rolls_back);
 	tcase_add_test(tc, unset_and_reuse);
 	tcase_add_loop_test(tc, destroy_rules, 0, NESTREF_PROFILE_COUNT);
-	tcase_add_test(tc, viommu_vmid_is_16_bits);
+	tcase_add_test(tc, viommu_s2_id_width_is_the_backends);
 	tcase_add_test(tc, invalidate_core_checks);
 	tcase_add_test(tc, invalidate_without_op_is_eopnotsupp);
 	tcase_add_test(tc, invalidate_writes_entry_num_back_on_failure);

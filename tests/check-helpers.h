@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include <nestref/nestref.h>
+#include <nestref/smmuv3.h>
 
 /*
  * TAP comes from CK_TAP_LOG_FILE_NAME=- in the test environment

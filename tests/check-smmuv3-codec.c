@@ -16,7 +16,7 @@
 
 #include <check.h>
 
-#include <nestref/nestref.h>
+#include <nestref/smmuv3.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_FIELDS 10

@@ -9,7 +9,7 @@
 
 #include "backends/smmuv3-sim/host.h"
 #include "check-helpers.h"
-#include "lib/internal.h"
+#include "lib/core/internal.h"
 
 struct sim {
 	struct nestref_ctx *ctx;
@@ -18,13 +18,13 @@ struct sim {
 };
 
 static void sim_open_with(struct sim *s, enum nestref_profile profile,
-			  const struct nestref_smmu_features *smmu)
+			  const struct nestref_smmuv3_features *smmu)
 {
 	struct nestref_ctx_opts opts = {
 		.size = sizeof(opts),
 		.profile = profile,
 		.backend = "smmuv3-sim",
-		.smmu = smmu,
+		.ext_opts = smmu,
 	};
 	unsigned char vsid[4];
 	char msg[128];
@@ -38,8 +38,7 @@ static void sim_open_with(struct sim *s, enum nestref_profile profile,
 	ck_assert_int_eq(nestref_set_dev_user_data(s->ctx, s->viommu, s->d0,
 						   vsid, 4, NULL),
 			 0);
-	s->vi = (struct nestref_viommu *)nr_lookup(s->ctx, s->viommu,
-						   NR_OBJ_VIOMMU);
+	s->vi = nr_obj_viommu(nr_lookup(s->ctx, s->viommu, NR_OBJ_VIOMMU));
 }
 
 static void sim_open(struct sim *s, enum nestref_profile profile)
@@ -179,12 +178,12 @@ static const struct mask_row mask_rows[] = {
 START_TEST(next_masks)
 {
 	const struct mask_row *r = &mask_rows[_i];
-	struct nestref_smmu_features f;
+	struct nestref_smmuv3_features f;
 	struct nestref_smmuv3_cmd c = cmd(r->dw0, r->dw1);
 	const struct host_rule *why;
 	struct sim s;
 
-	nestref_smmu_features_default(&f);
+	nestref_smmuv3_features_default(&f);
 	f.ril = r->variant != 1;
 	f.ds = r->variant == 2;
 	f.asid16 = r->variant != 3;
@@ -220,7 +219,7 @@ START_TEST(next_rule_order)
 		{ 0x30 | 1 << 8, 0, true, "bit-not-allowed" },
 		{ 0x46 | 1 << 8, 0, true, "opcode-refused" },
 	};
-	struct nestref_smmu_features f;
+	struct nestref_smmuv3_features f;
 	const struct host_rule *why;
 	struct sim s;
 	size_t i;
@@ -228,7 +227,7 @@ START_TEST(next_rule_order)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct nestref_smmuv3_cmd c = cmd(rows[i].dw0, rows[i].dw1);
 
-		nestref_smmu_features_default(&f);
+		nestref_smmuv3_features_default(&f);
 		f.ats = rows[i].ats;
 		sim_open_with(&s, NESTREF_PROFILE_LINUX_7_4, &f);
 		why = rewrite(&s, &c);
@@ -261,10 +260,10 @@ static int run_batch(struct sim *s, uint32_t n, uint32_t bad_at,
 		buf[i * 16] = i == bad_at ? 0x03 : 0x06;
 		buf[i * 16 + 4] = 0x99;
 	}
-	nestref_issued_clear(s->ctx);
+	nestref_smmuv3_issued_clear(s->ctx);
 	rc = nestref_invalidate(s->ctx, s->viommu, &a);
 	*out = a.entry_num;
-	ck_assert_int_eq(nestref_issued(s->ctx, &cmds, issued), 0);
+	ck_assert_int_eq(nestref_smmuv3_issued(s->ctx, &cmds, issued), 0);
 	free(buf);
 	return rc;
 }
@@ -281,7 +280,7 @@ START_TEST(batches_of_63_with_one_sync)
 	ck_assert_int_eq(run_batch(&s, 130, ~0u, &out, &n), 0);
 	ck_assert_uint_eq(out, 130);
 	ck_assert_uint_eq(n, 133);
-	nestref_issued(s.ctx, &cmds, &n);
+	nestref_smmuv3_issued(s.ctx, &cmds, &n);
 	for (i = 0; i < n; i++) {
 		bool sync = i == 63 || i == 127 || i == 132;
 
@@ -405,7 +404,7 @@ START_TEST(vdevice_needs_one_stream_per_profile)
 						   4, &id),
 			 0);
 	ck_assert_ptr_eq(nestref_viommu_find_dev(s.vi, 0x42),
-			 (void *)nr_lookup(s.ctx, dev, NR_OBJ_DEVICE));
+			 (void *)nr_obj_dev(nr_lookup(s.ctx, dev, NR_OBJ_DEVICE)));
 	nestref_ctx_free(s.ctx);
 }
 END_TEST
@@ -413,8 +412,8 @@ END_TEST
 START_TEST(illegal_command_is_skipped_by_released_hosts)
 {
 	const struct nestref_smmuv3_cmd *cmds;
-	const struct nestref_trace_event *ev;
-	struct nestref_smmu_features f;
+	const struct nestref_smmuv3_trace_event *ev;
+	struct nestref_smmuv3_features f;
 	unsigned char atc[16] = { 0x40, 0, 0, 0, 0x99, 0, 0, 0, 52 };
 	struct nestref_user_array a = {
 		.type = NESTREF_INV_TYPE_ARM_SMMUV3, .entry_len = 16,
@@ -424,32 +423,32 @@ START_TEST(illegal_command_is_skipped_by_released_hosts)
 	size_t n, i;
 	bool skipped = false;
 
-	nestref_smmu_features_default(&f);
+	nestref_smmuv3_features_default(&f);
 	f.ats = false;
 	sim_open_with(&s, NESTREF_PROFILE_LINUX_6_13, &f);
-	nestref_issued_clear(s.ctx);
-	nestref_trace_clear(s.ctx);
+	nestref_smmuv3_issued_clear(s.ctx);
+	nestref_smmuv3_trace_clear(s.ctx);
 	/* The SMMU raises CERROR_ILL; Linux skips it; the guest sees 0. */
 	ck_assert_int_eq(nestref_invalidate(s.ctx, s.viommu, &a), 0);
 	ck_assert_uint_eq(a.entry_num, 1);
-	ck_assert_int_eq(nestref_issued(s.ctx, &cmds, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_issued(s.ctx, &cmds, &n), 0);
 	ck_assert_uint_eq(n, 3); /* ATC_INV, replacement SYNC, host SYNC */
 	ck_assert_uint_eq(nestref_smmuv3_opcode(&cmds[0]), NESTREF_SMMUV3_ATC_INV);
 	ck_assert_uint_eq(nestref_smmuv3_opcode(&cmds[1]), NESTREF_SMMUV3_SYNC);
 	ck_assert_uint_eq(nestref_smmuv3_opcode(&cmds[2]), NESTREF_SMMUV3_SYNC);
-	ck_assert_int_eq(nestref_trace(s.ctx, &ev, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_trace(s.ctx, &ev, &n), 0);
 	for (i = 0; i < n; i++)
-		if (ev[i].kind == NESTREF_TRACE_EXEC && ev[i].cerror == 1)
+		if (ev[i].kind == NESTREF_SMMUV3_TRACE_EXEC && ev[i].cerror == 1)
 			skipped = true;
 	ck_assert(skipped);
 	nestref_ctx_free(s.ctx);
 	/* The queued series refuses it before anything is issued. */
 	sim_open_with(&s, NESTREF_PROFILE_LINUX_7_4, &f);
-	nestref_issued_clear(s.ctx);
+	nestref_smmuv3_issued_clear(s.ctx);
 	a.entry_num = 1;
 	ck_assert_int_eq(nestref_invalidate(s.ctx, s.viommu, &a), -EIO);
 	ck_assert_uint_eq(a.entry_num, 0);
-	ck_assert_int_eq(nestref_issued(s.ctx, &cmds, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_issued(s.ctx, &cmds, &n), 0);
 	ck_assert_uint_eq(n, 0);
 	nestref_ctx_free(s.ctx);
 }
@@ -471,19 +470,19 @@ static int invalidate_nsnh(struct sim *s)
 
 START_TEST(trace_tells_the_rule)
 {
-	const struct nestref_trace_event *ev;
+	const struct nestref_smmuv3_trace_event *ev;
 	struct sim s;
 	size_t n;
 
 	sim_open(&s, NESTREF_PROFILE_LINUX_6_13);
-	nestref_trace_clear(s.ctx);
+	nestref_smmuv3_trace_clear(s.ctx);
 	ck_assert_int_eq(invalidate_nsnh(&s), 0);
-	ck_assert_int_eq(nestref_trace(s.ctx, &ev, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_trace(s.ctx, &ev, &n), 0);
 	ck_assert_uint_ge(n, 4); /* rewrite, issue, 2 x exec */
-	ck_assert_uint_eq(ev[0].kind, NESTREF_TRACE_REWRITE);
+	ck_assert_uint_eq(ev[0].kind, NESTREF_SMMUV3_TRACE_REWRITE);
 	ck_assert(ev[0].out.dw[0] == 0x0000000500000010);
 	ck_assert_str_eq(ev[0].function, "arm_vsmmu_convert_user_cmd");
-	ck_assert_uint_eq(ev[1].kind, NESTREF_TRACE_ISSUE);
+	ck_assert_uint_eq(ev[1].kind, NESTREF_SMMUV3_TRACE_ISSUE);
 	ck_assert_uint_eq(ev[1].count, 2);
 	nestref_ctx_free(s.ctx);
 }
@@ -503,15 +502,15 @@ static uint64_t counter(struct nestref_ctx *ctx, const char *name)
 
 START_TEST(counters_by_opcode_reason_and_cache)
 {
-	struct nestref_cache_entry cfg = {
-		.kind = NESTREF_CACHE_CFG, .sid = 0x1234,
+	struct nestref_smmuv3_cache_entry cfg = {
+		.kind = NESTREF_SMMUV3_CACHE_CFG, .sid = 0x1234,
 	};
 	struct sim s;
 	uint32_t out;
 	size_t n;
 
 	sim_open(&s, NESTREF_PROFILE_LINUX_6_13);
-	ck_assert_int_eq(nestref_caches_fill(s.ctx, &cfg, 1), 0);
+	ck_assert_int_eq(nestref_smmuv3_caches_fill(s.ctx, &cfg, 1), 0);
 	ck_assert_uint_eq(counter(s.ctx, "host.batches"), 0);
 	ck_assert_int_eq(run_batch(&s, 130, ~0u, &out, &n), 0);
 	ck_assert_int_eq(run_batch(&s, 5, 2, &out, &n), -EIO);
@@ -529,25 +528,25 @@ END_TEST
 /* A context nobody observes keeps nothing: long runs do not grow. */
 START_TEST(nothing_recorded_until_asked)
 {
-	const struct nestref_trace_event *ev;
+	const struct nestref_smmuv3_trace_event *ev;
 	const struct nestref_smmuv3_cmd *cmds;
 	struct sim s;
 	size_t n;
 
 	sim_open(&s, NESTREF_PROFILE_LINUX_6_13);
 	ck_assert_int_eq(invalidate_nsnh(&s), 0);
-	ck_assert_int_eq(nestref_issued(s.ctx, &cmds, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_issued(s.ctx, &cmds, &n), 0);
 	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(nestref_trace(s.ctx, &ev, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_trace(s.ctx, &ev, &n), 0);
 	ck_assert_uint_eq(n, 0);
 	/* The counters still count. */
 	ck_assert_uint_eq(counter(s.ctx, "smmu.commands.TLBI_NH_ALL"), 1);
-	nestref_issued_clear(s.ctx);
-	nestref_trace_clear(s.ctx);
+	nestref_smmuv3_issued_clear(s.ctx);
+	nestref_smmuv3_trace_clear(s.ctx);
 	ck_assert_int_eq(invalidate_nsnh(&s), 0);
-	ck_assert_int_eq(nestref_issued(s.ctx, &cmds, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_issued(s.ctx, &cmds, &n), 0);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_int_eq(nestref_trace(s.ctx, &ev, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_trace(s.ctx, &ev, &n), 0);
 	ck_assert_uint_ge(n, 4);
 	nestref_ctx_free(s.ctx);
 }
@@ -559,18 +558,18 @@ END_TEST
  */
 START_TEST(next_names_entries_as_the_caller_counts)
 {
-	const struct nestref_trace_event *ev;
+	const struct nestref_smmuv3_trace_event *ev;
 	struct sim s;
 	uint32_t out;
 	size_t n, i;
 	bool found = false;
 
 	sim_open(&s, NESTREF_PROFILE_LINUX_7_4);
-	nestref_trace_clear(s.ctx);
+	nestref_smmuv3_trace_clear(s.ctx);
 	ck_assert_int_eq(run_batch(&s, 100, 70, &out, &n), -EIO);
-	ck_assert_int_eq(nestref_trace(s.ctx, &ev, &n), 0);
+	ck_assert_int_eq(nestref_smmuv3_trace(s.ctx, &ev, &n), 0);
 	for (i = 0; i < n; i++)
-		if (ev[i].kind == NESTREF_TRACE_REJECT)
+		if (ev[i].kind == NESTREF_SMMUV3_TRACE_REJECT)
 			found = ev[i].index == 70;
 	ck_assert(found);
 	nestref_ctx_free(s.ctx);
@@ -583,16 +582,16 @@ START_TEST(options_and_limits)
 		.size = sizeof(opts), .backend = "smmuv3-sim",
 		.backend_options = "fast=1",
 	};
-	struct nestref_smmu_features f;
+	struct nestref_smmuv3_features f;
 	struct nestref_ctx *ctx;
 	uint32_t id;
 
 	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, NULL, 0), -EINVAL);
-	nestref_smmu_features_default(&f);
+	nestref_smmuv3_features_default(&f);
 	f.sidsize = 16;
 	f.vmid16 = false;
 	opts.backend_options = NULL;
-	opts.smmu = &f;
+	opts.ext_opts = &f;
 	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, NULL, 0), 0);
 	ck_assert_int_eq(nestref_dev_add(ctx, 0x10000, &id), -EINVAL);
 	ck_assert_int_eq(nestref_dev_add(ctx, 0xffff, &id), 0);

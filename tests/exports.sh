@@ -10,7 +10,7 @@ fi
 tmp=$(mktemp -d)
 # The preprocessor drops comments; NESTREF_API becomes a marker that
 # starts each exported declaration.
-for h in nestref.h backend.h; do
+for h in nestref.h backend.h smmuv3.h; do
 	$CC -E -P -DNESTREF_API=NESTREF_EXPORT_MARK -I"$NESTREF_HEADERS" \
 		"$NESTREF_HEADERS/nestref/$h"
 done | tr '\n' ' ' | grep -o 'NESTREF_EXPORT_MARK[^;]*;' |

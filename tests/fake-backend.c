@@ -13,7 +13,7 @@ struct fake_knobs fake_knobs;
 struct fake_ctx {
 	struct nestref_smmuv3_cmd issued[FAKE_MAX_ISSUED];
 	size_t n_issued;
-	struct nestref_cache_entry caches[FAKE_MAX_CACHES];
+	struct nestref_smmuv3_cache_entry caches[FAKE_MAX_CACHES];
 	size_t n_caches;
 	const unsigned char *first_data;
 };
@@ -71,7 +71,7 @@ static void fake_cfgi_cd_all(struct fake_ctx *fc, uint32_t sid)
 	size_t i, k = 0;
 
 	for (i = 0; i < fc->n_caches; i++)
-		if (!(fc->caches[i].kind == NESTREF_CACHE_CFG &&
+		if (!(fc->caches[i].kind == NESTREF_SMMUV3_CACHE_CFG &&
 		      fc->caches[i].sid == sid))
 			fc->caches[k++] = fc->caches[i];
 	fc->n_caches = k;
@@ -151,7 +151,7 @@ static void fake_issued_clear(struct nestref_ctx *ctx)
 }
 
 static int fake_caches_fill(struct nestref_ctx *ctx,
-			    const struct nestref_cache_entry *entries,
+			    const struct nestref_smmuv3_cache_entry *entries,
 			    size_t count)
 {
 	struct fake_ctx *fc = nestref_ctx_priv(ctx);
@@ -164,7 +164,7 @@ static int fake_caches_fill(struct nestref_ctx *ctx,
 }
 
 static int fake_caches_get(struct nestref_ctx *ctx,
-			   const struct nestref_cache_entry **entries,
+			   const struct nestref_smmuv3_cache_entry **entries,
 			   size_t *count)
 {
 	struct fake_ctx *fc = nestref_ctx_priv(ctx);
@@ -173,6 +173,14 @@ static int fake_caches_get(struct nestref_ctx *ctx,
 	*count = fc->n_caches;
 	return 0;
 }
+
+static const struct nestref_smmuv3_ops fake_smmuv3_ops = {
+	.version = NESTREF_SMMUV3_OPS_VERSION,
+	.issued = fake_issued,
+	.issued_clear = fake_issued_clear,
+	.caches_fill = fake_caches_fill,
+	.caches_get = fake_caches_get,
+};
 
 static const struct nestref_backend fake_backend = {
 	.version = NESTREF_BACKEND_VERSION,
@@ -190,10 +198,8 @@ static const struct nestref_backend fake_backend = {
 	.dev_user_data_len = 4,
 	.cache_invalidate_user = fake_invalidate,
 	.check_cache = fake_check_cache,
-	.issued = fake_issued,
-	.issued_clear = fake_issued_clear,
-	.caches_fill = fake_caches_fill,
-	.caches_get = fake_caches_get,
+	.ext_name = NESTREF_SMMUV3_EXT,
+	.ext = &fake_smmuv3_ops,
 };
 
 static const struct nestref_backend fake_noops_backend = {

@@ -14,6 +14,7 @@
 #define NESTREF_TESTS_FAKE_BACKEND_H
 
 #include <nestref/backend.h>
+#include <nestref/smmuv3.h>
 
 struct fake_knobs {
 	int set_rc;           /* returned by set_dev_user_data when non-zero */

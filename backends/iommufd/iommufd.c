@@ -29,7 +29,6 @@
 #include <unistd.h>
 
 #include "iommufd.h"
-#include "lib/builtin.h"
 #include "sys.h"
 #include "uapi.h"
 #include "user-buffer.h"
@@ -468,7 +467,7 @@ int ifd_viommu_target(struct nestref_viommu *viommu, int *fd,
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
 
-	if (strcmp(nestref_ctx_backend(ctx), nr_iommufd_backend.name) != 0)
+	if (strcmp(nestref_ctx_backend(ctx), "iommufd") != 0)
 		return -EINVAL;
 	*fd = ifd_ctx(ctx)->fd;
 	*viommu_id = ((struct ifd_viommu *)nestref_viommu_priv(viommu))
@@ -493,7 +492,13 @@ static int ifd_check_cache(struct nestref_dev *dev, uint32_t index,
 			 "IOMMU_TEST_OP_DEV_CHECK_CACHE");
 }
 
-const struct nestref_backend nr_iommufd_backend = {
+/*
+ * By name (backend.h, version 2).  The kernel answers as itself, and make
+ * check-kernel boots 7.2.
+ */
+static const char *const ifd_profiles[] = { "linux-7.2", NULL };
+
+const struct nestref_backend nr_backend_iommufd = {
 	.version = NESTREF_BACKEND_VERSION,
 	.name = "iommufd",
 	.description = "the real kernel through /dev/iommu (mode=selftest: the selftest mock; mode=vfio,devices=...: real devices)",
@@ -505,8 +510,7 @@ const struct nestref_backend nr_iommufd_backend = {
 	 */
 	.caps = NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
 		NESTREF_CAP_INV_ARM_SMMUV3,
-	/* The kernel answers as itself: make check-kernel boots 7.2. */
-	.profiles = NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_2),
+	.profile_names = ifd_profiles,
 	.ctx_priv_size = sizeof(struct ifd_ctx),
 	.viommu_priv_size = sizeof(struct ifd_viommu),
 	.dev_priv_size = sizeof(struct ifd_dev),

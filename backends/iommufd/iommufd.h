@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <nestref/backend.h>
+#include <nestref/smmuv3.h>
 
 /*
  * The iommufd file descriptor of viommu's context and the kernel's ID of

@@ -15,7 +15,6 @@
 
 #include <nestref/backend.h>
 
-#include "lib/builtin.h"
 
 #define MOCK_DEV_CACHE_NUM 4
 #define MOCK_DEV_CACHE_ID_MAX 3
@@ -188,13 +187,18 @@ static int mock_check_cache(struct nestref_dev *dev, uint32_t index,
 	return 0;
 }
 
-const struct nestref_backend nr_mock_backend = {
+/* By name (backend.h, version 2): the kernels it can answer as. */
+static const char *const mock_profiles[] = {
+	"rfc-v3", "linux-6.13", "linux-7.2", "linux-7.4", NULL,
+};
+
+const struct nestref_backend nr_backend_mock = {
 	.version = NESTREF_BACKEND_VERSION,
 	.name = "mock",
 	.description = "in-memory replica of the Linux iommufd selftest mock driver",
 	.caps = NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
 		NESTREF_CAP_RAW_USER_DATA,
-	.profiles = NESTREF_PROFILES_ALL,
+	.profile_names = mock_profiles,
 	.dev_priv_size = sizeof(struct mock_dev),
 	.dev_init = mock_dev_init,
 	.set_dev_user_data = mock_set_dev_user_data,

@@ -18,13 +18,13 @@
 /* Retries before a sync that never completes becomes -ETIMEDOUT. */
 #define HOST_ERROR_RETRIES 8
 
-void host_trace(struct nestref_ctx *ctx, const struct nestref_trace_event *ev)
+void host_trace(struct nestref_ctx *ctx, const struct nestref_smmuv3_trace_event *ev)
 {
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
-	struct nestref_trace_event *grown;
+	struct nestref_smmuv3_trace_event *grown;
 	size_t cap;
 
-	/* Recorded only once someone asked (nestref_trace_clear). */
+	/* Recorded only once someone asked (nestref_smmuv3_trace_clear). */
 	if (!sc->tracing)
 		return;
 	if (sc->n_trace == sc->cap_trace) {
@@ -55,8 +55,8 @@ static void host_sync(struct nestref_smmuv3_cmd *sync)
 static void host_note(struct nestref_ctx *ctx, const char *rule,
 		      const char *function)
 {
-	struct nestref_trace_event ev = {
-		.kind = NESTREF_TRACE_NOTE,
+	struct nestref_smmuv3_trace_event ev = {
+		.kind = NESTREF_SMMUV3_TRACE_NOTE,
 		.rule = rule,
 		.section = "linux source, not in kernel-facts",
 		.function = function,
@@ -104,8 +104,8 @@ int host_issue(struct nestref_ctx *ctx, const struct nestref_smmuv3_cmd *cmds,
 	       size_t n)
 {
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
-	struct nestref_trace_event ev = {
-		.kind = NESTREF_TRACE_ISSUE,
+	struct nestref_smmuv3_trace_event ev = {
+		.kind = NESTREF_SMMUV3_TRACE_ISSUE,
 		.count = (uint32_t)n + 1,
 		.rule = "a batch and one host CMD_SYNC",
 		.section = "kernel-facts 3.4",

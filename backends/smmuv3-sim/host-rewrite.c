@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "host.h"
-#include "lib/internal.h"
 
 #define MASK(hi, lo) ((~UINT64_C(0) >> (63 - (hi))) & ~((UINT64_C(1) << (lo)) - 1))
 
@@ -131,7 +130,7 @@ static void host_accept(struct host_rewriter *rw, uint8_t op,
 
 /* 3.5's table: the fields each opcode may carry on this SMMU. */
 static void host_rewriter_next(struct host_rewriter *rw,
-			       const struct nestref_smmu_features *smmu)
+			       const struct nestref_smmuv3_features *smmu)
 {
 	uint64_t asid = MASK(48 + (smmu->asid16 ? 16 : 8) - 1, 48);
 	uint64_t range0 = smmu->ril ? F_NUM | F_SCALE | (smmu->ds ? F_SCALE_DS : 0) : 0;
@@ -181,7 +180,7 @@ static void host_rewriter_released(struct host_rewriter *rw)
 }
 
 void host_rewriter_init(struct host_rewriter *rw, bool strict,
-			const struct nestref_smmu_features *smmu)
+			const struct nestref_smmuv3_features *smmu)
 {
 	memset(rw, 0, sizeof(*rw));
 	rw->features = *smmu;
@@ -236,12 +235,13 @@ host_replace_sid(const struct nestref_viommu *viommu,
 {
 	/* The vIOMMU's own table, read inline: this lookup is the cost of
 	 * every ATC_INV and CFGI_CD. */
-	const struct nestref_dev *dev = nr_vsid_table_find(&viommu->vsids, dw0 >> 32);
+	const struct nestref_dev *dev = nestref_vsid_table_find(
+		&nestref_viommu_head(viommu)->vsids, dw0 >> 32);
 	uint32_t psid;
 
 	if (!dev)
 		return &rule_unknown_vsid;
-	psid = dev->psid;
+	psid = nestref_dev_head(dev)->psid;
 	HOST_PUT(cmd, psid);
 	return NULL;
 }
@@ -251,8 +251,8 @@ static inline const struct host_rule *
 host_force_vmid(const struct nestref_viommu *viommu,
 		struct nestref_smmuv3_cmd *cmd)
 {
-	/* 16 bits: nestref_viommu_alloc refuses larger VMIDs. */
-	uint16_t vmid = (uint16_t)viommu->vmid;
+	/* 16 bits: sim_viommu_init refuses larger VMIDs. */
+	uint16_t vmid = (uint16_t)nestref_viommu_head(viommu)->s2_id;
 
 	HOST_PUT(cmd, vmid);
 	return NULL;
@@ -289,7 +289,7 @@ static const struct host_rule *host_rewrite_rare(const struct host_rewriter *rw,
 		 * NSNH_ALL invalidates every VMID (4.3): forwarded as it is,
 		 * one guest would flush all tenants.  Only the opcode counts.
 		 */
-		cmd->dw[0] = NESTREF_SMMUV3_TLBI_NH_ALL | (uint64_t)viommu->vmid << 32;
+		cmd->dw[0] = NESTREF_SMMUV3_TLBI_NH_ALL | (uint64_t)nestref_viommu_head(viommu)->s2_id << 32;
 		cmd->dw[1] = 0;
 		return NULL;
 	case HOST_SID_ATC:

@@ -8,6 +8,7 @@
 #define NESTREF_SMMUV3_SIM_HOST_H
 
 #include <nestref/backend.h>
+#include <nestref/smmuv3.h>
 
 #include "smmu-model.h"
 
@@ -57,18 +58,19 @@ struct host_rewriter {
 	uint8_t act[256];                     /* enum host_act */
 	/* Bit host_range_index(cmd): the range fields' combination is allowed. */
 	uint32_t range_ok;
-	struct nestref_smmu_features features;
+	struct nestref_smmuv3_features features;
 };
 
 /* The context's private area. */
 struct sim_ctx {
 	struct smmu_model *smmu;
 	struct host_rewriter rw; /* the profile's rules, this SMMU's masks */
-	struct nestref_trace_event *trace;
+	struct nestref_smmuv3_features features; /* the context's SMMU */
+	struct nestref_smmuv3_trace_event *trace;
 	size_t n_trace;
 	size_t cap_trace;
 	bool trace_full; /* events were dropped: memory ran out */
-	bool tracing;    /* since the first nestref_trace_clear() */
+	bool tracing;    /* since the first nestref_smmuv3_trace_clear() */
 	/* counters (smmuv3-sim.c builds the public list from these) */
 	uint64_t rewrites, batches, skips;
 	struct {
@@ -82,7 +84,7 @@ struct sim_ctx {
 
 /* Fills rw for a profile and an SMMU (host-ops.c). */
 void host_rewriter_init(struct host_rewriter *rw, bool strict,
-			const struct nestref_smmu_features *smmu);
+			const struct nestref_smmuv3_features *smmu);
 
 /*
  * One guest command rewritten in place for the vIOMMU, as the profile's
@@ -110,6 +112,6 @@ int host_issue(struct nestref_ctx *ctx, const struct nestref_smmuv3_cmd *cmds,
 	       size_t n);
 
 /* Appends an event to the context's trace (dropped when memory is short). */
-void host_trace(struct nestref_ctx *ctx, const struct nestref_trace_event *ev);
+void host_trace(struct nestref_ctx *ctx, const struct nestref_smmuv3_trace_event *ev);
 
 #endif /* NESTREF_SMMUV3_SIM_HOST_H */

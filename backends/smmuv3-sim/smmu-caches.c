@@ -2,7 +2,7 @@
 /*
  * The modelled SMMU's caches: the TLB, the configuration cache and the
  * devices' ATCs (spec/vectors.md 3.4), held as one array of
- * struct nestref_cache_entry sorted by nestref_cache_entry_cmp, so that
+ * struct nestref_smmuv3_cache_entry sorted by nestref_smmuv3_cache_entry_cmp, so that
  * smmu_caches() always lists them in the same order.
  *
  * The SMMU never fills a cache by itself (prefetch and translation are not
@@ -56,12 +56,12 @@ unsigned int smmu_tlb_block_shift(uint32_t granule, uint32_t level)
 }
 
 static bool tlb_entry_ok(const struct smmu_model *m,
-			 const struct nestref_cache_entry *e)
+			 const struct nestref_smmuv3_cache_entry *e)
 {
 	unsigned int shift = smmu_tlb_block_shift(e->tg, e->level);
-	bool walk = e->flags & NESTREF_CE_WALK;
+	bool walk = e->flags & NESTREF_SMMUV3_CE_WALK;
 
-	if (!shift || (e->flags & ~(NESTREF_CE_GLOBAL | NESTREF_CE_WALK)))
+	if (!shift || (e->flags & ~(NESTREF_SMMUV3_CE_GLOBAL | NESTREF_SMMUV3_CE_WALK)))
 		return false;
 	/* Level 3 descriptors are pages, never tables. */
 	if (walk && e->level == 3)
@@ -77,7 +77,7 @@ static bool tlb_entry_ok(const struct smmu_model *m,
 	/* IDR0.VMID16/ASID16 clear: 8-bit tags (IHI 0070 4.4). */
 	if (e->vmid > (m->f.vmid16 ? 0xffffu : 0xffu))
 		return false;
-	if (e->flags & NESTREF_CE_GLOBAL)
+	if (e->flags & NESTREF_SMMUV3_CE_GLOBAL)
 		return e->asid == 0;
 	return e->asid <= (m->f.asid16 ? 0xffffu : 0xffu);
 }
@@ -94,11 +94,11 @@ static bool ssid_ok(const struct smmu_model *m, uint32_t ssid)
 }
 
 static bool cfg_entry_ok(const struct smmu_model *m,
-			 const struct nestref_cache_entry *e)
+			 const struct nestref_smmuv3_cache_entry *e)
 {
-	if (e->flags & ~NESTREF_CE_SSID)
+	if (e->flags & ~NESTREF_SMMUV3_CE_SSID)
 		return false;
-	if (!(e->flags & NESTREF_CE_SSID) && e->ssid)
+	if (!(e->flags & NESTREF_SMMUV3_CE_SSID) && e->ssid)
 		return false;
 	return sid_ok(m, e->sid) && ssid_ok(m, e->ssid);
 }
@@ -111,11 +111,11 @@ static bool cfg_entry_ok(const struct smmu_model *m,
  * nothing.
  */
 static bool atc_entry_ok(const struct smmu_model *m,
-			 const struct nestref_cache_entry *e)
+			 const struct nestref_smmuv3_cache_entry *e)
 {
-	if (e->flags & ~NESTREF_CE_SSID)
+	if (e->flags & ~NESTREF_SMMUV3_CE_SSID)
 		return false;
-	if (e->flags & NESTREF_CE_SSID) {
+	if (e->flags & NESTREF_SMMUV3_CE_SSID) {
 		if (!m->f.ssidsize || !ssid_ok(m, e->ssid))
 			return false;
 	} else if (e->ssid) {
@@ -128,16 +128,16 @@ static bool atc_entry_ok(const struct smmu_model *m,
 
 /* Fields a kind does not have must be zero, so comparisons stay exact. */
 static bool entry_ok(const struct smmu_model *m,
-		     const struct nestref_cache_entry *e)
+		     const struct nestref_smmuv3_cache_entry *e)
 {
 	switch (e->kind) {
-	case NESTREF_CACHE_TLB:
+	case NESTREF_SMMUV3_CACHE_TLB:
 		return !e->sid && !e->ssid && !e->addr && !e->span &&
 		       tlb_entry_ok(m, e);
-	case NESTREF_CACHE_CFG:
+	case NESTREF_SMMUV3_CACHE_CFG:
 		return !e->vmid && !e->asid && !e->va && !e->level && !e->tg &&
 		       !e->addr && !e->span && cfg_entry_ok(m, e);
-	case NESTREF_CACHE_ATC:
+	case NESTREF_SMMUV3_CACHE_ATC:
 		return !e->vmid && !e->asid && !e->va && !e->level && !e->tg &&
 		       atc_entry_ok(m, e);
 	default:
@@ -147,7 +147,7 @@ static bool entry_ok(const struct smmu_model *m,
 
 static int entry_cmp(const void *a, const void *b)
 {
-	return nestref_cache_entry_cmp(a, b);
+	return nestref_smmuv3_cache_entry_cmp(a, b);
 }
 
 /*
@@ -156,9 +156,9 @@ static int entry_cmp(const void *a, const void *b)
  * (or given twice) is -EEXIST: a cache holds a translation once.
  */
 int smmu_caches_fill(struct smmu_model *m,
-		     const struct nestref_cache_entry *entries, size_t count)
+		     const struct nestref_smmuv3_cache_entry *entries, size_t count)
 {
-	struct nestref_cache_entry *all;
+	struct nestref_smmuv3_cache_entry *all;
 	size_t i, n;
 
 	if (count && !entries)
@@ -179,7 +179,7 @@ int smmu_caches_fill(struct smmu_model *m,
 	memcpy(all + m->n_ce, entries, count * sizeof(*all));
 	qsort(all, n, sizeof(*all), entry_cmp);
 	for (i = 1; i < n; i++) {
-		if (!nestref_cache_entry_cmp(&all[i - 1], &all[i])) {
+		if (!nestref_smmuv3_cache_entry_cmp(&all[i - 1], &all[i])) {
 			free(all);
 			return -EEXIST;
 		}
@@ -190,7 +190,7 @@ int smmu_caches_fill(struct smmu_model *m,
 	return 0;
 }
 
-const struct nestref_cache_entry *smmu_caches(const struct smmu_model *m,
+const struct nestref_smmuv3_cache_entry *smmu_caches(const struct smmu_model *m,
 					      size_t *count)
 {
 	*count = m->n_ce;
@@ -204,9 +204,9 @@ static bool overlaps(uint64_t a, uint64_t a_last, uint64_t b, uint64_t b_last)
 }
 
 static bool asid_matches(const struct smmu_tlb_scope *s,
-			 const struct nestref_cache_entry *e)
+			 const struct nestref_smmuv3_cache_entry *e)
 {
-	bool global = e->flags & NESTREF_CE_GLOBAL;
+	bool global = e->flags & NESTREF_SMMUV3_CE_GLOBAL;
 
 	switch (s->asid_match) {
 	case SMMU_ASID_NON_GLOBAL:
@@ -225,9 +225,9 @@ static bool asid_matches(const struct smmu_tlb_scope *s,
  * note and the TTL 2, Leaf 0 example there).
  */
 static bool tlb_matches(const struct smmu_tlb_scope *s,
-			const struct nestref_cache_entry *e)
+			const struct nestref_smmuv3_cache_entry *e)
 {
-	bool walk = e->flags & NESTREF_CE_WALK;
+	bool walk = e->flags & NESTREF_SMMUV3_CE_WALK;
 	uint64_t last;
 
 	if (s->by_vmid && e->vmid != s->vmid)
@@ -248,35 +248,35 @@ static bool tlb_matches(const struct smmu_tlb_scope *s,
 }
 
 static bool cfg_matches(const struct smmu_cfg_scope *s,
-			const struct nestref_cache_entry *e)
+			const struct nestref_smmuv3_cache_entry *e)
 {
 	if (e->sid < s->sid_first || e->sid > s->sid_last)
 		return false;
-	if (!(e->flags & NESTREF_CE_SSID))
+	if (!(e->flags & NESTREF_SMMUV3_CE_SSID))
 		return s->stes;
 	return s->cds && (!s->one_ssid || e->ssid == s->ssid);
 }
 
 static bool atc_matches(const struct smmu_atc_scope *s,
-			const struct nestref_cache_entry *e)
+			const struct nestref_smmuv3_cache_entry *e)
 {
 	if (e->sid != s->sid)
 		return false;
 	if (s->pasid_only &&
-	    (!(e->flags & NESTREF_CE_SSID) || e->ssid != s->ssid))
+	    (!(e->flags & NESTREF_SMMUV3_CE_SSID) || e->ssid != s->ssid))
 		return false;
 	return overlaps(e->addr, e->addr + (e->span - 1), s->first, s->last);
 }
 
 static bool matches(const struct smmu_scope *s,
-		    const struct nestref_cache_entry *e)
+		    const struct nestref_smmuv3_cache_entry *e)
 {
 	if (s->none || e->kind != s->kind)
 		return false;
 	switch (s->kind) {
-	case NESTREF_CACHE_TLB:
+	case NESTREF_SMMUV3_CACHE_TLB:
 		return tlb_matches(&s->u.tlb, e);
-	case NESTREF_CACHE_CFG:
+	case NESTREF_SMMUV3_CACHE_CFG:
 		return cfg_matches(&s->u.cfg, e);
 	default:
 		return atc_matches(&s->u.atc, e);

@@ -5,7 +5,7 @@
  * descriptions of chapter 4) and, if it is, the entries it must remove.
  *
  * The model is a stage 1 and stage 2 SMMU (nesting) of the features in
- * struct nestref_smmu_features.  Where the architecture makes a command
+ * struct nestref_smmuv3_features.  Where the architecture makes a command
  * depend on an ID register that struct does not carry, the model takes the
  * value under which smmu-model.h lists the command as legal (a choice,
  * not a reading of the text): IDR0.Hyp 1 (TLBI_EL2_*), IDR0.PRI 1
@@ -21,7 +21,7 @@
  * (NS-EL1, or combined stage 1 and 2) entries tagged by VMID.  It holds no
  * EL2 entries and no stage-2-only entries.
  *
- * Fields are read with the codec (lib/smmuv3-codec.c), never by hand.
+ * Fields are read with the codec (lib/smmuv3/codec.c), never by hand.
  */
 #include <string.h>
 
@@ -236,7 +236,7 @@ static bool tlb_scope(const struct smmu_model *m,
 	struct smmu_tlb_scope *t = &s->u.tlb;
 	uint64_t vmid = fld(cmd, FLD(VMID)), asid = fld(cmd, FLD(ASID));
 
-	s->kind = NESTREF_CACHE_TLB;
+	s->kind = NESTREF_SMMUV3_CACHE_TLB;
 	t->asid_match = SMMU_ASID_ANY;
 	switch (op) {
 	case NESTREF_SMMUV3_TLBI_NSNH_ALL:
@@ -283,7 +283,7 @@ static bool cfg_scope(const struct nestref_smmuv3_cmd *cmd,
 	struct smmu_cfg_scope *c = &s->u.cfg;
 	uint64_t sid = fld(cmd, FLD(SID)), span;
 
-	s->kind = NESTREF_CACHE_CFG;
+	s->kind = NESTREF_SMMUV3_CACHE_CFG;
 	c->sid_first = sid;
 	c->sid_last = sid;
 	switch (nestref_smmuv3_opcode(cmd)) {
@@ -343,7 +343,7 @@ static void atc_scope(const struct smmu_model *m,
 	uint64_t size = fld(cmd, FLD(SIZE)), ssid = fld(cmd, FLD(SSID));
 	uint64_t span;
 
-	s->kind = NESTREF_CACHE_ATC;
+	s->kind = NESTREF_SMMUV3_CACHE_ATC;
 	a->sid = (uint32_t)fld(cmd, FLD(SID));
 	if (size >= 52) {
 		a->first = 0;

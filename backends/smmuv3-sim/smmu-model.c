@@ -30,7 +30,7 @@ static bool grow(void **arr, size_t *cap, size_t need, size_t size)
 }
 
 int smmu_model_new(struct smmu_model **out,
-		   const struct nestref_smmu_features *features,
+		   const struct nestref_smmuv3_features *features,
 		   unsigned int cmdq_log2)
 {
 	struct smmu_model *m;
@@ -47,9 +47,9 @@ int smmu_model_new(struct smmu_model **out,
 	if (features)
 		m->f = *features;
 	else
-		nestref_smmu_features_default(&m->f);
+		nestref_smmuv3_features_default(&m->f);
 	m->log2 = cmdq_log2;
-	nr_vsid_table_init(&m->ste_index);
+	nestref_vsid_table_init(&m->ste_index);
 	m->slots = calloc((size_t)1 << cmdq_log2, sizeof(*m->slots));
 	if (!m->slots) {
 		free(m);
@@ -66,7 +66,7 @@ void smmu_model_free(struct smmu_model *m)
 	smmu_caches_free(m);
 	free(m->slots);
 	free(m->ste);
-	nr_vsid_table_fini(&m->ste_index);
+	nestref_vsid_table_fini(&m->ste_index);
 	free(m->cd);
 	free(m->issued);
 	free(m);
@@ -108,7 +108,7 @@ static bool ssid_fits(const struct smmu_model *m, uint64_t ssid)
 /* Index of the STE of sid, or n_ste when there is none. */
 static size_t ste_find(const struct smmu_model *m, uint32_t sid)
 {
-	uintptr_t slot = (uintptr_t)nr_vsid_table_find(&m->ste_index, sid);
+	uintptr_t slot = (uintptr_t)nestref_vsid_table_find(&m->ste_index, sid);
 
 	return slot ? slot - 1 : m->n_ste;
 }
@@ -147,7 +147,7 @@ int smmu_ste_install(struct smmu_model *m, uint32_t sid, uint32_t vmid,
 		if (!grow((void **)&m->ste, &m->cap_ste, m->n_ste + 1,
 			  sizeof(*m->ste)))
 			return -ENOMEM;
-		rc = nr_vsid_table_insert(&m->ste_index, sid,
+		rc = nestref_vsid_table_insert(&m->ste_index, sid,
 					  (void *)(uintptr_t)(i + 1));
 		if (rc)
 			return rc;
@@ -169,12 +169,12 @@ void smmu_ste_clear(struct smmu_model *m, uint32_t sid)
 
 	if (i < m->n_ste) {
 		/* The last STE moves into the hole: nothing shifts. */
-		nr_vsid_table_remove(&m->ste_index, sid);
+		nestref_vsid_table_remove(&m->ste_index, sid);
 		if (i != --m->n_ste) {
 			m->ste[i] = m->ste[m->n_ste];
-			nr_vsid_table_remove(&m->ste_index, m->ste[i].sid);
+			nestref_vsid_table_remove(&m->ste_index, m->ste[i].sid);
 			/* Cannot fail: the slot it had was just freed. */
-			nr_vsid_table_insert(&m->ste_index, m->ste[i].sid,
+			nestref_vsid_table_insert(&m->ste_index, m->ste[i].sid,
 					     (void *)(uintptr_t)(i + 1));
 		}
 	}
@@ -255,7 +255,7 @@ void smmu_record(struct smmu_model *m, const struct smmu_exec *ex)
 		m->issued_lost = true;
 	m->counters.commands[nestref_smmuv3_opcode(&ex->cmd)]++;
 	m->counters.cerrors[ex->cerror]++;
-	for (k = 0; k < NESTREF_CACHE_KIND_COUNT; k++)
+	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT; k++)
 		m->counters.removed[k] += ex->removed[k];
 	if (m->trace)
 		m->trace(m->trace_cookie, ex);

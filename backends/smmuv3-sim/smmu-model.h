@@ -36,7 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <nestref/nestref.h>
+#include <nestref/smmuv3.h>
 
 /* CMDQ_CONS.ERR values (kernel-facts 4.3). */
 enum smmu_cerror {
@@ -52,7 +52,7 @@ struct smmu_exec {
 	uint32_t slot;             /* queue index it was read from */
 	enum smmu_cerror cerror;   /* SMMU_CERROR_NONE when it completed */
 	const char *reason;        /* why it was illegal, or NULL */
-	uint32_t removed[NESTREF_CACHE_KIND_COUNT]; /* entries it removed */
+	uint32_t removed[NESTREF_SMMUV3_CACHE_KIND_COUNT]; /* entries it removed */
 };
 
 typedef void (*smmu_exec_fn)(void *cookie, const struct smmu_exec *exec);
@@ -60,7 +60,7 @@ typedef void (*smmu_exec_fn)(void *cookie, const struct smmu_exec *exec);
 struct smmu_counters {
 	uint64_t commands[256];   /* consumed, by opcode */
 	uint64_t cerrors[4];      /* by enum smmu_cerror */
-	uint64_t removed[NESTREF_CACHE_KIND_COUNT];
+	uint64_t removed[NESTREF_SMMUV3_CACHE_KIND_COUNT];
 };
 
 /*
@@ -74,7 +74,7 @@ struct smmu_model;
 
 /* cmdq_log2: log2 of the queue's entries (CMDQS), 1..19. */
 int smmu_model_new(struct smmu_model **out,
-		   const struct nestref_smmu_features *features,
+		   const struct nestref_smmuv3_features *features,
 		   unsigned int cmdq_log2);
 void smmu_model_free(struct smmu_model *m);
 /* Called for every command the SMMU consumes (NULL to stop). */
@@ -133,9 +133,9 @@ bool smmu_issued_complete(const struct smmu_model *m);
  * nothing is added unless every entry is.
  */
 int smmu_caches_fill(struct smmu_model *m,
-		     const struct nestref_cache_entry *entries, size_t count);
+		     const struct nestref_smmuv3_cache_entry *entries, size_t count);
 /* Everything cached now, in a stable order. */
-const struct nestref_cache_entry *smmu_caches(const struct smmu_model *m,
+const struct nestref_smmuv3_cache_entry *smmu_caches(const struct smmu_model *m,
 					      size_t *count);
 const struct smmu_counters *smmu_counters(const struct smmu_model *m);
 

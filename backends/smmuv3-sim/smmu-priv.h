@@ -12,7 +12,7 @@
 #ifndef NESTREF_SMMUV3_SIM_SMMU_PRIV_H
 #define NESTREF_SMMUV3_SIM_SMMU_PRIV_H
 
-#include "lib/vsid-table.h"
+#include <nestref/backend.h>
 #include "smmu-model.h"
 
 /* Largest IDR1 sizes (IHI 0070 6.3.2): SIDSIZE 32, SSIDSIZE 20, CMDQS 19. */
@@ -33,7 +33,7 @@ struct smmu_cd {
 };
 
 struct smmu_model {
-	struct nestref_smmu_features f;
+	struct nestref_smmuv3_features f;
 
 	/* Command queue: 2^log2 slots; prod/cons carry the wrap bit. */
 	unsigned int log2;
@@ -43,8 +43,8 @@ struct smmu_model {
 	enum smmu_cerror cons_err; /* CMDQ_CONS.ERR: the last error code */
 	bool cmdq_err;             /* GERROR.CMDQ_ERR not yet acknowledged */
 
-	/* All cached entries, kept sorted by nestref_cache_entry_cmp. */
-	struct nestref_cache_entry *ce;
+	/* All cached entries, kept sorted by nestref_smmuv3_cache_entry_cmp. */
+	struct nestref_smmuv3_cache_entry *ce;
 	size_t n_ce;
 
 	/* Stream table and CD tables, each sorted by (sid[, ssid]). */
@@ -55,7 +55,7 @@ struct smmu_model {
 	struct smmu_ste *ste;
 	size_t n_ste;
 	size_t cap_ste;
-	struct nr_vsid_table ste_index; /* sid -> (void *)(index + 1) */
+	struct nestref_vsid_table ste_index; /* sid -> (void *)(index + 1) */
 	struct smmu_cd *cd;
 	size_t n_cd;
 	size_t cap_cd;
@@ -114,7 +114,7 @@ struct smmu_atc_scope {
 };
 
 struct smmu_scope {
-	uint32_t kind; /* enum nestref_cache_kind; ignored when none */
+	uint32_t kind; /* enum nestref_smmuv3_cache_kind; ignored when none */
 	bool none;     /* the command removes nothing */
 	union {
 		struct smmu_tlb_scope tlb;

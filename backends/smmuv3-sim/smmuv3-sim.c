@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "host.h"
-#include "lib/builtin.h"
 
 /* Room for a batch of 63 + CMD_SYNC with plenty to spare: 256 slots. */
 #define SIM_CMDQ_LOG2 8
@@ -25,6 +24,12 @@ static uint32_t sim_le32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
+static const struct nestref_smmuv3_features *
+sim_features(struct nestref_ctx *ctx)
+{
+	return &((struct sim_ctx *)nestref_ctx_priv(ctx))->features;
+}
+
 static bool sim_fits(uint64_t value, uint32_t bits)
 {
 	return bits >= 64 || value < (UINT64_C(1) << bits);
@@ -32,13 +37,13 @@ static bool sim_fits(uint64_t value, uint32_t bits)
 
 static void sim_exec_trace(void *cookie, const struct smmu_exec *exec)
 {
-	struct nestref_trace_event ev;
+	struct nestref_smmuv3_trace_event ev;
 
 	/* Every command the model runs passes here: only when asked. */
 	if (!((struct sim_ctx *)nestref_ctx_priv(cookie))->tracing)
 		return;
-	ev = (struct nestref_trace_event){
-		.kind = NESTREF_TRACE_EXEC,
+	ev = (struct nestref_smmuv3_trace_event){
+		.kind = NESTREF_SMMUV3_TRACE_EXEC,
 		.index = exec->slot,
 		.out = exec->cmd,
 		.rule = exec->reason,
@@ -61,12 +66,13 @@ static int sim_open(struct nestref_ctx *ctx, const char *options)
 					options);
 		return -EINVAL;
 	}
-	rc = smmu_model_new(&sc->smmu, nestref_ctx_smmu(ctx), SIM_CMDQ_LOG2);
+	nestref_smmuv3_ctx_features(ctx, &sc->features);
+	rc = smmu_model_new(&sc->smmu, &sc->features, SIM_CMDQ_LOG2);
 	if (rc)
 		return rc;
 	host_rewriter_init(&sc->rw,
 			   nestref_ctx_rule(ctx, NESTREF_RULE_STRICT_COMMANDS),
-			   nestref_ctx_smmu(ctx));
+			   &sc->features);
 	smmu_model_set_trace(sc->smmu, sim_exec_trace, ctx);
 	return 0;
 }
@@ -85,11 +91,11 @@ static int sim_viommu_init(struct nestref_viommu *viommu)
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
 
 	/* Without IDR0.VMID16 VMIDs are 8 bits (kernel-facts 4.3). */
-	if (!sim_fits(nestref_viommu_vmid(viommu),
-		      nestref_ctx_smmu(ctx)->vmid16 ? 16 : 8)) {
+	if (!sim_fits(nestref_viommu_s2_id(viommu),
+		      sim_features(ctx)->vmid16 ? 16 : 8)) {
 		nestref_ctx_set_message(ctx,
 					"smmuv3-sim: VMID 0x%x needs IDR0.VMID16",
-					nestref_viommu_vmid(viommu));
+					nestref_viommu_s2_id(viommu));
 		return -EINVAL;
 	}
 	return 0;
@@ -99,11 +105,11 @@ static int sim_dev_init(struct nestref_dev *dev)
 {
 	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
 
-	if (!sim_fits(nestref_dev_psid(dev), nestref_ctx_smmu(ctx)->sidsize)) {
+	if (!sim_fits(nestref_dev_psid(dev), sim_features(ctx)->sidsize)) {
 		nestref_ctx_set_message(ctx,
 					"smmuv3-sim: pSID 0x%x does not fit SIDSIZE %u",
 					nestref_dev_psid(dev),
-					nestref_ctx_smmu(ctx)->sidsize);
+					sim_features(ctx)->sidsize);
 		return -EINVAL;
 	}
 	return 0;
@@ -152,7 +158,7 @@ static int sim_set_dev_user_data(struct nestref_dev *dev, const void *data)
 	}
 	/* The host installs the nested STE: the vIOMMU's VMID at stage 2. */
 	rc = smmu_ste_install(sc->smmu, nestref_dev_psid(dev),
-			      nestref_viommu_vmid(viommu), true);
+			      nestref_viommu_s2_id(viommu), true);
 	if (rc)
 		nestref_viommu_unlink(viommu, vsid);
 	return rc;
@@ -179,8 +185,8 @@ static const struct host_rule *sim_rewrite_traced(struct nestref_viommu *viommu,
 	const struct host_rule *bad = host_rewrite(&sc->rw, viommu, cmd);
 	const struct host_rule *why =
 		bad ? bad : host_rewrite_rule(&sc->rw, host_opcode(&guest));
-	struct nestref_trace_event ev = {
-		.kind = bad ? NESTREF_TRACE_REJECT : NESTREF_TRACE_REWRITE,
+	struct nestref_smmuv3_trace_event ev = {
+		.kind = bad ? NESTREF_SMMUV3_TRACE_REJECT : NESTREF_SMMUV3_TRACE_REWRITE,
 		.index = index,
 		.err = bad ? -EIO : 0,
 		.in = guest,
@@ -385,7 +391,7 @@ static int sim_hw_info(struct nestref_dev *dev, uint32_t *flags)
 	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
 
 	*flags = 0;
-	if (nestref_ctx_smmu(ctx)->repeat_tlbi_cfgi &&
+	if (sim_features(ctx)->repeat_tlbi_cfgi &&
 	    nestref_ctx_rule(ctx, NESTREF_RULE_REPEAT_ERRATUM))
 		*flags |= NESTREF_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI;
 	return 0;
@@ -408,7 +414,7 @@ static void sim_issued_clear(struct nestref_ctx *ctx)
 }
 
 static int sim_caches_fill(struct nestref_ctx *ctx,
-			   const struct nestref_cache_entry *entries,
+			   const struct nestref_smmuv3_cache_entry *entries,
 			   size_t count)
 {
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
@@ -417,7 +423,7 @@ static int sim_caches_fill(struct nestref_ctx *ctx,
 }
 
 static int sim_caches_get(struct nestref_ctx *ctx,
-			  const struct nestref_cache_entry **entries,
+			  const struct nestref_smmuv3_cache_entry **entries,
 			  size_t *count)
 {
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
@@ -427,7 +433,7 @@ static int sim_caches_get(struct nestref_ctx *ctx,
 }
 
 static int sim_trace(struct nestref_ctx *ctx,
-		     const struct nestref_trace_event **events, size_t *count)
+		     const struct nestref_smmuv3_trace_event **events, size_t *count)
 {
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 
@@ -492,7 +498,7 @@ static int sim_counters(struct nestref_ctx *ctx,
 	for (i = 1; i < 4; i++)
 		ok &= sim_counter(sc, &n, "smmu.cerrors.", cerrors[i],
 				  mc->cerrors[i]);
-	for (i = 0; i < NESTREF_CACHE_KIND_COUNT; i++)
+	for (i = 0; i < NESTREF_SMMUV3_CACHE_KIND_COUNT; i++)
 		ok &= sim_counter(sc, &n, "smmu.removed.", caches[i],
 				  mc->removed[i]);
 	if (!ok)
@@ -511,14 +517,29 @@ static void sim_trace_clear(struct nestref_ctx *ctx)
 	sc->tracing = true;
 }
 
-const struct nestref_backend nr_smmuv3_sim_backend = {
+static const struct nestref_smmuv3_ops sim_smmuv3_ops = {
+	.version = NESTREF_SMMUV3_OPS_VERSION,
+	.issued = sim_issued,
+	.issued_clear = sim_issued_clear,
+	.caches_fill = sim_caches_fill,
+	.caches_get = sim_caches_get,
+	.trace = sim_trace,
+	.trace_clear = sim_trace_clear,
+};
+
+/* By name (backend.h, version 2): the kernels it can answer as. */
+static const char *const sim_profiles[] = {
+	"rfc-v3", "linux-6.13", "linux-7.2", "linux-7.4", NULL,
+};
+
+const struct nestref_backend nr_backend_smmuv3_sim = {
 	.version = NESTREF_BACKEND_VERSION,
 	.name = "smmuv3-sim",
 	.description = "simulated Arm SMMUv3 behind the Linux host driver's vSID to pSID rewrite",
 	.caps = NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_OBSERVE_ISSUED |
 		NESTREF_CAP_OBSERVE_CACHES | NESTREF_CAP_RAW_USER_DATA |
 		NESTREF_CAP_OBSERVE_HW_INFO,
-	.profiles = NESTREF_PROFILES_ALL,
+	.profile_names = sim_profiles,
 	.ctx_priv_size = sizeof(struct sim_ctx),
 	.open = sim_open,
 	.close = sim_close,
@@ -529,11 +550,7 @@ const struct nestref_backend nr_smmuv3_sim_backend = {
 	.unset_dev_user_data = sim_unset_dev_user_data,
 	.dev_user_data_len = 4,
 	.cache_invalidate_user = sim_cache_invalidate_user,
-	.issued = sim_issued,
-	.issued_clear = sim_issued_clear,
-	.caches_fill = sim_caches_fill,
-	.caches_get = sim_caches_get,
-	.trace = sim_trace,
-	.trace_clear = sim_trace_clear,
+	.ext_name = NESTREF_SMMUV3_EXT,
+	.ext = &sim_smmuv3_ops,
 	.counters = sim_counters,
 };

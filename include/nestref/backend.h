@@ -28,17 +28,30 @@
 extern "C" {
 #endif
 
-#define NESTREF_BACKEND_VERSION 1
+/*
+ * The struct below is versioned (libgit2's git_error__check_version,
+ * SQLite's iVersion): a backend sets version to the NESTREF_BACKEND_VERSION
+ * it was built with, and the core reads only the slots that version has.
+ * Later versions only append.  Version 1 ends before hw_info; version 2
+ * adds hw_info and profile_names.
+ */
+#define NESTREF_BACKEND_VERSION 2
+#define NESTREF_BACKEND_V1_SIZE offsetof(struct nestref_backend, hw_info)
 
-struct nestref_viommu; /* a vIOMMU: a VMID and the vSID table */
-struct nestref_dev;    /* a bound device: its pSID and its user data */
+struct nestref_viommu; /* a vIOMMU: its stage-2 tag and its vSID table */
+struct nestref_dev;    /* a bound device: its pSIDs and its user data */
 
 struct nestref_backend {
 	unsigned int version; /* NESTREF_BACKEND_VERSION */
 	const char *name;     /* [a-z0-9-]+, for --backend */
 	const char *description;
-	uint32_t caps;     /* enum nestref_cap bits */
-	uint32_t profiles; /* NESTREF_PROFILE_BIT() of each supported one */
+	uint32_t caps;     /* enum nestref_cap bits (and its extension's) */
+	/*
+	 * NESTREF_PROFILE_BIT() of each supported profile.  The values of
+	 * enum nestref_profile never change, so a built backend keeps its
+	 * meaning; from version 2, profile_names may name them instead.
+	 */
+	uint32_t profiles;
 
 	size_t ctx_priv_size;
 	size_t viommu_priv_size;
@@ -83,34 +96,41 @@ struct nestref_backend {
 	int (*cache_invalidate_user)(struct nestref_viommu *viommu,
 				     struct nestref_user_array *array);
 
-	/* Observation, each needing its capability bit. */
+	/* Observation, check-cache: the selftest mock's cache words. */
 	int (*check_cache)(struct nestref_dev *dev, uint32_t index,
 			   uint32_t value);
-	int (*issued)(struct nestref_ctx *ctx,
-		      const struct nestref_smmuv3_cmd **cmds, size_t *count);
-	void (*issued_clear)(struct nestref_ctx *ctx);
-	int (*caches_fill)(struct nestref_ctx *ctx,
-			   const struct nestref_cache_entry *entries,
-			   size_t count);
-	int (*caches_get)(struct nestref_ctx *ctx,
-			  const struct nestref_cache_entry **entries,
-			  size_t *count);
-	/* Optional, no capability bit: for people, not for vector checks. */
-	int (*trace)(struct nestref_ctx *ctx,
-		     const struct nestref_trace_event **events, size_t *count);
-	void (*trace_clear)(struct nestref_ctx *ctx);
 	/* Optional, no capability bit: counters for people and the bench. */
 	int (*counters)(struct nestref_ctx *ctx,
 			const struct nestref_counter **counters, size_t *count);
+
+	/*
+	 * An architecture extension's ops (libgit2's sys/ headers): ext
+	 * points at the ops struct that the extension's header defines, and
+	 * ext_name says which ("smmuv3": <nestref/smmuv3.h>).  The core never
+	 * reads ext; the extension finds it with nestref_ctx_ext().
+	 */
+	const char *ext_name;
+	const void *ext;
+
+	/* ---------------------------------------------- version 2 */
+
 	/* Observation, observe-hw-info: IOMMU_GET_HW_INFO's flags. */
 	int (*hw_info)(struct nestref_dev *dev, uint32_t *flags);
+	/*
+	 * Optional: the supported profiles by name, NULL-terminated (names
+	 * the library does not know are ignored).  When set, profiles is not
+	 * read: a profile added later is supported without a new bitmask.
+	 */
+	const char *const *profile_names;
 };
 
 /**
  * Adds a backend to the registry (the built-in ones are always there).
- * -EINVAL for a wrong version or a bad name, -EEXIST for a taken name,
- * -ENOSPC when the registry is full.  The struct must outlive every
- * context opened on it.
+ * -EINVAL for a version of 0 or above NESTREF_BACKEND_VERSION, a bad name
+ * or no profile; -EEXIST for a taken name; -ENOSPC when the registry is
+ * full.  The core copies the slots of backend->version, so the struct may
+ * be as short as that version's size; what the ext and name pointers
+ * point to must outlive every context opened on it.
  */
 NESTREF_API int nestref_backend_register(const struct nestref_backend *backend);
 
@@ -145,17 +165,32 @@ NESTREF_API int nestref_ctx_fail_rule(struct nestref_ctx *ctx, int err,
 				      enum nestref_rule rule, const char *fmt,
 				      ...) __attribute__((format(printf, 4, 5)));
 
-/** The features of the SMMU the context models (its options or defaults). */
-NESTREF_API const struct nestref_smmu_features *
-nestref_ctx_smmu(const struct nestref_ctx *ctx);
+/**
+ * The backend's extension ops when its ext_name is name, else NULL: how an
+ * extension (<nestref/smmuv3.h>) reaches its own slots.
+ */
+NESTREF_API const void *nestref_ctx_ext(const struct nestref_ctx *ctx,
+					const char *name);
+
+/**
+ * The copy of nestref_ctx_opts.ext_opts the context keeps (*size bytes,
+ * the first uint32_t of the caller's struct), or NULL when none was given.
+ */
+NESTREF_API const void *nestref_ctx_ext_opts(const struct nestref_ctx *ctx,
+					     uint32_t *size);
 
 /* vIOMMU ----------------------------------------------------------- */
 
+/** The vIOMMU with object ID id, or NULL (for extensions and white-box
+ * tools that hold an ID). */
+NESTREF_API struct nestref_viommu *nestref_ctx_viommu(struct nestref_ctx *ctx,
+						      uint32_t id);
 NESTREF_API void *nestref_viommu_priv(struct nestref_viommu *viommu);
 NESTREF_API struct nestref_ctx *
 nestref_viommu_ctx(const struct nestref_viommu *viommu);
 NESTREF_API uint32_t nestref_viommu_id(const struct nestref_viommu *viommu);
-NESTREF_API uint32_t nestref_viommu_vmid(const struct nestref_viommu *viommu);
+/** nestref_viommu_alloc's s2_id: on SMMUv3 the VMID commands are forced to. */
+NESTREF_API uint32_t nestref_viommu_s2_id(const struct nestref_viommu *viommu);
 
 /**
  * Links virt_id to dev in the vIOMMU's vSID table (the vDEVICE xarray of
@@ -205,6 +240,105 @@ NESTREF_API size_t nestref_dev_vdevice_count(const struct nestref_dev *dev);
 /** The vIOMMU of the set_dev_user_data call in progress or done; or NULL. */
 NESTREF_API struct nestref_viommu *
 nestref_dev_viommu(const struct nestref_dev *dev);
+
+/* -------------------------------------------- published for hot paths */
+
+/*
+ * A vSID table: virt_id -> value, open addressing with linear probing and
+ * Fibonacci hashing (the vDEVICE xarray of kernel-facts 2.9).  Each vIOMMU
+ * has one (virt_id -> device); a backend may keep its own (smmuv3-sim's
+ * stream table).  The layout is published so that a driver's per-command
+ * lookup is inline: a call per command costs more than the probe
+ * (docs/bench.md).  Read it only through the inline functions below.
+ *
+ * Slots are 16 bytes on every host, so that a lookup walks byte offsets
+ * and a slot's address is one addressing mode.  An empty slot has key 0
+ * and value NULL and ends every probe run; an empty table points at a
+ * static pair of empty slots, so lookups test neither.
+ */
+struct nestref_vsid_slot {
+	uint64_t key;
+	union {
+		void *value; /* NULL: empty */
+		uint64_t pad;
+	} u;
+};
+
+struct nestref_vsid_table {
+	struct nestref_vsid_slot *slots;
+	size_t mask;             /* capacity - 1, a power of two minus one */
+	unsigned int shift;      /* 64 - log2(capacity) */
+	unsigned int byte_shift; /* shift - log2(sizeof(slot)) */
+	size_t byte_mask;        /* mask * sizeof(slot) */
+	size_t count;
+};
+
+/* The TOP bits of key * 2^64/phi: consecutive vSIDs land far apart. */
+#define NESTREF_VSID_PHI UINT64_C(0x9e3779b97f4a7c15)
+
+static inline size_t nestref_vsid_hash(uint64_t key, unsigned int shift)
+{
+	return (size_t)((key * NESTREF_VSID_PHI) >> shift);
+}
+
+/* The slot holding key, or NULL: the one probe loop of the table. */
+static inline struct nestref_vsid_slot *
+nestref_vsid_table_slot(const struct nestref_vsid_table *t, uint64_t key)
+{
+	unsigned char *base = (unsigned char *)t->slots;
+	size_t off = nestref_vsid_hash(key, t->byte_shift) & t->byte_mask;
+	struct nestref_vsid_slot *slot;
+
+	for (;; off = (off + sizeof(*slot)) & t->byte_mask) {
+		slot = (struct nestref_vsid_slot *)(void *)(base + off);
+		if (slot->key == key)
+			return slot->u.value ? slot : NULL;
+		if (!slot->u.value)
+			return NULL;
+	}
+}
+
+static inline void *nestref_vsid_table_find(const struct nestref_vsid_table *t,
+					     uint64_t key)
+{
+	const struct nestref_vsid_slot *slot = nestref_vsid_table_slot(t, key);
+
+	return slot ? slot->u.value : NULL;
+}
+
+NESTREF_API void nestref_vsid_table_init(struct nestref_vsid_table *t);
+NESTREF_API void nestref_vsid_table_fini(struct nestref_vsid_table *t);
+/** 0, -EEXIST for a taken key, -ENOMEM; value must not be NULL. */
+NESTREF_API int nestref_vsid_table_insert(struct nestref_vsid_table *t,
+					  uint64_t key, void *value);
+/** The removed value; NULL if the key was absent. */
+NESTREF_API void *nestref_vsid_table_remove(struct nestref_vsid_table *t,
+					    uint64_t key);
+
+/*
+ * The first member of every struct nestref_viommu and struct nestref_dev,
+ * read-only for backends: what a per-command path needs without a call.
+ */
+struct nestref_viommu_head {
+	struct nestref_vsid_table vsids; /* virt_id -> struct nestref_dev */
+	uint32_t s2_id;                  /* nestref_viommu_s2_id() */
+};
+
+struct nestref_dev_head {
+	uint32_t psid; /* nestref_dev_psid(): the first StreamID */
+};
+
+static inline const struct nestref_viommu_head *
+nestref_viommu_head(const struct nestref_viommu *viommu)
+{
+	return (const struct nestref_viommu_head *)(const void *)viommu;
+}
+
+static inline const struct nestref_dev_head *
+nestref_dev_head(const struct nestref_dev *dev)
+{
+	return (const struct nestref_dev_head *)(const void *)dev;
+}
 
 /* User arrays (kernel-facts 2.6) ------------------------------------ */
 

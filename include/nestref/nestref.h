@@ -160,18 +160,16 @@ NESTREF_API uint32_t nestref_profile_rules(enum nestref_profile profile);
 /* Capabilities (spec/vectors.md section 2)                            */
 
 enum nestref_cap {
-	NESTREF_CAP_INV_ARM_SMMUV3 = 1u << 0,
+	/* Bits 0, 2 and 5 belong to <nestref/smmuv3.h>. */
 	NESTREF_CAP_INV_SELFTEST = 1u << 1,
-	NESTREF_CAP_OBSERVE_ISSUED = 1u << 2,
 	NESTREF_CAP_CHECK_CACHE = 1u << 3,
 	NESTREF_CAP_RAW_USER_DATA = 1u << 4,
-	NESTREF_CAP_OBSERVE_CACHES = 1u << 5,
 	NESTREF_CAP_OBSERVE_HW_INFO = 1u << 6,
 };
 
 #define NESTREF_CAP_COUNT 7
 
-/** "inv-arm-smmuv3" for NESTREF_CAP_INV_ARM_SMMUV3; NULL unless one bit. */
+/** "inv-selftest" for NESTREF_CAP_INV_SELFTEST; NULL unless one bit. */
 NESTREF_API const char *nestref_cap_name(uint32_t cap);
 
 /** Returns 0 or -EINVAL for an unknown name. */
@@ -180,8 +178,6 @@ NESTREF_API int nestref_cap_parse(const char *name, uint32_t *out);
 /* ------------------------------------------------------------------ */
 /* Invalidation data types and core limits (kernel-facts 2.5, 2.7)     */
 
-/* IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 */
-#define NESTREF_INV_TYPE_ARM_SMMUV3 1u
 /* IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST */
 #define NESTREF_INV_TYPE_SELFTEST 0xdeadbeefu
 /* IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID */
@@ -199,30 +195,18 @@ NESTREF_API int nestref_cap_parse(const char *name, uint32_t *out);
 
 struct nestref_ctx;
 
-/* Features of a modelled SMMU (spec/vectors.md setup.smmu). */
-struct nestref_smmu_features {
-	uint32_t sidsize;  /* IDR1.SIDSIZE, 0..32 */
-	uint32_t ssidsize; /* IDR1.SSIDSIZE, 0..20; 0 = no substreams */
-	bool asid16;       /* IDR0.ASID16 */
-	bool vmid16;       /* IDR0.VMID16 */
-	bool ril;          /* IDR3.RIL */
-	bool ats;          /* IDR0.ATS */
-	bool ds;           /* IDR5.DS */
-	/* The Tegra264 erratum: CFGI and TLBI commands must be issued twice
-	 * (kernel-facts 10.7). */
-	bool repeat_tlbi_cfgi;
-};
-
-/** Fills the defaults of spec/vectors.md: 32, 20, true x4, ds false. */
-NESTREF_API void
-nestref_smmu_features_default(struct nestref_smmu_features *features);
-
 struct nestref_ctx_opts {
 	uint32_t size; /* sizeof(struct nestref_ctx_opts) */
 	enum nestref_profile profile;
 	const char *backend;         /* NULL: nestref_backend_default() */
 	const char *backend_options; /* backend-specific "key=value,..." */
-	const struct nestref_smmu_features *smmu; /* NULL: defaults */
+	/*
+	 * An architecture extension's options, which start with their own
+	 * uint32_t size (<nestref/smmuv3.h>: struct nestref_smmuv3_features).
+	 * The core keeps a copy of size bytes for the backend.  NULL: the
+	 * extension's defaults.
+	 */
+	const void *ext_opts;
 	/*
 	 * The kernel's PAGE_SIZE: 4096 (0 means this), 16384 or 65536.  It
 	 * bounds entry_len and sets the largest kmalloc (4 MiB, 32 MiB and
@@ -275,10 +259,11 @@ NESTREF_API const char *nestref_ctx_backend(const struct nestref_ctx *ctx);
 /* Objects                                                             */
 
 /**
- * Allocates a vIOMMU whose stage-2 VMID is vmid (kernel-facts 3.1).
+ * Allocates a vIOMMU whose nesting parent's stage-2 tag is s2_id (on
+ * SMMUv3 the VMID, kernel-facts 3.1); the backend checks its width.
  * Returns 0 and its ID, or a negative errno.
  */
-NESTREF_API int nestref_viommu_alloc(struct nestref_ctx *ctx, uint32_t vmid,
+NESTREF_API int nestref_viommu_alloc(struct nestref_ctx *ctx, uint32_t s2_id,
 				     uint32_t *out_viommu_id);
 
 /**
@@ -385,107 +370,6 @@ NESTREF_API int nestref_check_cache(struct nestref_ctx *ctx, uint32_t dev_id,
 NESTREF_API int nestref_hw_info(struct nestref_ctx *ctx, uint32_t dev_id,
 				uint32_t *flags);
 
-/* IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI (kernel-facts 10.7). */
-#define NESTREF_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI (1u << 0)
-
-/* One 128-bit SMMUv3 command: dw[0] = bits 63:0, dw[1] = bits 127:64. */
-struct nestref_smmuv3_cmd {
-	uint64_t dw[2];
-};
-
-/**
- * The commands the physical SMMU received since the last
- * nestref_issued_clear(), CMD_SYNCs included; recording starts with the
- * first clear.  The array stays valid until the next call on ctx.
- * -EOPNOTSUPP without the observe-issued capability.
- */
-NESTREF_API int nestref_issued(struct nestref_ctx *ctx,
-			       const struct nestref_smmuv3_cmd **cmds,
-			       size_t *count);
-
-NESTREF_API void nestref_issued_clear(struct nestref_ctx *ctx);
-
-/* Cache contents (spec/vectors.md 3.4); needs observe-caches. */
-enum nestref_cache_kind {
-	NESTREF_CACHE_TLB = 0,
-	NESTREF_CACHE_CFG = 1,
-	NESTREF_CACHE_ATC = 2,
-	NESTREF_CACHE_KIND_COUNT
-};
-
-#define NESTREF_CE_GLOBAL (1u << 0) /* tlb: global instead of an ASID */
-#define NESTREF_CE_WALK (1u << 1)   /* tlb: a walk (table) entry, leaf false */
-#define NESTREF_CE_SSID (1u << 2)   /* cfg: a CD; atc: requested with PASID */
-
-struct nestref_cache_entry {
-	uint32_t kind;  /* enum nestref_cache_kind */
-	uint32_t flags; /* NESTREF_CE_* */
-	uint32_t vmid;  /* tlb */
-	uint32_t asid;  /* tlb, unless NESTREF_CE_GLOBAL */
-	uint64_t va;    /* tlb */
-	uint32_t level; /* tlb: 1..3 */
-	uint32_t tg;    /* tlb: granule in bytes, 4096, 16384 or 65536 */
-	uint32_t sid;   /* cfg, atc: physical StreamID */
-	uint32_t ssid;  /* cfg, atc: with NESTREF_CE_SSID */
-	uint64_t addr;  /* atc */
-	uint64_t span;  /* atc: bytes */
-};
-
-/** Puts entries into the modelled caches. -EOPNOTSUPP without the cap. */
-NESTREF_API int nestref_caches_fill(struct nestref_ctx *ctx,
-				    const struct nestref_cache_entry *entries,
-				    size_t count);
-
-/**
- * Everything the modelled caches hold now.  The array stays valid until
- * the next call on ctx.  -EOPNOTSUPP without observe-caches.
- */
-NESTREF_API int nestref_caches_get(struct nestref_ctx *ctx,
-				   const struct nestref_cache_entry **entries,
-				   size_t *count);
-
-/** Compares two cache entries field by field (for sorting and matching). */
-NESTREF_API int nestref_cache_entry_cmp(const struct nestref_cache_entry *a,
-					const struct nestref_cache_entry *b);
-
-/*
- * Traces: what a backend did with the last calls, step by step, for people
- * (`nestref explain`).  Recording starts with the first
- * nestref_trace_clear(), and events accumulate until the next one.
- */
-enum nestref_trace_kind {
-	NESTREF_TRACE_REWRITE = 0, /* entry `index` converted: in -> out */
-	NESTREF_TRACE_REJECT,      /* entry `index` refused with `err` */
-	NESTREF_TRACE_ISSUE,       /* `count` commands written to the queue */
-	NESTREF_TRACE_EXEC,        /* the SMMU consumed `out` */
-	NESTREF_TRACE_NOTE,        /* anything else worth saying: `rule` */
-	NESTREF_TRACE_KIND_COUNT
-};
-
-struct nestref_trace_event {
-	uint32_t kind;  /* enum nestref_trace_kind */
-	uint32_t index; /* entry of the user array, or queue slot for EXEC */
-	uint32_t count; /* ISSUE: commands written, host CMD_SYNC included */
-	int err;        /* REJECT: the errno returned */
-	struct nestref_smmuv3_cmd in;  /* REWRITE, REJECT: the guest's */
-	struct nestref_smmuv3_cmd out; /* REWRITE: the host's; EXEC: run */
-	const char *rule;     /* static text: the rule that fired */
-	const char *section;  /* static text: where it is specified */
-	const char *function; /* static text: the Linux function doing it */
-	uint32_t cerror;      /* EXEC: CMDQ_CONS.ERR raised, 0 for none */
-	uint32_t removed[NESTREF_CACHE_KIND_COUNT]; /* EXEC: entries removed */
-};
-
-/**
- * The events recorded since the context was opened or last cleared.  The
- * array stays valid until the next call on ctx.  -EOPNOTSUPP for a
- * backend that does not trace.
- */
-NESTREF_API int nestref_trace(struct nestref_ctx *ctx,
-			      const struct nestref_trace_event **events,
-			      size_t *count);
-NESTREF_API void nestref_trace_clear(struct nestref_ctx *ctx);
-
 /*
  * Counters: how much a backend did since the context was opened, for
  * people and tools ("smmu.commands.CFGI_CD", "host.rejects.unknown-vsid").
@@ -523,129 +407,6 @@ NESTREF_API uint32_t nestref_backend_caps(const struct nestref_backend *backend)
 /** Bit NESTREF_PROFILE_BIT(p) set for each supported profile. */
 NESTREF_API uint32_t
 nestref_backend_profiles(const struct nestref_backend *backend);
-
-/* ------------------------------------------------------------------ */
-/* SMMUv3 command codec (kernel-facts 4.1, 4.2)                        */
-
-/* Opcodes named by spec/vectors.md 3.3 (the Arm names without CMD_). */
-enum nestref_smmuv3_op {
-	NESTREF_SMMUV3_PREFETCH_CONFIG = 0x01,
-	NESTREF_SMMUV3_PREFETCH_ADDR = 0x02,
-	NESTREF_SMMUV3_CFGI_STE = 0x03,
-	NESTREF_SMMUV3_CFGI_STE_RANGE = 0x04, /* CFGI_ALL = Range 31 */
-	NESTREF_SMMUV3_CFGI_CD = 0x05,
-	NESTREF_SMMUV3_CFGI_CD_ALL = 0x06,
-	NESTREF_SMMUV3_CFGI_VMS_PIDM = 0x07,
-	NESTREF_SMMUV3_TLBI_NH_ALL = 0x10,
-	NESTREF_SMMUV3_TLBI_NH_ASID = 0x11,
-	NESTREF_SMMUV3_TLBI_NH_VA = 0x12,
-	NESTREF_SMMUV3_TLBI_NH_VAA = 0x13,
-	NESTREF_SMMUV3_TLBI_EL3_ALL = 0x18,
-	NESTREF_SMMUV3_TLBI_EL3_VA = 0x1a,
-	NESTREF_SMMUV3_TLBI_EL2_ALL = 0x20,
-	NESTREF_SMMUV3_TLBI_EL2_ASID = 0x21,
-	NESTREF_SMMUV3_TLBI_EL2_VA = 0x22,
-	NESTREF_SMMUV3_TLBI_EL2_VAA = 0x23,
-	NESTREF_SMMUV3_TLBI_S12_VMALL = 0x28,
-	NESTREF_SMMUV3_TLBI_S2_IPA = 0x2a,
-	NESTREF_SMMUV3_TLBI_NSNH_ALL = 0x30,
-	NESTREF_SMMUV3_ATC_INV = 0x40,
-	NESTREF_SMMUV3_PRI_RESP = 0x41,
-	NESTREF_SMMUV3_RESUME = 0x44,
-	NESTREF_SMMUV3_STALL_TERM = 0x45,
-	NESTREF_SMMUV3_SYNC = 0x46,
-};
-
-/* Field names of spec/vectors.md 3.3, in that order. */
-enum nestref_smmuv3_field {
-	NESTREF_SMMUV3_F_SID,
-	NESTREF_SMMUV3_F_SSID,
-	NESTREF_SMMUV3_F_SSV,
-	NESTREF_SMMUV3_F_SSEC,
-	NESTREF_SMMUV3_F_LEAF,
-	NESTREF_SMMUV3_F_RANGE,
-	NESTREF_SMMUV3_F_VMID,
-	NESTREF_SMMUV3_F_ASID,
-	NESTREF_SMMUV3_F_NUM,
-	NESTREF_SMMUV3_F_SCALE,
-	NESTREF_SMMUV3_F_TTL128,
-	NESTREF_SMMUV3_F_TTL,
-	NESTREF_SMMUV3_F_TG,
-	NESTREF_SMMUV3_F_ADDR,
-	NESTREF_SMMUV3_F_GLOBAL,
-	NESTREF_SMMUV3_F_SIZE,
-	NESTREF_SMMUV3_F_CS,
-	NESTREF_SMMUV3_F_MSH,
-	NESTREF_SMMUV3_F_MSIATTR,
-	NESTREF_SMMUV3_F_MSIDATA,
-	NESTREF_SMMUV3_F_MSIADDR,
-	NESTREF_SMMUV3_F_STAG,
-	NESTREF_SMMUV3_F_RESP,
-	NESTREF_SMMUV3_F_GRPID,
-	NESTREF_SMMUV3_F_COUNT
-};
-
-/** The opcode in dw0[7:0]. */
-NESTREF_API uint8_t nestref_smmuv3_opcode(const struct nestref_smmuv3_cmd *cmd);
-
-/**
- * The name of the command: "CFGI_CD", "CFGI_ALL" for CFGI_STE_RANGE with
- * Range 31, NULL for an opcode with no name.
- */
-NESTREF_API const char *
-nestref_smmuv3_cmd_name(const struct nestref_smmuv3_cmd *cmd);
-
-/** The name of an opcode value ("CFGI_STE_RANGE" for 0x04); NULL if none. */
-NESTREF_API const char *nestref_smmuv3_op_name(uint8_t op);
-
-/**
- * Starts a command from an opcode name: zeroes cmd, sets the opcode (and
- * Range 31 for "CFGI_ALL").  Returns 0 or -EINVAL for an unknown name.
- */
-NESTREF_API int nestref_smmuv3_cmd_init(struct nestref_smmuv3_cmd *cmd,
-					const char *op_name);
-
-NESTREF_API const char *
-nestref_smmuv3_field_name(enum nestref_smmuv3_field field);
-NESTREF_API int nestref_smmuv3_field_parse(const char *name,
-					   enum nestref_smmuv3_field *out);
-
-/** True when the command with opcode op has the field (kernel-facts 4.2). */
-NESTREF_API bool nestref_smmuv3_has_field(uint8_t op,
-					  enum nestref_smmuv3_field field);
-
-/**
- * Writes a field of cmd (whose opcode is already set).  Address fields
- * (addr, msiaddr) take the byte address.  Returns 0, -ENOENT when the
- * opcode has no such field, -ERANGE when the value does not fit, -EINVAL
- * when an address has bits set below the field's low bit or field is not
- * an enum nestref_smmuv3_field.  A failed set leaves cmd unchanged.
- */
-NESTREF_API int nestref_smmuv3_set(struct nestref_smmuv3_cmd *cmd,
-				   enum nestref_smmuv3_field field,
-				   uint64_t value);
-
-/** Reads a field; -ENOENT when the opcode has no such field, -EINVAL for a
- * value that is not an enum nestref_smmuv3_field. */
-NESTREF_API int nestref_smmuv3_get(const struct nestref_smmuv3_cmd *cmd,
-				   enum nestref_smmuv3_field field,
-				   uint64_t *value);
-
-/**
- * Formats cmd for people: "CFGI_CD sid=0x1234 ssid=0x3 leaf=1": the name,
- * every non-zero field of the opcode in field order (one-bit fields in
- * decimal, wider ones in hex), then " rest=dw0:0x..,dw1:0x.." for bits no
- * field covers; "op=0x8f dw0=0x... dw1=0x..." for an unnamed opcode.
- * Returns the length snprintf would have written.
- */
-NESTREF_API int nestref_smmuv3_format(const struct nestref_smmuv3_cmd *cmd,
-				      char *buf, size_t len);
-
-/** Little-endian bytes (the uAPI layout) to a command and back. */
-NESTREF_API void nestref_smmuv3_from_bytes(struct nestref_smmuv3_cmd *cmd,
-					   const unsigned char bytes[16]);
-NESTREF_API void nestref_smmuv3_to_bytes(const struct nestref_smmuv3_cmd *cmd,
-					 unsigned char bytes[16]);
 
 #ifdef __cplusplus
 }

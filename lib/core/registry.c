@@ -1,27 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The backend registry: backends found by name (SQLite's VFS registry,
- * style.md 1.7), listed in name order.  The built-in backends are always
- * present; nestref_backend_register() adds more.
+ * style.md 1.7), listed in name order.  The built-in backends come from
+ * configure (NESTREF_BUILTINS: one per folder of backends/ not disabled),
+ * so the core names none of them; nestref_backend_register() adds more.
+ *
+ * Registered backends are copied by version (backend.h): the core reads
+ * only the slots the backend's version has and sees later ones as NULL.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
+#include "config.h"
 #include "internal.h"
-#include "registry.h"
 
 #define NR_BACKENDS_MAX 32
 
-static const struct nestref_backend *const nr_builtin[] = {
-	&nr_mock_backend,
-	&nr_smmuv3_sim_backend,
-	&nr_iommufd_backend,
-};
+#define NR_BUILTIN(sym) extern const struct nestref_backend sym;
+NESTREF_BUILTINS
+#undef NR_BUILTIN
 
-#define NR_BUILTIN_COUNT (sizeof(nr_builtin) / sizeof(nr_builtin[0]))
+#define NR_BUILTIN(sym) &sym,
+static const struct nestref_backend *const nr_builtin[] = {
+	NESTREF_BUILTINS
+	NULL, /* so that a build with every backend disabled has a table */
+};
+#undef NR_BUILTIN
+
+#define NR_BUILTIN_COUNT (NR_ARRAY_SIZE(nr_builtin) - 1)
 
 /* Not thread-safe by design: register before opening contexts. */
-static const struct nestref_backend *nr_extra[NR_BACKENDS_MAX];
+static struct nestref_backend nr_extra[NR_BACKENDS_MAX];
 static size_t nr_extra_count;
 
 static const struct nestref_backend *nr_backend_slot(size_t i)
@@ -29,7 +39,7 @@ static const struct nestref_backend *nr_backend_slot(size_t i)
 	if (i < NR_BUILTIN_COUNT)
 		return nr_builtin[i];
 	i -= NR_BUILTIN_COUNT;
-	return i < nr_extra_count ? nr_extra[i] : NULL;
+	return i < nr_extra_count ? &nr_extra[i] : NULL;
 }
 
 size_t nestref_backend_count(void)
@@ -68,9 +78,12 @@ const struct nestref_backend *nestref_backend_find(const char *name)
 	return NULL;
 }
 
+/* TEMPORARY until the command chooses (issue 10 point 3). */
 const char *nestref_backend_default(void)
 {
-	return NR_DEFAULT_BACKEND;
+	return nestref_backend_find("smmuv3-sim") ? "smmuv3-sim" :
+	       nestref_backend_count()		  ? nestref_backend_at(0)->name :
+						    "";
 }
 
 static bool nr_name_ok(const char *name)
@@ -86,16 +99,30 @@ static bool nr_name_ok(const char *name)
 	return true;
 }
 
+/* The bytes of struct nestref_backend that a version has. */
+static size_t nr_backend_size(unsigned int version)
+{
+	return version == 1 ? NESTREF_BACKEND_V1_SIZE :
+			      sizeof(struct nestref_backend);
+}
+
 int nestref_backend_register(const struct nestref_backend *backend)
 {
-	if (!backend || backend->version != NESTREF_BACKEND_VERSION ||
-	    !nr_name_ok(backend->name) || !backend->profiles)
+	struct nestref_backend copy;
+
+	/* 0 < version <= ours: an older backend keeps working. */
+	if (!backend || backend->version == 0 ||
+	    backend->version > NESTREF_BACKEND_VERSION)
 		return -EINVAL;
-	if (nestref_backend_find(backend->name))
+	memset(&copy, 0, sizeof(copy));
+	memcpy(&copy, backend, nr_backend_size(backend->version));
+	if (!nr_name_ok(copy.name) || !nestref_backend_profiles(&copy))
+		return -EINVAL;
+	if (nestref_backend_find(copy.name))
 		return -EEXIST;
 	if (nr_extra_count >= NR_BACKENDS_MAX)
 		return -ENOSPC;
-	nr_extra[nr_extra_count++] = backend;
+	nr_extra[nr_extra_count++] = copy;
 	return 0;
 }
 
@@ -116,5 +143,15 @@ uint32_t nestref_backend_caps(const struct nestref_backend *backend)
 
 uint32_t nestref_backend_profiles(const struct nestref_backend *backend)
 {
-	return backend->profiles;
+	enum nestref_profile p;
+	uint32_t bits = 0;
+	size_t i;
+
+	if (!backend->profile_names)
+		return backend->profiles & NESTREF_PROFILES_ALL;
+	/* By name: a profile the library does not know is not an error. */
+	for (i = 0; backend->profile_names[i]; i++)
+		if (nestref_profile_parse(backend->profile_names[i], &p) == 0)
+			bits |= NESTREF_PROFILE_BIT(p);
+	return bits;
 }

@@ -15,9 +15,7 @@
 
 #include <nestref/backend.h>
 
-#include "builtin.h"
 #include "ids.h"
-#include "vsid-table.h"
 
 enum nr_obj_type {
 	NR_OBJ_DEVICE = 1,
@@ -30,22 +28,25 @@ struct nr_obj {
 	uint32_t id;
 };
 
+/* From an object to what holds it (the ID space stores &obj). */
+#define nr_container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
 struct nestref_viommu {
-	struct nr_obj obj; /* first: the ID space stores &obj */
+	struct nestref_viommu_head head; /* first: published (backend.h) */
+	struct nr_obj obj;
 	struct nestref_ctx *ctx;
-	uint32_t vmid;
 	size_t users; /* vDEVICEs linked to it: destroy is -EBUSY until 0 */
 	uint32_t inv_base; /* first entry of the array being invalidated */
-	struct nr_vsid_table vsids;
 	void *priv;
 };
 
 struct nr_vdev;
 
 struct nestref_dev {
+	struct nestref_dev_head head; /* first: published; head.psid is streams[0] */
 	struct nr_obj obj;
 	struct nestref_ctx *ctx;
-	uint32_t psid; /* streams[0], where the hot path reads it */
 	size_t n_streams;
 	uint32_t streams[NESTREF_DEV_STREAMS_MAX];
 	/* Its vDEVICEs, newest first: one, unless one-vdevice-per-device
@@ -77,7 +78,9 @@ struct nestref_ctx {
 	uint32_t rules;     /* the profile's rules less opts.rules_off */
 	uint32_t page_size; /* 4096, 16384 or 65536 */
 	uint32_t caps; /* the backend's, narrowed by its open hook */
-	struct nestref_smmu_features smmu;
+	/* a copy of opts.ext_opts, for the backend's extension */
+	void *ext_opts;
+	uint32_t ext_opts_size;
 	struct nr_ids ids;
 	char msg[NR_MSG_LEN];
 	void *priv;
@@ -99,6 +102,21 @@ int nr_fail_rule(struct nestref_ctx *ctx, int err, enum nestref_rule rule,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void nr_vmessage(struct nestref_ctx *ctx, const char *fmt,
 			   va_list ap) __attribute__((format(printf, 2, 0)));
+
+static inline struct nestref_viommu *nr_obj_viommu(struct nr_obj *obj)
+{
+	return obj ? nr_container_of(obj, struct nestref_viommu, obj) : NULL;
+}
+
+static inline struct nestref_dev *nr_obj_dev(struct nr_obj *obj)
+{
+	return obj ? nr_container_of(obj, struct nestref_dev, obj) : NULL;
+}
+
+static inline struct nr_vdev *nr_obj_vdev(struct nr_obj *obj)
+{
+	return obj ? nr_container_of(obj, struct nr_vdev, obj) : NULL;
+}
 
 /* Typed lookup: NULL for a missing ID or another type (ENOENT). */
 struct nr_obj *nr_lookup(struct nestref_ctx *ctx, uint32_t id,

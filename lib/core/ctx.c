@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "registry.h"
 
 void *nr_alloc_with_priv(size_t struct_size, size_t priv_size, void **priv)
 {
@@ -122,6 +121,30 @@ static void nr_msg_out(char *msg, size_t msg_len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Keeps ext_opts for the backend: the core does not know the struct, only
+ * that it starts with its size (the extensible-struct rule, 2.2).
+ */
+static int nr_ext_opts_copy(struct nestref_ctx *ctx, const void *ext_opts)
+{
+	uint32_t size;
+
+	if (!ext_opts)
+		return 0;
+	memcpy(&size, ext_opts, sizeof(size));
+	/* A bound, so that a garbage size cannot ask for gigabytes. */
+	if (size < sizeof(size) || size > 4096)
+		return nr_fail(ctx, -EINVAL,
+			       "ext_opts of %u bytes: the size is not plausible",
+			       size);
+	ctx->ext_opts = malloc(size);
+	if (!ctx->ext_opts)
+		return nr_fail(ctx, -ENOMEM, "out of memory");
+	memcpy(ctx->ext_opts, ext_opts, size);
+	ctx->ext_opts_size = size;
+	return 0;
+}
+
 int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opts_in,
 		    char *msg, size_t msg_len)
 {
@@ -175,7 +198,7 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 			   opts.backend);
 		return -ENOENT;
 	}
-	if (!(be->profiles & NESTREF_PROFILE_BIT(opts.profile))) {
+	if (!(nestref_backend_profiles(be) & NESTREF_PROFILE_BIT(opts.profile))) {
 		nr_msg_out(msg, msg_len,
 			   "backend '%s' does not support profile %s", be->name,
 			   nestref_profile_name(opts.profile));
@@ -192,11 +215,12 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 	ctx->rules = nestref_profile_rules(opts.profile) & ~opts.rules_off;
 	ctx->page_size = opts.page_size;
 	ctx->priv = priv;
-	if (opts.smmu)
-		ctx->smmu = *opts.smmu;
-	else
-		nestref_smmu_features_default(&ctx->smmu);
 	nr_ids_init(&ctx->ids);
+	rc = nr_ext_opts_copy(ctx, opts.ext_opts);
+	if (rc) {
+		nr_msg_out(msg, msg_len, "%s", ctx->msg);
+		goto err_free;
+	}
 	if (be->open) {
 		rc = be->open(ctx, opts.backend_options);
 		if (rc) {
@@ -210,6 +234,7 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 
 err_free:
 	nr_ids_fini(&ctx->ids);
+	free(ctx->ext_opts);
 	free(ctx);
 	return rc;
 }
@@ -237,6 +262,7 @@ void nestref_ctx_free(struct nestref_ctx *ctx)
 	if (ctx->be->close)
 		ctx->be->close(ctx);
 	nr_ids_fini(&ctx->ids);
+	free(ctx->ext_opts);
 	free(ctx);
 }
 
@@ -285,9 +311,17 @@ void *nestref_ctx_priv(struct nestref_ctx *ctx)
 	return ctx->priv;
 }
 
-const struct nestref_smmu_features *nestref_ctx_smmu(const struct nestref_ctx *ctx)
+const void *nestref_ctx_ext(const struct nestref_ctx *ctx, const char *name)
 {
-	return &ctx->smmu;
+	const char *have = ctx->be->ext_name;
+
+	return have && name && strcmp(have, name) == 0 ? ctx->be->ext : NULL;
+}
+
+const void *nestref_ctx_ext_opts(const struct nestref_ctx *ctx, uint32_t *size)
+{
+	*size = ctx->ext_opts ? ctx->ext_opts_size : 0;
+	return ctx->ext_opts;
 }
 
 size_t nestref_dev_user_data_len(const struct nestref_ctx *ctx)

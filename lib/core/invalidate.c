@@ -108,7 +108,7 @@ int nestref_invalidate(struct nestref_ctx *ctx, uint32_t target_id,
 			     "invalidate: object %u is not a vIOMMU", target_id);
 		goto out;
 	}
-	viommu = (struct nestref_viommu *)obj;
+	viommu = nr_obj_viommu(obj);
 	if (!ctx->be->cache_invalidate_user) {
 		rc = nr_fail(ctx, -EOPNOTSUPP,
 			     "invalidate: backend '%s' cannot invalidate",

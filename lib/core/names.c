@@ -118,16 +118,3 @@ int nestref_cap_parse(const char *name, uint32_t *out)
 	}
 	return -EINVAL;
 }
-
-void nestref_smmu_features_default(struct nestref_smmu_features *features)
-{
-	/* spec/vectors.md section 1, setup.smmu defaults */
-	features->sidsize = 32;
-	features->ssidsize = 20;
-	features->asid16 = true;
-	features->vmid16 = true;
-	features->ril = true;
-	features->ats = true;
-	features->ds = false;
-	features->repeat_tlbi_cfgi = false;
-}

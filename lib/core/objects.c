@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-int nestref_viommu_alloc(struct nestref_ctx *ctx, uint32_t vmid,
+int nestref_viommu_alloc(struct nestref_ctx *ctx, uint32_t s2_id,
 			 uint32_t *out_viommu_id)
 {
 	struct nestref_viommu *viommu;
@@ -18,19 +18,16 @@ int nestref_viommu_alloc(struct nestref_ctx *ctx, uint32_t vmid,
 	int rc;
 
 	nr_fail(ctx, 0, NULL);
-	/* VMIDs are 16 bits wide (kernel-facts 4.2, dw0[47:32]). */
-	if (vmid > 0xffff)
-		return nr_fail(ctx, -EINVAL, "vmid 0x%x does not fit 16 bits",
-			       vmid);
+	/* Its width is the architecture's: the backend checks it. */
 	viommu = nr_alloc_with_priv(sizeof(*viommu), ctx->be->viommu_priv_size,
 				    &priv);
 	if (!viommu)
 		return nr_fail(ctx, -ENOMEM, "out of memory");
 	viommu->obj.type = NR_OBJ_VIOMMU;
 	viommu->ctx = ctx;
-	viommu->vmid = vmid;
+	viommu->head.s2_id = s2_id;
 	viommu->priv = priv;
-	nr_vsid_table_init(&viommu->vsids);
+	nestref_vsid_table_init(&viommu->head.vsids);
 	rc = nr_ids_alloc(&ctx->ids, &viommu->obj, &viommu->obj.id);
 	if (rc)
 		goto err_free;
@@ -70,7 +67,7 @@ int nestref_dev_add_streams(struct nestref_ctx *ctx, const uint32_t *psids,
 		return nr_fail(ctx, -ENOMEM, "out of memory");
 	dev->obj.type = NR_OBJ_DEVICE;
 	dev->ctx = ctx;
-	dev->psid = psids[0];
+	dev->head.psid = psids[0];
 	dev->n_streams = n;
 	memcpy(dev->streams, psids, n * sizeof(*psids));
 	dev->priv = priv;
@@ -135,7 +132,7 @@ static int nr_viommu_destroy(struct nestref_viommu *viommu)
 			       viommu->obj.id, viommu->users);
 	if (ctx->be->viommu_destroy)
 		ctx->be->viommu_destroy(viommu);
-	nr_vsid_table_fini(&viommu->vsids);
+	nestref_vsid_table_fini(&viommu->head.vsids);
 	nr_ids_remove(&ctx->ids, viommu->obj.id);
 	free(viommu);
 	return 0;
@@ -156,18 +153,23 @@ int nestref_destroy(struct nestref_ctx *ctx, uint32_t id)
 			       id);
 	switch (obj->type) {
 	case NR_OBJ_VDEVICE:
-		nr_vdev_unset((struct nr_vdev *)obj);
+		nr_vdev_unset(nr_obj_vdev(obj));
 		return 0;
 	case NR_OBJ_DEVICE:
-		nr_dev_destroy((struct nestref_dev *)obj);
+		nr_dev_destroy(nr_obj_dev(obj));
 		return 0;
 	case NR_OBJ_VIOMMU:
-		return nr_viommu_destroy((struct nestref_viommu *)obj);
+		return nr_viommu_destroy(nr_obj_viommu(obj));
 	}
 	return nr_fail(ctx, -EINVAL, "destroy: corrupt object %u", id);
 }
 
 /* Accessors for backends ---------------------------------------------- */
+
+struct nestref_viommu *nestref_ctx_viommu(struct nestref_ctx *ctx, uint32_t id)
+{
+	return nr_obj_viommu(nr_lookup(ctx, id, NR_OBJ_VIOMMU));
+}
 
 void *nestref_viommu_priv(struct nestref_viommu *viommu)
 {
@@ -184,9 +186,9 @@ uint32_t nestref_viommu_id(const struct nestref_viommu *viommu)
 	return viommu->obj.id;
 }
 
-uint32_t nestref_viommu_vmid(const struct nestref_viommu *viommu)
+uint32_t nestref_viommu_s2_id(const struct nestref_viommu *viommu)
 {
-	return viommu->vmid;
+	return viommu->head.s2_id;
 }
 
 uint32_t nestref_viommu_inv_base(const struct nestref_viommu *viommu)
@@ -205,7 +207,7 @@ int nestref_viommu_link(struct nestref_viommu *viommu, uint64_t virt_id,
 		return -EINVAL;
 	if (vdev->linked)
 		return -EEXIST;
-	rc = nr_vsid_table_insert(&viommu->vsids, virt_id, dev);
+	rc = nestref_vsid_table_insert(&viommu->head.vsids, virt_id, dev);
 	if (rc)
 		return rc;
 	vdev->linked = true;
@@ -215,7 +217,7 @@ int nestref_viommu_link(struct nestref_viommu *viommu, uint64_t virt_id,
 
 void nestref_viommu_unlink(struct nestref_viommu *viommu, uint64_t virt_id)
 {
-	struct nestref_dev *dev = nr_vsid_table_remove(&viommu->vsids, virt_id);
+	struct nestref_dev *dev = nestref_vsid_table_remove(&viommu->head.vsids, virt_id);
 	struct nr_vdev *vdev;
 
 	if (!dev)
@@ -231,7 +233,7 @@ void nestref_viommu_unlink(struct nestref_viommu *viommu, uint64_t virt_id)
 struct nestref_dev *nestref_viommu_find_dev(const struct nestref_viommu *viommu,
 					    uint64_t virt_id)
 {
-	return nr_vsid_table_find(&viommu->vsids, virt_id);
+	return nestref_vsid_table_find(&viommu->head.vsids, virt_id);
 }
 
 void *nestref_dev_priv(struct nestref_dev *dev)
@@ -251,7 +253,7 @@ uint32_t nestref_dev_id(const struct nestref_dev *dev)
 
 uint32_t nestref_dev_psid(const struct nestref_dev *dev)
 {
-	return dev->psid;
+	return dev->head.psid;
 }
 
 size_t nestref_dev_stream_count(const struct nestref_dev *dev)

@@ -66,7 +66,9 @@ static const struct {
 	const char *name;
 	const char *text;
 	const char *source;
-	uint32_t caps; /* what a backend needs to show the rule at all */
+	/* The capability a backend needs to show the rule at all, by name:
+	 * the core knows no architecture's bits. */
+	const char *needs;
 } nr_rules[NESTREF_RULE_COUNT] = {
 	[NESTREF_RULE_USER_DATA_TAIL_EFAULT] = {
 		"user-data-tail-efault",
@@ -92,7 +94,7 @@ static const struct {
 		"vdevice-one-stream",
 		"a vDEVICE for a device with other than exactly one StreamID is EOPNOTSUPP",
 		"arm_vsmmu_vdevice_init (kernel-facts 3.2, 10.4)",
-		NESTREF_CAP_INV_ARM_SMMUV3,
+		"inv-arm-smmuv3",
 	},
 	[NESTREF_RULE_INVALIDATE_BOUNDS] = {
 		"invalidate-bounds",
@@ -113,13 +115,13 @@ static const struct {
 		"strict-commands",
 		"each SMMUv3 command is checked against its opcode's allowed bits and range rules, chunks of 63 are converted whole before any is issued, and an empty array probes the type",
 		"arm_vsmmu_validate_user_cmd, arm_vsmmu_cache_invalidate, commit 26564d25cd81 (kernel-facts 3.5, 10.6)",
-		NESTREF_CAP_INV_ARM_SMMUV3,
+		"inv-arm-smmuv3",
 	},
 	[NESTREF_RULE_REPEAT_ERRATUM] = {
 		"repeat-erratum",
 		"the host knows the Tegra264 erratum: it reports it in hw_info and issues guest commands exactly as given, leaving the repeat to the guest",
 		"arm_smmu_erratum_repeat_tlbi_cfgi, arm_smmu_hw_info, commits d501d66815ee and 06b15ddcfbc0 (kernel-facts 10.7)",
-		NESTREF_CAP_INV_ARM_SMMUV3,
+		"inv-arm-smmuv3",
 	},
 };
 
@@ -151,7 +153,11 @@ const char *nestref_profile_checked(enum nestref_profile profile)
 
 uint32_t nestref_rule_caps(enum nestref_rule rule)
 {
-	return nr_rule_ok(rule) ? nr_rules[rule].caps : 0;
+	uint32_t cap = 0;
+
+	if (nr_rule_ok(rule) && nr_rules[rule].needs)
+		nestref_cap_parse(nr_rules[rule].needs, &cap);
+	return cap;
 }
 
 uint32_t nestref_profile_rules(enum nestref_profile profile)

@@ -129,14 +129,13 @@ int nestref_set_dev_user_data(struct nestref_ctx *ctx, uint32_t viommu_id,
 		return nr_fail(ctx, -EINVAL,
 			       "set_dev_user_data: user data is %s",
 			       data ? "empty (length 0)" : "a NULL pointer");
-	viommu = (struct nestref_viommu *)nr_lookup(ctx, viommu_id,
-						    NR_OBJ_VIOMMU);
+	viommu = nr_obj_viommu(nr_lookup(ctx, viommu_id, NR_OBJ_VIOMMU));
 	if (!viommu)
 		return nr_fail(ctx, -ENOENT,
 			       "set_dev_user_data: no vIOMMU with ID %u",
 			       viommu_id);
 	/* Step 2. */
-	dev = (struct nestref_dev *)nr_lookup(ctx, dev_id, NR_OBJ_DEVICE);
+	dev = nr_obj_dev(nr_lookup(ctx, dev_id, NR_OBJ_DEVICE));
 	if (!dev)
 		return nr_fail(ctx, -ENOENT,
 			       "set_dev_user_data: no device with ID %u",
@@ -162,7 +161,7 @@ int nestref_unset_dev_user_data(struct nestref_ctx *ctx, uint32_t dev_id)
 	struct nestref_dev *dev;
 
 	nr_fail(ctx, 0, NULL);
-	dev = (struct nestref_dev *)nr_lookup(ctx, dev_id, NR_OBJ_DEVICE);
+	dev = nr_obj_dev(nr_lookup(ctx, dev_id, NR_OBJ_DEVICE));
 	if (!dev)
 		return nr_fail(ctx, -ENOENT,
 			       "unset_dev_user_data: no device with ID %u",

@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <nestref/nestref.h>
+#include <nestref/smmuv3.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SMMUv3 extension's observations: they reach the backend's struct
+ * nestref_smmuv3_ops through nestref_ctx_ext(), on the public backend API
+ * only, as any extension written outside this library would.
+ */
+#include <errno.h>
+#include <stdbool.h>
+
+#include <nestref/backend.h>
+#include <nestref/smmuv3.h>
+
+/*
+ * The backend's SMMUv3 ops when it has the capability (0 for none) and
+ * the op is set; else NULL with the reason as the context's message.
+ */
+static const struct nestref_smmuv3_ops *
+smmuv3_ops(struct nestref_ctx *ctx, uint32_t cap, size_t op_offset,
+	   const char *what)
+{
+	const struct nestref_smmuv3_ops *ops =
+		nestref_ctx_ext(ctx, NESTREF_SMMUV3_EXT);
+	const void *const *op;
+
+	nestref_ctx_set_message(ctx, "%s", "");
+	if (ops && (!cap || (nestref_ctx_caps(ctx) & cap))) {
+		op = (const void *const *)(const void *)((const char *)ops +
+							op_offset);
+		if (*op)
+			return ops;
+	}
+	if (cap)
+		nestref_ctx_set_message(ctx, "%s: backend '%s' lacks %s", what,
+					nestref_ctx_backend(ctx),
+					nestref_cap_name(cap));
+	else
+		nestref_ctx_set_message(ctx, "%s: backend '%s' does not %s",
+					what, nestref_ctx_backend(ctx), what);
+	return NULL;
+}
+
+#define SMMUV3_OPS(ctx, cap, op, what) \
+	smmuv3_ops(ctx, cap, offsetof(struct nestref_smmuv3_ops, op), what)
+
+int nestref_smmuv3_issued(struct nestref_ctx *ctx,
+			  const struct nestref_smmuv3_cmd **cmds,
+			  size_t *count)
+{
+	const struct nestref_smmuv3_ops *ops =
+		SMMUV3_OPS(ctx, NESTREF_CAP_OBSERVE_ISSUED, issued, "issued");
+
+	return ops ? ops->issued(ctx, cmds, count) : -EOPNOTSUPP;
+}
+
+void nestref_smmuv3_issued_clear(struct nestref_ctx *ctx)
+{
+	const struct nestref_smmuv3_ops *ops = SMMUV3_OPS(
+		ctx, NESTREF_CAP_OBSERVE_ISSUED, issued_clear, "issued_clear");
+
+	if (ops)
+		ops->issued_clear(ctx);
+	nestref_ctx_set_message(ctx, "%s", "");
+}
+
+int nestref_smmuv3_caches_fill(struct nestref_ctx *ctx,
+			       const struct nestref_smmuv3_cache_entry *entries,
+			       size_t count)
+{
+	const struct nestref_smmuv3_ops *ops = SMMUV3_OPS(
+		ctx, NESTREF_CAP_OBSERVE_CACHES, caches_fill, "caches_fill");
+
+	return ops ? ops->caches_fill(ctx, entries, count) : -EOPNOTSUPP;
+}
+
+int nestref_smmuv3_caches_get(struct nestref_ctx *ctx,
+			      const struct nestref_smmuv3_cache_entry **entries,
+			      size_t *count)
+{
+	const struct nestref_smmuv3_ops *ops = SMMUV3_OPS(
+		ctx, NESTREF_CAP_OBSERVE_CACHES, caches_get, "caches_get");
+
+	return ops ? ops->caches_get(ctx, entries, count) : -EOPNOTSUPP;
+}
+
+int nestref_smmuv3_trace(struct nestref_ctx *ctx,
+			 const struct nestref_smmuv3_trace_event **events,
+			 size_t *count)
+{
+	const struct nestref_smmuv3_ops *ops =
+		SMMUV3_OPS(ctx, 0, trace, "trace");
+
+	return ops ? ops->trace(ctx, events, count) : -EOPNOTSUPP;
+}
+
+void nestref_smmuv3_trace_clear(struct nestref_ctx *ctx)
+{
+	const struct nestref_smmuv3_ops *ops =
+		SMMUV3_OPS(ctx, 0, trace_clear, "trace");
+
+	if (ops)
+		ops->trace_clear(ctx);
+	nestref_ctx_set_message(ctx, "%s", "");
+}
+
+#define SMMUV3_CMP(a, b)                           \
+	do {                                       \
+		if ((a) != (b))                    \
+			return (a) < (b) ? -1 : 1; \
+	} while (0)
+
+int nestref_smmuv3_cache_entry_cmp(const struct nestref_smmuv3_cache_entry *a,
+				   const struct nestref_smmuv3_cache_entry *b)
+{
+	SMMUV3_CMP(a->kind, b->kind);
+	SMMUV3_CMP(a->flags, b->flags);
+	SMMUV3_CMP(a->vmid, b->vmid);
+	SMMUV3_CMP(a->asid, b->asid);
+	SMMUV3_CMP(a->va, b->va);
+	SMMUV3_CMP(a->level, b->level);
+	SMMUV3_CMP(a->tg, b->tg);
+	SMMUV3_CMP(a->sid, b->sid);
+	SMMUV3_CMP(a->ssid, b->ssid);
+	SMMUV3_CMP(a->addr, b->addr);
+	SMMUV3_CMP(a->span, b->span);
+	return 0;
+}
