@@ -27,15 +27,15 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static struct nestref_smmu_features feat(void)
+static struct nestref_smmuv3_features feat(void)
 {
-	struct nestref_smmu_features f;
+	struct nestref_smmuv3_features f;
 
-	nestref_smmu_features_default(&f);
+	nestref_smmuv3_features_default(&f);
 	return f;
 }
 
-static struct smmu_model *model_log2(const struct nestref_smmu_features *f,
+static struct smmu_model *model_log2(const struct nestref_smmuv3_features *f,
 				     unsigned int log2)
 {
 	struct smmu_model *m = NULL;
@@ -46,7 +46,7 @@ static struct smmu_model *model_log2(const struct nestref_smmu_features *f,
 	return m;
 }
 
-static struct smmu_model *model(const struct nestref_smmu_features *f)
+static struct smmu_model *model(const struct nestref_smmuv3_features *f)
 {
 	return model_log2(f, 8);
 }
@@ -82,70 +82,70 @@ static struct nestref_smmuv3_cmd raw(uint64_t dw0, uint64_t dw1)
 	return c;
 }
 
-static struct nestref_cache_entry tlb(uint32_t vmid, uint32_t asid,
+static struct nestref_smmuv3_cache_entry tlb(uint32_t vmid, uint32_t asid,
 				      uint64_t va, uint32_t level, uint32_t tg)
 {
-	struct nestref_cache_entry e = {
-		.kind = NESTREF_CACHE_TLB, .vmid = vmid, .asid = asid,
+	struct nestref_smmuv3_cache_entry e = {
+		.kind = NESTREF_SMMUV3_CACHE_TLB, .vmid = vmid, .asid = asid,
 		.va = va, .level = level, .tg = tg,
 	};
 
 	return e;
 }
 
-static struct nestref_cache_entry tlbg(uint32_t vmid, uint64_t va,
+static struct nestref_smmuv3_cache_entry tlbg(uint32_t vmid, uint64_t va,
 				       uint32_t level, uint32_t tg)
 {
-	struct nestref_cache_entry e = tlb(vmid, 0, va, level, tg);
+	struct nestref_smmuv3_cache_entry e = tlb(vmid, 0, va, level, tg);
 
-	e.flags |= NESTREF_CE_GLOBAL;
+	e.flags |= NESTREF_SMMUV3_CE_GLOBAL;
 	return e;
 }
 
-static struct nestref_cache_entry walk(struct nestref_cache_entry e)
+static struct nestref_smmuv3_cache_entry walk(struct nestref_smmuv3_cache_entry e)
 {
-	e.flags |= NESTREF_CE_WALK;
+	e.flags |= NESTREF_SMMUV3_CE_WALK;
 	return e;
 }
 
-static struct nestref_cache_entry ste(uint32_t sid)
+static struct nestref_smmuv3_cache_entry ste(uint32_t sid)
 {
-	struct nestref_cache_entry e = { .kind = NESTREF_CACHE_CFG,
+	struct nestref_smmuv3_cache_entry e = { .kind = NESTREF_SMMUV3_CACHE_CFG,
 					 .sid = sid };
 
 	return e;
 }
 
-static struct nestref_cache_entry cd(uint32_t sid, uint32_t ssid)
+static struct nestref_smmuv3_cache_entry cd(uint32_t sid, uint32_t ssid)
 {
-	struct nestref_cache_entry e = { .kind = NESTREF_CACHE_CFG,
-					 .flags = NESTREF_CE_SSID,
+	struct nestref_smmuv3_cache_entry e = { .kind = NESTREF_SMMUV3_CACHE_CFG,
+					 .flags = NESTREF_SMMUV3_CE_SSID,
 					 .sid = sid, .ssid = ssid };
 
 	return e;
 }
 
-static struct nestref_cache_entry atc(uint32_t sid, uint64_t addr,
+static struct nestref_smmuv3_cache_entry atc(uint32_t sid, uint64_t addr,
 				      uint64_t span)
 {
-	struct nestref_cache_entry e = { .kind = NESTREF_CACHE_ATC,
+	struct nestref_smmuv3_cache_entry e = { .kind = NESTREF_SMMUV3_CACHE_ATC,
 					 .sid = sid, .addr = addr,
 					 .span = span };
 
 	return e;
 }
 
-static struct nestref_cache_entry atcp(uint32_t sid, uint32_t ssid,
+static struct nestref_smmuv3_cache_entry atcp(uint32_t sid, uint32_t ssid,
 				       uint64_t addr, uint64_t span)
 {
-	struct nestref_cache_entry e = atc(sid, addr, span);
+	struct nestref_smmuv3_cache_entry e = atc(sid, addr, span);
 
-	e.flags |= NESTREF_CE_SSID;
+	e.flags |= NESTREF_SMMUV3_CE_SSID;
 	e.ssid = ssid;
 	return e;
 }
 
-static const char *ce_str(const struct nestref_cache_entry *e, char *buf,
+static const char *ce_str(const struct nestref_smmuv3_cache_entry *e, char *buf,
 			  size_t len)
 {
 	snprintf(buf, len,
@@ -159,14 +159,14 @@ static const char *ce_str(const struct nestref_cache_entry *e, char *buf,
 }
 
 static bool cached(const struct smmu_model *m,
-		   const struct nestref_cache_entry *e)
+		   const struct nestref_smmuv3_cache_entry *e)
 {
-	const struct nestref_cache_entry *all;
+	const struct nestref_smmuv3_cache_entry *all;
 	size_t n, i;
 
 	all = smmu_caches(m, &n);
 	for (i = 0; i < n; i++)
-		if (!nestref_cache_entry_cmp(&all[i], e))
+		if (!nestref_smmuv3_cache_entry_cmp(&all[i], e))
 			return true;
 	return false;
 }
@@ -194,7 +194,7 @@ static enum smmu_cerror run1(struct smmu_model *m,
 }
 
 /* Runs one command on a fresh model and returns its command error. */
-static enum smmu_cerror verdict(const struct nestref_smmu_features *f,
+static enum smmu_cerror verdict(const struct nestref_smmuv3_features *f,
 				struct nestref_smmuv3_cmd c)
 {
 	struct smmu_model *m = model(f);
@@ -209,14 +209,14 @@ static enum smmu_cerror verdict(const struct nestref_smmu_features *f,
  * them is no longer cached, each kept entry still is, and the trace's
  * removed[] counts add up to gone's size.
  */
-static void check_scope_at(const struct nestref_smmu_features *f,
+static void check_scope_at(const struct nestref_smmuv3_features *f,
 			   struct nestref_smmuv3_cmd c,
-			   const struct nestref_cache_entry *gone, size_t ng,
-			   const struct nestref_cache_entry *kept, size_t nk,
+			   const struct nestref_smmuv3_cache_entry *gone, size_t ng,
+			   const struct nestref_smmuv3_cache_entry *kept, size_t nk,
 			   int line)
 {
 	struct smmu_model *m = model(f);
-	struct nestref_cache_entry *all = calloc(ng + nk + 1, sizeof(*all));
+	struct nestref_smmuv3_cache_entry *all = calloc(ng + nk + 1, sizeof(*all));
 	struct seen seen = { .n = 0 };
 	uint32_t removed = 0;
 	char buf[256];
@@ -246,7 +246,7 @@ static void check_scope_at(const struct nestref_smmu_features *f,
 	ck_assert_msg(n == nk, "line %d: %zu entries left, want %zu", line,
 		      n, nk);
 	ck_assert_uint_eq(seen.n, 1);
-	for (k = 0; k < NESTREF_CACHE_KIND_COUNT; k++)
+	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT; k++)
 		removed += seen.ex[0].removed[k];
 	ck_assert_msg(removed == ng, "line %d: trace says %" PRIu32
 		      " removed, want %zu", line, removed, ng);
@@ -266,7 +266,7 @@ static void check_scope_at(const struct nestref_smmu_features *f,
 
 START_TEST(test_new_args)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = (struct smmu_model *)&f;
 
 	ck_assert_int_eq(smmu_model_new(&m, &f, 0), -EINVAL);
@@ -287,7 +287,7 @@ END_TEST
 
 START_TEST(test_queue_empty_state)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model_log2(&f, 3);
 	size_t n;
 
@@ -308,7 +308,7 @@ END_TEST
 /* IHI 0070 3.5.1: the wrap bit sits just above the index and toggles. */
 START_TEST(test_queue_wrap)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model_log2(&f, 2);
 	struct nestref_smmuv3_cmd c[3];
 	const struct nestref_smmuv3_cmd *iss;
@@ -345,7 +345,7 @@ END_TEST
 /* Full: same index, different wrap bit; writes are all or nothing. */
 START_TEST(test_queue_full)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model_log2(&f, 2);
 	struct nestref_smmuv3_cmd c[5];
 	size_t i, n;
@@ -376,14 +376,14 @@ END_TEST
  */
 START_TEST(test_queue_error_stops)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model_log2(&f, 3);
 	struct nestref_smmuv3_cmd c[3] = {
 		mk("TLBI_NH_ALL", V(VMID, 5), END),
 		raw(0x00, 0), /* reserved opcode */
 		mk("TLBI_NSNH_ALL", END),
 	};
-	const struct nestref_cache_entry e[] = {
+	const struct nestref_smmuv3_cache_entry e[] = {
 		tlb(5, 1, 0x1000, 3, K4), tlb(9, 1, 0x1000, 3, K4),
 	};
 	const struct nestref_smmuv3_cmd *iss;
@@ -417,7 +417,7 @@ END_TEST
 /* Linux's arm_smmu_cmdq_skip_err: rewrite the slot into a CMD_SYNC, ack. */
 START_TEST(test_queue_skip_and_resume)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model_log2(&f, 3);
 	struct nestref_smmuv3_cmd c[3] = {
 		mk("TLBI_NH_ALL", V(VMID, 5), END),
@@ -425,7 +425,7 @@ START_TEST(test_queue_skip_and_resume)
 		mk("TLBI_NSNH_ALL", END),
 	};
 	struct nestref_smmuv3_cmd sync = mk("SYNC", END);
-	const struct nestref_cache_entry e = tlb(9, 1, 0x1000, 3, K4);
+	const struct nestref_smmuv3_cache_entry e = tlb(9, 1, 0x1000, 3, K4);
 	const struct nestref_smmuv3_cmd *iss;
 	size_t n;
 
@@ -457,7 +457,7 @@ END_TEST
 /* An acknowledgement without a fix fetches the same command again. */
 START_TEST(test_queue_ack_without_fix)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model_log2(&f, 3);
 	struct nestref_smmuv3_cmd bad = mk("SYNC", V(CS, 3), END);
 	const struct nestref_smmuv3_cmd *iss;
@@ -478,14 +478,14 @@ END_TEST
 /* One struct smmu_exec per command read; counters agree with it. */
 START_TEST(test_trace_and_counters)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model_log2(&f, 3);
 	struct nestref_smmuv3_cmd c[3] = {
 		mk("CFGI_STE", V(SID, 7), END),
 		mk("TLBI_NH_ALL", V(VMID, 5), END),
 		raw(0x99, 0),
 	};
-	const struct nestref_cache_entry e[] = {
+	const struct nestref_smmuv3_cache_entry e[] = {
 		ste(7), cd(7, 1), cd(7, 2), tlb(5, 1, 0, 3, K4),
 	};
 	const struct smmu_counters *ct;
@@ -497,11 +497,11 @@ START_TEST(test_trace_and_counters)
 	ck_assert_int_eq(smmu_cmdq_consume(m), SMMU_CERROR_ILL);
 	ck_assert_uint_eq(seen.n, 3);
 	ck_assert_uint_eq(seen.ex[0].slot, 0);
-	ck_assert_uint_eq(seen.ex[0].removed[NESTREF_CACHE_CFG], 3);
-	ck_assert_uint_eq(seen.ex[0].removed[NESTREF_CACHE_TLB], 0);
+	ck_assert_uint_eq(seen.ex[0].removed[NESTREF_SMMUV3_CACHE_CFG], 3);
+	ck_assert_uint_eq(seen.ex[0].removed[NESTREF_SMMUV3_CACHE_TLB], 0);
 	ck_assert_ptr_null(seen.ex[0].reason);
 	ck_assert_int_eq(seen.ex[1].cerror, SMMU_CERROR_NONE);
-	ck_assert_uint_eq(seen.ex[1].removed[NESTREF_CACHE_TLB], 1);
+	ck_assert_uint_eq(seen.ex[1].removed[NESTREF_SMMUV3_CACHE_TLB], 1);
 	ck_assert_uint_eq(seen.ex[2].slot, 2);
 	ck_assert_int_eq(seen.ex[2].cerror, SMMU_CERROR_ILL);
 	ck_assert_ptr_nonnull(seen.ex[2].reason);
@@ -513,9 +513,9 @@ START_TEST(test_trace_and_counters)
 	ck_assert_uint_eq(ct->commands[0x99], 1);
 	ck_assert_uint_eq(ct->cerrors[SMMU_CERROR_NONE], 2);
 	ck_assert_uint_eq(ct->cerrors[SMMU_CERROR_ILL], 1);
-	ck_assert_uint_eq(ct->removed[NESTREF_CACHE_CFG], 3);
-	ck_assert_uint_eq(ct->removed[NESTREF_CACHE_TLB], 1);
-	ck_assert_uint_eq(ct->removed[NESTREF_CACHE_ATC], 0);
+	ck_assert_uint_eq(ct->removed[NESTREF_SMMUV3_CACHE_CFG], 3);
+	ck_assert_uint_eq(ct->removed[NESTREF_SMMUV3_CACHE_TLB], 1);
+	ck_assert_uint_eq(ct->removed[NESTREF_SMMUV3_CACHE_ATC], 0);
 	/* NULL stops the trace */
 	smmu_model_set_trace(m, NULL, NULL);
 	smmu_cmdq_write_at_cons(m, &c[1]);
@@ -531,7 +531,7 @@ END_TEST
 
 START_TEST(test_tables)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m;
 	uint32_t vmid, asid;
 	bool s1;
@@ -571,8 +571,8 @@ END_TEST
 
 /* ---------------------------------------------------------- caches */
 
-static int fill1(const struct nestref_smmu_features *f,
-		 struct nestref_cache_entry e)
+static int fill1(const struct nestref_smmuv3_features *f,
+		 struct nestref_smmuv3_cache_entry e)
 {
 	struct smmu_model *m = model(f);
 	size_t n;
@@ -586,8 +586,8 @@ static int fill1(const struct nestref_smmu_features *f,
 
 START_TEST(test_fill_checks)
 {
-	struct nestref_smmu_features f = feat(), small = feat(), ds = feat();
-	struct nestref_cache_entry e;
+	struct nestref_smmuv3_features f = feat(), small = feat(), ds = feat();
+	struct nestref_smmuv3_cache_entry e;
 
 	small.vmid16 = false;
 	small.asid16 = false;
@@ -621,7 +621,7 @@ START_TEST(test_fill_checks)
 	e.asid = 3;
 	ck_assert_int_eq(fill1(&f, e), -EINVAL);
 	e = tlb(1, 1, 0x1000, 3, K4);
-	e.flags |= NESTREF_CE_SSID;
+	e.flags |= NESTREF_SMMUV3_CE_SSID;
 	ck_assert_int_eq(fill1(&f, e), -EINVAL);
 	e = tlb(1, 1, 0x1000, 3, K4);
 	e.sid = 4;
@@ -645,7 +645,7 @@ START_TEST(test_fill_checks)
 	e.va = 0x1000;
 	ck_assert_int_eq(fill1(&f, e), -EINVAL);
 	e = ste(1);
-	e.flags = NESTREF_CE_GLOBAL;
+	e.flags = NESTREF_SMMUV3_CE_GLOBAL;
 	ck_assert_int_eq(fill1(&f, e), -EINVAL);
 	/* atc: an aligned power of two of at least 4K */
 	ck_assert_int_eq(fill1(&f, atc(1, 0x3000, 0x1000)), 0);
@@ -660,19 +660,19 @@ START_TEST(test_fill_checks)
 	e.level = 3;
 	ck_assert_int_eq(fill1(&f, e), -EINVAL);
 	e = atc(1, 0, 0x1000);
-	e.kind = NESTREF_CACHE_KIND_COUNT;
+	e.kind = NESTREF_SMMUV3_CACHE_KIND_COUNT;
 	ck_assert_int_eq(fill1(&f, e), -EINVAL);
 }
 END_TEST
 
 START_TEST(test_fill_all_or_nothing)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model(&f);
-	const struct nestref_cache_entry good[] = { ste(1), ste(2) };
-	const struct nestref_cache_entry mixed[] = { ste(3), tlb(1, 1, 1, 3, K4) };
-	const struct nestref_cache_entry dup[] = { ste(4), ste(1) };
-	const struct nestref_cache_entry twice[] = { ste(5), ste(5) };
+	const struct nestref_smmuv3_cache_entry good[] = { ste(1), ste(2) };
+	const struct nestref_smmuv3_cache_entry mixed[] = { ste(3), tlb(1, 1, 1, 3, K4) };
+	const struct nestref_smmuv3_cache_entry dup[] = { ste(4), ste(1) };
+	const struct nestref_smmuv3_cache_entry twice[] = { ste(5), ste(5) };
 	size_t n;
 
 	ck_assert_int_eq(smmu_caches_fill(m, good, 2), 0);
@@ -691,9 +691,9 @@ END_TEST
 
 START_TEST(test_fill_limit)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model(&f);
-	struct nestref_cache_entry *e = calloc(SMMU_CACHES_MAX + 1, sizeof(*e));
+	struct nestref_smmuv3_cache_entry *e = calloc(SMMU_CACHES_MAX + 1, sizeof(*e));
 	size_t i, n;
 
 	ck_assert_ptr_nonnull(e);
@@ -709,19 +709,19 @@ START_TEST(test_fill_limit)
 }
 END_TEST
 
-/* smmu_caches lists in nestref_cache_entry_cmp order, whatever the fill. */
+/* smmu_caches lists in nestref_smmuv3_cache_entry_cmp order, whatever the fill. */
 START_TEST(test_caches_order)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = model(&f);
-	const struct nestref_cache_entry a[] = {
+	const struct nestref_smmuv3_cache_entry a[] = {
 		atc(2, 0, 0x1000), ste(9), tlb(5, 1, 0x2000, 3, K4),
 		cd(9, 1), tlbg(5, 0x1000, 3, K4),
 	};
-	const struct nestref_cache_entry b[] = {
+	const struct nestref_smmuv3_cache_entry b[] = {
 		tlb(1, 1, 0x1000, 3, K4), ste(3), atcp(2, 1, 0, 0x1000),
 	};
-	const struct nestref_cache_entry *all;
+	const struct nestref_smmuv3_cache_entry *all;
 	size_t n, i;
 
 	ck_assert_int_eq(smmu_caches_fill(m, a, ARRAY_SIZE(a)), 0);
@@ -729,10 +729,10 @@ START_TEST(test_caches_order)
 	all = smmu_caches(m, &n);
 	ck_assert_uint_eq(n, 8);
 	for (i = 1; i < n; i++)
-		ck_assert_int_lt(nestref_cache_entry_cmp(&all[i - 1], &all[i]),
+		ck_assert_int_lt(nestref_smmuv3_cache_entry_cmp(&all[i - 1], &all[i]),
 				 0);
-	ck_assert_uint_eq(all[0].kind, NESTREF_CACHE_TLB);
-	ck_assert_uint_eq(all[n - 1].kind, NESTREF_CACHE_ATC);
+	ck_assert_uint_eq(all[0].kind, NESTREF_SMMUV3_CACHE_TLB);
+	ck_assert_uint_eq(all[n - 1].kind, NESTREF_SMMUV3_CACHE_ATC);
 	smmu_model_free(m);
 }
 END_TEST
@@ -742,7 +742,7 @@ END_TEST
 /* Rule 1: only the Non-secure queue's opcodes (IHI 0070 4.1.1). */
 START_TEST(test_ill_opcodes)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	static const uint8_t legal[] = {
 		0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x10, 0x11, 0x12,
 		0x13, 0x20, 0x21, 0x22, 0x23, 0x28, 0x2a, 0x30, 0x40, 0x41,
@@ -766,7 +766,7 @@ END_TEST
 /* Rule 2: SSec 1 where the command has SSec (IHI 0070 4.1.6). */
 START_TEST(test_ill_ssec)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	unsigned int op;
 	int with = 0;
 
@@ -795,7 +795,7 @@ END_TEST
 /* Rule 3: ATC_INV without ATS, or with Size above 52 (IHI 0070 4.5.1). */
 START_TEST(test_ill_atc_inv)
 {
-	struct nestref_smmu_features f = feat(), no_ats = feat();
+	struct nestref_smmuv3_features f = feat(), no_ats = feat();
 
 	no_ats.ats = false;
 	ck_assert_int_eq(verdict(&f, mk("ATC_INV", V(SID, 1), V(SIZE, 52), END)),
@@ -815,7 +815,7 @@ END_TEST
 /* Rule 4: CMD_SYNC with CS 0b11 (IHI 0070 4.7.3). */
 START_TEST(test_ill_sync_cs)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	uint64_t cs;
 
 	for (cs = 0; cs < 3; cs++)
@@ -830,7 +830,7 @@ END_TEST
 /* Rule 6: PRI_RESP with Resp 0b11 (IHI 0070 4.5.2). */
 START_TEST(test_ill_pri_resp)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	uint64_t r;
 
 	for (r = 0; r < 3; r++)
@@ -854,7 +854,7 @@ START_TEST(test_ill_tlbi_range)
 		"TLBI_NH_VA", "TLBI_NH_VAA", "TLBI_EL2_VA", "TLBI_EL2_VAA",
 		"TLBI_S2_IPA",
 	};
-	struct nestref_smmu_features f = feat(), ds = feat(), no_ril = feat();
+	struct nestref_smmuv3_features f = feat(), ds = feat(), no_ril = feat();
 	size_t i;
 
 	ds.ds = true;
@@ -899,8 +899,8 @@ END_TEST
 /* Any other RES0 bit is ignored (IHI 0070 4.1.5 allows either). */
 START_TEST(test_res0_ignored)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = { tlb(5, 1, 0, 3, K4) };
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = { tlb(5, 1, 0, 3, K4) };
 
 	ck_assert_int_eq(verdict(&f, raw(0x30 | (0xffULL << 8), ~0ULL)),
 			 SMMU_CERROR_NONE);
@@ -914,10 +914,10 @@ END_TEST
 /* An illegal command has no effect (IHI 0070 7.1). */
 START_TEST(test_ill_no_effect)
 {
-	struct nestref_smmu_features no_ats = feat();
+	struct nestref_smmuv3_features no_ats = feat();
 	struct nestref_smmuv3_cmd c = mk("CFGI_STE", V(SID, 1), V(SSEC, 1),
 					 END);
-	const struct nestref_cache_entry e[] = { ste(1), atc(1, 0, 0x1000) };
+	const struct nestref_smmuv3_cache_entry e[] = { ste(1), atc(1, 0, 0x1000) };
 	struct smmu_model *m;
 	size_t n;
 
@@ -931,8 +931,8 @@ START_TEST(test_ill_no_effect)
 	ck_assert_int_eq(smmu_cmdq_consume(m), SMMU_CERROR_ILL);
 	smmu_caches(m, &n);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_uint_eq(smmu_counters(m)->removed[NESTREF_CACHE_CFG], 0);
-	ck_assert_uint_eq(smmu_counters(m)->removed[NESTREF_CACHE_ATC], 0);
+	ck_assert_uint_eq(smmu_counters(m)->removed[NESTREF_SMMUV3_CACHE_CFG], 0);
+	ck_assert_uint_eq(smmu_counters(m)->removed[NESTREF_SMMUV3_CACHE_ATC], 0);
 	smmu_model_free(m);
 }
 END_TEST
@@ -942,13 +942,13 @@ END_TEST
 /* IHI 0070 4.4.2.1: the VMID's entries, global and walk ones included. */
 START_TEST(test_nh_all)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, 0x1000, 3, K4), tlb(5, 2, MB(2), 2, K4),
 		tlbg(5, GB(1), 1, K4), walk(tlb(5, 1, 0, 1, K4)),
 		tlb(5, 0x12, 0x10000, 3, K64),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(9, 1, 0x1000, 3, K4), tlbg(9, GB(1), 1, K4),
 		tlb(0x105, 1, 0x1000, 3, K4), ste(5), cd(5, 1),
 		atc(5, 0, 0x1000),
@@ -961,11 +961,11 @@ END_TEST
 /* IHI 0070 4.4: 8-bit VMIDs, upper byte set: need not affect anything. */
 START_TEST(test_vmid8)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry kept[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0x1000, 3, K4), tlbg(5, 0x2000, 3, K4),
 	};
-	const struct nestref_cache_entry gone[] = { kept[0], kept[1] };
+	const struct nestref_smmuv3_cache_entry gone[] = { kept[0], kept[1] };
 
 	f.vmid16 = false;
 	SCOPE_NOTHING(&f, mk("TLBI_NH_ALL", V(VMID, 0x105), END), kept);
@@ -981,20 +981,20 @@ END_TEST
 /* IHI 0070 4.4.2.2: non-global entries of VMID and ASID, every address. */
 START_TEST(test_nh_asid)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 0x12, 0x1000, 3, K4), tlb(5, 0x12, GB(1), 1, K4),
 		walk(tlb(5, 0x12, 0, 1, K4)), tlb(5, 0x12, 0x10000, 3, K64),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlbg(5, 0x1000, 3, K4), walk(tlbg(5, 0, 1, K4)),
 		tlb(5, 0x13, 0x1000, 3, K4), tlb(9, 0x12, 0x1000, 3, K4),
 		tlb(5, 0x1012, 0x1000, 3, K4),
 	};
 
 	/* ASID 0 is an ASID: global entries (which hold none) stay */
-	const struct nestref_cache_entry gone0[] = { tlb(5, 0, 0x1000, 3, K4) };
-	const struct nestref_cache_entry kept0[] = { tlbg(5, 0x1000, 3, K4) };
+	const struct nestref_smmuv3_cache_entry gone0[] = { tlb(5, 0, 0x1000, 3, K4) };
+	const struct nestref_smmuv3_cache_entry kept0[] = { tlbg(5, 0x1000, 3, K4) };
 
 	SCOPE(&f, mk("TLBI_NH_ASID", V(VMID, 5), V(ASID, 0x12), END), gone,
 	      kept);
@@ -1005,8 +1005,8 @@ END_TEST
 
 START_TEST(test_asid8)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry kept[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 0x12, 0x1000, 3, K4), tlbg(5, 0x1000, 3, K4),
 	};
 
@@ -1022,12 +1022,12 @@ END_TEST
 /* IHI 0070 4.4.3.2: VMALLS12E1, the VMID's entries at every stage. */
 START_TEST(test_s12_vmall)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, 0x1000, 3, K4), tlbg(5, 0x1000, 3, K4),
 		walk(tlb(5, 1, 0, 2, K16)),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(6, 1, 0x1000, 3, K4), ste(1), atc(1, 0, 0x1000),
 	};
 
@@ -1038,12 +1038,12 @@ END_TEST
 /* IHI 0070 4.4.4.1: every NS non-EL2 TLB entry of every VMID; no cfg, atc. */
 START_TEST(test_nsnh_all)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, 0x1000, 3, K4), tlb(9, 1, 0x1000, 3, K4),
 		tlbg(0, 0, 3, K4), walk(tlb(0xffff, 0xffff, 0, 1, K64)),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		ste(5), cd(5, 0), atc(5, 0, 0x1000), atcp(5, 1, 0, 0x1000),
 	};
 
@@ -1054,8 +1054,8 @@ END_TEST
 /* EL2 commands reach EL2 entries only; the model holds none. */
 START_TEST(test_el2_nothing)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry kept[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(0, 1, 0x1000, 3, K4), tlbg(0, 0x1000, 3, K4),
 		tlb(5, 1, 0x1000, 3, K4), walk(tlb(0, 1, 0, 1, K4)),
 	};
@@ -1071,8 +1071,8 @@ END_TEST
 /* IHI 0070 4.4.3.1: S2_IPA need not touch combined stage 1+2 entries. */
 START_TEST(test_s2_ipa_nothing)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry kept[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0x1000, 3, K4), tlbg(5, 0x1000, 3, K4),
 		walk(tlb(5, 1, 0, 1, K4)),
 	};
@@ -1093,9 +1093,9 @@ END_TEST
  */
 START_TEST(test_nh_va_single)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	const uint64_t va = 0x40201000;
-	const struct nestref_cache_entry gone[] = {
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 0x12, va, 3, K4),
 		tlbg(5, va, 3, K4),
 		tlb(5, 0x12, 0x40200000, 2, K4),   /* 2M block holding va */
@@ -1106,7 +1106,7 @@ START_TEST(test_nh_va_single)
 		walk(tlb(5, 0x12, 0x40200000, 2, K4)),
 		walk(tlbg(5, 0, 1, K64)),          /* 4T table holding va */
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 0x13, va, 3, K4),           /* another ASID */
 		tlb(9, 0x12, va, 3, K4),           /* another VMID */
 		tlb(5, 0x12, va + 0x1000, 3, K4),  /* next page */
@@ -1123,11 +1123,11 @@ END_TEST
 /* Leaf 1: last-level entries only (IHI 0070 4.4.2.3, 4.4.2.4). */
 START_TEST(test_nh_va_leaf)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 0x12, 0x200000, 2, K4), tlb(5, 0x12, 0x201000, 3, K4),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		walk(tlb(5, 0x12, 0, 1, K4)), walk(tlb(5, 0x12, 0x200000, 2, K4)),
 	};
 
@@ -1141,12 +1141,12 @@ END_TEST
 /* IHI 0070 4.4.2.3: NH_VAA, every ASID and global, that VMID. */
 START_TEST(test_nh_vaa)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 0x12, 0x5000, 3, K4), tlb(5, 0x13, 0x5000, 3, K4),
 		tlbg(5, 0x5000, 3, K4), walk(tlb(5, 7, 0, 2, K4)),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(9, 0x12, 0x5000, 3, K4), tlb(5, 0x12, 0x6000, 3, K4),
 		tlbg(6, 0x5000, 3, K4),
 	};
@@ -1162,14 +1162,14 @@ END_TEST
  */
 START_TEST(test_range_bounds)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, 0x100000, 3, K4), tlb(5, 1, 0x103000, 3, K4),
 		tlbg(5, 0x101000, 3, K4),
 		tlb(5, 1, 0, 2, K4),               /* 2M block meets the range */
 		walk(tlb(5, 1, 0, 1, K4)),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0xff000, 3, K4), tlb(5, 1, 0x104000, 3, K4),
 		tlb(5, 2, 0x100000, 3, K4), tlb(4, 1, 0x100000, 3, K4),
 		tlb(5, 1, 0x100000, 3, K64),       /* other granule */
@@ -1184,25 +1184,25 @@ END_TEST
 /* SCALE: NUM 0, SCALE 9, TG 4K is one 2M span; SCALE bit 25 needs DS. */
 START_TEST(test_range_scale)
 {
-	struct nestref_smmu_features f = feat(), ds = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat(), ds = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, 0x200000, 2, K4), tlb(5, 1, 0x3ff000, 3, K4),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0x400000, 2, K4), tlb(5, 1, 0x1ff000, 3, K4),
 	};
 	/* SCALE 0x21 without DS reads as 1: [0x200000, 0x202000) */
-	const struct nestref_cache_entry gone2[] = {
+	const struct nestref_smmuv3_cache_entry gone2[] = {
 		tlb(5, 1, 0x200000, 3, K4), tlb(5, 1, 0x201000, 3, K4),
 	};
-	const struct nestref_cache_entry kept2[] = {
+	const struct nestref_smmuv3_cache_entry kept2[] = {
 		tlb(5, 1, 0x202000, 3, K4),
 	};
 	/* with DS, SCALE 40 acts as 39: 2^51 bytes from 0 */
-	const struct nestref_cache_entry gone3[] = {
+	const struct nestref_smmuv3_cache_entry gone3[] = {
 		tlb(5, 1, (UINT64_C(1) << 51) - 0x1000, 3, K4),
 	};
-	const struct nestref_cache_entry kept3[] = {
+	const struct nestref_smmuv3_cache_entry kept3[] = {
 		tlb(5, 1, UINT64_C(1) << 51, 3, K4),
 	};
 
@@ -1219,12 +1219,12 @@ END_TEST
 /* A range does not wrap past 2^64 (IHI 0070 4.4.1.1). */
 START_TEST(test_range_no_wrap)
 {
-	struct nestref_smmu_features f = feat();
+	struct nestref_smmuv3_features f = feat();
 	const uint64_t top = UINT64_C(0xffffffffffff0000);
-	const struct nestref_cache_entry gone[] = {
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, top, 3, K64),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0, 3, K64), tlb(5, 1, 0x10000, 3, K64),
 	};
 
@@ -1240,21 +1240,21 @@ END_TEST
  */
 START_TEST(test_ttl)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, 0x200000, 2, K4),        /* L2 block */
 		walk(tlb(5, 1, 0, 1, K4)),         /* L1 table, walked before */
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0x200000, 3, K4),        /* L3 page */
 		tlb(5, 1, 0, 1, K4),               /* L1 block */
 		walk(tlb(5, 1, 0x200000, 2, K4)),  /* L2 table */
 		tlb(5, 1, 0, 2, K64),              /* 512M block, other TG */
 	};
-	const struct nestref_cache_entry gone_leaf[] = {
+	const struct nestref_smmuv3_cache_entry gone_leaf[] = {
 		tlb(5, 1, 0x200000, 2, K4),
 	};
-	const struct nestref_cache_entry kept_leaf[] = {
+	const struct nestref_smmuv3_cache_entry kept_leaf[] = {
 		walk(tlb(5, 1, 0, 1, K4)), tlb(5, 1, 0x200000, 3, K4),
 	};
 
@@ -1269,12 +1269,12 @@ END_TEST
 /* TTL 3: L3 pages only (and, Leaf 0, the L1 and L2 tables). */
 START_TEST(test_ttl3)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, 0x201000, 3, K4), tlb(5, 1, 0x202000, 3, K4),
 		walk(tlb(5, 1, 0x200000, 2, K4)), walk(tlb(5, 1, 0, 1, K4)),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0x200000, 2, K4), tlb(5, 1, 0x203000, 3, K4),
 		tlb(5, 1, 0x200000, 3, K4),
 	};
@@ -1291,8 +1291,8 @@ END_TEST
  */
 START_TEST(test_range_unaligned)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry kept[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0x201000, 3, K4), tlb(5, 1, 0x200000, 2, K4),
 		tlb(5, 1, 0x200000, 3, K16), tlb(5, 1, 0, 2, K64),
 	};
@@ -1312,18 +1312,18 @@ END_TEST
  */
 START_TEST(test_ttl_16k_l1)
 {
-	struct nestref_smmu_features f = feat(), ds = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat(), ds = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, 0x4000, 3, K16), tlb(5, 1, 0x8000, 3, K16),
 		tlb(5, 1, 0, 2, K16), walk(tlb(5, 1, 0, 1, K16)),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0xc000, 3, K16), tlb(5, 1, 0x4000, 3, K4),
 	};
-	const struct nestref_cache_entry gone_ds[] = {
+	const struct nestref_smmuv3_cache_entry gone_ds[] = {
 		tlb(5, 1, 0, 1, K16),
 	};
-	const struct nestref_cache_entry kept_ds[] = {
+	const struct nestref_smmuv3_cache_entry kept_ds[] = {
 		tlb(5, 1, 0, 2, K16), tlb(5, 1, 0x4000, 3, K16),
 		walk(tlb(5, 1, 0, 1, K16)),
 	};
@@ -1339,12 +1339,12 @@ END_TEST
 /* Without RIL the range fields are RES0: one address, any granule. */
 START_TEST(test_no_ril)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		tlb(5, 1, 0x100000, 3, K4), tlb(5, 1, 0x100000, 3, K64),
 		tlb(5, 1, 0, 2, K4),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0x101000, 3, K4), tlb(5, 1, 0x110000, 3, K64),
 	};
 
@@ -1359,11 +1359,11 @@ END_TEST
 /* IHI 0070 4.3.1: the STE and every CD cached through it; Leaf aside. */
 START_TEST(test_cfgi_ste)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		ste(0x1234), cd(0x1234, 0), cd(0x1234, 3),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		ste(0x1235), cd(0x1233, 3), atc(0x1234, 0, 0x1000),
 		tlb(5, 1, 0, 3, K4),
 	};
@@ -1377,19 +1377,19 @@ END_TEST
 /* IHI 0070 4.3.2: 2^(Range+1) StreamIDs, aligned, STEs and their CDs. */
 START_TEST(test_cfgi_ste_range)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone0[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone0[] = {
 		ste(0x10), ste(0x11), cd(0x11, 2),
 	};
-	const struct nestref_cache_entry kept0[] = { ste(0x0f), ste(0x12) };
-	const struct nestref_cache_entry gone3[] = {
+	const struct nestref_smmuv3_cache_entry kept0[] = { ste(0x0f), ste(0x12) };
+	const struct nestref_smmuv3_cache_entry gone3[] = {
 		ste(0x20), ste(0x2f), cd(0x25, 1),
 	};
-	const struct nestref_cache_entry kept3[] = { ste(0x1f), ste(0x30) };
-	const struct nestref_cache_entry gone30[] = {
+	const struct nestref_smmuv3_cache_entry kept3[] = { ste(0x1f), ste(0x30) };
+	const struct nestref_smmuv3_cache_entry gone30[] = {
 		ste(0x80000000), ste(0xffffffff),
 	};
-	const struct nestref_cache_entry kept30[] = { ste(0x7fffffff) };
+	const struct nestref_smmuv3_cache_entry kept30[] = { ste(0x7fffffff) };
 
 	SCOPE(&f, mk("CFGI_STE_RANGE", V(SID, 0x11), V(RANGE, 0), END), gone0,
 	      kept0);
@@ -1404,11 +1404,11 @@ END_TEST
 /* IHI 0070 4.3.6: CFGI_ALL is Range 31: every STE and CD; no TLB, ATC. */
 START_TEST(test_cfgi_all)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		ste(0), ste(0xffffffff), cd(7, 7), cd(0x1234, 0),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0, 3, K4), atc(7, 0, 0x1000),
 	};
 
@@ -1419,14 +1419,14 @@ END_TEST
 /* IHI 0070 4.3.3: one CD, that StreamID and SubstreamID; not the STE. */
 START_TEST(test_cfgi_cd)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = { cd(0x1234, 3) };
-	const struct nestref_cache_entry kept[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = { cd(0x1234, 3) };
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		ste(0x1234), cd(0x1234, 0), cd(0x1234, 4), cd(0x1235, 3),
 		cd(0x99, 3), atcp(0x1234, 3, 0, 0x1000),
 	};
-	const struct nestref_cache_entry gone0[] = { cd(0x1234, 0) };
-	const struct nestref_cache_entry kept0[] = { ste(0x1234),
+	const struct nestref_smmuv3_cache_entry gone0[] = { cd(0x1234, 0) };
+	const struct nestref_smmuv3_cache_entry kept0[] = { ste(0x1234),
 						     cd(0x1234, 3) };
 
 	SCOPE(&f, mk("CFGI_CD", V(SID, 0x1234), V(SSID, 3), END), gone, kept);
@@ -1440,8 +1440,8 @@ END_TEST
 /* An SSID beyond SSIDSIZE is out of range (IHI 0070 4.1.7): nothing. */
 START_TEST(test_cfgi_cd_out_of_range)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry kept[] = { ste(1), cd(1, 0) };
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry kept[] = { ste(1), cd(1, 0) };
 
 	f.ssidsize = 0;
 	SCOPE_NOTHING(&f, mk("CFGI_CD", V(SID, 1), V(SSID, 1), END), kept);
@@ -1454,11 +1454,11 @@ END_TEST
 /* IHI 0070 4.3.4: every CD of the StreamID; not its STE, not others. */
 START_TEST(test_cfgi_cd_all)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		cd(0x1234, 0), cd(0x1234, 3), cd(0x1234, 0xfffff),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		ste(0x1234), cd(0x1235, 3), ste(0x1235),
 		atc(0x1234, 0, 0x1000), tlb(5, 3, 0, 3, K4),
 	};
@@ -1472,13 +1472,13 @@ END_TEST
 /* IHI 0070 4.5.1: only StreamID's ATC; Size 0 is one aligned 4K span. */
 START_TEST(test_atc_inv_sid)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		atc(0x1234, 0x5000, 0x1000),
 		atc(0x1234, 0x4000, 0x4000),       /* 16K translation holding it */
 		atcp(0x1234, 7, 0x5000, 0x1000),   /* SSV 0 reaches PASIDs too */
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		atc(0x1235, 0x5000, 0x1000), atc(0x99, 0x5000, 0x1000),
 		atc(0x1234, 0x4000, 0x1000), atc(0x1234, 0x6000, 0x1000),
 		ste(0x1234), cd(0x1234, 0), tlb(5, 1, 0x5000, 3, K4),
@@ -1492,19 +1492,19 @@ END_TEST
 /* Span 4096 * 2^Size, aligned to its size by the SMMU; Size 52 is all. */
 START_TEST(test_atc_inv_size)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		atc(1, 0x10000, 0x1000), atc(1, 0x1f000, 0x1000),
 		atc(1, 0, 0x100000),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		atc(1, 0xf000, 0x1000), atc(1, 0x20000, 0x1000),
 	};
-	const struct nestref_cache_entry all[] = {
+	const struct nestref_smmuv3_cache_entry all[] = {
 		atc(1, 0, 0x1000), atc(1, UINT64_C(0xfffffffffffff000), 0x1000),
 		atcp(1, 3, UINT64_C(1) << 62, UINT64_C(1) << 62),
 	};
-	const struct nestref_cache_entry other[] = { atc(2, 0, 0x1000) };
+	const struct nestref_smmuv3_cache_entry other[] = { atc(2, 0, 0x1000) };
 
 	/* Size 4: 64K; Address 0x17000 is taken as 0x10000 */
 	SCOPE(&f, mk("ATC_INV", V(SID, 1), V(ADDR, 0x17000), V(SIZE, 4), END),
@@ -1521,19 +1521,19 @@ END_TEST
  */
 START_TEST(test_atc_inv_pasid)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry gone[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry gone[] = {
 		atcp(1, 7, 0x5000, 0x1000), atcp(1, 7, 0, 0x10000),
 	};
-	const struct nestref_cache_entry kept[] = {
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		atc(1, 0x5000, 0x1000), atcp(1, 8, 0x5000, 0x1000),
 		atcp(2, 7, 0x5000, 0x1000), atcp(1, 7, 0x6000, 0x1000),
 	};
-	const struct nestref_cache_entry gone0[] = {
+	const struct nestref_smmuv3_cache_entry gone0[] = {
 		atc(1, 0x5000, 0x1000), atcp(1, 7, 0x5000, 0x1000),
 		atcp(1, 8, 0x5000, 0x1000),
 	};
-	const struct nestref_cache_entry kept0[] = {
+	const struct nestref_smmuv3_cache_entry kept0[] = {
 		atcp(2, 7, 0x5000, 0x1000), atcp(1, 7, 0x6000, 0x1000),
 	};
 
@@ -1550,9 +1550,9 @@ END_TEST
 /* SSV 1 without substreams, or an SSID beyond SSIDSIZE: nothing (4.1.7). */
 START_TEST(test_atc_inv_ssid_range)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry kept[] = { atc(1, 0, 0x1000) };
-	const struct nestref_cache_entry kept4[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry kept[] = { atc(1, 0, 0x1000) };
+	const struct nestref_smmuv3_cache_entry kept4[] = {
 		atc(1, 0, 0x1000), atcp(1, 15, 0, 0x1000),
 	};
 
@@ -1569,8 +1569,8 @@ END_TEST
 
 START_TEST(test_no_effect)
 {
-	struct nestref_smmu_features f = feat();
-	const struct nestref_cache_entry kept[] = {
+	struct nestref_smmuv3_features f = feat();
+	const struct nestref_smmuv3_cache_entry kept[] = {
 		tlb(5, 1, 0x1000, 3, K4), tlbg(5, 0x1000, 3, K4), ste(1),
 		cd(1, 0), atc(1, 0, 0x1000), atcp(1, 2, 0, 0x1000),
 	};

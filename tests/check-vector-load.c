@@ -473,7 +473,7 @@ END_TEST
 START_TEST(test_good_setup)
 {
 	struct vec_file *f = load_good("full.yaml");
-	const struct nestref_cache_entry *c = f->caches;
+	const struct nestref_smmuv3_cache_entry *c = f->caches;
 
 	ck_assert_uint_eq(f->vmid, 5);
 	ck_assert(f->has_smmu);
@@ -488,7 +488,7 @@ START_TEST(test_good_setup)
 	ck_assert(f->has_caches);
 	ck_assert_uint_eq(f->n_caches, 7);
 	/* tlb: leaf page, 4K default */
-	ck_assert_uint_eq(c[0].kind, NESTREF_CACHE_TLB);
+	ck_assert_uint_eq(c[0].kind, NESTREF_SMMUV3_CACHE_TLB);
 	ck_assert_uint_eq(c[0].flags, 0);
 	ck_assert_uint_eq(c[0].vmid, 5);
 	ck_assert_uint_eq(c[0].asid, 0x12);
@@ -496,32 +496,32 @@ START_TEST(test_good_setup)
 	ck_assert_uint_eq(c[0].level, 3);
 	ck_assert_uint_eq(c[0].tg, 4096);
 	/* tlb: walk entry, 64K */
-	ck_assert_uint_eq(c[1].kind, NESTREF_CACHE_TLB);
-	ck_assert_uint_eq(c[1].flags, NESTREF_CE_WALK);
+	ck_assert_uint_eq(c[1].kind, NESTREF_SMMUV3_CACHE_TLB);
+	ck_assert_uint_eq(c[1].flags, NESTREF_SMMUV3_CE_WALK);
 	ck_assert_uint_eq(c[1].level, 2);
 	ck_assert_uint_eq(c[1].tg, 65536);
 	/* tlb: global, no asid, 16K */
-	ck_assert_uint_eq(c[2].flags, NESTREF_CE_GLOBAL);
+	ck_assert_uint_eq(c[2].flags, NESTREF_SMMUV3_CE_GLOBAL);
 	ck_assert_uint_eq(c[2].vmid, 9);
 	ck_assert_uint_eq(c[2].asid, 0);
 	ck_assert_uint_eq(c[2].va, UINT64_C(0xffffffffffff0000));
 	ck_assert_uint_eq(c[2].level, 1);
 	ck_assert_uint_eq(c[2].tg, 16384);
 	/* cfg: STE, then CD */
-	ck_assert_uint_eq(c[3].kind, NESTREF_CACHE_CFG);
+	ck_assert_uint_eq(c[3].kind, NESTREF_SMMUV3_CACHE_CFG);
 	ck_assert_uint_eq(c[3].flags, 0);
 	ck_assert_uint_eq(c[3].sid, 0x1234);
-	ck_assert_uint_eq(c[4].kind, NESTREF_CACHE_CFG);
-	ck_assert_uint_eq(c[4].flags, NESTREF_CE_SSID);
+	ck_assert_uint_eq(c[4].kind, NESTREF_SMMUV3_CACHE_CFG);
+	ck_assert_uint_eq(c[4].flags, NESTREF_SMMUV3_CE_SSID);
 	ck_assert_uint_eq(c[4].ssid, 3);
 	/* atc: without and with PASID */
-	ck_assert_uint_eq(c[5].kind, NESTREF_CACHE_ATC);
+	ck_assert_uint_eq(c[5].kind, NESTREF_SMMUV3_CACHE_ATC);
 	ck_assert_uint_eq(c[5].flags, 0);
 	ck_assert_uint_eq(c[5].sid, 0x1234);
 	ck_assert_uint_eq(c[5].addr, 0);
 	ck_assert_uint_eq(c[5].span, 0x1000);
-	ck_assert_uint_eq(c[6].kind, NESTREF_CACHE_ATC);
-	ck_assert_uint_eq(c[6].flags, NESTREF_CE_SSID);
+	ck_assert_uint_eq(c[6].kind, NESTREF_SMMUV3_CACHE_ATC);
+	ck_assert_uint_eq(c[6].flags, NESTREF_SMMUV3_CE_SSID);
 	ck_assert_uint_eq(c[6].ssid, 7);
 	ck_assert_uint_eq(c[6].addr, 0x2000);
 
@@ -689,11 +689,11 @@ START_TEST(test_good_invalidate_other)
 	ck_assert(ex->has_issued);
 	ck_assert_uint_eq(ex->n_issued, 0);
 	ck_assert(ex->has_caches);
-	ck_assert(ex->cache_named[NESTREF_CACHE_TLB]);
-	ck_assert(!ex->cache_named[NESTREF_CACHE_CFG]);
-	ck_assert(ex->cache_named[NESTREF_CACHE_ATC]);
+	ck_assert(ex->cache_named[NESTREF_SMMUV3_CACHE_TLB]);
+	ck_assert(!ex->cache_named[NESTREF_SMMUV3_CACHE_CFG]);
+	ck_assert(ex->cache_named[NESTREF_SMMUV3_CACHE_ATC]);
 	ck_assert_uint_eq(ex->n_caches, 1);
-	ck_assert_uint_eq(ex->caches[0].kind, NESTREF_CACHE_TLB);
+	ck_assert_uint_eq(ex->caches[0].kind, NESTREF_SMMUV3_CACHE_TLB);
 	ck_assert_uint_eq(ex->caches[0].vmid, 9);
 	ck_assert_uint_eq(ex->caches[0].asid, 0x12);
 	ck_assert_uint_eq(ex->caches[0].tg, 4096);
@@ -735,10 +735,10 @@ END_TEST
 START_TEST(test_good_defaults)
 {
 	struct vec_file *f = load_good("defaults.yaml");
-	struct nestref_smmu_features def;
+	struct nestref_smmuv3_features def;
 	const struct vec_step *s;
 
-	nestref_smmu_features_default(&def);
+	nestref_smmuv3_features_default(&def);
 	ck_assert_ptr_null(f->description);
 	ck_assert_uint_eq(f->n_references, 0);
 	ck_assert_uint_eq(f->profiles, NESTREF_PROFILES_ALL);
