@@ -281,6 +281,101 @@ START_TEST(ctx_new_checks_options)
 }
 END_TEST
 
+/*
+ * The version rule (backend.h): a backend built against version 1 of the
+ * struct, allocated at exactly that size (so that ASan catches any read
+ * past it), registers and runs; the core sees its version-2 slots as
+ * unset.  Version 0 and versions above ours are refused.
+ */
+static int v1_set(struct nestref_dev *dev, const void *data)
+{
+	return nestref_viommu_link(nestref_dev_viommu(dev), nestref_le32(data),
+				   dev);
+}
+
+static void v1_unset(struct nestref_dev *dev)
+{
+	nestref_viommu_unlink(nestref_dev_viommu(dev),
+			      nestref_dev_virt_id(dev));
+}
+
+START_TEST(backend_version_1_is_read_at_its_size)
+{
+	struct nestref_backend full = {
+		.version = 1,
+		.name = "old-one",
+		.description = "built against version 1",
+		.caps = NESTREF_CAP_RAW_USER_DATA | NESTREF_CAP_OBSERVE_HW_INFO,
+		.profiles = NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_2),
+		.set_dev_user_data = v1_set,
+		.unset_dev_user_data = v1_unset,
+		.dev_user_data_len = 4,
+	};
+	struct nestref_ctx_opts opts = { .size = sizeof(opts),
+					 .backend = "old-one" };
+	const struct nestref_backend *found;
+	struct nestref_backend *v1;
+	struct nestref_ctx *ctx;
+	unsigned char sid[4];
+	uint32_t viommu, dev, flags;
+
+	ck_assert_uint_lt(NESTREF_BACKEND_V1_SIZE, sizeof(full));
+	v1 = malloc(NESTREF_BACKEND_V1_SIZE);
+	ck_assert_ptr_nonnull(v1);
+	memcpy(v1, &full, NESTREF_BACKEND_V1_SIZE);
+	ck_assert_int_eq(nestref_backend_register(v1), 0);
+	/* The core keeps a copy: the caller's bytes may go. */
+	free(v1);
+	found = nestref_backend_find("old-one");
+	ck_assert_ptr_nonnull(found);
+	ck_assert_uint_eq(nestref_backend_profiles(found),
+			  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_2));
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, NULL, 0), 0);
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x1234, &dev), 0);
+	nestref_le_put(sid, 4, 0x99);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, sid, 4,
+						   NULL),
+			 0);
+	/* hw_info is a version-2 slot: absent, whatever the caps say. */
+	ck_assert_int_eq(nestref_hw_info(ctx, dev, &flags), -EOPNOTSUPP);
+	ck_assert_int_eq(nestref_unset_dev_user_data(ctx, dev), 0);
+	nestref_ctx_free(ctx);
+
+	full.name = "too-new";
+	full.version = NESTREF_BACKEND_VERSION + 1;
+	ck_assert_int_eq(nestref_backend_register(&full), -EINVAL);
+	full.version = 0;
+	ck_assert_int_eq(nestref_backend_register(&full), -EINVAL);
+	ck_assert_ptr_null(nestref_backend_find("too-new"));
+}
+END_TEST
+
+/*
+ * Version 2 names its profiles: a name the library does not know is
+ * ignored, and no known name at all is EINVAL (a backend for nothing).
+ */
+START_TEST(backend_profiles_by_name)
+{
+	static const char *const names[] = { "linux-6.13", "linux-9.9",
+					      "linux-next", NULL };
+	static const char *const unknown[] = { "linux-9.9", NULL };
+	struct nestref_backend b = {
+		.version = NESTREF_BACKEND_VERSION,
+		.name = "by-name",
+		.profile_names = names,
+	};
+
+	ck_assert_int_eq(nestref_backend_register(&b), 0);
+	ck_assert_uint_eq(nestref_backend_profiles(nestref_backend_find("by-name")),
+			  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_6_13) |
+				  NESTREF_PROFILE_BIT(NESTREF_PROFILE_LINUX_7_4));
+	b.name = "for-nothing";
+	b.profile_names = unknown;
+	ck_assert_int_eq(nestref_backend_register(&b), -EINVAL);
+}
+END_TEST
+
 START_TEST(ctx_smmu_features)
 {
 	struct nestref_smmuv3_features f, got;
@@ -1441,6 +1536,8 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, names_round_trip);
 	tcase_add_test(tc, ctx_new_checks_options);
 	tcase_add_test(tc, ctx_smmu_features);
+	tcase_add_test(tc, backend_version_1_is_read_at_its_size);
+	tcase_add_test(tc, backend_profiles_by_name);
 	tcase_add_test(tc, set_checks_in_rfc_order);
 	tcase_add_loop_test(tc, set_length_rules_follow_the_profile, 0,
 			    NESTREF_PROFILE_COUNT);

@@ -414,8 +414,7 @@ static int ifd_set_dev_user_data(struct nestref_dev *dev, const void *data)
 		.size = sizeof(cmd),
 		.viommu_id = iv->viommu_id,
 		.dev_id = id->idev,
-		.virt_id = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
-			   (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24,
+		.virt_id = nestref_le32(b),
 	};
 	int rc = ifd_ioctl(ctx, ifd_ctx(ctx)->fd, NR_IOMMU_VDEVICE_ALLOC, &cmd,
 			   "IOMMU_VDEVICE_ALLOC");

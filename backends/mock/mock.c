@@ -30,13 +30,6 @@ struct mock_dev {
 	uint32_t data; /* the RFC mock's opaque value */
 };
 
-/* uAPI structs are little-endian whatever the host is. */
-static uint32_t mock_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 static int mock_dev_init(struct nestref_dev *dev)
 {
 	struct mock_dev *md = nestref_dev_priv(dev);
@@ -57,7 +50,7 @@ static int mock_set_dev_user_data(struct nestref_dev *dev,
 {
 	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
 	struct mock_dev *md = nestref_dev_priv(dev);
-	uint32_t id = mock_le32(user_data);
+	uint32_t id = nestref_le32(user_data);
 	int rc;
 
 	if (nestref_ctx_rule(ctx, NESTREF_RULE_RFC_USER_DATA)) {
@@ -88,9 +81,9 @@ static int mock_invalidate_one(struct nestref_viommu *viommu,
 			       const unsigned char *entry, uint32_t index)
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
-	uint32_t flags = mock_le32(entry);
-	uint32_t vdev_id = mock_le32(entry + 4);
-	uint32_t cache_id = mock_le32(entry + 8);
+	uint32_t flags = nestref_le32(entry);
+	uint32_t vdev_id = nestref_le32(entry + 4);
+	uint32_t cache_id = nestref_le32(entry + 8);
 	struct nestref_dev *dev;
 	struct mock_dev *md;
 	int i;

@@ -18,12 +18,6 @@
 #define SIM_CMDQ_LOG2 8
 #define SIM_CMD_SIZE 16
 
-static uint32_t sim_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 static const struct nestref_smmuv3_features *
 sim_features(struct nestref_ctx *ctx)
 {
@@ -125,7 +119,7 @@ static int sim_set_dev_user_data(struct nestref_dev *dev, const void *data)
 	struct nestref_viommu *viommu = nestref_dev_viommu(dev);
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 	bool rfc = nestref_ctx_rule(ctx, NESTREF_RULE_RFC_USER_DATA);
-	uint32_t vsid = sim_le32(data);
+	uint32_t vsid = nestref_le32(data);
 	int rc;
 
 	if (rfc && vsid == 0)

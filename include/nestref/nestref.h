@@ -37,6 +37,36 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------ */
+/* Small helpers every user of the uAPI layouts needs                   */
+
+#define NESTREF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* uAPI structs are little-endian whatever the host is (kernel-facts 2.4). */
+static inline uint64_t nestref_le_get(const void *p, unsigned int bytes)
+{
+	const unsigned char *b = (const unsigned char *)p;
+	uint64_t v = 0;
+
+	while (bytes-- > 0)
+		v = v << 8 | b[bytes];
+	return v;
+}
+
+static inline void nestref_le_put(void *p, unsigned int bytes, uint64_t v)
+{
+	unsigned char *b = (unsigned char *)p;
+	unsigned int i;
+
+	for (i = 0; i < bytes; i++, v >>= 8)
+		b[i] = (unsigned char)v;
+}
+
+static inline uint32_t nestref_le32(const void *p)
+{
+	return (uint32_t)nestref_le_get(p, 4);
+}
+
+/* ------------------------------------------------------------------ */
 /* Version                                                             */
 
 /** The library's version string, e.g. "0.1.0". */

@@ -70,7 +70,6 @@ struct nr_vdev {
 
 #define NR_MSG_LEN 256
 
-#define NR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct nestref_ctx {
 	const struct nestref_backend *be;

@@ -46,17 +46,17 @@ static size_t nr_errno_index(int err)
 
 	if (err < 0)
 		err = -err;
-	for (i = 0; i < NR_ARRAY_SIZE(nr_errnos); i++)
+	for (i = 0; i < NESTREF_ARRAY_SIZE(nr_errnos); i++)
 		if (nr_errnos[i].err == err)
 			return i;
-	return NR_ARRAY_SIZE(nr_errnos);
+	return NESTREF_ARRAY_SIZE(nr_errnos);
 }
 
 const char *nestref_errno_name(int err)
 {
 	size_t i = nr_errno_index(err);
 
-	return i < NR_ARRAY_SIZE(nr_errnos) ? nr_errnos[i].name : NULL;
+	return i < NESTREF_ARRAY_SIZE(nr_errnos) ? nr_errnos[i].name : NULL;
 }
 
 const char *nestref_strerror(int err)
@@ -66,7 +66,7 @@ const char *nestref_strerror(int err)
 	if (err == 0)
 		return "success";
 	i = nr_errno_index(err);
-	return i < NR_ARRAY_SIZE(nr_errnos) ? nr_errnos[i].text
+	return i < NESTREF_ARRAY_SIZE(nr_errnos) ? nr_errnos[i].text
 					    : "unknown error";
 }
 
@@ -76,7 +76,7 @@ int nestref_errno_parse(const char *name, int *out)
 
 	if (!name)
 		return -EINVAL;
-	for (i = 0; i < NR_ARRAY_SIZE(nr_errnos); i++) {
+	for (i = 0; i < NESTREF_ARRAY_SIZE(nr_errnos); i++) {
 		if (strcmp(nr_errnos[i].name, name) == 0) {
 			*out = nr_errnos[i].err;
 			return 0;

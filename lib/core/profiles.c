@@ -178,7 +178,7 @@ int nestref_profile_parse(const char *name, enum nestref_profile *out)
 			return 0;
 		}
 	}
-	for (i = 0; i < NR_ARRAY_SIZE(nr_profile_aliases); i++) {
+	for (i = 0; i < NESTREF_ARRAY_SIZE(nr_profile_aliases); i++) {
 		if (strcmp(nr_profile_aliases[i].alias, name) == 0) {
 			*out = nr_profile_aliases[i].profile;
 			return 0;
@@ -191,7 +191,7 @@ const char *nestref_profile_alias_note(const char *name)
 {
 	size_t i;
 
-	for (i = 0; name && i < NR_ARRAY_SIZE(nr_profile_aliases); i++)
+	for (i = 0; name && i < NESTREF_ARRAY_SIZE(nr_profile_aliases); i++)
 		if (strcmp(nr_profile_aliases[i].alias, name) == 0)
 			return nr_profile_aliases[i].note;
 	return NULL;

@@ -28,7 +28,7 @@ static const struct nestref_backend *const nr_builtin[] = {
 };
 #undef NR_BUILTIN
 
-#define NR_BUILTIN_COUNT (NR_ARRAY_SIZE(nr_builtin) - 1)
+#define NR_BUILTIN_COUNT (NESTREF_ARRAY_SIZE(nr_builtin) - 1)
 
 /* Not thread-safe by design: register before opening contexts. */
 static struct nestref_backend nr_extra[NR_BACKENDS_MAX];

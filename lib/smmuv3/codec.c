@@ -23,7 +23,6 @@
 
 #include <nestref/smmuv3.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The opcode is dw0[7:0] in every command (kernel-facts 4.2, "Common"). */
 #define OPCODE_MASK UINT64_C(0xff)
@@ -233,7 +232,7 @@ static const struct op_info ops[NESTREF_SMMUV3_SYNC + 1] = {
 
 static const struct op_info *op_info(uint8_t op)
 {
-	if (op >= ARRAY_SIZE(ops) || !ops[op].name)
+	if (op >= NESTREF_ARRAY_SIZE(ops) || !ops[op].name)
 		return NULL;
 	return &ops[op];
 }
@@ -305,7 +304,7 @@ static int op_parse(const char *name)
 {
 	size_t op;
 
-	for (op = 0; op < ARRAY_SIZE(ops); op++)
+	for (op = 0; op < NESTREF_ARRAY_SIZE(ops); op++)
 		if (ops[op].name && !strcmp(name, ops[op].name))
 			return (int)op;
 	return -1;
@@ -344,7 +343,7 @@ int nestref_smmuv3_field_parse(const char *name,
 
 	if (!name)
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(field_info); i++) {
+	for (i = 0; i < NESTREF_ARRAY_SIZE(field_info); i++) {
 		if (!strcmp(name, field_info[i].name)) {
 			*out = (enum nestref_smmuv3_field)i;
 			return 0;
@@ -455,7 +454,7 @@ int nestref_smmuv3_format(const struct nestref_smmuv3_cmd *cmd, char *buf,
 	}
 
 	out_printf(&out, "%s", nestref_smmuv3_cmd_name(cmd));
-	for (i = 0; i < ARRAY_SIZE(field_info); i++) {
+	for (i = 0; i < NESTREF_ARRAY_SIZE(field_info); i++) {
 		const struct field_pos *pos =
 			field_pos(op, (enum nestref_smmuv3_field)i);
 		uint64_t value;
@@ -483,22 +482,13 @@ int nestref_smmuv3_format(const struct nestref_smmuv3_cmd *cmd, char *buf,
 void nestref_smmuv3_from_bytes(struct nestref_smmuv3_cmd *cmd,
 			       const unsigned char bytes[16])
 {
-	size_t w, i;
-
-	for (w = 0; w < 2; w++) {
-		uint64_t v = 0;
-
-		for (i = 8; i-- > 0;)
-			v = (v << 8) | bytes[w * 8 + i];
-		cmd->dw[w] = v;
-	}
+	cmd->dw[0] = nestref_le_get(bytes, 8);
+	cmd->dw[1] = nestref_le_get(bytes + 8, 8);
 }
 
 void nestref_smmuv3_to_bytes(const struct nestref_smmuv3_cmd *cmd,
 			     unsigned char bytes[16])
 {
-	size_t i;
-
-	for (i = 0; i < 16; i++)
-		bytes[i] = (unsigned char)(cmd->dw[i / 8] >> (8 * (i % 8)));
+	nestref_le_put(bytes, 8, cmd->dw[0]);
+	nestref_le_put(bytes + 8, 8, cmd->dw[1]);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Turns a loaded step into library calls: the user buffers are built
- * exactly as the conventions of cli/vector.h say (NULL pointers, entry
- * layout, zero padding), so a vector states the bytes a kernel would see.
+ * exactly as the conventions of lib/vectors/vector.h say (NULL pointers,
+ * entry layout, zero padding), so a vector states the bytes a kernel
+ * would see.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -118,7 +119,7 @@ static uint32_t step_dev_id(const struct test_env *env,
  */
 #define STEP_ARRAY_MAX ((size_t)64 << 20)
 
-/* Lays entries out at entry_len strides (cli/vector.h conventions). */
+/* Lays entries out at entry_len strides (vector.h conventions). */
 static int step_build_array(const struct vec_step *step, unsigned char **out,
 			    size_t *size)
 {

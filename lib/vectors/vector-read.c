@@ -3,7 +3,7 @@
  * Reading a vector file and parsing its one YAML document (spec/vectors.md
  * section 1).  A syntax error stops here with libyaml's own problem and
  * position: nothing after it can be trusted, so the semantic walk of
- * cli/vector-load.c only ever sees a well-formed document.
+ * lib/vectors/vector-load.c only ever sees a well-formed document.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal to the vector loader (cli/vector-*.c): the walk state and the
- * helpers that read libyaml document nodes against the format of
+ * Internal to the vector loader (lib/vectors/vector-*.c): the walk state
+ * and the helpers that read libyaml document nodes against the format of
  * spec/vectors.md.  The runner includes vector.h only.
  *
  * Every helper that finds a problem reports it through vl_error() and
  * returns false; the caller carries on with the next key or item, so one
  * run of the loader reports every semantic error of a file.
  */
-#ifndef NESTREF_CLI_VECTOR_LOAD_H
-#define NESTREF_CLI_VECTOR_LOAD_H
+#ifndef NESTREF_VECTORS_VECTOR_LOAD_H
+#define NESTREF_VECTORS_VECTOR_LOAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,7 +64,7 @@ struct vl_kv {
 #define VL_NON_EMPTY (1u << 0)
 #define VL_ONE_LINE (1u << 1)
 
-/* cli/vector-yaml.c */
+/* lib/vectors/vector-yaml.c */
 struct vec_mark vl_mark(const yaml_node_t *node);
 void vl_error(struct vl *vl, const yaml_node_t *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -103,17 +103,17 @@ bool vl_str(struct vl *vl, const yaml_node_t *node, const char *name,
 bool vl_hexbytes(struct vl *vl, const yaml_node_t *node, const char *name,
 		 unsigned char **out, size_t *len);
 
-/* cli/vector-read.c */
+/* lib/vectors/vector-read.c */
 int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc);
 
-/* cli/vector-load.c */
+/* lib/vectors/vector-load.c */
 bool vl_find_device(struct vl *vl, const char *name, size_t *index);
 
-/* cli/vector-step.c */
+/* lib/vectors/vector-step.c */
 void vl_step(struct vl *vl, yaml_node_t *node, struct vec_step *step);
 void vl_step_free(struct vec_step *step);
 
-/* cli/vector-entry.c */
+/* lib/vectors/vector-entry.c */
 bool vl_smmu_cmd(struct vl *vl, yaml_node_t *node,
 		 struct nestref_smmuv3_cmd *cmd);
 bool vl_entry(struct vl *vl, yaml_node_t *node, struct vec_entry *entry);
@@ -121,4 +121,4 @@ bool vl_caches(struct vl *vl, yaml_node_t *node, const char *what,
 	       struct nestref_smmuv3_cache_entry **out, size_t *count,
 	       bool named[NESTREF_SMMUV3_CACHE_KIND_COUNT]);
 
-#endif /* NESTREF_CLI_VECTOR_LOAD_H */
+#endif /* NESTREF_VECTORS_VECTOR_LOAD_H */

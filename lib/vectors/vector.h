@@ -7,8 +7,8 @@
  * format: names resolved, integers range-checked, entries encoded to the
  * bytes the runner passes.  The runner never re-validates.
  */
-#ifndef NESTREF_CLI_VECTOR_H
-#define NESTREF_CLI_VECTOR_H
+#ifndef NESTREF_VECTORS_VECTOR_H
+#define NESTREF_VECTORS_VECTOR_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -211,4 +211,4 @@ int vec_diag_vadd(struct vec_diag *diag, const char *path,
 		  struct vec_mark mark, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 
-#endif /* NESTREF_CLI_VECTOR_H */
+#endif /* NESTREF_VECTORS_VECTOR_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* One test's context, one step run against it, and the check of a step. */
-#ifndef NESTREF_CLI_RUNNER_STEP_H
-#define NESTREF_CLI_RUNNER_STEP_H
+#ifndef NESTREF_VECTORS_RUNNER_STEP_H
+#define NESTREF_VECTORS_RUNNER_STEP_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -78,4 +78,4 @@ void step_check(const struct test_env *env, const struct vec_step *step,
 /* The entry_num an ok invalidate must write back by default. */
 uint32_t step_expected_entry_num(const struct vec_step *step);
 
-#endif /* NESTREF_CLI_RUNNER_STEP_H */
+#endif /* NESTREF_VECTORS_RUNNER_STEP_H */

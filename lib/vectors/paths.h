@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef NESTREF_CLI_PATHS_H
-#define NESTREF_CLI_PATHS_H
+#ifndef NESTREF_VECTORS_PATHS_H
+#define NESTREF_VECTORS_PATHS_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -20,4 +20,4 @@ int paths_collect(char *const *args, size_t n_args, struct path_list *out,
 		  FILE *err);
 void paths_free(struct path_list *list);
 
-#endif /* NESTREF_CLI_PATHS_H */
+#endif /* NESTREF_VECTORS_PATHS_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* TAP version 13 lines and YAML diagnostic blocks (vectors.md 5). */
-#ifndef NESTREF_CLI_RUNNER_REPORT_H
-#define NESTREF_CLI_RUNNER_REPORT_H
+#ifndef NESTREF_VECTORS_RUNNER_REPORT_H
+#define NESTREF_VECTORS_RUNNER_REPORT_H
 
 #include <stdio.h>
 
@@ -28,4 +28,4 @@ void report_not_checked(FILE *out, unsigned int not_made, uint32_t missing);
 /* "missing inv-arm-smmuv3, observe-issued" into buf. */
 void report_caps(char *buf, size_t len, const char *prefix, uint32_t caps);
 
-#endif /* NESTREF_CLI_RUNNER_REPORT_H */
+#endif /* NESTREF_VECTORS_RUNNER_REPORT_H */

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libnestref-vectors: loads nestref's YAML vector files (format
+ * nestref/vectors-1, spec/vectors.md) and runs them on a nestref context,
+ * with the verdicts and the TAP version 13 report of `nestref run`.  Link
+ * it with `pkg-config --cflags --libs nestref-vectors`;
+ * docs/vectors-library.md has an example.
+ *
+ * Every type is opaque or starts with its size, and every function is
+ * prefixed nestref_vec_: the library exports nothing else
+ * (tests/exports-vectors.sh).  It needs libyaml, which libnestref does not.
+ *
+ * Functions return 0 or a negative errno unless they say otherwise.  A
+ * file, a result or a session belongs to the caller, who frees it; the
+ * strings the accessors return live as long as their object.
+ *
+ * Why the step level is public.  `nestref explain` runs a test one step at
+ * a time and reads the context between the steps (the SMMUv3 trace, the
+ * counters).  That could have stayed in an internal header that only the
+ * command links statically, but then the installed command would carry a
+ * second copy of the library, and nothing would show that this header is
+ * enough to build a tool like it.  So the session functions below give
+ * what explain uses (each step's action and position, the context, each
+ * step's answer and whether it is what the vector expects) without the
+ * loader's in-memory model, which changes with the format.  All three
+ * commands that read vectors, run, lint and explain, use this header only.
+ */
+#ifndef NESTREF_VECTORS_H
+#define NESTREF_VECTORS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <nestref/nestref.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Exit statuses of `nestref run` (spec/vectors.md 5). */
+#define NESTREF_VEC_EXIT_OK 0
+#define NESTREF_VEC_EXIT_FAILED 1      /* a test failed */
+#define NESTREF_VEC_EXIT_USAGE 2       /* a load error, a bad backend or option */
+#define NESTREF_VEC_EXIT_UNAVAILABLE 77 /* the backend cannot run here */
+
+/* ------------------------------------------------------------------ */
+/* Loading                                                             */
+
+/* Load errors, each a "file:line:column: message" string. */
+struct nestref_vec_diag;
+
+NESTREF_API struct nestref_vec_diag *nestref_vec_diag_new(void);
+NESTREF_API void nestref_vec_diag_free(struct nestref_vec_diag *diag);
+NESTREF_API size_t nestref_vec_diag_count(const struct nestref_vec_diag *diag);
+/** Message i, or NULL past the end. */
+NESTREF_API const char *
+nestref_vec_diag_message(const struct nestref_vec_diag *diag, size_t i);
+
+/* A loaded vector file: every value already checked against the format. */
+struct nestref_vec_file;
+
+/**
+ * Loads one file.  Returns 0 and *file, or -EINVAL with every load error
+ * the loader found appended to diag (YAML syntax errors stop at the
+ * first; the others are all collected, in the order of the file), -ENOMEM,
+ * or the -errno of opening the file (also in diag, as "file: message").
+ * diag may be NULL, and may gather the errors of several files.
+ */
+NESTREF_API int nestref_vec_load(const char *path,
+				 struct nestref_vec_file **file,
+				 struct nestref_vec_diag *diag);
+NESTREF_API void nestref_vec_file_free(struct nestref_vec_file *file);
+
+/* The file as given to nestref_vec_load(), its id, its title. */
+NESTREF_API const char *nestref_vec_file_path(const struct nestref_vec_file *file);
+NESTREF_API const char *nestref_vec_file_id(const struct nestref_vec_file *file);
+NESTREF_API const char *nestref_vec_file_title(const struct nestref_vec_file *file);
+/** NESTREF_PROFILE_BIT()s of the profiles the file covers. */
+NESTREF_API uint32_t nestref_vec_file_profiles(const struct nestref_vec_file *file);
+/** For a deprecated profile name in the file, what to use; else NULL. */
+NESTREF_API const char *
+nestref_vec_file_profile_note(const struct nestref_vec_file *file);
+/** The capabilities (enum nestref_cap) the file requires. */
+NESTREF_API uint32_t nestref_vec_file_requires(const struct nestref_vec_file *file);
+
+/* Its setup: the vIOMMU's VMID, PAGE_SIZE (0: the context's default). */
+NESTREF_API uint32_t nestref_vec_file_vmid(const struct nestref_vec_file *file);
+NESTREF_API uint32_t nestref_vec_file_page_size(const struct nestref_vec_file *file);
+/* Its devices, 0 to nestref_vec_file_devices() - 1. */
+NESTREF_API size_t nestref_vec_file_devices(const struct nestref_vec_file *file);
+NESTREF_API const char *nestref_vec_device_name(const struct nestref_vec_file *file,
+						size_t dev);
+/** The device's physical StreamIDs (1 to NESTREF_DEV_STREAMS_MAX). */
+NESTREF_API size_t nestref_vec_device_psids(const struct nestref_vec_file *file,
+					    size_t dev, const uint32_t **psids);
+/** Its vSID, set before every test; -ENOENT when it has none. */
+NESTREF_API int nestref_vec_device_vsid(const struct nestref_vec_file *file,
+					size_t dev, uint32_t *vsid);
+
+/* Its tests, 0 to nestref_vec_file_tests() - 1, in the order written. */
+NESTREF_API size_t nestref_vec_file_tests(const struct nestref_vec_file *file);
+/** The test's number (its tc), cited as "id/tc"; 0 for a bad index. */
+NESTREF_API long nestref_vec_test_tc(const struct nestref_vec_file *file,
+				     size_t test);
+/** Its comment, or NULL. */
+NESTREF_API const char *nestref_vec_test_comment(const struct nestref_vec_file *file,
+						 size_t test);
+/** The index of the test numbered tc: 0, or -ENOENT. */
+NESTREF_API int nestref_vec_test_find(const struct nestref_vec_file *file,
+				      long tc, size_t *test);
+NESTREF_API size_t nestref_vec_test_steps(const struct nestref_vec_file *file,
+					  size_t test);
+/**
+ * A step's action ("set_dev_user_data", "invalidate", ...) and the
+ * position of its key in the file (line and column may be NULL); NULL
+ * for a bad index.
+ */
+NESTREF_API const char *nestref_vec_step_action(const struct nestref_vec_file *file,
+						size_t test, size_t step,
+						unsigned int *line,
+						unsigned int *column);
+
+/* ------------------------------------------------------------------ */
+/* Running tests                                                       */
+
+/*
+ * The context every test gets is a fresh one (spec/vectors.md 1) opened
+ * with the caller's struct nestref_ctx_opts: its backend, backend_options,
+ * profile and rules_off.  The file decides ext_opts (its setup.smmu) and
+ * page_size; the caller's are not used.  NULL options: the defaults.
+ */
+
+enum nestref_vec_verdict {
+	NESTREF_VEC_PASS,
+	NESTREF_VEC_PASS_PARTLY, /* passed; some checks need a capability the
+				  * backend lacks and were not made */
+	NESTREF_VEC_FAIL,
+	NESTREF_VEC_SKIP,        /* with a reason: profile, capability, machine */
+	NESTREF_VEC_ERROR,       /* nothing ran: a bad backend or its options */
+};
+
+#define NESTREF_VEC_VERDICT_COUNT 5
+
+/** "pass", "pass-partly", "fail", "skip", "error"; NULL if out of range. */
+NESTREF_API const char *nestref_vec_verdict_name(enum nestref_vec_verdict verdict);
+
+/* What running a test or a file came to. */
+struct nestref_vec_result;
+
+/**
+ * Runs test number `test` (an index) of file, or all its tests, and
+ * returns 0 and *result, -EINVAL for a bad index or a NULL pointer, or
+ * -ENOMEM.  A backend that cannot run here gives a result (a skip).
+ */
+NESTREF_API int nestref_vec_run_test(const struct nestref_vec_file *file,
+				     size_t test,
+				     const struct nestref_ctx_opts *opts,
+				     struct nestref_vec_result **result);
+NESTREF_API int nestref_vec_run_file(const struct nestref_vec_file *file,
+				     const struct nestref_ctx_opts *opts,
+				     struct nestref_vec_result **result);
+NESTREF_API void nestref_vec_result_free(struct nestref_vec_result *result);
+
+/**
+ * A file's verdict is the worst of its tests': fail, then pass-partly,
+ * then pass; skip only when every test was skipped.
+ */
+NESTREF_API enum nestref_vec_verdict
+nestref_vec_result_verdict(const struct nestref_vec_result *result);
+/**
+ * Why the verdict is not a plain pass: a skip's reason (what `nestref
+ * run` prints after "# SKIP", "backend unavailable: ..." for a backend
+ * that cannot run here), the capabilities a partly checked test missed
+ * ("missing observe-issued"), the first failed test ("id/tc"; the TAP
+ * report has the details), or the error that stopped the run.  NULL for
+ * a pass.
+ */
+NESTREF_API const char *nestref_vec_result_reason(const struct nestref_vec_result *result);
+/**
+ * The report of `nestref run` for the same tests: "TAP version 13", the
+ * plan, a line per test numbered from 1, and for a failure the YAML block
+ * with the file position, what was expected and what came back.
+ */
+NESTREF_API const char *nestref_vec_result_tap(const struct nestref_vec_result *result);
+/** How many tests came to the verdict. */
+NESTREF_API size_t nestref_vec_result_count(const struct nestref_vec_result *result,
+					    enum nestref_vec_verdict verdict);
+/** The exit status `nestref run` would give (NESTREF_VEC_EXIT_*). */
+NESTREF_API int nestref_vec_result_status(const struct nestref_vec_result *result);
+
+/* ------------------------------------------------------------------ */
+/* One test, step by step (what `nestref explain` shows)               */
+
+/* One test's context, its setup applied, and the steps run so far. */
+struct nestref_vec_session;
+
+/**
+ * Opens a context for test `test` of file and applies the setup.  Returns
+ * 0; -ENODEV when the backend cannot run on this machine; -EOPNOTSUPP
+ * when it cannot be the file's machine (its page_size, say: a skip);
+ * another -errno when the context could not be opened or the setup
+ * failed.  msg (msg_len bytes, may be NULL) gets the sentence why.
+ * The file must outlive the session.
+ */
+NESTREF_API int nestref_vec_session_open(const struct nestref_vec_file *file,
+					 size_t test,
+					 const struct nestref_ctx_opts *opts,
+					 struct nestref_vec_session **session,
+					 char *msg, size_t msg_len);
+NESTREF_API void nestref_vec_session_close(struct nestref_vec_session *session);
+/** The session's context, for nestref_ctx_caps() and observations. */
+NESTREF_API struct nestref_ctx *
+nestref_vec_session_ctx(const struct nestref_vec_session *session);
+
+/* Whether a step's answer is what the vector expects. */
+enum nestref_vec_check {
+	NESTREF_VEC_CHECK_NONE, /* nothing could be checked (a capability) */
+	NESTREF_VEC_CHECK_PASS,
+	NESTREF_VEC_CHECK_FAIL,
+};
+
+/*
+ * What a step answered.  Extensible: the caller sets size, and the
+ * library fills what fits in it.
+ */
+struct nestref_vec_answer {
+	uint32_t size;  /* sizeof(struct nestref_vec_answer) */
+	int rc;         /* what the call returned: 0 or a negative errno */
+	bool has_entry_num; /* an invalidate step */
+	uint32_t entry_num; /* the entry_num written back */
+	bool has_flags; /* a hw_info step that answered */
+	uint32_t flags;
+	/* The context's sentence after the call, "" for none; valid until
+	 * the next step or the end of the session. */
+	const char *message;
+	enum nestref_vec_check check;
+	uint32_t missing; /* capabilities whose checks were not made */
+};
+
+/**
+ * Runs the next step; step must be the number of steps run so far (steps
+ * run in order, as a test runs them).  Returns 0 and *answer, -EINVAL for
+ * another index, or a negative errno when the step could not be run or
+ * observed (-ENOMEM, -E2BIG for an array of more than 64 MiB).
+ */
+NESTREF_API int nestref_vec_session_step(struct nestref_vec_session *session,
+					 size_t step,
+					 struct nestref_vec_answer *answer);
+
+/* ------------------------------------------------------------------ */
+/* What the nestref command does                                       */
+
+/* nestref_vec_run_opts.flags */
+#define NESTREF_VEC_QUIET (1u << 0)    /* no summary line (errors still) */
+#define NESTREF_VEC_PROGRESS (1u << 1) /* "\r[n/N] file" lines on err */
+
+struct nestref_vec_run_opts {
+	uint32_t size; /* sizeof(struct nestref_vec_run_opts) */
+	const struct nestref_ctx_opts *ctx; /* NULL: the defaults */
+	FILE *out;      /* the TAP report; NULL: stdout */
+	FILE *err;      /* errors, warnings and the summary; NULL: stderr */
+	uint32_t flags; /* NESTREF_VEC_* */
+};
+
+/* Tests counted by verdict.  Extensible like nestref_vec_answer. */
+struct nestref_vec_summary {
+	uint32_t size; /* sizeof(struct nestref_vec_summary) */
+	size_t passed;
+	size_t passed_partly;
+	size_t failed;
+	size_t skipped;
+};
+
+/**
+ * `nestref run PATH...`: expands the paths (a folder is searched
+ * recursively for *.yaml and *.yml files, dot names passed over), loads
+ * every file in sorted order and prints each load error, checks that the
+ * ids are unique, runs every test and prints TAP version 13 on out and
+ * the summary on err.  Returns the exit status (NESTREF_VEC_EXIT_*), and
+ * the counts in summary when it is not NULL.
+ */
+NESTREF_API int nestref_vec_run_files(const char *const *paths, size_t n_paths,
+				      const struct nestref_vec_run_opts *opts,
+				      struct nestref_vec_summary *summary);
+
+/**
+ * `nestref lint PATH...`: loads the files as nestref_vec_run_files() does
+ * without running them, prints every load error on err, and unless quiet
+ * "nestref: N file(s), no load errors".  Returns NESTREF_VEC_EXIT_OK or
+ * NESTREF_VEC_EXIT_USAGE.
+ */
+NESTREF_API int nestref_vec_lint_files(const char *const *paths, size_t n_paths,
+				       const struct nestref_vec_run_opts *opts);
+
+/**
+ * Prints "nestref: warning: NOTE" on err (NULL: stderr), the first time
+ * only in this process; nothing for a NULL note.  The two functions above
+ * call it for a deprecated profile name in a file, and the command for
+ * one in --profile, so that a run says it once.
+ */
+NESTREF_API void nestref_vec_warn_deprecated(FILE *err, const char *note);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NESTREF_VECTORS_H */

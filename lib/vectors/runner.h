@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vector runner: runs loaded vector files against one backend under
+ * one profile and reports TAP version 13 (spec/vectors.md section 5).
+ */
+#ifndef NESTREF_VECTORS_RUNNER_H
+#define NESTREF_VECTORS_RUNNER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <nestref/vectors.h>
+
+#include "vector.h"
+
+/* Exit statuses of `nestref run` (spec/vectors.md 5, style.md 0.6). */
+#define RUNNER_EXIT_OK NESTREF_VEC_EXIT_OK
+#define RUNNER_EXIT_FAILED NESTREF_VEC_EXIT_FAILED
+#define RUNNER_EXIT_USAGE NESTREF_VEC_EXIT_USAGE
+#define RUNNER_EXIT_UNAVAILABLE NESTREF_VEC_EXIT_UNAVAILABLE
+
+struct runner_opts {
+	/* backend (NULL: the library's default), backend_options, profile,
+	 * rules_off; ext_opts and page_size come from each file */
+	struct nestref_ctx_opts ctx;
+	const struct vec_test *only; /* NULL: every test; else this one */
+	FILE *out;     /* TAP */
+	FILE *err;     /* summary, progress, errors */
+	bool progress; /* "\r[n/N]" lines on err */
+	bool quiet;    /* no summary line on err; errors still go there */
+};
+
+struct runner_summary {
+	size_t passed;
+	size_t passed_partly; /* ok, some checks not made for a capability */
+	size_t failed;
+	size_t skipped;
+	/* For nestref_vec_result_reason(): the first of each. */
+	uint32_t missing;      /* capabilities the partly passed tests missed */
+	char skip[256];        /* the first skip's reason */
+	char failed_test[256]; /* the first failed test, "id/tc" */
+	char stopped[256];     /* why nothing ran (or the run stopped) */
+};
+
+/*
+ * Checks that the files' ids are unique (a load error otherwise, reported
+ * on err as file:line:column), then runs every test.  Returns one of the
+ * RUNNER_EXIT_* values.
+ */
+int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
+	       size_t n_files, struct runner_summary *summary);
+
+/*
+ * Copies the caller's context options (the extensible-struct rule: a
+ * longer struct must be zero past ours, else -E2BIG), without ext_opts
+ * and page_size, which each file sets.  NULL: the defaults.
+ */
+int runner_ctx_opts(struct nestref_ctx_opts *out,
+		    const struct nestref_ctx_opts *in);
+
+/* "missing inv-arm-smmuv3, observe-issued" into buf. */
+void report_caps(char *buf, size_t len, const char *prefix, uint32_t caps);
+
+#endif /* NESTREF_VECTORS_RUNNER_H */
