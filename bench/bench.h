@@ -6,17 +6,21 @@
  * One file per job:
  *   main.c       options, --help, --version, the order of the run;
  *   workloads.c  what is measured: worlds (a context with populated vSIDs),
- *                command pools, the loops, the plan of the sweeps;
+ *                command pools, the loops;
+ *   plan.c       the plan of the sweeps;
  *   measure.c    how it is measured: clock, pinning, calibration, samples;
  *   stats.c      median, quartiles, mean, CV, Tukey outliers;
  *   callgrind.c  instructions per operation, from valgrind --tool=callgrind;
  *   context.c    machine, compiler and library recorded with the results;
- *   targets.c    the targets of issue 5 point 5, judged on the results;
  *   kernel.c     the real kernel (issue 5 point 1(d)): whether it can be
  *                measured here, and the ratios against it;
  *   report.c     terminal table, progress, CSV;
- *   json.c       the JSON file (schema in docs/bench.md);
- *   plot.c       gnuplot data, scripts, SVG and PNG.
+ *   json.c       the JSON file (schema in docs/bench.md), with jansson.
+ * The binary measures and writes; scripts read its JSON: targets.py judges
+ * the targets, plot.py draws the plots (docs/bench.md).
+ *
+ * The bench uses public headers only (tests/layering.sh): the library's,
+ * and the SMMUv3 and iommufd extensions' for the rewrite and ioctl rows.
  */
 #ifndef NESTREF_BENCH_H
 #define NESTREF_BENCH_H
@@ -25,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 
 #include <nestref/nestref.h>
 
@@ -59,7 +64,7 @@
 /* ------------------------------------------------------------ specs */
 
 enum bench_kind {
-	BENCH_REWRITE, /* host_rewrite alone: validate (linux-7.4), convert */
+	BENCH_REWRITE, /* the host's rewrite alone (struct nestref_smmuv3_ops) */
 	BENCH_SIM,     /* nestref_invalidate on smmuv3-sim */
 	BENCH_MOCK,    /* nestref_invalidate on the mock, selftest entries */
 	BENCH_CHURN,   /* set_dev_user_data + unset_dev_user_data */
@@ -184,6 +189,9 @@ uint64_t bench_workload_ops(const struct bench_workload *wl);
 /* Runs iters iterations; 0, or a negative errno with err set. */
 int bench_workload_run(struct bench_workload *wl, uint64_t iters, char *err,
 		       size_t err_len);
+/* rewrite: the backend's function that rewrites one command, for
+ * callgrind's in-rw count (struct nestref_smmuv3_ops); else NULL. */
+const char *bench_workload_rewrite_symbol(const struct bench_workload *wl);
 
 /* ------------------------------------------------------------ stats */
 
@@ -211,8 +219,10 @@ struct bench_result {
 	bool instr_measured;
 	double instr_per_op; /* the whole loop, per operation */
 	bool instr_in_rewrite_measured;
-	double instr_in_rewrite; /* rewrite: inside host_rewrite */
+	double instr_in_rewrite; /* rewrite: inside rewrite_symbol */
 	char instr_note[256]; /* why not measured, or why it failed */
+	/* rewrite: the backend's per-command function (a static string) */
+	const char *rewrite_symbol;
 };
 
 /* ------------------------------------------------------------ measure */
@@ -253,6 +263,32 @@ int bench_callgrind_measure(const struct bench_callgrind *cg,
 int bench_callgrind_child(const char *spec_text, uint64_t iters);
 
 /* ------------------------------------------------------------ kernel */
+
+/*
+ * IOMMU_HWPT_INVALIDATE as the kernel's <linux/iommufd.h> declares it
+ * (kernel-facts 2.4, 2.7): _IO(';', 0x8d) on the iommufd, with struct
+ * iommu_hwpt_invalidate, whose data_uptr is an aligned_u64.  The bench's
+ * own copy of that ABI, so the ioctl rows need nothing of the iommufd
+ * backend but its fd and vIOMMU ID (<nestref/iommufd.h>); workloads.c
+ * checks it against <linux/iommufd.h> where one is installed.
+ */
+#define BENCH_IOMMU_HWPT_INVALIDATE _IO(';', 0x8d)
+
+struct bench_hwpt_invalidate {
+	uint32_t size;
+	uint32_t hwpt_id;
+	_Alignas(8) uint64_t data_uptr;
+	uint32_t data_type;
+	uint32_t entry_len;
+	uint32_t entry_num;
+	uint32_t reserved;
+};
+
+_Static_assert(sizeof(struct bench_hwpt_invalidate) == 32,
+	       "struct iommu_hwpt_invalidate is 32 bytes");
+
+/* The ioctl(2) of the ioctl rows: the real one, or a test's fake kernel. */
+extern int (*bench_ioctl)(int fd, unsigned long request, void *arg);
 
 struct bench_kernel_probe {
 	bool probed;      /* false: the run does not ask for the kernel */
@@ -316,26 +352,6 @@ struct bench_context {
 
 void bench_context_collect(struct bench_context *ctx);
 
-/* ------------------------------------------------------------ targets */
-
-enum bench_verdict { VERDICT_PASS, VERDICT_MISS, VERDICT_NOT_MEASURED };
-
-struct bench_target {
-	const char *id;
-	const char *text;      /* what is asked, for people */
-	double threshold;
-	enum bench_verdict verdict;
-	double measured;       /* the figure judged (worst case) */
-	char subject[256];     /* which benchmark gave it, or why none */
-	char note[256];        /* more about the figure, or "" */
-};
-
-#define BENCH_TARGET_COUNT 4
-
-void bench_targets_judge(const struct bench_result *res, size_t n,
-			 struct bench_target targets[BENCH_TARGET_COUNT]);
-const char *bench_verdict_name(enum bench_verdict v);
-
 /* ------------------------------------------------------------ output */
 
 struct bench_progress {
@@ -352,25 +368,15 @@ void bench_progress_end(struct bench_progress *p);
 void bench_report_context(FILE *out, const struct bench_context *ctx,
 			  const struct bench_options *opts);
 void bench_report_table(FILE *out, const struct bench_result *res, size_t n);
-void bench_report_targets(FILE *out,
-			  const struct bench_target targets[BENCH_TARGET_COUNT]);
 /* The kernel's rows against the other paths, or why there are none. */
 void bench_report_kernel(FILE *out, const struct bench_context *ctx,
 			 const struct bench_result *res, size_t n);
 /* 0 or -errno; on failure nothing useful was written. */
 int bench_write_csv(const char *path, const struct bench_result *res,
 		    size_t n);
+/* "targets" is written empty: bench/targets.py --update fills it in. */
 int bench_write_json(const char *path, const struct bench_context *ctx,
 		     const struct bench_options *opts,
-		     const struct bench_result *res, size_t n,
-		     const struct bench_target *targets);
-/*
- * Data files and gnuplot scripts into dir, then gnuplot for SVG and PNG.
- * 0; -ENOENT when gnuplot is missing (data and scripts are written);
- * another -errno on failure.  msg says what happened.
- */
-int bench_plot(const char *dir, const struct bench_context *ctx,
-	       const struct bench_result *res, size_t n, char *msg,
-	       size_t msg_len);
+		     const struct bench_result *res, size_t n);
 
 #endif /* NESTREF_BENCH_H */

@@ -9,26 +9,113 @@
  * checks, so everything but the loop cancels in the difference:
  * instructions per operation = (Ir(N2) - Ir(N1)) / ((N2 - N1) * ops per
  * iteration), Ir being the "totals:" line of callgrind's output file.
- * For the rewrite, two more runs with --toggle-collect on host_rewrite
- * give the instructions spent inside the rewrite itself,
- * without the bench's loop, copy and calls.
+ * For the rewrite, two more runs with --toggle-collect on the backend's
+ * per-command function (struct nestref_smmuv3_ops.rewrite_symbol,
+ * smmuv3-sim's host_rewrite) give the instructions spent inside the
+ * rewrite itself, without the loops, copy and calls around it.
  * Without valgrind, or in a build valgrind cannot run (AddressSanitizer),
  * nothing is measured and the results say so; nothing is estimated.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench.h"
-#include "spawn.h"
 
 /* Operations the difference covers, and the smaller run's. */
 #define CG_DIFF_OPS 16384u
 #define CG_BASE_OPS 4096u
+
+/* An executable called name in $PATH (or name itself if it has a '/'). */
+static bool find_program(const char *name, char *path, size_t len)
+{
+	const char *dirs = getenv("PATH"), *p;
+
+	if (strchr(name, '/')) {
+		snprintf(path, len, "%s", name);
+		return access(path, X_OK) == 0;
+	}
+	if (!dirs)
+		dirs = "/usr/bin:/bin";
+	for (p = dirs; *p;) {
+		size_t n = strcspn(p, ":");
+
+		snprintf(path, len, "%.*s/%s", (int)n, n ? p : ".", name);
+		if (access(path, X_OK) == 0)
+			return true;
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return false;
+}
+
+/* In the child: fd becomes path (NULL: /dev/null); exits 127 on failure. */
+static void redirect(int fd, const char *path, int flags)
+{
+	int f = open(path ? path : "/dev/null", flags, 0600);
+
+	if (f < 0 || dup2(f, fd) < 0)
+		_exit(127);
+	if (f != fd)
+		close(f);
+}
+
+/*
+ * Runs argv[0] (a path) with stdin from /dev/null, stdout to out_path and
+ * stderr to err_path (NULL: /dev/null).  Its exit status, or -1 when it
+ * could not run or did not exit.
+ */
+static int spawn(char *const argv[], const char *out_path,
+		 const char *err_path)
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		redirect(STDIN_FILENO, NULL, O_RDONLY);
+		redirect(STDOUT_FILENO, out_path, O_WRONLY | O_CREAT | O_TRUNC);
+		redirect(STDERR_FILENO, err_path, O_WRONLY | O_CREAT | O_TRUNC);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The last line of a file that is not blank and does not start with '='
+ * (valgrind's own lines), without its newline; "" if none. */
+static void last_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	size_t n;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '=' || line[0] == '\n')
+			continue;
+		n = strcspn(line, "\n");
+		n = n < len ? n : len - 1;
+		memcpy(buf, line, n);
+		buf[n] = '\0';
+	}
+	fclose(f);
+}
 
 /* The first line of a file, without its newline ("" if none). */
 static void first_line(const char *path, char *buf, size_t len)
@@ -76,7 +163,7 @@ void bench_callgrind_probe(const struct bench_options *opts,
 			 "not measured: built with AddressSanitizer, which valgrind cannot run");
 		return;
 	}
-	if (!bench_find_program(name, cg->path, sizeof(cg->path))) {
+	if (!find_program(name, cg->path, sizeof(cg->path))) {
 		snprintf(cg->reason, sizeof(cg->reason),
 			 "not measured: %.100s not found%s", name,
 			 strchr(name, '/') ? "" : " in $PATH");
@@ -93,7 +180,7 @@ void bench_callgrind_probe(const struct bench_options *opts,
 	argv[0] = cg->path;
 	argv[1] = (char *)"--version";
 	argv[2] = NULL;
-	if (bench_spawn(argv, NULL, out, NULL) == 0) {
+	if (spawn(argv, out, NULL) == 0) {
 		first_line(out, cg->version, sizeof(cg->version));
 		cg->available = true;
 	} else {
@@ -164,10 +251,10 @@ static int cg_run(const struct bench_callgrind *cg, const char *dir,
 	argv[n++] = (char *)"--iters";
 	argv[n++] = iters_s;
 	argv[n] = NULL;
-	status = bench_spawn(argv, NULL, NULL, err);
+	status = spawn(argv, NULL, err);
 	if (status != 0) {
 		/* The child's own sentence is its last line on stderr. */
-		bench_last_line(err, msg, sizeof(msg));
+		last_line(err, msg, sizeof(msg));
 		snprintf(res->instr_note, sizeof(res->instr_note),
 			 "callgrind run failed (exit %d)%s%s", status,
 			 msg[0] ? ": " : "", msg);
@@ -212,7 +299,7 @@ static int cg_pair(const struct bench_callgrind *cg, const char *dir,
 int bench_callgrind_measure(const struct bench_callgrind *cg,
 			    struct bench_result *res)
 {
-	static const char *const rewrite_fns[] = { "host_rewrite", NULL };
+	const char *rewrite_fns[] = { res->rewrite_symbol, NULL };
 	char self[PATH_MAX], dir[256];
 	ssize_t len;
 	int rc;
@@ -240,8 +327,8 @@ int bench_callgrind_measure(const struct bench_callgrind *cg,
 	}
 	rc = cg_pair(cg, dir, self, res, NULL, &res->instr_per_op);
 	res->instr_measured = !rc;
-	/* The rewrite's own share: inside host_rewrite, callees included. */
-	if (!rc && res->spec.kind == BENCH_REWRITE) {
+	/* The rewrite's own share: inside its function, callees included. */
+	if (!rc && res->spec.kind == BENCH_REWRITE && res->rewrite_symbol) {
 		rc = cg_pair(cg, dir, self, res, rewrite_fns,
 			     &res->instr_in_rewrite);
 		res->instr_in_rewrite_measured = !rc;

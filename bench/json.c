@@ -1,382 +1,283 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The --json file (schema_version 2, described in docs/bench.md): the
- * context, every benchmark with its raw samples and statistics, the
- * kernel's status and ratios, and the targets' verdicts.
+ * context, every benchmark with its raw samples and statistics, and the
+ * kernel's status and ratios, written with jansson.  "targets" is an
+ * empty list: bench/targets.py judges them on this file and, with
+ * --update, writes its verdicts there.
  *
- * A small writer rather than a JSON library, so the bench needs nothing
- * the library does not: strings are escaped as RFC 8259 section 7 asks
- * (quote, backslash, control characters), bytes that are not UTF-8 become
- * U+FFFD, and a number that is not finite is written as null.
+ * The layout is the one of the hand-written writer this replaced: keys in
+ * the same order, two spaces of indent, numbers with 10 significant digits,
+ * a number that is not finite as null, and an integral number below 1e10
+ * as an integer ("20", not "20.0"), as %.10g wrote it.  jansson refuses a
+ * string that is not UTF-8: such a string has its bytes above 0x7f
+ * written as '?'.
+ *
+ * Every value is attached to its parent as soon as it is made, so that one
+ * json_decref of the root frees everything; put() gathers the failures
+ * (jansson releases a value it could not attach, NULL included).
  */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "bench.h"
 
-#define JW_DEPTH 8
-
-struct jw {
-	FILE *f;
-	int depth;            /* containers open */
-	bool first[JW_DEPTH]; /* nothing written yet in the one at depth */
-};
-
-/* The length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s)
+/* obj[key] = v, taking v; *err becomes nonzero on failure. */
+static void put(json_t *obj, const char *key, json_t *v, int *err)
 {
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* Overlong 3- and 4-byte forms, surrogates, beyond U+10FFFF. */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return n;
+	*err |= json_object_set_new(obj, key, v);
 }
 
-static void jw_string(FILE *f, const char *str)
+/* A new object as obj[key], or NULL (*err set). */
+static json_t *put_object(json_t *obj, const char *key, int *err)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	json_t *child = json_object();
 
-	fputc('"', f);
-	while (*s) {
-		size_t n = utf8_len(s);
-
-		if (*s == '"' || *s == '\\') {
-			fprintf(f, "\\%c", *s);
-		} else if (*s == '\n') {
-			fputs("\\n", f);
-		} else if (*s == '\t') {
-			fputs("\\t", f);
-		} else if (*s < 0x20) {
-			fprintf(f, "\\u%04x", *s);
-		} else if (!n) {
-			fputs("\\ufffd", f);
-			n = 1;
-		} else {
-			fwrite(s, 1, n, f);
-		}
-		s += n ? n : 1;
-	}
-	fputc('"', f);
+	put(obj, key, child, err);
+	return *err ? NULL : child;
 }
 
-/* Starts a member (key) or an element (key NULL) at the current depth. */
-static void jw_item(struct jw *w, const char *key)
+/* A string; NULL is null, and so is "" when empty_null. */
+static json_t *str(const char *s, bool empty_null)
 {
-	if (!w->first[w->depth])
-		fputc(',', w->f);
-	w->first[w->depth] = false;
-	fprintf(w->f, "\n%*s", 2 * w->depth, "");
-	if (key) {
-		jw_string(w->f, key);
-		fputs(": ", w->f);
-	}
-}
-
-static void jw_open(struct jw *w, const char *key, char c)
-{
-	if (w->depth > 0)
-		jw_item(w, key);
-	fputc(c, w->f);
-	if (w->depth + 1 < JW_DEPTH)
-		w->depth++;
-	w->first[w->depth] = true;
-}
-
-static void jw_close(struct jw *w, char c)
-{
-	bool empty = w->first[w->depth];
-
-	if (w->depth > 0)
-		w->depth--;
-	if (!empty)
-		fprintf(w->f, "\n%*s", 2 * w->depth, "");
-	fputc(c, w->f);
-}
-
-static void jw_str(struct jw *w, const char *key, const char *v)
-{
-	jw_item(w, key);
-	if (v)
-		jw_string(w->f, v);
-	else
-		fputs("null", w->f);
-}
-
-/* "" is written as null: unknown. */
-static void jw_str_or_null(struct jw *w, const char *key, const char *v)
-{
-	jw_str(w, key, v && *v ? v : NULL);
-}
-
-static void jw_num(struct jw *w, const char *key, double v)
-{
-	jw_item(w, key);
-	if (isfinite(v))
-		fprintf(w->f, "%.10g", v);
-	else
-		fputs("null", w->f);
-}
-
-static void jw_uint(struct jw *w, const char *key, unsigned long long v)
-{
-	jw_item(w, key);
-	fprintf(w->f, "%llu", v);
-}
-
-static void jw_bool(struct jw *w, const char *key, bool v)
-{
-	jw_item(w, key);
-	fputs(v ? "true" : "false", w->f);
-}
-
-static void jw_null(struct jw *w, const char *key)
-{
-	jw_item(w, key);
-	fputs("null", w->f);
-}
-
-static void write_context(struct jw *w, const struct bench_context *ctx,
-			  const struct bench_options *opts)
-{
-	jw_open(w, "context", '{');
-	jw_str(w, "date", ctx->date);
-	jw_str(w, "bench_version", ctx->bench_version);
-	jw_str(w, "library_version", ctx->library_version);
-	jw_str_or_null(w, "git_describe", ctx->git_describe);
-	jw_open(w, "machine", '{');
-	jw_str(w, "cpu_model", ctx->cpu_model);
-	jw_uint(w, "nproc", ctx->nproc > 0 ? (unsigned long long)ctx->nproc : 0);
-	jw_str(w, "kernel", ctx->kernel);
-	if (ctx->loadavg_ok) {
-		jw_open(w, "loadavg", '[');
-		jw_num(w, NULL, ctx->loadavg[0]);
-		jw_num(w, NULL, ctx->loadavg[1]);
-		jw_num(w, NULL, ctx->loadavg[2]);
-		jw_close(w, ']');
-	} else {
-		jw_null(w, "loadavg");
-	}
-	jw_close(w, '}');
-	jw_open(w, "build", '{');
-	jw_str(w, "compiler", ctx->compiler);
-	jw_str(w, "cflags", ctx->cflags);
-	jw_bool(w, "asan", ctx->asan);
-	jw_close(w, '}');
-	jw_open(w, "pinning", '{');
-	if (ctx->pin.cpu >= 0)
-		jw_uint(w, "cpu", (unsigned long long)ctx->pin.cpu);
-	else
-		jw_null(w, "cpu");
-	jw_str_or_null(w, "error", ctx->pin.error);
-	jw_close(w, '}');
-	jw_open(w, "method", '{');
-	jw_str(w, "clock", "CLOCK_MONOTONIC");
-	jw_num(w, "clock_resolution_ns", (double)ctx->clock_res_ns);
-	jw_uint(w, "repetitions", opts->repetitions);
-	jw_num(w, "min_sample_ms", opts->min_sample_ms);
-	jw_num(w, "warmup_ms", opts->warmup_ms);
-	if (opts->working_set == BENCH_WS_ALL)
-		jw_str(w, "working_set", "all");
-	else
-		jw_uint(w, "working_set", opts->working_set);
-	jw_str(w, "vsid_placement",
-	       "device i: vSID = a fixed bijection of the 32-bit space applied to i + 1, pSID = 0x10000 + 2i");
-	jw_bool(w, "quick", opts->quick);
-	jw_close(w, '}');
-	jw_open(w, "callgrind", '{');
-	jw_bool(w, "available", ctx->cg.available);
-	jw_str_or_null(w, "valgrind", ctx->cg.version);
-	jw_str_or_null(w, "reason", ctx->cg.available ? "" : ctx->cg.reason);
-	jw_close(w, '}');
-	jw_close(w, '}');
-}
-
-static void write_result(struct jw *w, const struct bench_result *r)
-{
-	const struct bench_spec *s = &r->spec;
+	json_t *v;
+	char *ascii;
 	size_t i;
 
-	jw_open(w, NULL, '{');
-	jw_str(w, "name", bench_kind_name(s->kind));
-	jw_str(w, "unit", bench_unit(s->kind));
-	jw_open(w, "params", '{');
-	jw_str(w, "backend", s->backend);
-	jw_str(w, "profile", nestref_profile_name(s->profile));
-	if (s->kind == BENCH_CHURN) {
-		jw_null(w, "mix");
-		jw_null(w, "batch");
-		jw_uint(w, "populated", s->populated);
-		jw_null(w, "working_set");
-	} else {
-		jw_str(w, "mix", bench_mix_name(s->mix));
-		jw_uint(w, "batch", s->batch);
-		jw_uint(w, "populated", s->populated);
-		if (s->working_set == BENCH_WS_ALL)
-			jw_str(w, "working_set", "all");
-		else
-			jw_uint(w, "working_set", bench_spec_ws(s));
-		jw_uint(w, "cached_tlb_entries", s->cached);
-	}
-	jw_close(w, '}');
-	jw_str(w, "status", r->ok		? "ok" :
-			    r->not_measured ? "not-measured" :
-					      "failed");
-	jw_str_or_null(w, "error", r->ok ? "" : r->error);
-	jw_uint(w, "ops_per_sample", r->ops_per_sample);
-	jw_open(w, "samples", '[');
-	for (i = 0; r->ok && i < r->n_samples; i++)
-		jw_num(w, NULL, r->samples[i]);
-	jw_close(w, ']');
-	if (r->ok) {
-		jw_num(w, "median", r->st.median);
-		jw_num(w, "min", r->st.min);
-		jw_num(w, "max", r->st.max);
-		jw_num(w, "mean", r->st.mean);
-		jw_num(w, "stddev", r->st.stddev);
-		jw_num(w, "cv", r->st.cv);
-		jw_num(w, "q1", r->st.q1);
-		jw_num(w, "q3", r->st.q3);
-		jw_open(w, "outliers", '{');
-		jw_uint(w, "mild", r->st.mild);
-		jw_uint(w, "severe", r->st.severe);
-		jw_close(w, '}');
-		jw_num(w, "ops_per_sec", r->st.median);
-		jw_num(w, "ns_per_op",
-		       r->st.median > 0 ? 1e9 / r->st.median : NAN);
-	} else {
-		static const char *const nulls[] = { "median", "min", "max",
-						     "mean", "stddev", "cv",
-						     "q1", "q3", "outliers",
-						     "ops_per_sec",
-						     "ns_per_op" };
-
-		for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
-			jw_null(w, nulls[i]);
-	}
-	if (r->instr_measured)
-		jw_num(w, "instructions_per_op", r->instr_per_op);
-	else
-		jw_null(w, "instructions_per_op");
-	if (r->instr_in_rewrite_measured)
-		jw_num(w, "instructions_in_rewrite", r->instr_in_rewrite);
-	else
-		jw_null(w, "instructions_in_rewrite");
-	jw_str_or_null(w, "instructions_note",
-		       r->instr_measured ? "" : r->instr_note);
-	jw_close(w, '}');
+	if (!s || (empty_null && !*s))
+		return json_null();
+	v = json_string(s);
+	if (v)
+		return v;
+	ascii = strdup(s);
+	if (!ascii)
+		return NULL;
+	for (i = 0; ascii[i]; i++)
+		if ((unsigned char)ascii[i] > 0x7f)
+			ascii[i] = '?';
+	v = json_string(ascii);
+	free(ascii);
+	return v;
 }
 
-/* A ratio's member, or null. */
-static void jw_median(struct jw *w, const char *key,
-		      const struct bench_result *r)
+static json_t *num(double v)
 {
-	jw_num(w, key, r && r->ok ? r->st.median : NAN);
+	if (!isfinite(v))
+		return json_null();
+	if (v == floor(v) && fabs(v) < 1e10)
+		return json_integer((json_int_t)v);
+	return json_real(v);
 }
 
-static void write_kernel(struct jw *w, const struct bench_context *ctx,
-			 const struct bench_result *res, size_t n)
+static json_t *whole(unsigned long long v)
+{
+	return json_integer((json_int_t)v);
+}
+
+/* "all" for the every-vSID working set, else the number used. */
+static json_t *working_set(uint32_t asked, uint32_t used)
+{
+	return asked == BENCH_WS_ALL ? json_string("all") : whole(used);
+}
+
+static void context(json_t *root, const struct bench_context *ctx,
+		    const struct bench_options *opts, int *err)
+{
+	json_t *c = put_object(root, "context", err), *o;
+
+	put(c, "date", str(ctx->date, false), err);
+	put(c, "bench_version", str(ctx->bench_version, false), err);
+	put(c, "library_version", str(ctx->library_version, false), err);
+	put(c, "git_describe", str(ctx->git_describe, true), err);
+	o = put_object(c, "machine", err);
+	put(o, "cpu_model", str(ctx->cpu_model, false), err);
+	put(o, "nproc", whole(ctx->nproc > 0 ? (unsigned long long)ctx->nproc : 0),
+	    err);
+	put(o, "kernel", str(ctx->kernel, false), err);
+	put(o, "loadavg",
+	    ctx->loadavg_ok ? json_pack("[ooo]", num(ctx->loadavg[0]),
+					num(ctx->loadavg[1]),
+					num(ctx->loadavg[2])) :
+			      json_null(),
+	    err);
+	o = put_object(c, "build", err);
+	put(o, "compiler", str(ctx->compiler, false), err);
+	put(o, "cflags", str(ctx->cflags, false), err);
+	put(o, "asan", json_boolean(ctx->asan), err);
+	o = put_object(c, "pinning", err);
+	put(o, "cpu",
+	    ctx->pin.cpu >= 0 ? whole((unsigned long long)ctx->pin.cpu) :
+				json_null(),
+	    err);
+	put(o, "error", str(ctx->pin.error, true), err);
+	o = put_object(c, "method", err);
+	put(o, "clock", json_string("CLOCK_MONOTONIC"), err);
+	put(o, "clock_resolution_ns", num((double)ctx->clock_res_ns), err);
+	put(o, "repetitions", whole(opts->repetitions), err);
+	put(o, "min_sample_ms", num(opts->min_sample_ms), err);
+	put(o, "warmup_ms", num(opts->warmup_ms), err);
+	put(o, "working_set", working_set(opts->working_set, opts->working_set),
+	    err);
+	put(o, "vsid_placement",
+	    json_string("device i: vSID = a fixed bijection of the 32-bit space applied to i + 1, pSID = 0x10000 + 2i"),
+	    err);
+	put(o, "quick", json_boolean(opts->quick), err);
+	o = put_object(c, "callgrind", err);
+	put(o, "available", json_boolean(ctx->cg.available), err);
+	put(o, "valgrind", str(ctx->cg.version, true), err);
+	put(o, "reason", str(ctx->cg.available ? "" : ctx->cg.reason, true),
+	    err);
+}
+
+static void params(json_t *b, const struct bench_spec *s, int *err)
+{
+	json_t *p = put_object(b, "params", err);
+
+	put(p, "backend", json_string(s->backend), err);
+	put(p, "profile", json_string(nestref_profile_name(s->profile)), err);
+	if (s->kind == BENCH_CHURN) {
+		put(p, "mix", json_null(), err);
+		put(p, "batch", json_null(), err);
+		put(p, "populated", whole(s->populated), err);
+		put(p, "working_set", json_null(), err);
+		return;
+	}
+	put(p, "mix", json_string(bench_mix_name(s->mix)), err);
+	put(p, "batch", whole(s->batch), err);
+	put(p, "populated", whole(s->populated), err);
+	put(p, "working_set", working_set(s->working_set, bench_spec_ws(s)),
+	    err);
+	put(p, "cached_tlb_entries", whole(s->cached), err);
+}
+
+static void result(json_t *list, const struct bench_result *r, int *err)
+{
+	const struct bench_stats *st = &r->st;
+	json_t *b = json_object(), *samples;
+	size_t i;
+
+	*err |= json_array_append_new(list, b);
+	if (*err)
+		return;
+	put(b, "name", json_string(bench_kind_name(r->spec.kind)), err);
+	put(b, "unit", json_string(bench_unit(r->spec.kind)), err);
+	params(b, &r->spec, err);
+	put(b, "status",
+	    json_string(r->ok ? "ok" : r->not_measured ? "not-measured" : "failed"),
+	    err);
+	put(b, "error", str(r->ok ? "" : r->error, true), err);
+	put(b, "ops_per_sample", whole(r->ops_per_sample), err);
+	samples = json_array();
+	put(b, "samples", samples, err);
+	for (i = 0; !*err && r->ok && i < r->n_samples; i++)
+		*err |= json_array_append_new(samples, num(r->samples[i]));
+	put(b, "median", r->ok ? num(st->median) : json_null(), err);
+	put(b, "min", r->ok ? num(st->min) : json_null(), err);
+	put(b, "max", r->ok ? num(st->max) : json_null(), err);
+	put(b, "mean", r->ok ? num(st->mean) : json_null(), err);
+	put(b, "stddev", r->ok ? num(st->stddev) : json_null(), err);
+	put(b, "cv", r->ok ? num(st->cv) : json_null(), err);
+	put(b, "q1", r->ok ? num(st->q1) : json_null(), err);
+	put(b, "q3", r->ok ? num(st->q3) : json_null(), err);
+	put(b, "outliers",
+	    r->ok ? json_pack("{s:I, s:I}", "mild", (json_int_t)st->mild,
+			      "severe", (json_int_t)st->severe) :
+		    json_null(),
+	    err);
+	put(b, "ops_per_sec", r->ok ? num(st->median) : json_null(), err);
+	put(b, "ns_per_op",
+	    r->ok ? num(st->median > 0 ? 1e9 / st->median : NAN) : json_null(),
+	    err);
+	put(b, "instructions_per_op",
+	    r->instr_measured ? num(r->instr_per_op) : json_null(), err);
+	put(b, "instructions_in_rewrite",
+	    r->instr_in_rewrite_measured ? num(r->instr_in_rewrite) :
+					   json_null(),
+	    err);
+	put(b, "instructions_note",
+	    str(r->instr_measured ? "" : r->instr_note, true), err);
+}
+
+/* A ratio's median, or null. */
+static json_t *median(const struct bench_result *r)
+{
+	return num(r && r->ok ? r->st.median : NAN);
+}
+
+static void kernel(json_t *root, const struct bench_context *ctx,
+		   const struct bench_result *res, size_t n, int *err)
 {
 	char reason[256];
-	const char *status =
-		bench_kernel_status(res, n, &ctx->kernel_probe, reason, sizeof(reason));
+	const char *status = bench_kernel_status(res, n, &ctx->kernel_probe,
+						 reason, sizeof(reason));
+	json_t *k = put_object(root, "kernel", err), *ratios;
 	struct bench_ratio r;
 	size_t i;
 
-	jw_open(w, "kernel", '{');
-	jw_str(w, "status", status);
-	jw_str_or_null(w, "reason", reason);
-	jw_str(w, "how", BENCH_KERNEL_HOW);
-	jw_str(w, "sim_mix", bench_mix_name(BENCH_SIM_RATIO_MIX));
-	jw_open(w, "ratios", '[');
-	for (i = 0; i < n; i++) {
+	put(k, "status", json_string(status), err);
+	put(k, "reason", str(reason, true), err);
+	put(k, "how", json_string(BENCH_KERNEL_HOW), err);
+	put(k, "sim_mix", json_string(bench_mix_name(BENCH_SIM_RATIO_MIX)), err);
+	ratios = json_array();
+	put(k, "ratios", ratios, err);
+	for (i = 0; !*err && i < n; i++) {
 		if (!bench_kernel_ratio(res, n, &res[i], &r))
 			continue;
-		jw_open(w, NULL, '{');
-		jw_uint(w, "populated", r.populated);
-		jw_uint(w, "batch", r.batch);
-		jw_uint(w, "working_set", r.working_set);
-		jw_median(w, "kernel", r.kernel);
-		jw_median(w, "ioctl", r.ioctl);
-		jw_median(w, "mock", r.mock);
-		jw_median(w, "sim", r.sim);
-		jw_num(w, "kernel_over_ioctl", bench_ratio_of(r.kernel, r.ioctl));
-		jw_num(w, "mock_over_kernel", bench_ratio_of(r.mock, r.kernel));
-		jw_num(w, "sim_over_kernel", bench_ratio_of(r.sim, r.kernel));
-		jw_close(w, '}');
+		*err |= json_array_append_new(
+			ratios,
+			json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+				  "populated", (json_int_t)r.populated, "batch",
+				  (json_int_t)r.batch, "working_set",
+				  (json_int_t)r.working_set, "kernel",
+				  median(r.kernel), "ioctl", median(r.ioctl),
+				  "mock", median(r.mock), "sim", median(r.sim),
+				  "kernel_over_ioctl",
+				  num(bench_ratio_of(r.kernel, r.ioctl)),
+				  "mock_over_kernel",
+				  num(bench_ratio_of(r.mock, r.kernel)),
+				  "sim_over_kernel",
+				  num(bench_ratio_of(r.sim, r.kernel))));
 	}
-	jw_close(w, ']');
-	jw_close(w, '}');
-}
-
-static void write_targets(struct jw *w, const struct bench_target *targets)
-{
-	size_t i;
-
-	jw_open(w, "targets", '[');
-	for (i = 0; targets && i < BENCH_TARGET_COUNT; i++) {
-		const struct bench_target *t = &targets[i];
-
-		jw_open(w, NULL, '{');
-		jw_str(w, "id", t->id);
-		jw_str(w, "text", t->text);
-		jw_num(w, "threshold", t->threshold);
-		jw_str(w, "verdict", bench_verdict_name(t->verdict));
-		if (t->verdict == VERDICT_NOT_MEASURED)
-			jw_null(w, "measured");
-		else
-			jw_num(w, "measured", t->measured);
-		jw_str(w, "subject", t->subject);
-		jw_str_or_null(w, "note", t->note);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
 }
 
 int bench_write_json(const char *path, const struct bench_context *ctx,
 		     const struct bench_options *opts,
-		     const struct bench_result *res, size_t n,
-		     const struct bench_target *targets)
+		     const struct bench_result *res, size_t n)
 {
-	struct jw w = { .depth = 0 };
+	json_t *root = json_object(), *list;
+	int err = 0, rc = 0;
+	FILE *f;
 	size_t i;
-	int rc = 0;
 
-	w.f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	if (!w.f)
-		return -errno;
-	jw_open(&w, NULL, '{');
-	jw_uint(&w, "schema_version", BENCH_SCHEMA_VERSION);
-	jw_str(&w, "program", BENCH_PROGRAM);
-	write_context(&w, ctx, opts);
-	jw_open(&w, "benchmarks", '[');
-	for (i = 0; i < n; i++)
-		write_result(&w, &res[i]);
-	jw_close(&w, ']');
-	write_kernel(&w, ctx, res, n);
-	/* --quick judges nothing: the targets are an empty list. */
-	write_targets(&w, targets);
-	jw_close(&w, '}');
-	fputc('\n', w.f);
-	if (fflush(w.f) || ferror(w.f))
+	put(root, "schema_version", whole(BENCH_SCHEMA_VERSION), &err);
+	put(root, "program", json_string(BENCH_PROGRAM), &err);
+	context(root, ctx, opts, &err);
+	list = json_array();
+	put(root, "benchmarks", list, &err);
+	for (i = 0; !err && i < n; i++)
+		result(list, &res[i], &err);
+	kernel(root, ctx, res, n, &err);
+	put(root, "targets", json_array(), &err);
+	if (err) {
+		json_decref(root);
+		return -ENOMEM;
+	}
+	f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	if (!f) {
+		rc = -errno;
+		json_decref(root);
+		return rc;
+	}
+	if (json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) ||
+	    fputc('\n', f) == EOF || fflush(f) || ferror(f))
 		rc = -EIO;
-	if (w.f != stdout && fclose(w.f) && !rc)
+	if (f != stdout && fclose(f) && !rc)
 		rc = -EIO;
+	json_decref(root);
 	return rc;
 }

@@ -2,14 +2,14 @@
 /*
  * nestref-bench: options, --help, --version, and the order of a run:
  * pin, record the context, measure every benchmark of the plan (building
- * each world once), count instructions under callgrind, then the table,
- * the targets and the files.
+ * each world once), count instructions under callgrind, then the table
+ * and the files.  The targets and the plots are the scripts' (targets.py,
+ * plot.py), which read the JSON.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +23,6 @@ struct cli {
 	struct bench_options opts;
 	const char *json;
 	const char *csv;
-	const char *plot;
 	int cpu; /* -1: the highest allowed */
 	bool pin;
 	int progress; /* -1: on a terminal, 0: never, 1: always */
@@ -46,7 +45,8 @@ static void usage(FILE *out)
 	      "           IOMMU_HWPT_INVALIDATE on its selftest vIOMMU, selftest entries\n"
 	      "  ioctl    that ioctl alone, the same entries, without nestref\n"
 	      "over batch sizes, populated vSIDs, command mixes and profiles, then\n"
-	      "prints a table and the targets of issue 5 with PASS or MISS.\n"
+	      "prints a table.  bench/targets.py judges the targets of issue 5 on the\n"
+	      "JSON, bench/plot.py draws it (make bench, make bench-plot).\n"
 	      "\n"
 	      "kernel and ioctl need /dev/iommu with the selftest (CONFIG_IOMMUFD_TEST).\n"
 	      "The full run adds them only where they can run; --only naming them shows\n"
@@ -55,11 +55,11 @@ static void usage(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  -q, --quick              the smoke test: every measurement once with tiny\n"
-	      "                           sizes, no targets verdict (seconds)\n"
+	      "                           sizes, too small to judge targets (seconds)\n"
 	      "      --suite=NAME         full (default): the sweeps of issue 5; kernel:\n"
 	      "                           kernel and ioctl against mock and sim (cfgi-cd)\n"
 	      "                           at the same batches with 1 and 256 vSIDs,\n"
-	      "                           linux-7.2, with the ratios; no targets\n"
+	      "                           linux-7.2, with the ratios\n"
 	      "  -r, --repetitions=N      samples per benchmark (default 10)\n"
 	      "  -t, --min-time=MS        shortest sample, in milliseconds (default 20)\n"
 	      "  -w, --warmup=MS          warm-up per benchmark, in milliseconds (default 50)\n"
@@ -73,8 +73,6 @@ static void usage(FILE *out)
 	      "      --no-callgrind       do not count instructions under callgrind\n"
 	      "  -j, --json=FILE          write the results as JSON (schema: docs/bench.md)\n"
 	      "  -c, --csv=FILE           write the results as CSV\n"
-	      "  -p, --plot=DIR           write gnuplot data and scripts into DIR and make\n"
-	      "                           SVG and PNG plots with gnuplot\n"
 	      "      --progress           show progress on stderr even when it is not a\n"
 	      "                           terminal\n"
 	      "      --no-progress        never show progress\n"
@@ -153,6 +151,7 @@ static int parse(int argc, char **argv, struct cli *cli)
 		{ "no-callgrind", no_argument, NULL, OPT_NO_CALLGRIND },
 		{ "json", required_argument, NULL, 'j' },
 		{ "csv", required_argument, NULL, 'c' },
+		/* Gone: says where it went. */
 		{ "plot", required_argument, NULL, 'p' },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -238,8 +237,7 @@ static int parse(int argc, char **argv, struct cli *cli)
 			cli->csv = optarg;
 			break;
 		case 'p':
-			cli->plot = optarg;
-			break;
+			return usage_error("%s", "--plot is bench/plot.py now: --json FILE, then bench/plot.py FILE DIR (docs/bench.md section 2)");
 		case OPT_PROGRESS:
 			cli->progress = 1;
 			break;
@@ -348,6 +346,7 @@ static size_t run_plan(const struct bench_plan *plan,
 		}
 		if (bench_measure(wl, opts, &res[i]))
 			failed++;
+		res[i].rewrite_symbol = bench_workload_rewrite_symbol(wl);
 		bench_workload_free(wl);
 	}
 	bench_world_free(w);
@@ -388,15 +387,12 @@ static void free_results(struct bench_result *res, size_t n)
 
 /* The outputs asked for; the number that failed. */
 static int write_outputs(const struct cli *cli, const struct bench_context *ctx,
-			 const struct bench_result *res, size_t n,
-			 const struct bench_target *targets)
+			 const struct bench_result *res, size_t n)
 {
-	char msg[PATH_MAX + 160];
 	int failed = 0, rc;
 
 	if (cli->json &&
-	    (rc = bench_write_json(cli->json, ctx, &cli->opts, res, n,
-				   targets))) {
+	    (rc = bench_write_json(cli->json, ctx, &cli->opts, res, n))) {
 		fprintf(stderr, BENCH_PROGRAM ": %s: %s\n", cli->json,
 			strerror(-rc));
 		failed++;
@@ -405,12 +401,6 @@ static int write_outputs(const struct cli *cli, const struct bench_context *ctx,
 		fprintf(stderr, BENCH_PROGRAM ": %s: %s\n", cli->csv,
 			strerror(-rc));
 		failed++;
-	}
-	if (cli->plot) {
-		rc = bench_plot(cli->plot, ctx, res, n, msg, sizeof(msg));
-		/* No gnuplot is an absence, like no valgrind: said, not failed. */
-		fprintf(stderr, BENCH_PROGRAM ": %s\n", msg);
-		failed += rc && rc != -ENOENT;
 	}
 	return failed;
 }
@@ -429,14 +419,12 @@ int main(int argc, char **argv)
 		.pin = true,
 		.progress = -1,
 	};
-	struct bench_target targets[BENCH_TARGET_COUNT];
 	struct bench_progress prog = { 0 };
 	struct bench_context ctx;
 	struct bench_plan plan;
 	struct bench_kernel_probe kprobe = { .probed = false };
 	struct bench_result *res;
 	size_t failed, absent = 0, i;
-	bool judge;
 	FILE *out;
 	int rc;
 
@@ -495,15 +483,18 @@ int main(int argc, char **argv)
 	}
 	if (kprobe.probed || cli.opts.suite == BENCH_SUITE_KERNEL)
 		bench_report_kernel(out, &ctx, res, plan.n);
-	/* The kernel suite's sizes are not those the targets speak of. */
-	judge = !cli.opts.quick && cli.opts.suite == BENCH_SUITE_FULL;
-	if (judge) {
-		bench_targets_judge(res, plan.n, targets);
-		bench_report_targets(out, targets);
+	/* The kernel suite's and --quick's sizes are not the targets'. */
+	if (!cli.opts.quick && cli.opts.suite == BENCH_SUITE_FULL) {
+		const char *file = cli.json && strcmp(cli.json, "-") != 0 ?
+					   cli.json :
+					   "RESULTS.json";
+
+		fprintf(out,
+			"\ntargets: bench/targets.py %s judges them (make bench runs both)\n",
+			file);
 	}
 	fflush(out);
-	failed += (size_t)write_outputs(&cli, &ctx, res, plan.n,
-					judge ? targets : NULL);
+	failed += (size_t)write_outputs(&cli, &ctx, res, plan.n);
 	if (failed)
 		fprintf(stderr, BENCH_PROGRAM ": %zu benchmark(s) or output(s) failed\n",
 			failed);

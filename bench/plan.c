@@ -10,7 +10,7 @@
  *    batch 64;
  *  - at 1k, 64k and 1M vSIDs, the same batch-64 rows (and the mock's)
  *    with a stream naming one device, as the 1-vSID rows must: the
- *    scaling target compares those (targets.c);
+ *    scaling target compares those (targets.py);
  *  - smmuv3-sim with 1k, 64k and 1M vSIDs: rewrite and sim of cfgi-cd at
  *    batch 64 with every populated vSID in the working set;
  *  - the mock: every batch size at 64k, batch 64 at 1, 1k and 1M, and

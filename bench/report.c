@@ -2,8 +2,8 @@
 /*
  * For people and spreadsheets (issue 5 point 4): progress on stderr while
  * the bench runs (style.md 2.4: only on a terminal unless asked, \r
- * updates, never on stdout), the context and the table on stdout, the
- * targets after it, and the CSV file.
+ * updates, never on stdout), the context and the table on stdout, and the
+ * CSV file.
  */
 #include <errno.h>
 #include <math.h>
@@ -181,8 +181,8 @@ void bench_report_table(FILE *out, const struct bench_result *res, size_t n)
 		"deviation / mean; out: Tukey outliers (beyond 1.5 IQR; '!' beyond 3 IQR);\n"
 		"ws: devices the command stream names; tlb: another tenant's TLB entries\n"
 		"cached (sim; '-' none); instr/op: callgrind, the whole loop\n"
-		"per operation; in-rw: of which inside host_rewrite; '-' not\n"
-		"measured.\n");
+		"per operation; in-rw: of which inside the backend's rewrite of one\n"
+		"command (host_rewrite); '-' not measured.\n");
 	if (flagged)
 		fprintf(out,
 			"Rows marked '!' have a sample beyond 3 IQR: check their min and CV\n"
@@ -257,39 +257,6 @@ void bench_report_kernel(FILE *out, const struct bench_context *ctx,
 		"a share of the bare ioctl; mock/krn, sim/krn: how many times the kernel's\n"
 		"rate; '-' not in this run.\n",
 		bench_mix_name(BENCH_SIM_RATIO_MIX));
-}
-
-void bench_report_targets(FILE *out,
-			  const struct bench_target targets[BENCH_TARGET_COUNT])
-{
-	size_t i;
-	char fig[32];
-
-	fprintf(out, "\nTargets (issue 5 point 5), worst case of the benchmarks each covers:\n");
-	for (i = 0; i < BENCH_TARGET_COUNT; i++) {
-		const struct bench_target *t = &targets[i];
-
-		fprintf(out, "  %-12s %s\n", bench_verdict_name(t->verdict),
-			t->text);
-		if (t->verdict == VERDICT_NOT_MEASURED) {
-			fprintf(out, "  %-12s (%s)\n", "", t->subject);
-			continue;
-		}
-		if (!strcmp(t->id, "rewrite-instructions")) {
-			snprintf(fig, sizeof(fig), "%.1f instructions",
-				 t->measured);
-		} else if (!strcmp(t->id, "vsid-scaling")) {
-			snprintf(fig, sizeof(fig), "1M at %.1f%% of 1",
-				 t->measured * 100);
-		} else {
-			si(t->measured, fig, sizeof(fig));
-			strncat(fig, " commands/s",
-				sizeof(fig) - strlen(fig) - 1);
-		}
-		fprintf(out, "  %-12s measured %s: %s\n", "", fig, t->subject);
-		if (t->note[0])
-			fprintf(out, "  %-12s %s\n", "", t->note);
-	}
 }
 
 /* ------------------------------------------------------------ CSV */

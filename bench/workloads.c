@@ -40,20 +40,40 @@
  * a vDEVICE whose virt_id is the vSID (kernel-facts 1.7, 2.9).  `kernel`
  * times nestref_invalidate() there; `ioctl` times IOMMU_HWPT_INVALIDATE
  * on the same vIOMMU with the same entries, without nestref (2.7).
+ *
+ * Everything goes through public headers: the rewrite rows call the
+ * backend's struct nestref_smmuv3_ops.rewrite (<nestref/smmuv3.h>), the
+ * ioctl rows get the fd and the kernel's vIOMMU ID from struct
+ * nestref_iommufd_ops (<nestref/iommufd.h>) and build the ioctl from the
+ * kernel's ABI (bench.h).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include <nestref/backend.h>
+#include <nestref/iommufd.h>
+#include <nestref/smmuv3.h>
 
-#include "backends/iommufd/iommufd.h"
-#include "backends/iommufd/sys.h"
-#include "backends/iommufd/uapi.h"
-#include "backends/smmuv3-sim/host.h"
 #include "bench.h"
+
+#ifdef HAVE_LINUX_IOMMUFD_H
+/* A real header is installed: the bench's copy of the ABI must agree. */
+#include <linux/iommufd.h>
+_Static_assert(BENCH_IOMMU_HWPT_INVALIDATE == IOMMU_HWPT_INVALIDATE,
+	       "IOMMU_HWPT_INVALIDATE");
+_Static_assert(sizeof(struct bench_hwpt_invalidate) ==
+		       sizeof(struct iommu_hwpt_invalidate),
+	       "struct iommu_hwpt_invalidate");
+_Static_assert(offsetof(struct bench_hwpt_invalidate, entry_num) ==
+		       offsetof(struct iommu_hwpt_invalidate, entry_num),
+	       "iommu_hwpt_invalidate.entry_num");
+#endif
 
 #define WORLD_VMID 1u
 #define OTHER_VMID 2u
@@ -70,6 +90,13 @@
 
 /* Keeps the loops' results alive (style.md 2.3). */
 static volatile uint64_t bench_sink;
+
+static int sys_ioctl(int fd, unsigned long request, void *arg)
+{
+	return ioctl(fd, request, arg);
+}
+
+int (*bench_ioctl)(int fd, unsigned long request, void *arg) = sys_ioctl;
 
 struct bench_world {
 	char backend[32];
@@ -98,7 +125,8 @@ struct bench_workload {
 	uint32_t entry_len;
 	size_t pos;
 	uint64_t iter;
-	const struct host_rewriter *rw; /* the context's, as sim uses */
+	/* rewrite: the backend's struct nestref_smmuv3_ops (version 2) */
+	const struct nestref_smmuv3_ops *smmuv3;
 };
 
 static void set_err(char *err, size_t err_len, const char *fmt, ...)
@@ -407,11 +435,22 @@ int bench_world_new(struct bench_world **out, const char *backend,
 			nestref_ctx_message(w->ctx));
 		goto fail;
 	}
-	/* White-box: the rewrite alone calls the host layer directly. */
+	/* The rewrite rows hand this vIOMMU to the backend's rewrite op. */
 	w->viommu = nestref_ctx_viommu(w->ctx, w->viommu_id);
-	if (w->kernel)
-		(void)ifd_viommu_target(w->viommu, &w->kernel_fd,
-					&w->kernel_viommu);
+	if (w->kernel) {
+		const struct nestref_iommufd_ops *ops =
+			nestref_ctx_ext(w->ctx, NESTREF_IOMMUFD_EXT);
+
+		rc = ops ? ops->viommu_target(w->ctx, w->viommu_id,
+					      &w->kernel_fd, &w->kernel_viommu) :
+			   -EOPNOTSUPP;
+		if (rc) {
+			set_err(err, err_len,
+				"%s: no iommufd fd and vIOMMU behind the context: %s",
+				backend, nestref_errno_name(rc));
+			goto fail;
+		}
+	}
 	bench_count_format(populated, pop, sizeof(pop));
 	for (i = 0; i < populated; i++) {
 		if (prog && i % 65536 == 0)
@@ -596,38 +635,25 @@ static void bytes_fill(struct bench_workload *wl, const uint32_t *who,
 /* ------------------------------------------------------------ loops */
 
 /*
- * The host's loop over one batch: copy the guest's commands (the rewrite
- * works in place), then rewrite each.  Kept lean, since callgrind counts
- * this loop's own instructions too.
+ * The host's loop over batches: copy the guest's commands (the rewrite
+ * works in place), then the backend rewrites them.  Kept lean, since
+ * callgrind counts this loop's own instructions too.
  */
-static uint64_t rewrite_batch(const struct host_rewriter *rw,
-			      const struct nestref_viommu *viommu,
-			      struct nestref_smmuv3_cmd *scratch,
-			      const struct nestref_smmuv3_cmd *guest,
-			      uint32_t batch)
-{
-	struct nestref_smmuv3_cmd *c, *end = scratch + batch;
-	uint64_t bad = 0;
-
-	memcpy(scratch, guest, (size_t)batch * sizeof(*scratch));
-	for (c = scratch; c < end; c++)
-		bad += host_rewrite(rw, viommu, c) != NULL;
-	return bad;
-}
-
 static int run_rewrite(struct bench_workload *wl, uint64_t iters, char *err,
 		       size_t err_len)
 {
 	struct nestref_viommu *viommu = wl->w->viommu;
-	const struct host_rewriter *rw = wl->rw;
+	size_t (*rewrite)(struct nestref_viommu *, struct nestref_smmuv3_cmd *,
+			  size_t) = wl->smmuv3->rewrite;
 	struct nestref_smmuv3_cmd *scratch = wl->scratch;
 	uint32_t batch = wl->spec.batch;
 	size_t pos = wl->pos, len = wl->pool_len;
 	uint64_t acc = 0, bad = 0, it;
 
 	for (it = 0; it < iters; it++) {
-		bad += rewrite_batch(rw, viommu, scratch, wl->cmds + pos,
-				     batch);
+		memcpy(scratch, wl->cmds + pos,
+		       (size_t)batch * sizeof(*scratch));
+		bad += rewrite(viommu, scratch, batch);
 		acc ^= scratch[batch - 1].dw[0];
 		pos += batch;
 		if (pos >= len)
@@ -696,13 +722,13 @@ static int run_invalidate(struct bench_workload *wl, uint64_t iters,
 static int run_ioctl(struct bench_workload *wl, uint64_t iters, char *err,
 		     size_t err_len)
 {
-	struct nr_iommu_hwpt_invalidate cmd = {
+	struct bench_hwpt_invalidate cmd = {
 		.size = sizeof(cmd),
 		.hwpt_id = wl->w->kernel_viommu,
 		.data_type = NESTREF_INV_TYPE_SELFTEST,
 		.entry_len = wl->entry_len,
 	};
-	int (*ioctl_fn)(int, unsigned long, void *) = ifd_sys()->ioctl;
+	int (*ioctl_fn)(int, unsigned long, void *) = bench_ioctl;
 	int fd = wl->w->kernel_fd, rc;
 	uint32_t batch = wl->spec.batch;
 	uint64_t it;
@@ -711,7 +737,7 @@ static int run_ioctl(struct bench_workload *wl, uint64_t iters, char *err,
 		cmd.entry_num = batch;
 		cmd.data_uptr =
 			(uint64_t)(uintptr_t)(wl->bytes + wl->pos * wl->entry_len);
-		rc = ioctl_fn(fd, NR_IOMMU_HWPT_INVALIDATE, &cmd) ? -errno : 0;
+		rc = ioctl_fn(fd, BENCH_IOMMU_HWPT_INVALIDATE, &cmd) ? -errno : 0;
 		if (rc || cmd.entry_num != batch)
 			return batch_failed(err, err_len,
 					    "IOMMU_HWPT_INVALIDATE", rc,
@@ -773,23 +799,27 @@ uint64_t bench_workload_ops(const struct bench_workload *wl)
 	return wl->spec.kind == BENCH_CHURN ? 1 : wl->spec.batch;
 }
 
+const char *bench_workload_rewrite_symbol(const struct bench_workload *wl)
+{
+	return wl->smmuv3 ? wl->smmuv3->rewrite_symbol : NULL;
+}
+
 /* ------------------------------------------------------------ checks */
 
 /* The rewrite of the whole pool, compared with what the host must do. */
 static int check_rewrite(struct bench_workload *wl, const uint32_t *who,
 			 char *err, size_t err_len)
 {
-	const struct host_rule *bad;
 	struct nestref_smmuv3_cmd c;
 	uint64_t v;
 	size_t i;
 
 	for (i = 0; i < wl->pool_len; i++) {
 		c = wl->cmds[i];
-		bad = host_rewrite(wl->rw, wl->w->viommu, &c);
-		if (bad) {
-			set_err(err, err_len, "pool command %zu refused: %s (%s)",
-				i, bad->rule, bad->section);
+		if (wl->smmuv3->rewrite(wl->w->viommu, &c, 1)) {
+			set_err(err, err_len,
+				"pool command %zu refused by the host's rewrite",
+				i);
 			return -EIO;
 		}
 		if (who[i] != UINT32_MAX &&
@@ -999,9 +1029,17 @@ int bench_workload_new(struct bench_workload **out, struct bench_world *w,
 	}
 	wl->spec = *spec;
 	wl->w = w;
-	/* White-box: the rules smmuv3-sim built for this context's profile. */
-	if (!strcmp(w->backend, "smmuv3-sim"))
-		wl->rw = &((struct sim_ctx *)nestref_ctx_priv(w->ctx))->rw;
+	if (spec->kind == BENCH_REWRITE) {
+		wl->smmuv3 = nestref_ctx_ext(w->ctx, NESTREF_SMMUV3_EXT);
+		if (!wl->smmuv3 || wl->smmuv3->version < 2 ||
+		    !wl->smmuv3->rewrite) {
+			set_err(err, err_len,
+				"%s has no SMMUv3 rewrite op (struct nestref_smmuv3_ops version 2)",
+				w->backend);
+			free(wl);
+			return -EOPNOTSUPP;
+		}
+	}
 	wl->ws = bench_spec_ws(spec);
 	if (spec->kind == BENCH_CHURN) {
 		rc = churn_check(wl, err, err_len);

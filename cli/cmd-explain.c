@@ -6,17 +6,22 @@
  * section and the Linux function that does the same), what the modelled
  * SMMU did with each command, and the answer against the expectation.
  * For learning; it needs a backend that traces (smmuv3-sim).
+ *
+ * A client of <nestref/vectors.h>: a session runs the test one step at a
+ * time, and between the steps the context is read through the public
+ * headers (the SMMUv3 trace, the counters).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/smmuv3.h>
+#include <nestref/vectors.h>
+
 #include "commands.h"
-#include "profile-arg.h"
-#include "runner-step.h"
+#include "options.h"
 
 static const char *const cerror_names[] = {
 	"none", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC",
@@ -124,43 +129,33 @@ static void explain_counters(FILE *out, struct nestref_ctx *ctx)
 	fputc('\n', out);
 }
 
-static const char *const action_names[] = {
-	[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
-	[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
-	[VEC_STEP_DESTROY] = "destroy",
-	[VEC_STEP_HW_INFO] = "hw_info",
-	[VEC_STEP_INVALIDATE] = "invalidate",
-	[VEC_STEP_CHECK_CACHE] = "check_cache",
-};
-
 /* Returns true when the answer is not what the vector expects. */
-static bool explain_answer(FILE *out, const struct test_env *env,
-			   const struct vec_step *step,
-			   const struct step_got *got)
+static bool explain_answer(FILE *out, const struct nestref_vec_answer *ans)
 {
-	struct step_verdict v;
-
-	step_check(env, step, got, &v);
-	fprintf(out, "    answer %s%s", got->rc ? "error " : "ok",
-		got->rc ? (nestref_errno_name(got->rc) ?
-				   nestref_errno_name(got->rc) : "?") : "");
-	if (got->has_entry_num)
-		fprintf(out, ", entry_num %" PRIu32, got->entry_num);
-	if (got->has_flags)
-		fprintf(out, ", flags 0x%" PRIx32, got->flags);
-	fprintf(out, "  (%s)\n", v.failed ? "NOT what the vector expects" :
-				 v.made ? "as the vector expects" :
-					  "nothing checked");
-	if (got->rc && got->message[0])
-		fprintf(out, "    why    %s\n", got->message);
-	return v.failed != 0;
+	fprintf(out, "    answer %s%s", ans->rc ? "error " : "ok",
+		ans->rc ? (nestref_errno_name(ans->rc) ?
+				   nestref_errno_name(ans->rc) : "?") : "");
+	if (ans->has_entry_num)
+		fprintf(out, ", entry_num %" PRIu32, ans->entry_num);
+	if (ans->has_flags)
+		fprintf(out, ", flags 0x%" PRIx32, ans->flags);
+	fprintf(out, "  (%s)\n",
+		ans->check == NESTREF_VEC_CHECK_FAIL ?
+			"NOT what the vector expects" :
+		ans->check == NESTREF_VEC_CHECK_PASS ? "as the vector expects" :
+						       "nothing checked");
+	if (ans->rc && ans->message[0])
+		fprintf(out, "    why    %s\n", ans->message);
+	return ans->check == NESTREF_VEC_CHECK_FAIL;
 }
 
-static void explain_setup(FILE *out, const struct vec_file *file,
+static void explain_setup(FILE *out, const struct nestref_vec_file *file,
 			  const struct nestref_ctx *ctx)
 {
+	const uint32_t *psids;
 	const char *sep;
-	size_t i, j;
+	uint32_t vsid;
+	size_t i, j, n;
 	int r;
 
 	fprintf(out, "  profile: %s (kernels: %s; checked: %s)\n",
@@ -175,30 +170,32 @@ static void explain_setup(FILE *out, const struct vec_file *file,
 		sep = ", ";
 	}
 	fputs(*sep == ',' ? "\n" : " none\n", out);
-	fprintf(out, "  setup: vIOMMU with VMID %u", file->vmid);
-	if (file->page_size)
-		fprintf(out, ", PAGE_SIZE %u", file->page_size);
-	for (i = 0; i < file->n_devices; i++) {
-		const struct vec_device *d = &file->devices[i];
-
-		fprintf(out, "; %s pSID 0x%x", d->name, d->psid);
-		for (j = 1; j < d->n_psids; j++)
-			fprintf(out, ",0x%x", d->psids[j]);
-		if (d->has_vsid)
-			fprintf(out, " vSID 0x%x", d->vsid);
+	fprintf(out, "  setup: vIOMMU with VMID %u",
+		nestref_vec_file_vmid(file));
+	if (nestref_vec_file_page_size(file))
+		fprintf(out, ", PAGE_SIZE %u",
+			nestref_vec_file_page_size(file));
+	for (i = 0; i < nestref_vec_file_devices(file); i++) {
+		n = nestref_vec_device_psids(file, i, &psids);
+		fprintf(out, "; %s pSID 0x%x", nestref_vec_device_name(file, i),
+			n ? psids[0] : 0);
+		for (j = 1; j < n; j++)
+			fprintf(out, ",0x%x", psids[j]);
+		if (nestref_vec_device_vsid(file, i, &vsid) == 0)
+			fprintf(out, " vSID 0x%x", vsid);
 	}
 	fputc('\n', out);
 }
 
 /* As `run` does: a file outside the profile or the context is skipped. */
-static bool explain_skip(FILE *out, const struct vec_file *file,
-			 const struct test_env *env,
-			 enum nestref_profile profile)
+static bool explain_skip(FILE *out, const struct nestref_vec_file *file,
+			 struct nestref_ctx *ctx, enum nestref_profile profile)
 {
-	uint32_t missing = file->requires & ~env->caps;
+	uint32_t missing = nestref_vec_file_requires(file) &
+			   ~nestref_ctx_caps(ctx);
 	uint32_t bit;
 
-	if (!(file->profiles & NESTREF_PROFILE_BIT(profile))) {
+	if (!(nestref_vec_file_profiles(file) & NESTREF_PROFILE_BIT(profile))) {
 		fprintf(out,
 			"  skipped: the file does not cover profile %s (try --profile)\n\n",
 			nestref_profile_name(profile));
@@ -206,8 +203,7 @@ static bool explain_skip(FILE *out, const struct vec_file *file,
 	}
 	if (!missing)
 		return false;
-	fprintf(out, "  skipped: backend %s lacks",
-		nestref_ctx_backend(env->ctx));
+	fprintf(out, "  skipped: backend %s lacks", nestref_ctx_backend(ctx));
 	for (bit = 1; bit; bit <<= 1)
 		if (missing & bit)
 			fprintf(out, " %s", nestref_cap_name(bit));
@@ -215,73 +211,69 @@ static bool explain_skip(FILE *out, const struct vec_file *file,
 	return true;
 }
 
-/* The context options of every test explained (env_open's base). */
-struct explain_opts {
-	struct nestref_ctx_opts base;
-};
-
-static int explain_test(FILE *out, const struct vec_file *file,
-			const struct vec_test *test,
-			const struct explain_opts *eo)
+static int explain_test(FILE *out, const struct nestref_vec_file *file,
+			size_t test, const struct nestref_ctx_opts *base)
 {
-	struct test_env env;
-	struct step_got got;
-	uint32_t missing = 0;
+	struct nestref_vec_answer ans = { .size = sizeof(ans) };
+	const char *comment = nestref_vec_test_comment(file, test);
+	const char *action;
+	struct nestref_vec_session *s;
+	struct nestref_ctx *ctx;
+	unsigned int line, column;
 	bool differs = false;
 	char msg[256];
 	size_t i;
 	int rc;
 
-	fprintf(out, "%s/%ld  %s\n", file->id, test->tc,
-		test->comment ? test->comment : "");
-	rc = env_open(&env, file, &eo->base, &missing, msg, sizeof(msg));
+	fprintf(out, "%s/%ld  %s\n", nestref_vec_file_id(file),
+		nestref_vec_test_tc(file, test), comment ? comment : "");
+	rc = nestref_vec_session_open(file, test, base, &s, msg, sizeof(msg));
 	if (rc == -EOPNOTSUPP ||
-	    (!rc && explain_skip(out, file, &env, eo->base.profile))) {
+	    (!rc && explain_skip(out, file, nestref_vec_session_ctx(s),
+				 base->profile))) {
 		/* Outside the backend's profiles, or the file's: a skip. */
 		if (rc)
 			fprintf(out, "  skipped: %s\n\n", msg);
 		else
-			env_close(&env);
+			nestref_vec_session_close(s);
 		return 0;
 	}
 	if (rc) {
 		fprintf(out, "  %s\n\n", msg);
 		return rc == -ENODEV ? 77 : 1;
 	}
-	explain_setup(out, file, env.ctx);
-	for (i = 0; i < test->n_steps; i++) {
-		const struct vec_step *step = &test->steps[i];
-
-		fprintf(out, "  step %zu  %s  (%s:%u:%u)\n", i + 1,
-			action_names[step->kind], file->path, step->mark.line,
-			step->mark.column);
-		nestref_smmuv3_trace_clear(env.ctx);
-		rc = step_run(&env, step, &got);
+	ctx = nestref_vec_session_ctx(s);
+	explain_setup(out, file, ctx);
+	for (i = 0; i < nestref_vec_test_steps(file, test); i++) {
+		action = nestref_vec_step_action(file, test, i, &line, &column);
+		fprintf(out, "  step %zu  %s  (%s:%u:%u)\n", i + 1, action,
+			nestref_vec_file_path(file), line, column);
+		nestref_smmuv3_trace_clear(ctx);
+		rc = nestref_vec_session_step(s, i, &ans);
 		if (rc) {
 			fprintf(out, "    could not run: %s\n",
 				nestref_strerror(rc));
 			break;
 		}
-		if (step->kind == VEC_STEP_INVALIDATE)
-			explain_events(out, env.ctx);
-		differs = explain_answer(out, &env, step, &got);
-		step_got_free(&got);
+		if (strcmp(action, "invalidate") == 0)
+			explain_events(out, ctx);
+		differs = explain_answer(out, &ans);
 		/* As in `run`, the first step that differs ends the test. */
 		if (differs)
 			break;
 	}
-	explain_counters(out, env.ctx);
-	env_close(&env);
+	explain_counters(out, ctx);
+	nestref_vec_session_close(s);
 	fputc('\n', out);
 	return differs ? 1 : 0;
 }
 
 /* "file.yaml:3" names test 3; a plain path names every test. */
-static int explain_arg(const char *arg, const struct explain_opts *eo)
+static int explain_arg(const char *arg, const struct nestref_ctx_opts *base)
 {
 	char *path = strdup(arg), *colon;
-	struct vec_file *file = NULL;
-	struct vec_diag diag;
+	struct nestref_vec_file *file = NULL;
+	struct nestref_vec_diag *diag;
 	long tc = 0;
 	size_t i, shown = 0;
 	int rc = 0;
@@ -294,26 +286,27 @@ static int explain_arg(const char *arg, const struct explain_opts *eo)
 		*colon = '\0';
 		tc = strtol(colon + 1, NULL, 10);
 	}
-	vec_diag_init(&diag);
-	if (vec_load(path, &file, &diag)) {
-		for (i = 0; i < diag.count; i++)
-			fprintf(stderr, "%s\n", diag.messages[i]);
-		vec_diag_free(&diag);
+	diag = nestref_vec_diag_new();
+	if (!diag || nestref_vec_load(path, &file, diag)) {
+		for (i = 0; i < nestref_vec_diag_count(diag); i++)
+			fprintf(stderr, "%s\n",
+				nestref_vec_diag_message(diag, i));
+		nestref_vec_diag_free(diag);
 		free(path);
 		return EXIT_USAGE;
 	}
-	vec_diag_free(&diag);
-	for (i = 0; i < file->n_tests && rc != 77; i++) {
+	nestref_vec_diag_free(diag);
+	for (i = 0; i < nestref_vec_file_tests(file) && rc != 77; i++) {
 		int one;
 
-		if (tc && file->tests[i].tc != tc)
+		if (tc && nestref_vec_test_tc(file, i) != tc)
 			continue;
-		one = explain_test(stdout, file, &file->tests[i], eo);
+		one = explain_test(stdout, file, i, base);
 		if (one > rc)
 			rc = one;
 		shown++;
 	}
-	vec_file_free(file);
+	nestref_vec_file_free(file);
 	if (!shown) {
 		fprintf(stderr, "nestref explain: %s has no test %ld\n", path,
 			tc);
@@ -350,58 +343,23 @@ static void explain_usage(FILE *out)
 
 int cmd_explain(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "backend-options", required_argument, NULL, 'o' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "without-rule", required_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct explain_opts eo = {
-		.base = { .backend = getenv("NESTREF_BACKEND") },
-	};
-	int c, i, rc = 0, one;
+	struct cli_opts opts;
+	int i, rc, one;
 
-	if (eo.base.backend && !*eo.base.backend)
-		eo.base.backend = NULL;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:o:p:W:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			eo.base.backend = optarg;
-			break;
-		case 'o':
-			eo.base.backend_options = optarg;
-			break;
-		case 'p':
-			if (cli_profile_arg("explain", optarg, &eo.base.profile))
-				return EXIT_USAGE;
-			break;
-		case 'W':
-			if (cli_rule_arg("explain", optarg, &eo.base.rules_off))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			explain_usage(stdout);
-			return 0;
-		default:
-			explain_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
+	rc = cli_parse("explain", argc, argv, CLI_OPT_CONTEXT, explain_usage,
+		       &opts);
+	if (rc >= 0)
+		return rc;
+	if (opts.first_arg >= argc) {
 		fputs("nestref explain: no FILE given\n", stderr);
 		explain_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (eo.base.backend && !nestref_backend_find(eo.base.backend)) {
-		fprintf(stderr, "nestref explain: no backend named '%s'\n",
-			eo.base.backend);
+	if (cli_check_backend("explain", &opts))
 		return EXIT_USAGE;
-	}
-	for (i = optind; i < argc; i++) {
-		one = explain_arg(argv[i], &eo);
+	rc = 0;
+	for (i = opts.first_arg; i < argc; i++) {
+		one = explain_arg(argv[i], &opts.ctx);
 		if (one > rc)
 			rc = one;
 	}

@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* nestref run: vectors against one backend under one profile. */
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nestref/vectors.h>
+
 #include "commands.h"
-#include "paths.h"
-#include "profile-arg.h"
-#include "runner.h"
+#include "options.h"
 
 #ifndef NESTREF_VECTORDIR
 #define NESTREF_VECTORDIR "/usr/local/share/nestref/vectors"
@@ -43,91 +40,37 @@ static void run_usage(FILE *out)
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "backend-options", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "progress", no_argument, NULL, 'P' },
-		{ "without-rule", required_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct runner_opts opts = {
-		.backend = getenv("NESTREF_BACKEND"),
+	static const char *const default_path[] = { NESTREF_VECTORDIR };
+	struct nestref_vec_run_opts run = {
+		.size = sizeof(run),
 		.out = stdout,
 		.err = stderr,
-		.progress = isatty(STDERR_FILENO),
 	};
-	char *default_path[] = { (char *)NESTREF_VECTORDIR };
-	struct runner_summary summary;
-	struct path_list paths;
-	struct vec_file **files;
+	struct cli_opts opts;
 	struct stat st;
-	bool quiet = false, force_progress = false;
-	size_t n;
-	int c, rc;
+	int rc;
 
-	if (opts.backend && !*opts.backend)
-		opts.backend = NULL;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:p:o:W:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			opts.backend = optarg;
-			break;
-		case 'p':
-			if (cli_profile_arg("run", optarg, &opts.profile))
-				return EXIT_USAGE;
-			break;
-		case 'W':
-			if (cli_rule_arg("run", optarg, &opts.rules_off))
-				return EXIT_USAGE;
-			break;
-		case 'o':
-			opts.backend_options = optarg;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'P':
-			force_progress = true;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
-		default:
-			run_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (opts.backend && !nestref_backend_find(opts.backend)) {
-		fprintf(stderr,
-			"nestref run: no backend named '%s' (see 'nestref backends')\n",
-			opts.backend);
+	rc = cli_parse("run", argc, argv,
+		       CLI_OPT_CONTEXT | CLI_OPT_QUIET | CLI_OPT_PROGRESS,
+		       run_usage, &opts);
+	if (rc >= 0)
+		return rc;
+	if (cli_check_backend("run", &opts))
 		return EXIT_USAGE;
-	}
-	if (optind >= argc && stat(NESTREF_VECTORDIR, &st) != 0) {
+	if (opts.first_arg >= argc && stat(NESTREF_VECTORDIR, &st) != 0) {
 		fprintf(stderr,
 			"nestref run: no PATH given and no installed vectors in %s\n",
 			NESTREF_VECTORDIR);
 		return EXIT_USAGE;
 	}
-	if (optind < argc)
-		rc = paths_collect(argv + optind, (size_t)(argc - optind),
-				   &paths, stderr);
-	else
-		rc = paths_collect(default_path, 1, &paths, stderr);
-	if (rc)
-		return EXIT_USAGE;
-	rc = load_files(&paths, &files, &n);
-	if (rc)
-		goto out;
-	opts.quiet = quiet;
-	opts.progress = !quiet && (opts.progress || force_progress);
-	rc = runner_run(&opts, files, n, &summary);
-out:
-	free_files(files, n);
-	paths_free(&paths);
-	return rc;
+	run.ctx = &opts.ctx;
+	if (opts.quiet)
+		run.flags |= NESTREF_VEC_QUIET;
+	else if (opts.progress || isatty(STDERR_FILENO))
+		run.flags |= NESTREF_VEC_PROGRESS;
+	if (opts.first_arg >= argc)
+		return nestref_vec_run_files(default_path, 1, &run, NULL);
+	return nestref_vec_run_files((const char *const *)argv + opts.first_arg,
+				     (size_t)(argc - opts.first_arg), &run,
+				     NULL);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench-smoke (issue 5 point 7): nestref-bench --quick runs every
-# measurement once with tiny sizes and writes its JSON, CSV and plot data,
-# so the bench cannot rot.  Seconds, not minutes; it judges no targets.
+# measurement once with tiny sizes and writes its JSON and CSV, and
+# bench/plot.py draws that JSON, so the bench cannot rot.  Seconds, not
+# minutes; it judges no targets (tests/bench-targets.sh tests the judge).
 . "${top_srcdir:-.}/tests/lib.sh"
 
 bench=${NESTREF_BENCH:-${abs_top_builddir:-.}/bench/nestref-bench}
@@ -33,9 +34,11 @@ bench_capture --repetitions 0
 expect_rc "--repetitions 0 is a usage error" 2
 bench_capture stray
 expect_rc "a stray argument is a usage error" 2
+bench_capture --plot "$tmp/plots"
+expect_rc "--plot is a usage error now" 2
+expect_in "--plot says where it went" "$err" "bench/plot.py"
 
-bench_capture --quick --no-progress --json "$tmp/r.json" --csv "$tmp/r.csv" \
-	--plot "$tmp/plots"
+bench_capture --quick --no-progress --json "$tmp/r.json" --csv "$tmp/r.csv"
 expect_rc "--quick runs every measurement and exits 0" 0
 expect_in "the table has its header" "$out" "bench    backend    profile"
 for kind in rewrite sim mock churn; do
@@ -94,17 +97,33 @@ else
 	echo "ok $tap_n - the JSON parses # SKIP no python3"
 fi
 
-expect_file "plot data for the batch chart" \
-	"$tmp/plots/throughput-vs-batch-0-linux-7.2.dat"
-expect_file "plot data for the batch chart, linux-7.4 panel" \
-	"$tmp/plots/throughput-vs-batch-0-linux-7.4.dat"
-expect_file "plot script for the batch chart" "$tmp/plots/throughput-vs-batch.gp"
-expect_file "plot script for the vSID chart" "$tmp/plots/throughput-vs-vsids.gp"
-if command -v gnuplot >/dev/null 2>&1; then
-	expect_file "gnuplot made the SVG" "$tmp/plots/throughput-vs-batch.svg"
-	expect_file "gnuplot made the PNG" "$tmp/plots/throughput-vs-vsids.png"
+# bench/plot.py draws the JSON (Python 3, standard library only).
+python=${BENCH_PYTHON:-/usr/bin/python3}
+if [ -x "$python" ]; then
+	"$python" "$top_srcdir/bench/plot.py" "$tmp/r.json" "$tmp/plots" \
+		>"$tmp/plot.out" 2>"$tmp/plot.err"
+	rc=$? err=$(cat "$tmp/plot.err")
+	expect_rc "bench/plot.py exits 0" 0
+	expect_file "plot data for the batch chart" \
+		"$tmp/plots/throughput-vs-batch-0-linux-7.2.dat"
+	expect_file "plot data for the batch chart, linux-7.4 panel" \
+		"$tmp/plots/throughput-vs-batch-0-linux-7.4.dat"
+	expect_file "plot script for the batch chart" \
+		"$tmp/plots/throughput-vs-batch.gp"
+	expect_file "plot script for the vSID chart" \
+		"$tmp/plots/throughput-vs-vsids.gp"
+	if command -v gnuplot >/dev/null 2>&1; then
+		expect_file "gnuplot made the SVG" \
+			"$tmp/plots/throughput-vs-batch.svg"
+		expect_file "gnuplot made the PNG" \
+			"$tmp/plots/throughput-vs-vsids.png"
+	else
+		expect_in "without gnuplot plot.py says so" "$err" \
+			"gnuplot not found"
+	fi
 else
-	expect_in "without gnuplot the bench says so" "$err" "gnuplot not found"
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - bench/plot.py # SKIP no $python"
 fi
 
 # Without the kernel (a device that is not there), the kernel rows are

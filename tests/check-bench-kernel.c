@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * nestref-bench's kernel rows (issue 5 point 1(d)) without a kernel: the
- * iommufd backend's system calls go to a fake that checks every
+ * iommufd backend's system calls, and the bench's own ioctl for its ioctl
+ * rows (bench_ioctl), go to a fake that checks every
  * IOMMU_HWPT_INVALIDATE the way the selftest mock does (kernel-facts 2.7,
  * 5.4) and keeps each mock device's four cache words (5.5), so the rows'
  * stream, their check and their loops are tested here; the guest run
@@ -10,6 +11,7 @@
  * ratios.
  */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "backends/iommufd/sys.h"
@@ -208,6 +210,7 @@ static struct bench_world *fake_world(uint32_t pop)
 
 	fake_reset();
 	ifd_sys_set(&fake_sys);
+	bench_ioctl = fake_ioctl;
 	rc = bench_world_new(&w, "iommufd", "mode=selftest",
 			     NESTREF_PROFILE_LINUX_7_2, pop, NULL, err,
 			     sizeof(err));
@@ -245,6 +248,29 @@ static void run_rows(enum bench_kind kind, uint32_t batch, uint32_t pop,
 	bench_world_free(w);
 	ifd_sys_set(NULL);
 }
+
+/*
+ * The bench builds IOMMU_HWPT_INVALIDATE from its own copy of the kernel's
+ * ABI (bench.h): it must be the backend's (uapi.h, kernel-facts 2.4).
+ */
+START_TEST(bench_abi_is_the_kernels)
+{
+	ck_assert_uint_eq(BENCH_IOMMU_HWPT_INVALIDATE, NR_IOMMU_HWPT_INVALIDATE);
+	ck_assert_uint_eq(sizeof(struct bench_hwpt_invalidate),
+			  sizeof(struct nr_iommu_hwpt_invalidate));
+#define SAME_FIELD(f)                                                      \
+	ck_assert_uint_eq(offsetof(struct bench_hwpt_invalidate, f),       \
+			  offsetof(struct nr_iommu_hwpt_invalidate, f))
+	SAME_FIELD(size);
+	SAME_FIELD(hwpt_id);
+	SAME_FIELD(data_uptr);
+	SAME_FIELD(data_type);
+	SAME_FIELD(entry_len);
+	SAME_FIELD(entry_num);
+	SAME_FIELD(reserved);
+#undef SAME_FIELD
+}
+END_TEST
 
 START_TEST(kernel_rows_reach_the_kernel)
 {
@@ -492,6 +518,7 @@ static Suite *bench_kernel_suite(void)
 	TCase *rows = tcase_create("rows-on-a-fake-kernel");
 	TCase *plan = tcase_create("plan-and-ratios");
 
+	tcase_add_test(rows, bench_abi_is_the_kernels);
 	tcase_add_test(rows, kernel_rows_reach_the_kernel);
 	tcase_add_test(rows, ioctl_rows_reach_the_kernel);
 	tcase_add_test(rows, lost_invalidations_are_caught);

@@ -43,7 +43,7 @@ START_TEST(ids_start_at_one_and_reuse_lowest)
 }
 END_TEST
 
-/* vdevice-tombstone (kernel-facts 10.4): a reserved ID is never reused. */
+/* vdevice-tombstone (kernel-facts 2.9): a reserved ID is never reused. */
 START_TEST(ids_tombstone_is_never_handed_out)
 {
 	struct nr_obj a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 };
@@ -666,7 +666,7 @@ START_TEST(invalidate_core_checks)
 	struct fixture f;
 	uint32_t vdev;
 
-	/* linux-7.2: the bounds of invalidate-bounds apply (10.1). */
+	/* linux-7.2: the bounds of invalidate-bounds apply (kernel-facts 2.7). */
 	fixture_open(&f, "fake", NESTREF_PROFILE_LINUX_7_2);
 	ck_assert_int_eq(set_vsid(&f, f.d0, 0x99, &vdev), 0);
 	ck_assert_int_eq(nestref_invalidate(f.ctx, f.viommu, NULL), -EFAULT);
@@ -924,7 +924,7 @@ START_TEST(registry_rules)
 }
 END_TEST
 
-/* invalidate-bounds per profile (kernel-facts 10.1) -------------------- */
+/* invalidate-bounds per profile (kernel-facts 2.7) --------------------- */
 
 /*
  * _i is the profile.  Where the rule holds, the core refuses an entry_len
@@ -1126,7 +1126,7 @@ START_TEST(page_size_bounds_entry_len)
 }
 END_TEST
 
-/* The largest kmalloc: PAGE_SIZE << 10, 11, 13 (kernel-facts 10.2). */
+/* The largest kmalloc: PAGE_SIZE << 10, 11, 13 (kernel-facts 3.4). */
 START_TEST(kmalloc_max_follows_page_size)
 {
 	static const struct {
@@ -1154,7 +1154,7 @@ START_TEST(kmalloc_max_follows_page_size)
 }
 END_TEST
 
-/* Devices with several StreamIDs (kernel-facts 10.4) ------------------- */
+/* Devices with several StreamIDs (kernel-facts 3.2) -------------------- */
 
 START_TEST(dev_add_streams_rules)
 {
@@ -1201,7 +1201,7 @@ START_TEST(dev_add_streams_rules)
 }
 END_TEST
 
-/* vdevice-tombstone (kernel-facts 10.4) -------------------------------- */
+/* vdevice-tombstone (kernel-facts 2.9) --------------------------------- */
 
 /*
  * Opens the fixture, gives d0 user data (object 4: the vIOMMU is 1, the
@@ -1293,7 +1293,7 @@ START_TEST(no_tombstone_under_6_13)
 }
 END_TEST
 
-/* Several vDEVICEs per device (linux-6.13, kernel-facts 10.4) ---------- */
+/* Several vDEVICEs per device (linux-6.13, kernel-facts 2.9) ----------- */
 
 START_TEST(several_vdevices_per_device_under_6_13)
 {

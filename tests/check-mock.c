@@ -265,7 +265,7 @@ START_TEST(unset_unlinks_the_virtual_id)
 END_TEST
 
 /*
- * rfc-user-data (kernel-facts 1.4, 10.5): the RFC's mock kept its 4-byte
+ * rfc-user-data (kernel-facts 1.4): the RFC's mock kept its 4-byte
  * value and linked nothing, so two devices may hold the same value and no
  * selftest entry can name either of them.
  */
@@ -306,7 +306,7 @@ START_TEST(rfc_mock_stores_opaquely)
 END_TEST
 
 /*
- * invalidate-whole-array (kernel-facts 10.2): the released mock allocates
+ * invalidate-whole-array (kernel-facts 5.4): the released mock allocates
  * the whole array first, so past the largest kmalloc (4 MiB with 4 KiB
  * pages) it is ENOMEM with nothing done and entry_num unchanged.  Without
  * the rule (linux-7.4) the same array reaches the copy, which faults on

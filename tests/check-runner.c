@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check-helpers.h"
-#include "cli/runner.h"
+#include "lib/vectors/runner.h"
 #include "fake-backend.h"
 
 struct run {
@@ -23,8 +23,11 @@ static void run_file(struct run *r, const char *name, const char *options)
 {
 	const char *top = getenv("top_srcdir");
 	struct runner_opts opts = {
-		.backend = "fake",
-		.backend_options = options,
+		.ctx = {
+			.size = sizeof(opts.ctx),
+			.backend = "fake",
+			.backend_options = options,
+		},
 	};
 	struct vec_file *file = NULL;
 	struct vec_diag diag;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for the SMMUv3 command codec (lib/smmuv3-codec.c).
+ * Unit tests for the SMMUv3 command codec (lib/smmuv3/codec.c).
  *
  * The expected layouts below are written out again from kernel-facts.md
  * 4.2 (and the codec's documented choices for the unconfirmed fields)
@@ -45,7 +45,7 @@ struct exp_op {
 	F(TG, 1, 10, 2)
 
 /*
- * The choices lib/smmuv3-codec.c documents where kernel-facts 4.2 is not
+ * The choices lib/smmuv3/codec.c documents where kernel-facts 4.2 is not
  * sure: SSID/SSV of PREFETCH_*, VMID of CFGI_VMS_PIDM and STALL_TERM by
  * the common layout; no SSec on ATC_INV and PRI_RESP; TTL128 on every
  * range TLBI; IPA [51:12]; PRI_RESP Resp dw1[13:12] (Linux, 7.5).

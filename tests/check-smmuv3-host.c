@@ -374,7 +374,7 @@ START_TEST(user_data_rules_per_profile)
 END_TEST
 
 /*
- * vdevice-one-stream (kernel-facts 3.2, 10.4): from 7.2 a vDEVICE needs a
+ * vdevice-one-stream (kernel-facts 3.2, 2.9): from 7.2 a vDEVICE needs a
  * device with exactly one StreamID; 6.13 took the first one's.
  */
 START_TEST(vdevice_needs_one_stream_per_profile)

@@ -44,7 +44,7 @@ expect_in "backends lists the deprecated name" "$out" \
 expect_in "backends lists the rules" "$out" \
 	"${nl}invalidate-bounds$nl  with entries, entry_len above PAGE_SIZE"
 expect_in "backends lists each rule's source" "$out" \
-	"$nl  from: iommufd_hwpt_invalidate (kernel-facts 10.1)$nl"
+	"$nl  from: iommufd_hwpt_invalidate (kernel-facts 2.7)$nl"
 
 run_capture run --profile linux-6.12 "$data/wrong.yaml"
 expect_rc "unknown profile: usage error" 2

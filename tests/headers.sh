@@ -3,7 +3,7 @@
 # (libgit2's headertest, style.md 1.6).
 . "${top_srcdir:-.}/tests/lib.sh"
 
-for h in nestref.h backend.h smmuv3.h; do
+for h in nestref.h backend.h smmuv3.h iommufd.h vectors.h; do
 	msg=$(printf '#include <nestref/%s>\nint main(void) { return 0; }\n' "$h" |
 		$CC -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only \
 			-I"$NESTREF_HEADERS" -x c - 2>&1)

@@ -28,7 +28,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "iommufd.h"
+#include <nestref/backend.h>
+#include <nestref/iommufd.h>
+#include <nestref/smmuv3.h>
+
 #include "sys.h"
 #include "uapi.h"
 #include "user-buffer.h"
@@ -171,7 +174,10 @@ static int ifd_open(struct nestref_ctx *ctx, const char *options)
 	rc = ifd_options(ctx, options);
 	if (rc)
 		goto err_paths;
-	/* The kernel's PAGE_SIZE bounds entry_len (10.1): it must agree. */
+	/*
+	 * The kernel's PAGE_SIZE bounds entry_len (kernel-facts 2.7): the
+	 * two must agree.
+	 */
 	if (sysconf(_SC_PAGESIZE) != (long)nestref_ctx_page_size(ctx)) {
 		nestref_ctx_set_message(ctx,
 					"iommufd: this kernel's PAGE_SIZE is %ld, the context says %u",
@@ -461,18 +467,28 @@ static int ifd_cache_invalidate_user(struct nestref_viommu *viommu,
 	return rc;
 }
 
-int ifd_viommu_target(struct nestref_viommu *viommu, int *fd,
-		      uint32_t *viommu_id)
+/*
+ * <nestref/iommufd.h>: the fd and the kernel's vIOMMU ID behind one of the
+ * context's vIOMMUs, for callers that issue IOMMU_HWPT_INVALIDATE
+ * themselves (nestref-bench's ioctl rows).
+ */
+static int ifd_viommu_target(struct nestref_ctx *ctx, uint32_t viommu_id,
+			     int *fd, uint32_t *kernel_viommu_id)
 {
-	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
+	struct nestref_viommu *viommu = nestref_ctx_viommu(ctx, viommu_id);
 
-	if (strcmp(nestref_ctx_backend(ctx), "iommufd") != 0)
-		return -EINVAL;
+	if (!viommu)
+		return -ENOENT;
 	*fd = ifd_ctx(ctx)->fd;
-	*viommu_id = ((struct ifd_viommu *)nestref_viommu_priv(viommu))
-			     ->viommu_id;
+	*kernel_viommu_id =
+		((struct ifd_viommu *)nestref_viommu_priv(viommu))->viommu_id;
 	return 0;
 }
+
+static const struct nestref_iommufd_ops ifd_iommufd_ops = {
+	.version = NESTREF_IOMMUFD_OPS_VERSION,
+	.viommu_target = ifd_viommu_target,
+};
 
 /* IOMMU_TEST_OP_DEV_CHECK_CACHE (5.5). */
 static int ifd_check_cache(struct nestref_dev *dev, uint32_t index,
@@ -524,4 +540,6 @@ const struct nestref_backend nr_backend_iommufd = {
 	.dev_user_data_len = 4,
 	.cache_invalidate_user = ifd_cache_invalidate_user,
 	.check_cache = ifd_check_cache,
+	.ext_name = NESTREF_IOMMUFD_EXT,
+	.ext = &ifd_iommufd_ops,
 };

@@ -41,9 +41,10 @@ static int mock_dev_init(struct nestref_dev *dev)
 }
 
 /*
- * Upstream's mock links the virtual ID, unique per vIOMMU (2.9).  The
- * RFC's stored the value and nothing else (rfc-user-data, 10.5): two
- * devices may hold the same one, and no invalidation can name them.
+ * Upstream's mock links the virtual ID, unique per vIOMMU (kernel-facts
+ * 2.9).  The RFC's stored the value and nothing else (rfc-user-data,
+ * kernel-facts 1.4): two devices may hold the same one, and no
+ * invalidation can name them.
  */
 static int mock_set_dev_user_data(struct nestref_dev *dev,
 				  const void *user_data)
@@ -128,9 +129,10 @@ static int mock_cache_invalidate_user(struct nestref_viommu *viommu,
 	if (n == 0 && array->type == NESTREF_INV_TYPE_SELFTEST)
 		return 0;
 	/*
-	 * invalidate-whole-array (10.2): the allocation comes first and its
-	 * failure returns before the mock sets entry_num, so the caller's
-	 * count comes back unchanged (observed on 7.2.13 by check-kernel).
+	 * invalidate-whole-array (kernel-facts 5.4): the allocation comes
+	 * first and its failure returns before the mock sets entry_num, so
+	 * the caller's count comes back unchanged (observed on 7.2.13 by
+	 * check-kernel).
 	 */
 	if (nestref_ctx_rule(ctx, NESTREF_RULE_INVALIDATE_WHOLE_ARRAY) &&
 	    (uint64_t)n * MOCK_INV_ENTRY_LEN > nestref_ctx_kmalloc_max(ctx))

@@ -82,7 +82,8 @@ struct sim_ctx {
 	size_t cap_counters;
 };
 
-/* Fills rw for a profile and an SMMU (host-ops.c). */
+/* Fills rw for the strict rules or the released ones, and an SMMU
+ * (host-rewrite.c). */
 void host_rewriter_init(struct host_rewriter *rw, bool strict,
 			const struct nestref_smmuv3_features *smmu);
 
@@ -101,6 +102,13 @@ const struct host_rule *host_rewrite(const struct host_rewriter *rw,
 /* For traces: the rule host_rewrite applied to an accepted opcode. */
 const struct host_rule *host_rewrite_rule(const struct host_rewriter *rw,
 					  uint8_t opcode);
+
+/*
+ * struct nestref_smmuv3_ops.rewrite (bench-rewrite.c): host_rewrite over n
+ * commands for the bench, nothing else; how many were refused.
+ */
+size_t sim_rewrite_batch(struct nestref_viommu *viommu,
+			 struct nestref_smmuv3_cmd *cmds, size_t n);
 
 /*
  * arm_smmu_cmdq_issue_cmdlist with sync: writes n commands and one host

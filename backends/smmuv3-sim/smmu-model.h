@@ -2,7 +2,7 @@
 /*
  * The modelled Arm SMMUv3: what the physical SMMU does with the commands a
  * host driver writes into its command queue.  It knows nothing of guests,
- * vSIDs or profiles: those are the host layer's (host.c).
+ * vSIDs or profiles: those are the host layer's (host-*.c).
  *
  * It models (kernel-facts 4.3, Arm IHI 0070 chapters 3, 4, 6):
  *  - the command queue: PROD/CONS with wrap bits, CONS.ERR, GERROR.CMDQ_ERR

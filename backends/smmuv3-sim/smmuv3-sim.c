@@ -111,7 +111,7 @@ static int sim_dev_init(struct nestref_dev *dev)
 
 /*
  * The RFC's arm_smmu_set_dev_user_data (kernel-facts 1.6) under the
- * rfc-user-data rule; upstream's vDEVICE rules (2.9, 10.4) otherwise.
+ * rfc-user-data rule; upstream's vDEVICE rules (kernel-facts 2.9) otherwise.
  */
 static int sim_set_dev_user_data(struct nestref_dev *dev, const void *data)
 {
@@ -126,7 +126,10 @@ static int sim_set_dev_user_data(struct nestref_dev *dev, const void *data)
 		return nestref_ctx_fail_rule(ctx, -EINVAL,
 					     NESTREF_RULE_RFC_USER_DATA,
 					     "smmuv3-sim: vSID 0 is refused");
-	/* 10.4: the virt_id slot is taken before the driver's init runs. */
+	/*
+	 * kernel-facts 2.9: the virt_id slot is taken before the driver's
+	 * init runs.
+	 */
 	rc = nestref_viommu_link(viommu, vsid, dev);
 	if (rc == -EEXIST) {
 		nestref_ctx_set_message(ctx,
@@ -298,7 +301,7 @@ static int sim_invalidate_released(struct nestref_viommu *viommu,
 	int rc;
 
 	/*
-	 * 10.2, invalidate-whole-array: the driver allocates entry_num
+	 * kernel-facts 3.4, invalidate-whole-array: the driver allocates entry_num
 	 * commands before it copies or checks the type.  Past the largest
 	 * kmalloc nothing is done and entry_num stays as the caller gave it.
 	 */
@@ -335,7 +338,7 @@ static int sim_invalidate_released(struct nestref_viommu *viommu,
 }
 
 /*
- * The strict series of 7.4 (kernel-facts 3.5, 10.6): one chunk of up to 63 per call,
+ * The strict series of 7.4 (kernel-facts 3.5): one chunk of up to 63 per call,
  * every entry validated and converted before any is issued; the core calls
  * again for the rest.
  */
@@ -376,7 +379,7 @@ static int sim_cache_invalidate_user(struct nestref_viommu *viommu,
 }
 
 /*
- * arm_smmu_hw_info (kernel-facts 10.7): a host that knows the Tegra264
+ * arm_smmu_hw_info (kernel-facts 3.8): a host that knows the Tegra264
  * erratum tells user space, so that the guest repeats its own CFGI and
  * TLBI commands; the vIOMMU path then issues them as given.
  */
@@ -519,6 +522,8 @@ static const struct nestref_smmuv3_ops sim_smmuv3_ops = {
 	.caches_get = sim_caches_get,
 	.trace = sim_trace,
 	.trace_clear = sim_trace_clear,
+	.rewrite = sim_rewrite_batch,
+	.rewrite_symbol = "host_rewrite",
 };
 
 /* By name (backend.h, version 2): the kernels it can answer as. */

@@ -5,7 +5,7 @@
  * A backend is one constant `struct nestref_backend`: a versioned ops table
  * (the shape of libgit2's ODB backends) found by name (SQLite's VFS
  * registry).  Its centre is the seed's three iommu_ops members
- * (../shared/seed, kernel-facts 1.2), with the seed's signatures:
+ * (docs/spec/seed.md, kernel-facts 1.2), with the seed's signatures:
  *
  *	int (*set_dev_user_data)(struct device *dev, const void *user_data);
  *	void (*unset_dev_user_data)(struct device *dev);
@@ -91,7 +91,7 @@ struct nestref_backend {
 	 * nestref_user_array_copy(), before overwriting entry_num (the helper
 	 * reads it).  Under the invalidate-core-loop rule (linux-7.4) the
 	 * core calls it again on the rest of the array while it makes
-	 * progress (kernel-facts 3.5, 10.6).
+	 * progress (kernel-facts 2.7, 3.5).
 	 */
 	int (*cache_invalidate_user)(struct nestref_viommu *viommu,
 				     struct nestref_user_array *array);

@@ -214,7 +214,7 @@ NESTREF_API int nestref_cap_parse(const char *name, uint32_t *out);
 #define NESTREF_INV_TYPE_SELFTEST_INVALID 0xdadbeefu
 
 /*
- * kernel-facts 10.1, under the invalidate-bounds rule: entry_len above
+ * kernel-facts 2.7, under the invalidate-bounds rule: entry_len above
  * PAGE_SIZE (nestref_ctx_opts.page_size) is EINVAL, and so is entry_num
  * above this, IOMMU_HWPT_INVALIDATE_ENTRY_NUM_MAX.
  */
@@ -309,7 +309,7 @@ NESTREF_API int nestref_dev_add(struct nestref_ctx *ctx, uint32_t psid,
 /**
  * Adds a device with n physical StreamIDs (1 .. NESTREF_DEV_STREAMS_MAX),
  * psids[0] first: a PCI function has one, other devices may have several
- * (kernel-facts 10.4).  -EINVAL for n out of range.
+ * (kernel-facts 2.9, 3.2).  -EINVAL for n out of range.
  */
 NESTREF_API int nestref_dev_add_streams(struct nestref_ctx *ctx,
 					const uint32_t *psids, size_t n,
@@ -392,7 +392,7 @@ NESTREF_API int nestref_check_cache(struct nestref_ctx *ctx, uint32_t dev_id,
 				    uint32_t index, uint32_t value);
 
 /*
- * IOMMU_GET_HW_INFO's flags word for a device (kernel-facts 10.7): what
+ * IOMMU_GET_HW_INFO's flags word for a device (kernel-facts 2.4, 3.8): what
  * the host tells user space about its IOMMU, such as an erratum the
  * guest must work around.  -ENOENT for an unknown device, -EOPNOTSUPP
  * without the observe-hw-info capability.

@@ -45,7 +45,7 @@ struct nestref_smmuv3_features {
 	bool ats;          /* IDR0.ATS */
 	bool ds;           /* IDR5.DS */
 	/* The Tegra264 erratum: CFGI and TLBI commands must be issued twice
-	 * (kernel-facts 10.7). */
+	 * (kernel-facts 3.8). */
 	bool repeat_tlbi_cfgi;
 };
 
@@ -55,7 +55,7 @@ NESTREF_API void
 nestref_smmuv3_features_default(struct nestref_smmuv3_features *features);
 
 
-/* IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI (kernel-facts 10.7). */
+/* IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI (kernel-facts 3.8). */
 #define NESTREF_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI (1u << 0)
 
 /* One 128-bit SMMUv3 command: dw[0] = bits 63:0, dw[1] = bits 127:64. */
@@ -282,9 +282,14 @@ NESTREF_API void nestref_smmuv3_to_bytes(const struct nestref_smmuv3_cmd *cmd,
 /*
  * What an SMMUv3 backend implements for the functions above, each needing
  * its capability bit (issued: observe-issued, caches: observe-caches);
- * trace is optional and needs none.  Version 1; a later version appends.
+ * trace is optional and needs none.  Version 2 appended rewrite and
+ * rewrite_symbol, which have no wrapper function: a caller finds them
+ * with nestref_ctx_ext(ctx, NESTREF_SMMUV3_EXT) and reads them only when
+ * version is 2 or more.  A later version appends again.
  */
-#define NESTREF_SMMUV3_OPS_VERSION 1
+#define NESTREF_SMMUV3_OPS_VERSION 2
+
+struct nestref_viommu; /* <nestref/backend.h> */
 
 struct nestref_smmuv3_ops {
 	unsigned int version; /* NESTREF_SMMUV3_OPS_VERSION */
@@ -301,6 +306,28 @@ struct nestref_smmuv3_ops {
 		     const struct nestref_smmuv3_trace_event **events,
 		     size_t *count);
 	void (*trace_clear)(struct nestref_ctx *ctx);
+
+	/* ---------------------------------------------- version 2 */
+
+	/*
+	 * Optional, for benchmarks (nestref-bench's `rewrite` rows,
+	 * docs/bench.md): rewrites the n guest commands at cmds in place for
+	 * viommu (nestref_ctx_viommu()) as the host driver would before
+	 * issuing them: under the context's profile, the checks of each
+	 * command's fields where the profile has them, then the conversion
+	 * (the vSID replaced by the pSID, the VMID forced).  Nothing is
+	 * issued, counted or traced.  Returns how many commands were refused;
+	 * a refused command may be left half converted.
+	 */
+	size_t (*rewrite)(struct nestref_viommu *viommu,
+			  struct nestref_smmuv3_cmd *cmds, size_t n);
+	/*
+	 * Optional, with rewrite: the name of the backend's function that
+	 * rewrites one command, for profilers that count inside a function
+	 * (callgrind --toggle-collect): what rewrite costs per command without
+	 * its loop.  NULL when there is no such function.
+	 */
+	const char *rewrite_symbol;
 };
 
 /**

@@ -6,7 +6,7 @@
  * it with `pkg-config --cflags --libs nestref-vectors`;
  * docs/vectors-library.md has an example.
  *
- * Every type is opaque or starts with its size, and every function is
+ * Every struct is opaque or starts with its size, and every function is
  * prefixed nestref_vec_: the library exports nothing else
  * (tests/exports-vectors.sh).  It needs libyaml, which libnestref does not.
  *
@@ -22,8 +22,9 @@
  * enough to build a tool like it.  So the session functions below give
  * what explain uses (each step's action and position, the context, each
  * step's answer and whether it is what the vector expects) without the
- * loader's in-memory model, which changes with the format.  All three
- * commands that read vectors, run, lint and explain, use this header only.
+ * loader's in-memory model, which changes with the format.  The three
+ * commands that read vectors, run, lint and explain, use this header and
+ * no internal one, and link the shared library.
  */
 #ifndef NESTREF_VECTORS_H
 #define NESTREF_VECTORS_H
@@ -42,7 +43,7 @@ extern "C" {
 /* Exit statuses of `nestref run` (spec/vectors.md 5). */
 #define NESTREF_VEC_EXIT_OK 0
 #define NESTREF_VEC_EXIT_FAILED 1      /* a test failed */
-#define NESTREF_VEC_EXIT_USAGE 2       /* a load error, a bad backend or option */
+#define NESTREF_VEC_EXIT_USAGE 2       /* a load error, a bad option */
 #define NESTREF_VEC_EXIT_UNAVAILABLE 77 /* the backend cannot run here */
 
 /* ------------------------------------------------------------------ */
@@ -74,24 +75,32 @@ NESTREF_API int nestref_vec_load(const char *path,
 NESTREF_API void nestref_vec_file_free(struct nestref_vec_file *file);
 
 /* The file as given to nestref_vec_load(), its id, its title. */
-NESTREF_API const char *nestref_vec_file_path(const struct nestref_vec_file *file);
-NESTREF_API const char *nestref_vec_file_id(const struct nestref_vec_file *file);
-NESTREF_API const char *nestref_vec_file_title(const struct nestref_vec_file *file);
+NESTREF_API const char *
+nestref_vec_file_path(const struct nestref_vec_file *file);
+NESTREF_API const char *
+nestref_vec_file_id(const struct nestref_vec_file *file);
+NESTREF_API const char *
+nestref_vec_file_title(const struct nestref_vec_file *file);
 /** NESTREF_PROFILE_BIT()s of the profiles the file covers. */
-NESTREF_API uint32_t nestref_vec_file_profiles(const struct nestref_vec_file *file);
+NESTREF_API uint32_t
+nestref_vec_file_profiles(const struct nestref_vec_file *file);
 /** For a deprecated profile name in the file, what to use; else NULL. */
 NESTREF_API const char *
 nestref_vec_file_profile_note(const struct nestref_vec_file *file);
 /** The capabilities (enum nestref_cap) the file requires. */
-NESTREF_API uint32_t nestref_vec_file_requires(const struct nestref_vec_file *file);
+NESTREF_API uint32_t
+nestref_vec_file_requires(const struct nestref_vec_file *file);
 
 /* Its setup: the vIOMMU's VMID, PAGE_SIZE (0: the context's default). */
-NESTREF_API uint32_t nestref_vec_file_vmid(const struct nestref_vec_file *file);
-NESTREF_API uint32_t nestref_vec_file_page_size(const struct nestref_vec_file *file);
+NESTREF_API uint32_t
+nestref_vec_file_vmid(const struct nestref_vec_file *file);
+NESTREF_API uint32_t
+nestref_vec_file_page_size(const struct nestref_vec_file *file);
 /* Its devices, 0 to nestref_vec_file_devices() - 1. */
-NESTREF_API size_t nestref_vec_file_devices(const struct nestref_vec_file *file);
-NESTREF_API const char *nestref_vec_device_name(const struct nestref_vec_file *file,
-						size_t dev);
+NESTREF_API size_t
+nestref_vec_file_devices(const struct nestref_vec_file *file);
+NESTREF_API const char *
+nestref_vec_device_name(const struct nestref_vec_file *file, size_t dev);
 /** The device's physical StreamIDs (1 to NESTREF_DEV_STREAMS_MAX). */
 NESTREF_API size_t nestref_vec_device_psids(const struct nestref_vec_file *file,
 					    size_t dev, const uint32_t **psids);
@@ -105,8 +114,8 @@ NESTREF_API size_t nestref_vec_file_tests(const struct nestref_vec_file *file);
 NESTREF_API long nestref_vec_test_tc(const struct nestref_vec_file *file,
 				     size_t test);
 /** Its comment, or NULL. */
-NESTREF_API const char *nestref_vec_test_comment(const struct nestref_vec_file *file,
-						 size_t test);
+NESTREF_API const char *
+nestref_vec_test_comment(const struct nestref_vec_file *file, size_t test);
 /** The index of the test numbered tc: 0, or -ENOENT. */
 NESTREF_API int nestref_vec_test_find(const struct nestref_vec_file *file,
 				      long tc, size_t *test);
@@ -117,10 +126,9 @@ NESTREF_API size_t nestref_vec_test_steps(const struct nestref_vec_file *file,
  * position of its key in the file (line and column may be NULL); NULL
  * for a bad index.
  */
-NESTREF_API const char *nestref_vec_step_action(const struct nestref_vec_file *file,
-						size_t test, size_t step,
-						unsigned int *line,
-						unsigned int *column);
+NESTREF_API const char *
+nestref_vec_step_action(const struct nestref_vec_file *file, size_t test,
+			size_t step, unsigned int *line, unsigned int *column);
 
 /* ------------------------------------------------------------------ */
 /* Running tests                                                       */
@@ -137,14 +145,15 @@ enum nestref_vec_verdict {
 	NESTREF_VEC_PASS_PARTLY, /* passed; some checks need a capability the
 				  * backend lacks and were not made */
 	NESTREF_VEC_FAIL,
-	NESTREF_VEC_SKIP,        /* with a reason: profile, capability, machine */
+	NESTREF_VEC_SKIP,        /* why: profile, capability, machine */
 	NESTREF_VEC_ERROR,       /* nothing ran: a bad backend or its options */
 };
 
 #define NESTREF_VEC_VERDICT_COUNT 5
 
 /** "pass", "pass-partly", "fail", "skip", "error"; NULL if out of range. */
-NESTREF_API const char *nestref_vec_verdict_name(enum nestref_vec_verdict verdict);
+NESTREF_API const char *
+nestref_vec_verdict_name(enum nestref_vec_verdict verdict);
 
 /* What running a test or a file came to. */
 struct nestref_vec_result;
@@ -177,18 +186,22 @@ nestref_vec_result_verdict(const struct nestref_vec_result *result);
  * report has the details), or the error that stopped the run.  NULL for
  * a pass.
  */
-NESTREF_API const char *nestref_vec_result_reason(const struct nestref_vec_result *result);
+NESTREF_API const char *
+nestref_vec_result_reason(const struct nestref_vec_result *result);
 /**
  * The report of `nestref run` for the same tests: "TAP version 13", the
  * plan, a line per test numbered from 1, and for a failure the YAML block
  * with the file position, what was expected and what came back.
  */
-NESTREF_API const char *nestref_vec_result_tap(const struct nestref_vec_result *result);
+NESTREF_API const char *
+nestref_vec_result_tap(const struct nestref_vec_result *result);
 /** How many tests came to the verdict. */
-NESTREF_API size_t nestref_vec_result_count(const struct nestref_vec_result *result,
-					    enum nestref_vec_verdict verdict);
+NESTREF_API size_t
+nestref_vec_result_count(const struct nestref_vec_result *result,
+			 enum nestref_vec_verdict verdict);
 /** The exit status `nestref run` would give (NESTREF_VEC_EXIT_*). */
-NESTREF_API int nestref_vec_result_status(const struct nestref_vec_result *result);
+NESTREF_API int
+nestref_vec_result_status(const struct nestref_vec_result *result);
 
 /* ------------------------------------------------------------------ */
 /* One test, step by step (what `nestref explain` shows)               */

@@ -176,7 +176,7 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 	}
 	if (opts.page_size == 0)
 		opts.page_size = 4096;
-	/* The page sizes Linux supports on arm64 and x86 (kernel-facts 10.1). */
+	/* The page sizes Linux supports on arm64 and x86 (kernel-facts 2.7). */
 	if (opts.page_size != 4096 && opts.page_size != 16384 &&
 	    opts.page_size != 65536) {
 		nr_msg_out(msg, msg_len,

@@ -28,7 +28,7 @@ int nr_ids_alloc(struct nr_ids *ids, struct nr_obj *obj, uint32_t *out_id);
 void nr_ids_remove(struct nr_ids *ids, uint32_t id);
 /*
  * Reserves a free ID for good (iommufd_object_tombstone_user,
- * kernel-facts 10.4): it is never handed out again and nr_ids_get finds
+ * kernel-facts 2.9): it is never handed out again and nr_ids_get finds
  * nothing there.
  */
 void nr_ids_tombstone(struct nr_ids *ids, uint32_t id);

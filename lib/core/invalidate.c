@@ -2,8 +2,8 @@
 /*
  * IOMMU_HWPT_INVALIDATE as the iommufd core does it (kernel-facts 2.7),
  * with two rules that differ between profiles: the bounds of 7.2
- * (invalidate-bounds, 10.1) and the core loop of 7.4
- * (invalidate-core-loop, 2.7 "Queued change", 10.6).
+ * (invalidate-bounds, kernel-facts 2.7) and the core loop of 7.4
+ * (invalidate-core-loop, kernel-facts 2.7, 3.5).
  */
 #include <errno.h>
 
@@ -78,8 +78,9 @@ int nestref_invalidate(struct nestref_ctx *ctx, uint32_t target_id,
 		goto out;
 	}
 	/*
-	 * 10.1: 7.2 bounds entry_len by PAGE_SIZE, a machine parameter, and
-	 * like entry_num only when there are entries; 6.13 had neither bound.
+	 * kernel-facts 2.7: 7.2 bounds entry_len by PAGE_SIZE, a machine
+	 * parameter, and like entry_num only when there are entries; 6.13
+	 * had neither bound.
 	 */
 	if (nestref_ctx_rule(ctx, NESTREF_RULE_INVALIDATE_BOUNDS) &&
 	    array->entry_num && array->entry_len > ctx->page_size) {

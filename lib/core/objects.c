@@ -105,7 +105,7 @@ static void nr_dev_destroy(struct nestref_dev *dev)
 
 	/*
 	 * 7.2 destroys the device's vDEVICE with it but keeps the vDEVICE's
-	 * ID reserved (vdevice-tombstone, kernel-facts 10.4).  Otherwise the
+	 * ID reserved (vdevice-tombstone, kernel-facts 2.9).  Otherwise the
 	 * user data is unset and its ID freed, as the RFC core did on unbind
 	 * (1.3); 6.13 left the vDEVICE behind, a defect not modelled.
 	 */

@@ -78,49 +78,49 @@ static const struct {
 	[NESTREF_RULE_RFC_USER_DATA] = {
 		"rfc-user-data",
 		"the RFC's drivers: the selftest mock stores its value opaquely (two devices may hold the same one); SMMUv3 refuses vSID 0 (EINVAL) and a taken vSID (EBUSY)",
-		"RFC v3 3/4 mock set_dev_user_data; nesting v2 06/17 arm_smmu_set_dev_user_data (kernel-facts 1.4, 1.6, 10.5)",
+		"RFC v3 3/4 mock set_dev_user_data; nesting v2 06/17 arm_smmu_set_dev_user_data (kernel-facts 1.4, 1.6)",
 	},
 	[NESTREF_RULE_ONE_VDEVICE_PER_DEVICE] = {
 		"one-vdevice-per-device",
 		"a device that already has user data (a vDEVICE, in any vIOMMU) is refused with EEXIST",
-		"iommufd_vdevice_alloc_ioctl, idev->vdev (kernel-facts 2.9, 10.4); RFC iommufd_device_set_data step 4",
+		"iommufd_vdevice_alloc_ioctl, idev->vdev (kernel-facts 2.9); RFC iommufd_device_set_data step 4",
 	},
 	[NESTREF_RULE_VDEVICE_TOMBSTONE] = {
 		"vdevice-tombstone",
 		"destroying a device that has a vDEVICE destroys the vDEVICE but keeps its ID reserved (IOMMU_DESTROY on it is ENOENT, no new object gets it) until the context is closed",
-		"iommufd_device_pre_destroy, iommufd_object_tombstone_user (kernel-facts 2.9, 10.4)",
+		"iommufd_device_pre_destroy, iommufd_object_tombstone_user (kernel-facts 2.9)",
 	},
 	[NESTREF_RULE_VDEVICE_ONE_STREAM] = {
 		"vdevice-one-stream",
 		"a vDEVICE for a device with other than exactly one StreamID is EOPNOTSUPP",
-		"arm_vsmmu_vdevice_init (kernel-facts 3.2, 10.4)",
+		"arm_vsmmu_vdevice_init (kernel-facts 3.2, 2.9)",
 		"inv-arm-smmuv3",
 	},
 	[NESTREF_RULE_INVALIDATE_BOUNDS] = {
 		"invalidate-bounds",
 		"with entries, entry_len above PAGE_SIZE or entry_num above 2^19 is EINVAL and entry_num comes back 0",
-		"iommufd_hwpt_invalidate (kernel-facts 10.1)",
+		"iommufd_hwpt_invalidate (kernel-facts 2.7)",
 	},
 	[NESTREF_RULE_INVALIDATE_CORE_LOOP] = {
 		"invalidate-core-loop",
 		"the core calls the driver again on the rest of the array while it makes progress",
-		"iommufd_hwpt_invalidate, commit 61e2f25a49bc (kernel-facts 2.7, 10.6)",
+		"iommufd_hwpt_invalidate, commit 61e2f25a49bc (kernel-facts 2.7, 3.5)",
 	},
 	[NESTREF_RULE_INVALIDATE_WHOLE_ARRAY] = {
 		"invalidate-whole-array",
 		"the driver allocates the whole array before copying or checking it: above the largest kmalloc that is ENOMEM, nothing is done and entry_num comes back unchanged",
-		"arm_vsmmu_cache_invalidate, mock_viommu_cache_invalidate (kernel-facts 10.2)",
+		"arm_vsmmu_cache_invalidate, mock_viommu_cache_invalidate (kernel-facts 3.4, 5.4)",
 	},
 	[NESTREF_RULE_STRICT_COMMANDS] = {
 		"strict-commands",
 		"each SMMUv3 command is checked against its opcode's allowed bits and range rules, chunks of 63 are converted whole before any is issued, and an empty array probes the type",
-		"arm_vsmmu_validate_user_cmd, arm_vsmmu_cache_invalidate, commit 26564d25cd81 (kernel-facts 3.5, 10.6)",
+		"arm_vsmmu_validate_user_cmd, arm_vsmmu_cache_invalidate, commit 26564d25cd81 (kernel-facts 3.5)",
 		"inv-arm-smmuv3",
 	},
 	[NESTREF_RULE_REPEAT_ERRATUM] = {
 		"repeat-erratum",
 		"the host knows the Tegra264 erratum: it reports it in hw_info and issues guest commands exactly as given, leaving the repeat to the guest",
-		"arm_smmu_erratum_repeat_tlbi_cfgi, arm_smmu_hw_info, commits d501d66815ee and 06b15ddcfbc0 (kernel-facts 10.7)",
+		"arm_smmu_erratum_repeat_tlbi_cfgi, arm_smmu_hw_info, commits d501d66815ee and 06b15ddcfbc0 (kernel-facts 3.8)",
 		"inv-arm-smmuv3",
 	},
 };

@@ -73,8 +73,8 @@ static int paths_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int paths_collect(char *const *args, size_t n_args, struct path_list *out,
-		  FILE *err)
+int paths_collect(const char *const *args, size_t n_args,
+		  struct path_list *out, FILE *err)
 {
 	struct stat st;
 	size_t i;
@@ -83,7 +83,7 @@ int paths_collect(char *const *args, size_t n_args, struct path_list *out,
 	out->paths = NULL;
 	out->count = 0;
 	for (i = 0; !rc && i < n_args; i++) {
-		char *arg = args[i];
+		const char *arg = args[i];
 		size_t n = strlen(arg);
 
 		/* "vectors/" and "vectors" name the same folder. */

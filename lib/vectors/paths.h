@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The files of a run: the paths given, expanded, then loaded. */
 #ifndef NESTREF_VECTORS_PATHS_H
 #define NESTREF_VECTORS_PATHS_H
 
@@ -16,8 +17,18 @@ struct path_list {
  * dot are passed over).  The result is sorted (spec/vectors.md 5).
  * Returns 0, or -errno after printing "nestref: PATH: reason" on err.
  */
-int paths_collect(char *const *args, size_t n_args, struct path_list *out,
-		  FILE *err);
+int paths_collect(const char *const *args, size_t n_args,
+		  struct path_list *out, FILE *err);
 void paths_free(struct path_list *list);
+
+/*
+ * Loads the file of every path (files.c), printing each load error and
+ * the warning of a deprecated profile name on err.  *files holds those
+ * that loaded.  Returns 0, or NESTREF_VEC_EXIT_USAGE when one did not.
+ */
+struct vec_file;
+int files_load(const struct path_list *paths, FILE *err,
+	       struct vec_file ***files, size_t *n_files);
+void files_free(struct vec_file **files, size_t n_files);
 
 #endif /* NESTREF_VECTORS_PATHS_H */

@@ -103,14 +103,20 @@ void report_not_ok_setup(const struct report_test *t, const char *message)
 	fputs("  ...\n", t->out);
 }
 
-static const char *const step_names[] = {
-	[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
-	[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
-	[VEC_STEP_DESTROY] = "destroy",
-	[VEC_STEP_HW_INFO] = "hw_info",
-	[VEC_STEP_INVALIDATE] = "invalidate",
-	[VEC_STEP_CHECK_CACHE] = "check_cache",
-};
+const char *report_action(enum vec_step_kind kind)
+{
+	static const char *const names[] = {
+		[VEC_STEP_SET_DEV_USER_DATA] = "set_dev_user_data",
+		[VEC_STEP_UNSET_DEV_USER_DATA] = "unset_dev_user_data",
+		[VEC_STEP_DESTROY] = "destroy",
+		[VEC_STEP_HW_INFO] = "hw_info",
+		[VEC_STEP_INVALIDATE] = "invalidate",
+		[VEC_STEP_CHECK_CACHE] = "check_cache",
+	};
+
+	return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind]
+								: "?";
+}
 
 static const char *errno_text(int err)
 {
@@ -222,7 +228,7 @@ void report_not_ok_step(const struct report_test *t, size_t step_index,
 	fputc('\n', out);
 	fprintf(out, "  ---\n  file: %s:%u:%u\n  step: %zu\n  action: %s\n",
 		t->file->path, step->mark.line, step->mark.column,
-		step_index + 1, step_names[step->kind]);
+		step_index + 1, report_action(step->kind));
 	report_expected(out, step, v);
 	report_got(out, step, got);
 	if (v->failed & STEP_CHECK_ISSUED) {

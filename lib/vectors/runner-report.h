@@ -27,5 +27,7 @@ void report_not_ok_step(const struct report_test *t, size_t step_index,
 void report_not_checked(FILE *out, unsigned int not_made, uint32_t missing);
 /* "missing inv-arm-smmuv3, observe-issued" into buf. */
 void report_caps(char *buf, size_t len, const char *prefix, uint32_t caps);
+/* The action key of a step: "set_dev_user_data", "invalidate", ... */
+const char *report_action(enum vec_step_kind kind);
 
 #endif /* NESTREF_VECTORS_RUNNER_REPORT_H */

@@ -20,17 +20,20 @@ struct run_state {
 	char unavailable_msg[256];
 };
 
-static struct nestref_ctx_opts runner_ctx_opts(const struct runner_opts *opts)
+/* A test reported as skipped, and why. */
+static void runner_skipped(struct run_state *st, const char *why)
 {
-	struct nestref_ctx_opts copts = {
-		.size = sizeof(copts),
-		.profile = opts->profile,
-		.backend = opts->backend,
-		.backend_options = opts->backend_options,
-		.rules_off = opts->rules_off,
-	};
+	st->sum->skipped++;
+	if (!st->sum->skip[0])
+		snprintf(st->sum->skip, sizeof(st->sum->skip), "%s", why);
+}
 
-	return copts;
+static void runner_failed(struct run_state *st, const struct report_test *t)
+{
+	st->sum->failed++;
+	if (!st->sum->failed_test[0])
+		snprintf(st->sum->failed_test, sizeof(st->sum->failed_test),
+			 "%s/%ld", t->file->id, t->test->tc);
 }
 
 /* vectors.md 1: ids are unique across the suite. */
@@ -62,9 +65,9 @@ static const char *runner_file_skip(const struct run_state *st,
 				    const struct vec_file *file,
 				    uint32_t caps, char *buf, size_t len)
 {
-	if (!(file->profiles & NESTREF_PROFILE_BIT(st->opts->profile))) {
+	if (!(file->profiles & NESTREF_PROFILE_BIT(st->copts.profile))) {
 		snprintf(buf, len, "profile %s not covered by this file",
-			 nestref_profile_name(st->opts->profile));
+			 nestref_profile_name(st->copts.profile));
 		return buf;
 	}
 	if (file->requires & ~caps) {
@@ -108,12 +111,12 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 	if (rc == -EOPNOTSUPP) {
 		/* The backend cannot be this file's machine (its page size). */
 		report_ok(&t, msg);
-		st->sum->skipped++;
+		runner_skipped(st, msg);
 		return;
 	}
 	if (rc) {
 		report_not_ok_setup(&t, msg);
-		st->sum->failed++;
+		runner_failed(st, &t);
 		return;
 	}
 	if (missing) {
@@ -129,7 +132,7 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 					 "runner: step %zu could not run or be observed: %s",
 				 i + 1, nestref_strerror(rc));
 			report_not_ok_setup(&t, msg);
-			st->sum->failed++;
+			runner_failed(st, &t);
 			step_got_free(&got);
 			env_close(&env);
 			return;
@@ -140,7 +143,7 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 		total.missing |= v.missing;
 		if (v.failed) {
 			report_not_ok_step(&t, i, &got, &v);
-			st->sum->failed++;
+			runner_failed(st, &t);
 			step_got_free(&got);
 			env_close(&env);
 			return;
@@ -151,11 +154,12 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 	if (!total.made && total.missing) {
 		report_caps(msg, sizeof(msg), "missing", total.missing);
 		report_ok(&t, msg);
-		st->sum->skipped++;
+		runner_skipped(st, msg);
 	} else if (total.missing) {
 		report_ok(&t, NULL);
 		report_not_checked(t.out, total.not_made, total.missing);
 		st->sum->passed_partly++;
+		st->sum->missing |= total.missing;
 	} else {
 		report_ok(&t, NULL);
 		st->sum->passed++;
@@ -171,12 +175,14 @@ static void runner_file(struct run_state *st, const struct vec_file *file,
 
 	skip = runner_file_skip(st, file, caps, why, sizeof(why));
 	for (i = 0; i < file->n_tests && !st->unavailable; i++) {
+		if (st->opts->only && st->opts->only != &file->tests[i])
+			continue;
 		if (skip) {
 			struct report_test t = { st->opts->out, ++st->number,
 						 file, &file->tests[i] };
 
 			report_ok(&t, skip);
-			st->sum->skipped++;
+			runner_skipped(st, skip);
 			continue;
 		}
 		runner_test(st, file, &file->tests[i]);
@@ -188,22 +194,25 @@ static void runner_file(struct run_state *st, const struct vec_file *file,
  * cannot run here is a clean skip of the whole run (exit 77) and a bad
  * backend or profile a usage error, never a stream of failures.
  */
-static int runner_probe(const struct runner_opts *opts, uint32_t *caps)
+static int runner_probe(const struct run_state *st, uint32_t *caps)
 {
-	struct nestref_ctx_opts copts = runner_ctx_opts(opts);
+	const struct runner_opts *opts = st->opts;
 	struct nestref_ctx *ctx;
 	char msg[256];
 	int rc;
 
-	rc = nestref_ctx_new(&ctx, &copts, msg, sizeof(msg));
+	rc = nestref_ctx_new(&ctx, &st->copts, msg, sizeof(msg));
 	if (rc == -ENODEV) {
 		fprintf(opts->out, "TAP version 13\n1..0 # SKIP backend unavailable: %s\n",
 			msg);
 		fprintf(opts->err, "nestref: backend unavailable: %s\n", msg);
+		snprintf(st->sum->stopped, sizeof(st->sum->stopped),
+			 "backend unavailable: %s", msg);
 		return RUNNER_EXIT_UNAVAILABLE;
 	}
 	if (rc) {
 		fprintf(opts->err, "nestref: %s\n", msg);
+		snprintf(st->sum->stopped, sizeof(st->sum->stopped), "%s", msg);
 		return RUNNER_EXIT_USAGE;
 	}
 	/* The options may narrow the backend's capabilities (its mode). */
@@ -216,22 +225,27 @@ int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 	       size_t n_files, struct runner_summary *sum)
 {
 	const struct nestref_backend *be;
-	struct run_state st = { .opts = opts, .copts = runner_ctx_opts(opts),
-				.sum = sum };
+	struct run_state st = { .opts = opts, .copts = opts->ctx, .sum = sum };
 	uint32_t caps = 0;
 	size_t i;
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
-	if (runner_check_ids(opts, files, n_files))
+	st.copts.size = sizeof(st.copts);
+	st.copts.ext_opts = NULL;
+	st.copts.page_size = 0;
+	if (runner_check_ids(opts, files, n_files)) {
+		snprintf(sum->stopped, sizeof(sum->stopped),
+			 "an id is used by two files");
 		return RUNNER_EXIT_USAGE;
-	rc = runner_probe(opts, &caps);
+	}
+	rc = runner_probe(&st, &caps);
 	if (rc)
 		return rc;
-	be = nestref_backend_find(opts->backend ? opts->backend
-						: nestref_backend_default());
+	be = nestref_backend_find(st.copts.backend ? st.copts.backend
+						   : nestref_backend_default());
 	for (i = 0; i < n_files; i++)
-		st.total += files[i]->n_tests;
+		st.total += opts->only ? 1 : files[i]->n_tests;
 	report_plan(opts->out, st.total);
 	for (i = 0; i < n_files && !st.unavailable; i++)
 		runner_file(&st, files[i], caps);
@@ -243,13 +257,16 @@ int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 			nestref_backend_name(be), st.unavailable_msg);
 		fprintf(opts->err, "nestref: backend %s became unavailable: %s\n",
 			nestref_backend_name(be), st.unavailable_msg);
+		snprintf(sum->stopped, sizeof(sum->stopped),
+			 "backend %s became unavailable: %s",
+			 nestref_backend_name(be), st.unavailable_msg);
 		return RUNNER_EXIT_FAILED;
 	}
 	if (!opts->quiet)
 		fprintf(opts->err,
 			"nestref: %zu tests on backend %s, profile %s: %zu passed, %zu passed with unchecked parts, %zu failed, %zu skipped\n",
 			st.total, nestref_backend_name(be),
-			nestref_profile_name(opts->profile), sum->passed,
+			nestref_profile_name(st.copts.profile), sum->passed,
 			sum->passed_partly, sum->failed, sum->skipped);
 	return sum->failed ? RUNNER_EXIT_FAILED : RUNNER_EXIT_OK;
 }

@@ -23,7 +23,8 @@ struct runner_opts {
 	/* backend (NULL: the library's default), backend_options, profile,
 	 * rules_off; ext_opts and page_size come from each file */
 	struct nestref_ctx_opts ctx;
-	const struct vec_test *only; /* NULL: every test; else this one */
+	/* NULL: every test; else only this test of the one file given */
+	const struct vec_test *only;
 	FILE *out;     /* TAP */
 	FILE *err;     /* summary, progress, errors */
 	bool progress; /* "\r[n/N]" lines on err */
@@ -39,7 +40,7 @@ struct runner_summary {
 	uint32_t missing;      /* capabilities the partly passed tests missed */
 	char skip[256];        /* the first skip's reason */
 	char failed_test[256]; /* the first failed test, "id/tc" */
-	char stopped[256];     /* why nothing ran (or the run stopped) */
+	char stopped[512];     /* why nothing ran (or the run stopped) */
 };
 
 /*
@@ -49,16 +50,5 @@ struct runner_summary {
  */
 int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 	       size_t n_files, struct runner_summary *summary);
-
-/*
- * Copies the caller's context options (the extensible-struct rule: a
- * longer struct must be zero past ours, else -E2BIG), without ext_opts
- * and page_size, which each file sets.  NULL: the defaults.
- */
-int runner_ctx_opts(struct nestref_ctx_opts *out,
-		    const struct nestref_ctx_opts *in);
-
-/* "missing inv-arm-smmuv3, observe-issued" into buf. */
-void report_caps(char *buf, size_t len, const char *prefix, uint32_t caps);
 
 #endif /* NESTREF_VECTORS_RUNNER_H */

@@ -370,7 +370,7 @@ static void load_setup(struct vl *vl, yaml_node_t *node)
 	if (kv[SU_VMID].val &&
 	    vl_uint(vl, kv[SU_VMID].val, "vmid", 0, 0xffff, &v))
 		file->vmid = (uint32_t)v;
-	/* The kernel's PAGE_SIZE (kernel-facts 10.1): what Linux builds. */
+	/* The kernel's PAGE_SIZE (kernel-facts 2.7): what Linux builds. */
 	if (kv[SU_PAGE_SIZE].val &&
 	    vl_uint(vl, kv[SU_PAGE_SIZE].val, "page_size", 4096, 65536, &v)) {
 		if (v != 4096 && v != 16384 && v != 65536)

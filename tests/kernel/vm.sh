@@ -25,7 +25,7 @@ vm_prerequisites() {
 	vm_need cpio cpio
 	vm_need timeout coreutils
 	if [ -z "${KERNEL_IMAGE-}" ]; then
-		# What building a kernel takes (kernel-vm.md).
+		# What building a kernel takes (docs/spec/kernel-vm.md 3).
 		vm_need make make
 		vm_need gcc gcc
 		vm_need flex flex

@@ -1,0 +1,309 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Plots a nestref-bench results file with gnuplot (issue 5 point 4).
+
+    bench/plot.py RESULTS.json DIR
+
+writes into DIR one data file per line of a chart (NAME-SERIES-PROFILE.dat:
+x, median, min, max in millions per second), one gnuplot script per chart
+(NAME.gp, which can be run again by hand: cd DIR && gnuplot NAME.gp), then
+runs gnuplot (Debian's gnuplot-nox) for NAME.svg and NAME.png:
+
+ - throughput-vs-batch: operations per second against the batch size, one
+   line per backend path (rewrite and sim of the unmap mix on smmuv3-sim,
+   the mock's selftest entries), 64k vSIDs, the default working set; the
+   targets as grey lines;
+ - throughput-vs-vsids: operations per second against the populated vSIDs
+   at batch 64 (rewrite and sim of cfgi-cd, a lookup per command; the
+   mock), with the default working set (solid), one device in the stream
+   (dotted) and the whole population as working set (dashed).
+
+Both have one panel per profile of the run.  A short run (--quick) plots
+its own sizes.  Without gnuplot the data and scripts are still written and
+the script says so; that is not a failure.  Exit status: 0, 1 when the
+file cannot be read, DIR cannot be written or gnuplot fails, 2 for a usage
+error.  Standard library only.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+BATCH_POP = 65536
+POP_BATCH = 64
+
+DEFAULT, EVERY, SINGLE = "default", "every", "single"
+
+BATCH_SERIES = (
+    ("rewrite", "unmap", DEFAULT, "rewrite alone (unmap mix)",
+     "lc rgb '#1f77b4' lw 2 pt 7"),
+    ("sim", "unmap", DEFAULT, "whole simulated path (unmap mix)",
+     "lc rgb '#d62728' lw 2 pt 5"),
+    ("mock", "selftest", DEFAULT, "mock (selftest entries)",
+     "lc rgb '#2ca02c' lw 2 pt 9"),
+)
+
+VSID_SERIES = (
+    ("rewrite", "cfgi-cd", DEFAULT, "rewrite alone (cfgi-cd)",
+     "lc rgb '#1f77b4' lw 2 pt 7"),
+    ("sim", "cfgi-cd", DEFAULT, "whole simulated path (cfgi-cd)",
+     "lc rgb '#d62728' lw 2 pt 5"),
+    ("mock", "selftest", DEFAULT, "mock (selftest entries)",
+     "lc rgb '#2ca02c' lw 2 pt 9"),
+    ("rewrite", "cfgi-cd", SINGLE, "rewrite, one device in the stream",
+     "lc rgb '#1f77b4' lw 1 dt 3 pt 1"),
+    ("mock", "selftest", SINGLE, "mock, one device in the stream",
+     "lc rgb '#2ca02c' lw 1 dt 3 pt 1"),
+    ("rewrite", "cfgi-cd", EVERY, "rewrite, every vSID in the stream",
+     "lc rgb '#1f77b4' lw 2 dt 2 pt 6"),
+    ("sim", "cfgi-cd", EVERY, "sim, every vSID in the stream",
+     "lc rgb '#d62728' lw 2 dt 2 pt 4"),
+    ("mock", "selftest", EVERY, "mock, every vSID in the stream",
+     "lc rgb '#2ca02c' lw 2 dt 2 pt 8"),
+)
+
+# name, x label, x is the batch (else populated vSIDs), series, targets, key
+CHARTS = (
+    ("throughput-vs-batch", "batch size (commands or entries per call)",
+     True, BATCH_SERIES, True, "bottom right"),
+    ("throughput-vs-vsids", "populated vSIDs (spread over 32 bits)",
+     False, VSID_SERIES, False, "bottom left"),
+)
+
+TARGET_LINES = (
+    "set arrow 1 from graph 0, first 100 to graph 1, first 100 nohead dt 3 "
+    "lc rgb '#888888'\n"
+    "set label 1 'rewrite target 100 M/s' at graph 0.98, first 80 right "
+    "tc rgb '#666666' font ',9'\n"
+    "set arrow 2 from graph 0, first 10 to graph 1, first 10 nohead dt 3 "
+    "lc rgb '#888888'\n"
+    "set label 2 'sim target 10 M/s' at graph 0.98, first 8 right "
+    "tc rgb '#666666' font ',9'\n")
+
+UNITS = {"mock": "entries/s", "kernel": "entries/s", "ioctl": "entries/s",
+         "churn": "pairs/s"}
+
+
+def count(n):
+    """1, 1k, 64k, 1M: powers of 1024 get a suffix when exact."""
+    if n >= 1 << 20 and n % (1 << 20) == 0:
+        return "%dM" % (n >> 20)
+    if n >= 1024 and n % 1024 == 0:
+        return "%dk" % (n >> 10)
+    return "%d" % n
+
+
+class Row:
+    def __init__(self, b, asked_ws):
+        p = b.get("params") or {}
+        self.kind = b.get("name")
+        self.backend = p.get("backend")
+        self.profile = p.get("profile")
+        self.mix = p.get("mix")
+        self.batch = p.get("batch") or 0
+        self.populated = p.get("populated") or 0
+        ws = p.get("working_set")
+        self.every = ws == "all"
+        # A row asked for one device (not merely a population of 1).
+        self.single_asked = ws == 1 and (self.populated > 1 or asked_ws == 1)
+        self.ws = ws
+        self.cached = p.get("cached_tlb_entries") or 0
+        self.ok = b.get("status") == "ok" and b.get("median") is not None
+        self.median = b.get("median")
+        self.min = b.get("min")
+        self.max = b.get("max")
+
+    def in_class(self, ws):
+        """The 1-vSID rows belong to the default and the single-device
+        lines alike: they start both."""
+        if self.every:
+            return ws == EVERY
+        if ws == SINGLE:
+            return self.ws == 1
+        return ws == DEFAULT and not self.single_asked
+
+
+def in_series(r, by_batch, series, profile, fixed):
+    kind, mix, ws = series[0], series[1], series[2]
+    if (not r.ok or r.kind != kind or r.mix != mix or r.profile != profile or
+            r.cached or not r.in_class(ws)):
+        return False
+    return (r.populated if by_batch else r.batch) == fixed
+
+
+def chart_fixed(rows, by_batch):
+    """64k vSIDs or batch 64 when the run has them, else the first
+    benchmark's (a short run)."""
+    want = BATCH_POP if by_batch else POP_BATCH
+    measured = [r for r in rows if r.ok and r.kind != "churn"]
+    if any((r.populated if by_batch else r.batch) == want for r in measured):
+        return want
+    if measured:
+        return measured[0].populated if by_batch else measured[0].batch
+    return want
+
+
+def write_series(path, by_batch, series, profile, fixed, rows):
+    """One line's data file, sorted by x; the number of points."""
+    points = [r for r in rows if in_series(r, by_batch, series, profile,
+                                           fixed)]
+    xs = sorted((r.batch if by_batch else r.populated) for r in points)
+    if not xs:
+        return 0
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("# %s, %s: x median min max (million %s)\n" % (
+            series[3], profile, UNITS.get(series[0], "commands/s")))
+        for x in xs:
+            r = next(r for r in points
+                     if (r.batch if by_batch else r.populated) == x)
+            f.write("%d %.6g %.6g %.6g\n" % (x, r.median / 1e6,
+                                              r.min / 1e6, r.max / 1e6))
+    return len(xs)
+
+
+def plot_commands(chart, profiles, have, title, terminal, output, footnote):
+    name, _, _, series, targets, key = chart
+    out = ["set terminal %s\nset output '%s'\n" % (terminal, output),
+           "set multiplot layout 1,%d title \"%s\\n{/*0.8 %s}\"\n" % (
+               len(profiles), title, footnote)]
+    for p, profile in enumerate(profiles):
+        out.append("set title '%s'\n" % profile)
+        if targets:
+            out.append(TARGET_LINES)
+        lines = ["'%s-%d-%s.dat' using 1:2:3:4 with yerrorlines %s title '%s'"
+                 % (name, s, profile, series[s][4], series[s][3])
+                 for s in range(len(series)) if have[s][p]]
+        if lines:
+            out.append("plot " + ", \\\n     ".join(lines))
+        else:
+            # gnuplot refuses a plot without points: say so instead.
+            out.append("set label 3 'no data' at graph 0.5, graph 0.6 center\n"
+                       "unset key\nplot 1 lc rgb 'white' notitle\n"
+                       "unset label 3\nset key %s box opaque font ',9'" % key)
+        out.append("\n")
+    out.append("unset multiplot\nunset output\n")
+    return "".join(out)
+
+
+def write_chart(outdir, chart, profiles, context, source, rows):
+    name, xlabel, by_batch, series, _, key = chart
+    fixed = chart_fixed(rows, by_batch)
+    have = [[write_series(os.path.join(outdir, "%s-%d-%s.dat" %
+                                       (name, s, profile)),
+                          by_batch, series[s], profile, fixed, rows) > 0
+             for profile in profiles] for s in range(len(series))]
+    if by_batch:
+        title = ("Throughput against batch size (smmuv3-sim and mock, %s "
+                 "vSIDs)" % count(fixed))
+    else:
+        title = "Throughput against populated vSIDs (batch %s)" % count(fixed)
+    machine = context.get("machine") or {}
+    build = context.get("build") or {}
+    foot = ("median of the samples, bars from min to max; %.60s, %.60s, %.24s"
+            % (machine.get("cpu_model") or "unknown",
+               build.get("compiler") or "unknown",
+               context.get("date") or "unknown"))
+    with open(os.path.join(outdir, name + ".gp"), "w",
+              encoding="utf-8") as f:
+        f.write("# %s: written by bench/plot.py from %s (nestref-bench %s); "
+                "run in this folder: gnuplot %s.gp\n" % (
+                    name, os.path.basename(source),
+                    context.get("bench_version") or "?", name))
+        f.write("set logscale x %d\nset logscale y 10\n" %
+                (2 if by_batch else 10))
+        f.write("set xlabel '%s'\nset ylabel 'million operations per "
+                "second'\n" % xlabel)
+        f.write("set key %s box opaque font ',9'\n" % key)
+        f.write("set grid xtics ytics mytics lc rgb '#dddddd'\n"
+                "set format y '%g'\nset yrange [*:*]\n"
+                "set offsets graph 0.04, graph 0.04, 0, 0\n")
+        if by_batch:
+            f.write("set xtics ('1' 1, '16' 16, '' 63, '64' 64, '256' 256, "
+                    "'4096' 4096)\n")
+        else:
+            f.write("set xtics ('1' 1, '1k' 1024, '64k' 65536, "
+                    "'1M' 1048576)\n")
+        f.write(plot_commands(
+            chart, profiles, have, title,
+            "svg size 1100,500 dynamic enhanced font 'sans,11' "
+            "background rgb 'white'", name + ".svg", foot))
+        f.write(plot_commands(
+            chart, profiles, have, title,
+            "pngcairo size 1100,500 enhanced font 'sans,10' "
+            "background rgb 'white'", name + ".png", foot))
+
+
+def last_line(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = [ln.strip() for ln in f if ln.strip()]
+        return lines[-1] if lines else ""
+    except OSError:
+        return ""
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(
+        prog="plot.py",
+        description="Plot a nestref-bench JSON file with gnuplot.")
+    ap.add_argument("results", help="nestref-bench --json output ('-': stdin)")
+    ap.add_argument("dir", help="where the data, scripts and images go")
+    args = ap.parse_args(argv)
+    try:
+        if args.results == "-":
+            results = json.load(sys.stdin)
+        else:
+            with open(args.results, encoding="utf-8") as f:
+                results = json.load(f)
+        if not isinstance(results, dict) or \
+                not isinstance(results.get("benchmarks"), list):
+            raise ValueError("no \"benchmarks\" list: not a nestref-bench "
+                             "results file")
+    except (OSError, ValueError) as e:
+        print("plot.py: %s: %s" % (args.results, e), file=sys.stderr)
+        return 1
+    context = results.get("context") or {}
+    asked_ws = (context.get("method") or {}).get("working_set")
+    rows = [Row(b, asked_ws) for b in results["benchmarks"]]
+    # One panel per profile of the in-memory paths, in the run's order.
+    profiles = []
+    for r in rows:
+        if r.ok and r.backend != "iommufd" and r.kind != "churn" and \
+                r.profile not in profiles:
+            profiles.append(r.profile)
+    try:
+        os.makedirs(args.dir, exist_ok=True)
+        for chart in CHARTS:
+            write_chart(args.dir, chart, profiles, context, args.results,
+                        rows)
+    except OSError as e:
+        print("plot.py: writing %s: %s" % (args.dir, e), file=sys.stderr)
+        return 1
+    gnuplot = shutil.which("gnuplot")
+    if not gnuplot:
+        print("plot.py: gnuplot not found: data and scripts are in %s, no "
+              "images (Debian: apt-get install gnuplot-nox)" % args.dir,
+              file=sys.stderr)
+        return 0
+    log = os.path.join(args.dir, "gnuplot.log")
+    for chart in CHARTS:
+        with open(log, "w", encoding="utf-8") as err:
+            rc = subprocess.call([gnuplot, chart[0] + ".gp"], cwd=args.dir,
+                                 stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=err)
+        if rc != 0:
+            line = last_line(log)
+            print("plot.py: gnuplot %s.gp failed (exit %d)%s" % (
+                chart[0], rc, ": " + line if line else ""), file=sys.stderr)
+            return 1
+    os.remove(log)
+    print("plot.py: plots written to %s (SVG and PNG)" % args.dir,
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
