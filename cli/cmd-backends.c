@@ -6,6 +6,7 @@
 #include <nestref/nestref.h>
 
 #include "commands.h"
+#include "options.h"
 
 /* Oldest kernel first, as people read a history. */
 static const enum nestref_profile by_age[NESTREF_PROFILE_COUNT] = {
@@ -92,7 +93,7 @@ int cmd_backends(int argc, char **argv)
 		const char *sep = "";
 
 		printf("%s%s\n  %s\n", name,
-		       strcmp(name, nestref_backend_default()) ? "" : " *",
+		       strcmp(name, cli_default_backend()) ? "" : " *",
 		       nestref_backend_description(b));
 		print_caps("  capabilities:", nestref_backend_caps(b));
 		printf("  profiles:");

@@ -338,7 +338,7 @@ static void explain_usage(FILE *out)
 		"  -o, --backend-options=OPTS  backend-specific options, key=value,...\n"
 		CLI_PROFILE_HELP
 		"  -h, --help                  show this help\n",
-		nestref_backend_default());
+		cli_default_backend());
 }
 
 int cmd_explain(int argc, char **argv)

@@ -35,7 +35,7 @@ static void run_usage(FILE *out)
 		"\n"
 		"Exit status: 0 all ran tests passed, 1 a test failed, 2 usage or load\n"
 		"error, 77 the backend cannot run on this machine (nothing ran).\n",
-		NESTREF_VECTORDIR, nestref_backend_default());
+		NESTREF_VECTORDIR, cli_default_backend());
 }
 
 int cmd_run(int argc, char **argv)

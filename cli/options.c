@@ -102,6 +102,20 @@ static int cli_option(const char *cmd, int c, const char *arg,
 	return -1;
 }
 
+/*
+ * The command's choice, not the library's: the simulated SMMUv3 where it
+ * was built in, else the first backend there is (configure may leave any
+ * out).
+ */
+const char *cli_default_backend(void)
+{
+	const struct nestref_backend *b = nestref_backend_find("smmuv3-sim");
+
+	if (!b)
+		b = nestref_backend_at(0);
+	return b ? nestref_backend_name(b) : "smmuv3-sim";
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, unsigned int accept,
 	      void (*usage)(FILE *out), struct cli_opts *opts)
 {
@@ -114,8 +128,8 @@ int cli_parse(const char *cmd, int argc, char **argv, unsigned int accept,
 	opts->ctx.size = sizeof(opts->ctx);
 	if (accept & CLI_OPT_CONTEXT) {
 		opts->ctx.backend = getenv("NESTREF_BACKEND");
-		if (opts->ctx.backend && !*opts->ctx.backend)
-			opts->ctx.backend = NULL;
+		if (!opts->ctx.backend || !*opts->ctx.backend)
+			opts->ctx.backend = cli_default_backend();
 	}
 	for (i = 0; i < CLI_N_OPTIONS; i++) {
 		const struct cli_option *o = &cli_options[i];

@@ -50,6 +50,10 @@ struct cli_opts {
 int cli_parse(const char *cmd, int argc, char **argv, unsigned int accept,
 	      void (*usage)(FILE *out), struct cli_opts *opts);
 
+/* The backend a command runs on when neither --backend nor
+ * $NESTREF_BACKEND names one. */
+const char *cli_default_backend(void);
+
 /* "nestref CMD: no backend named ..." and EXIT_USAGE, or 0. */
 int cli_check_backend(const char *cmd, const struct cli_opts *opts);
 

@@ -236,7 +236,7 @@ START_TEST(ctx_new_checks_options)
 	struct {
 		struct nestref_ctx_opts opts;
 		uint64_t future;
-	} big = { { .size = sizeof(big) }, 0 };
+	} big = { { .size = sizeof(big), .backend = "mock" }, 0 };
 	struct nestref_ctx_opts opts = { .size = sizeof(opts) };
 	struct nestref_ctx *ctx = (void *)1;
 	char msg[128];
@@ -248,7 +248,7 @@ START_TEST(ctx_new_checks_options)
 	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)), -EINVAL);
 	/* A newer caller's longer struct is fine while its tail is zero. */
 	ck_assert_int_eq(nestref_ctx_new(&ctx, &big.opts, msg, sizeof(msg)), 0);
-	ck_assert_str_eq(nestref_ctx_backend(ctx), nestref_backend_default());
+	ck_assert_str_eq(nestref_ctx_backend(ctx), "mock");
 	/* Zeroed options: linux-7.2, the default, and 4 KiB pages. */
 	ck_assert_int_eq(nestref_ctx_profile(ctx), NESTREF_PROFILE_LINUX_7_2);
 	ck_assert_int_eq(NESTREF_PROFILE_DEFAULT, NESTREF_PROFILE_LINUX_7_2);
@@ -260,8 +260,10 @@ START_TEST(ctx_new_checks_options)
 	/* An older caller's shorter struct is zero-extended. */
 	opts.size = offsetof(struct nestref_ctx_opts, backend);
 	opts.backend = "no-such-backend"; /* beyond size: not read */
-	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)), 0);
-	nestref_ctx_free(ctx);
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)), -EINVAL);
+	/* So the backend is NULL: the core picks none (the command does). */
+	ck_assert_ptr_nonnull(strstr(msg, "no backend named in the options"));
+	ck_assert_ptr_null(ctx);
 	opts.size = sizeof(opts);
 	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(msg, "no-such-backend"));

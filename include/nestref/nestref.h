@@ -228,7 +228,7 @@ struct nestref_ctx;
 struct nestref_ctx_opts {
 	uint32_t size; /* sizeof(struct nestref_ctx_opts) */
 	enum nestref_profile profile;
-	const char *backend;         /* NULL: nestref_backend_default() */
+	const char *backend;         /* a name of nestref_backend_at(); required */
 	const char *backend_options; /* backend-specific "key=value,..." */
 	/*
 	 * An architecture extension's options, which start with their own
@@ -427,8 +427,6 @@ NESTREF_API size_t nestref_backend_count(void);
 /** The i-th registered backend in name order, NULL past the end. */
 NESTREF_API const struct nestref_backend *nestref_backend_at(size_t i);
 NESTREF_API const struct nestref_backend *nestref_backend_find(const char *name);
-/** The name used when nestref_ctx_opts.backend is NULL. */
-NESTREF_API const char *nestref_backend_default(void);
 NESTREF_API const char *
 nestref_backend_name(const struct nestref_backend *backend);
 NESTREF_API const char *

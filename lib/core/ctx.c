@@ -189,8 +189,12 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 			   opts.rules_off);
 		return -EINVAL;
 	}
-	if (!opts.backend)
-		opts.backend = nestref_backend_default();
+	/* The core has no favourite: the command picks the default. */
+	if (!opts.backend) {
+		nr_msg_out(msg, msg_len,
+			   "no backend named in the options (see 'nestref backends')");
+		return -EINVAL;
+	}
 	be = nestref_backend_find(opts.backend);
 	if (!be) {
 		nr_msg_out(msg, msg_len,

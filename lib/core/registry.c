@@ -21,7 +21,7 @@
 NESTREF_BUILTINS
 #undef NR_BUILTIN
 
-#define NR_BUILTIN(sym) &sym,
+#define NR_BUILTIN(sym) &(sym),
 static const struct nestref_backend *const nr_builtin[] = {
 	NESTREF_BUILTINS
 	NULL, /* so that a build with every backend disabled has a table */
@@ -76,14 +76,6 @@ const struct nestref_backend *nestref_backend_find(const char *name)
 		if (strcmp(nr_backend_slot(i)->name, name) == 0)
 			return nr_backend_slot(i);
 	return NULL;
-}
-
-/* TEMPORARY until the command chooses (issue 10 point 3). */
-const char *nestref_backend_default(void)
-{
-	return nestref_backend_find("smmuv3-sim") ? "smmuv3-sim" :
-	       nestref_backend_count()		  ? nestref_backend_at(0)->name :
-						    "";
 }
 
 static bool nr_name_ok(const char *name)

@@ -242,8 +242,7 @@ int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 	rc = runner_probe(&st, &caps);
 	if (rc)
 		return rc;
-	be = nestref_backend_find(st.copts.backend ? st.copts.backend
-						   : nestref_backend_default());
+	be = nestref_backend_find(st.copts.backend);
 	for (i = 0; i < n_files; i++)
 		st.total += opts->only ? 1 : files[i]->n_tests;
 	report_plan(opts->out, st.total);
