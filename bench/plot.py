@@ -32,6 +32,9 @@ import shutil
 import subprocess
 import sys
 
+import results as bench_results
+from results import count
+
 BATCH_POP = 65536
 POP_BATCH = 64
 
@@ -85,15 +88,6 @@ TARGET_LINES = (
 
 UNITS = {"mock": "entries/s", "kernel": "entries/s", "ioctl": "entries/s",
          "churn": "pairs/s"}
-
-
-def count(n):
-    """1, 1k, 64k, 1M: powers of 1024 get a suffix when exact."""
-    if n >= 1 << 20 and n % (1 << 20) == 0:
-        return "%dM" % (n >> 20)
-    if n >= 1024 and n % 1024 == 0:
-        return "%dk" % (n >> 10)
-    return "%d" % n
 
 
 class Row:
@@ -252,18 +246,8 @@ def main(argv):
     ap.add_argument("results", help="nestref-bench --json output ('-': stdin)")
     ap.add_argument("dir", help="where the data, scripts and images go")
     args = ap.parse_args(argv)
-    try:
-        if args.results == "-":
-            results = json.load(sys.stdin)
-        else:
-            with open(args.results, encoding="utf-8") as f:
-                results = json.load(f)
-        if not isinstance(results, dict) or \
-                not isinstance(results.get("benchmarks"), list):
-            raise ValueError("no \"benchmarks\" list: not a nestref-bench "
-                             "results file")
-    except (OSError, ValueError) as e:
-        print("plot.py: %s: %s" % (args.results, e), file=sys.stderr)
+    results = bench_results.load(args.results, "plot.py")
+    if results is None:
         return 1
     context = results.get("context") or {}
     asked_ws = (context.get("method") or {}).get("working_set")

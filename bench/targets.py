@@ -37,6 +37,9 @@ import argparse
 import json
 import sys
 
+import results as bench_results
+from results import count
+
 POP_HEADLINE = 65536
 POP_SMALL = 1
 POP_MID = 1024
@@ -56,15 +59,6 @@ TARGETS = (
      "1M populated vSIDs within 20% of 1 vSID, same stream (rewrite, sim, mock)",
      0.8),
 )
-
-
-def count(n):
-    """1, 1k, 64k, 1M: powers of 1024 get a suffix when exact."""
-    if n >= 1 << 20 and n % (1 << 20) == 0:
-        return "%dM" % (n >> 20)
-    if n >= 1024 and n % 1024 == 0:
-        return "%dk" % (n >> 10)
-    return "%d" % n
 
 
 class Row:
@@ -285,18 +279,8 @@ def main(argv):
     args = ap.parse_args(argv)
     if args.update and args.results == "-":
         ap.error("--update needs a file, not stdin")
-    try:
-        if args.results == "-":
-            results = json.load(sys.stdin)
-        else:
-            with open(args.results, encoding="utf-8") as f:
-                results = json.load(f)
-        if not isinstance(results, dict) or \
-                not isinstance(results.get("benchmarks"), list):
-            raise ValueError("no \"benchmarks\" list: not a nestref-bench "
-                             "results file")
-    except (OSError, ValueError) as e:
-        print("targets.py: %s: %s" % (args.results, e), file=sys.stderr)
+    results = bench_results.load(args.results, "targets.py")
+    if results is None:
         return 1
     if (results.get("context") or {}).get("method", {}).get("quick"):
         print("targets.py: %s is a --quick run: its sizes are too small to "

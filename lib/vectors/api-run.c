@@ -376,27 +376,47 @@ static void summary_out(struct nestref_vec_summary *summary,
 	       summary->size < sizeof(s) ? summary->size : sizeof(s));
 }
 
+/* What run and lint share: the options, the paths and the files loaded. */
+struct files_in {
+	struct runner_opts ro;
+	struct path_list list;
+	bool have_list;
+	struct vec_file **files;
+	size_t n;
+};
+
+/* Expands the paths and loads every file (each load error printed): 0, or
+ * the exit status to give.  files_in_free() in every case. */
+static int files_in(const char *const *paths, size_t n_paths,
+		    const struct nestref_vec_run_opts *opts, struct files_in *in)
+{
+	memset(in, 0, sizeof(*in));
+	if (run_opts_in(&in->ro, opts) ||
+	    paths_collect(paths, n_paths, &in->list, in->ro.err))
+		return NESTREF_VEC_EXIT_USAGE;
+	in->have_list = true;
+	return files_load(&in->list, in->ro.err, &in->files, &in->n);
+}
+
+static void files_in_free(struct files_in *in)
+{
+	files_free(in->files, in->n);
+	if (in->have_list)
+		paths_free(&in->list);
+}
+
 int nestref_vec_run_files(const char *const *paths, size_t n_paths,
 			  const struct nestref_vec_run_opts *opts,
 			  struct nestref_vec_summary *summary)
 {
 	struct runner_summary sum = { 0 };
-	struct path_list list;
-	struct vec_file **files;
-	struct runner_opts ro;
-	size_t n;
+	struct files_in in;
 	int rc;
 
-	if (run_opts_in(&ro, opts) ||
-	    paths_collect(paths, n_paths, &list, ro.err)) {
-		summary_out(summary, &sum);
-		return NESTREF_VEC_EXIT_USAGE;
-	}
-	rc = files_load(&list, ro.err, &files, &n);
+	rc = files_in(paths, n_paths, opts, &in);
 	if (!rc)
-		rc = runner_run(&ro, files, n, &sum);
-	files_free(files, n);
-	paths_free(&list);
+		rc = runner_run(&in.ro, in.files, in.n, &sum);
+	files_in_free(&in);
 	summary_out(summary, &sum);
 	return rc;
 }
@@ -404,19 +424,13 @@ int nestref_vec_run_files(const char *const *paths, size_t n_paths,
 int nestref_vec_lint_files(const char *const *paths, size_t n_paths,
 			   const struct nestref_vec_run_opts *opts)
 {
-	struct path_list list;
-	struct vec_file **files;
-	struct runner_opts ro;
-	size_t n;
+	struct files_in in;
 	int rc;
 
-	if (run_opts_in(&ro, opts) ||
-	    paths_collect(paths, n_paths, &list, ro.err))
-		return NESTREF_VEC_EXIT_USAGE;
-	rc = files_load(&list, ro.err, &files, &n);
-	if (!rc && !ro.quiet)
-		fprintf(ro.err, "nestref: %zu file(s), no load errors\n", n);
-	files_free(files, n);
-	paths_free(&list);
+	rc = files_in(paths, n_paths, opts, &in);
+	if (!rc && !in.ro.quiet)
+		fprintf(in.ro.err, "nestref: %zu file(s), no load errors\n",
+			in.n);
+	files_in_free(&in);
 	return rc;
 }
