@@ -66,25 +66,38 @@ static void list_profiles(void)
 	}
 }
 
+static void backends_usage(FILE *out)
+{
+	fputs("Usage: nestref backends [--load=PATH]...\n"
+	      "\n"
+	      "Lists each backend: its name (for --backend), its capabilities\n"
+	      "(spec/vectors.md section 2), the profiles it runs under, and its\n"
+	      "origin: built in, or the module that registered it.  The default\n"
+	      "backend is marked with '*'.  Then each profile: the kernel versions\n"
+	      "it describes, how it was checked against them, and its rules; then\n"
+	      "every rule (for --without-rule) and its source.  linux-next is a\n"
+	      "deprecated name of linux-7.4.\n"
+	      "\n"
+	      "Options:\n"
+	      CLI_LOAD_HELP
+	      "  -h, --help                  show this help\n",
+	      out);
+}
+
 int cmd_backends(int argc, char **argv)
 {
+	struct cli_opts opts;
+	const char *origin;
 	size_t i;
-	int p;
+	int p, rc;
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
-			 strcmp(argv[1], "-h") == 0)) {
-		puts("Usage: nestref backends\n\n"
-		     "Lists each backend: its name (for --backend), its capabilities\n"
-		     "(spec/vectors.md section 2) and the profiles it runs under.\n"
-		     "The default backend is marked with '*'.  Then each profile: the\n"
-		     "kernel versions it describes, how it was checked against them, and\n"
-		     "its rules; then every rule (for --without-rule) and its source.\n"
-		     "linux-next is a deprecated name of linux-7.4.");
-		return 0;
-	}
-	if (argc > 1) {
+	rc = cli_parse("backends", argc, argv, CLI_OPT_LOAD, backends_usage,
+		       &opts);
+	if (rc >= 0)
+		return rc;
+	if (opts.first_arg < argc) {
 		fprintf(stderr, "nestref backends: unexpected argument '%s'\n",
-			argv[1]);
+			argv[opts.first_arg]);
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < nestref_backend_count(); i++) {
@@ -106,7 +119,8 @@ int cmd_backends(int argc, char **argv)
 				sep = ",";
 			}
 		}
-		putchar('\n');
+		origin = nestref_backend_origin(b);
+		printf("\n  origin: %s\n", origin ? origin : "built in");
 	}
 	list_profiles();
 	return 0;

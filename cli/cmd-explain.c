@@ -331,10 +331,13 @@ static void explain_usage(FILE *out)
 		"skipped, as `run` skips it.\n"
 		"\n"
 		"Exit status: 0 every answer is what the vectors expect, 1 one is\n"
-		"not, 2 usage or load error, 77 the backend cannot run here.\n"
+		"not, 2 usage or load error (a vector file or a module), 77 the\n"
+		"backend cannot run here.\n"
 		"\n"
 		"Options:\n"
-		"  -b, --backend=NAME          a backend that traces (default %s)\n"
+		CLI_BACKEND_HELP
+		"                              (explain shows most with one that traces)\n"
+		CLI_LOAD_HELP
 		"  -o, --backend-options=OPTS  backend-specific options, key=value,...\n"
 		CLI_PROFILE_HELP
 		"  -h, --help                  show this help\n",
@@ -346,8 +349,8 @@ int cmd_explain(int argc, char **argv)
 	struct cli_opts opts;
 	int i, rc, one;
 
-	rc = cli_parse("explain", argc, argv, CLI_OPT_CONTEXT, explain_usage,
-		       &opts);
+	rc = cli_parse("explain", argc, argv, CLI_OPT_CONTEXT | CLI_OPT_LOAD,
+		       explain_usage, &opts);
 	if (rc >= 0)
 		return rc;
 	if (opts.first_arg >= argc) {

@@ -13,6 +13,7 @@ static void lint_usage(FILE *out)
 	      "\n"
 	      "Loads each vector file (folders recursively) without running it and\n"
 	      "prints every load error as FILE:LINE:COLUMN: MESSAGE on stderr.\n"
+	      "It runs nothing, so it takes no backend and loads no module.\n"
 	      "Exit status: 0 all files load, 2 a load or usage error.\n",
 	      out);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* nestref run: vectors against one backend under one profile. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,19 +25,51 @@ static void run_usage(FILE *out)
 		"Without PATH it runs the installed vectors in %s.\n"
 		"\n"
 		"Options:\n"
-		"  -b, --backend=NAME          backend to run on (default: $NESTREF_BACKEND,\n"
-		"                              else %s); see 'nestref backends'\n"
+		CLI_BACKEND_HELP
+		CLI_LOAD_HELP
 		CLI_PROFILE_HELP
 		"  -o, --backend-options=OPTS  backend-specific options, key=value,...\n"
+		"      --expect-caps=CAP[,CAP...]\n"
+		"                              the capabilities the backend declares: the\n"
+		"                              run fails (exit 1) when it lacks one or a\n"
+		"                              test is skipped for lacking one\n"
+		"      --report=FILE           also write the JSON report of the run to\n"
+		"                              FILE (docs/spec/report.md): the backend,\n"
+		"                              the profile, each test's verdict with its\n"
+		"                              references, expected and got; compare\n"
+		"                              reports with 'nestref report'\n"
+		"      --junit=FILE            also write the run as JUnit XML to FILE\n"
 		"  -q, --quiet                 no progress and no summary on stderr\n"
 		"                              (errors are still printed)\n"
 		"      --progress              show progress on stderr even when it is\n"
 		"                              not a terminal\n"
 		"  -h, --help                  show this help\n"
 		"\n"
-		"Exit status: 0 all ran tests passed, 1 a test failed, 2 usage or load\n"
-		"error, 77 the backend cannot run on this machine (nothing ran).\n",
+		"Exit status: 0 all ran tests passed, 1 a test failed (or an expected\n"
+		"capability is missing), 2 usage or load error (a vector file or a\n"
+		"module), 77 the backend cannot run on this machine (nothing ran).\n",
 		NESTREF_VECTORDIR, cli_default_backend());
+}
+
+/* --report and --junit: the file opened for writing, or NULL. */
+static int run_open(const char *path, FILE **out)
+{
+	*out = NULL;
+	if (!path)
+		return 0;
+	*out = fopen(path, "w");
+	if (*out)
+		return 0;
+	fprintf(stderr, "nestref run: %s: %s\n", path, strerror(errno));
+	return -1;
+}
+
+static int run_close(const char *path, FILE *f)
+{
+	if (!f || !fclose(f))
+		return 0;
+	fprintf(stderr, "nestref run: %s: %s\n", path, strerror(errno));
+	return -1;
 }
 
 int cmd_run(int argc, char **argv)
@@ -51,7 +85,8 @@ int cmd_run(int argc, char **argv)
 	int rc;
 
 	rc = cli_parse("run", argc, argv,
-		       CLI_OPT_CONTEXT | CLI_OPT_QUIET | CLI_OPT_PROGRESS,
+		       CLI_OPT_CONTEXT | CLI_OPT_QUIET | CLI_OPT_PROGRESS |
+			       CLI_OPT_LOAD | CLI_OPT_EXPECT | CLI_OPT_REPORT,
 		       run_usage, &opts);
 	if (rc >= 0)
 		return rc;
@@ -64,13 +99,25 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	run.ctx = &opts.ctx;
+	run.expect_caps = opts.expect_caps;
 	if (opts.quiet)
 		run.flags |= NESTREF_VEC_QUIET;
 	else if (opts.progress || isatty(STDERR_FILENO))
 		run.flags |= NESTREF_VEC_PROGRESS;
+	if (run_open(opts.report, &run.report) ||
+	    run_open(opts.junit, &run.junit)) {
+		run_close(opts.report, run.report);
+		return EXIT_USAGE;
+	}
 	if (opts.first_arg >= argc)
-		return nestref_vec_run_files(default_path, 1, &run, NULL);
-	return nestref_vec_run_files((const char *const *)argv + opts.first_arg,
-				     (size_t)(argc - opts.first_arg), &run,
-				     NULL);
+		rc = nestref_vec_run_files(default_path, 1, &run, NULL);
+	else
+		rc = nestref_vec_run_files((const char *const *)argv +
+						   opts.first_arg,
+					   (size_t)(argc - opts.first_arg),
+					   &run, NULL);
+	if (run_close(opts.report, run.report) ||
+	    run_close(opts.junit, run.junit))
+		return EXIT_USAGE;
+	return rc;
 }

@@ -9,5 +9,7 @@ int cmd_run(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_backends(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif /* NESTREF_CLI_COMMANDS_H */

@@ -24,9 +24,19 @@ static void usage(FILE *out)
 	      "                           run tests and explain each step: commands before\n"
 	      "                           and after the host's rewrite, the rule that fired,\n"
 	      "                           what the modelled SMMU did\n"
-	      "  backends                 list the backends, their capabilities and profiles\n"
+	      "  backends                 list the backends, their capabilities, profiles\n"
+	      "                           and origins\n"
+	      "  export [OPTIONS] [PATH...]\n"
+	      "                           the vectors as JSON documents for other harnesses\n"
+	      "                           (Wycheproof's layout, docs/spec/export.schema.json)\n"
+	      "  report [--tap] FILE...   the JSON reports of 'run --report' side by side:\n"
+	      "                           a table, the tests they disagree on, the counts\n"
 	      "\n"
 	      "Run 'nestref COMMAND --help' for a command's options.\n"
+	      "\n"
+	      "Environment: NESTREF_BACKEND, the backend when no --backend is given (a\n"
+	      "name, or the PATH of a module); NESTREF_BACKEND_PATH, colon-separated\n"
+	      "folders whose modules (*.so) run, explain and backends load first.\n"
 	      "\n"
 	      "Exit status: 0 all ran tests passed, 1 a test failed, 2 usage or load\n"
 	      "error, 77 the backend cannot run on this machine.\n"
@@ -57,6 +67,10 @@ int main(int argc, char **argv)
 		return cmd_explain(argc - 1, argv + 1);
 	if (strcmp(argv[1], "backends") == 0)
 		return cmd_backends(argc - 1, argv + 1);
+	if (strcmp(argv[1], "export") == 0)
+		return cmd_export(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	fprintf(stderr, "nestref: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,18 @@
 
 #include "commands.h"
 #include "options.h"
+
+/* getopt values of the long-only options of export, report and run's
+ * reports: above every character, so that none can clash. */
+enum {
+	CLI_VAL_REPORT = 0x100,
+	CLI_VAL_JUNIT,
+	CLI_VAL_FORMAT,
+	CLI_VAL_OUTPUT,
+	CLI_VAL_ARRAY,
+	CLI_VAL_TAP,
+	CLI_VAL_TAP_FROM,
+};
 
 /* Every option a subcommand can take, and the group that brings it. */
 static const struct cli_option {
@@ -17,11 +30,27 @@ static const struct cli_option {
 	{ { "backend", required_argument, NULL, 'b' }, CLI_OPT_CONTEXT, false },
 	{ { "backend-options", required_argument, NULL, 'o' }, CLI_OPT_CONTEXT,
 	  false },
-	{ { "profile", required_argument, NULL, 'p' }, CLI_OPT_CONTEXT, false },
+	{ { "profile", required_argument, NULL, 'p' },
+	  CLI_OPT_CONTEXT | CLI_OPT_PROFILE, false },
 	{ { "without-rule", required_argument, NULL, 'W' }, CLI_OPT_CONTEXT,
 	  false },
 	{ { "quiet", no_argument, NULL, 'q' }, CLI_OPT_QUIET, false },
 	{ { "progress", no_argument, NULL, 'P' }, CLI_OPT_PROGRESS, true },
+	{ { "load", required_argument, NULL, 'L' }, CLI_OPT_LOAD, true },
+	{ { "expect-caps", required_argument, NULL, 'E' }, CLI_OPT_EXPECT,
+	  true },
+	{ { "report", required_argument, NULL, CLI_VAL_REPORT }, CLI_OPT_REPORT,
+	  true },
+	{ { "junit", required_argument, NULL, CLI_VAL_JUNIT }, CLI_OPT_REPORT,
+	  true },
+	{ { "format", required_argument, NULL, CLI_VAL_FORMAT }, CLI_OPT_EXPORT,
+	  true },
+	{ { "output", required_argument, NULL, CLI_VAL_OUTPUT }, CLI_OPT_EXPORT,
+	  true },
+	{ { "array", no_argument, NULL, CLI_VAL_ARRAY }, CLI_OPT_EXPORT, true },
+	{ { "tap", no_argument, NULL, CLI_VAL_TAP }, CLI_OPT_COMPARE, true },
+	{ { "tap-from", required_argument, NULL, CLI_VAL_TAP_FROM },
+	  CLI_OPT_COMPARE, true },
 	{ { "help", no_argument, NULL, 'h' }, 0, false },
 };
 
@@ -77,6 +106,83 @@ static int cli_rule_arg(const char *cmd, const char *arg, uint32_t *rules_off)
 	return 0;
 }
 
+/* Parses an --expect-caps value into capability bits; -1 with a message. */
+static int cli_caps_arg(const char *cmd, const char *arg, uint32_t *caps)
+{
+	char name[64];
+	const char *p = arg, *comma;
+	uint32_t cap;
+	size_t len;
+
+	do {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len >= sizeof(name) || len == 0) {
+			fprintf(stderr,
+				"nestref %s: --expect-caps takes capability names separated by commas, got '%s'\n",
+				cmd, arg);
+			return -1;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (nestref_cap_parse(name, &cap)) {
+			fprintf(stderr,
+				"nestref %s: unknown capability '%s' (see 'nestref backends')\n",
+				cmd, name);
+			return -1;
+		}
+		*caps |= cap;
+		p = comma ? comma + 1 : NULL;
+	} while (p);
+	return 0;
+}
+
+/* The options of export and report, and run's --report and --junit. */
+static int cli_report_option(const char *cmd, int c, const char *arg,
+			     struct cli_opts *opts)
+{
+	char *end;
+
+	switch (c) {
+	case CLI_VAL_REPORT:
+		opts->report = arg;
+		return 0;
+	case CLI_VAL_JUNIT:
+		opts->junit = arg;
+		return 0;
+	case CLI_VAL_FORMAT:
+		if (strcmp(arg, "json") != 0) {
+			fprintf(stderr,
+				"nestref %s: unknown format '%s' (expected json)\n",
+				cmd, arg);
+			return -1;
+		}
+		opts->format = arg;
+		return 0;
+	case CLI_VAL_OUTPUT:
+		opts->output = arg;
+		return 0;
+	case CLI_VAL_ARRAY:
+		opts->array = true;
+		return 0;
+	case CLI_VAL_TAP:
+		opts->tap = true;
+		return 0;
+	case CLI_VAL_TAP_FROM:
+		errno = 0;
+		opts->tap_from = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || opts->tap_from < 1) {
+			fprintf(stderr,
+				"nestref %s: --tap-from takes a test number of 1 or more, got '%s'\n",
+				cmd, arg);
+			return -1;
+		}
+		opts->tap = true;
+		return 0;
+	}
+	return -1;
+}
+
 /* One option's value into opts: 0, or -1 after a message. */
 static int cli_option(const char *cmd, int c, const char *arg,
 		      struct cli_opts *opts)
@@ -89,6 +195,7 @@ static int cli_option(const char *cmd, int c, const char *arg,
 		opts->ctx.backend_options = arg;
 		return 0;
 	case 'p':
+		opts->has_profile = true;
 		return cli_profile_arg(cmd, arg, &opts->ctx.profile);
 	case 'W':
 		return cli_rule_arg(cmd, arg, &opts->ctx.rules_off);
@@ -98,8 +205,92 @@ static int cli_option(const char *cmd, int c, const char *arg,
 	case 'P':
 		opts->progress = true;
 		return 0;
+	case 'L':
+		if (opts->n_load >= CLI_LOAD_MAX) {
+			fprintf(stderr, "nestref %s: --load at most %d times\n",
+				cmd, CLI_LOAD_MAX);
+			return -1;
+		}
+		opts->load[opts->n_load++] = arg;
+		return 0;
+	case 'E':
+		return cli_caps_arg(cmd, arg, &opts->expect_caps);
 	}
-	return -1;
+	return cli_report_option(cmd, c, arg, opts);
+}
+
+/*
+ * $NESTREF_BACKEND_PATH's modules, then --load's, then the module a
+ * backend PATH names, whose first backend the command then runs on:
+ * 0, or EXIT_USAGE after "nestref CMD: PATH: why".
+ */
+static int cli_load(const char *cmd, unsigned int accept,
+		    struct cli_opts *opts)
+{
+	const struct nestref_backend *first;
+	const char *dirs = getenv("NESTREF_BACKEND_PATH");
+	char msg[512];
+	size_t i;
+
+	if ((accept & CLI_OPT_LOAD) && dirs &&
+	    nestref_module_load_dirs(dirs, msg, sizeof(msg))) {
+		fprintf(stderr, "nestref %s: NESTREF_BACKEND_PATH: %s\n", cmd,
+			msg);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < opts->n_load; i++) {
+		if (nestref_module_load(opts->load[i], NULL, msg,
+					sizeof(msg))) {
+			fprintf(stderr, "nestref %s: %s\n", cmd, msg);
+			return EXIT_USAGE;
+		}
+	}
+	if (!(accept & CLI_OPT_CONTEXT) || !opts->ctx.backend ||
+	    !strchr(opts->ctx.backend, '/'))
+		return 0;
+	if (nestref_module_load(opts->ctx.backend, &first, msg,
+				sizeof(msg))) {
+		fprintf(stderr, "nestref %s: %s\n", cmd, msg);
+		return EXIT_USAGE;
+	}
+	opts->ctx.backend = nestref_backend_name(first);
+	return 0;
+}
+
+/*
+ * --backend exec:COMMAND (or $NESTREF_BACKEND so): the exec backend with
+ * "cmd=COMMAND" as its options, after any --backend-options, which go to
+ * the child (docs/spec/protocol.md section 6).  0, or EXIT_USAGE after a
+ * message.  The options string lives until the process ends.
+ */
+static int cli_exec_backend(const char *cmd, struct cli_opts *opts)
+{
+	static char *exec_options;
+	const char *command, *child;
+	size_t len;
+
+	if (!opts->ctx.backend || strncmp(opts->ctx.backend, "exec:", 5) != 0)
+		return 0;
+	command = opts->ctx.backend + 5;
+	if (!*command) {
+		fprintf(stderr,
+			"nestref %s: --backend exec: needs a command (exec:COMMAND)\n",
+			cmd);
+		return EXIT_USAGE;
+	}
+	child = opts->ctx.backend_options ? opts->ctx.backend_options : "";
+	len = strlen(child) + strlen(command) + 6;
+	free(exec_options);
+	exec_options = malloc(len);
+	if (!exec_options) {
+		fprintf(stderr, "nestref %s: out of memory\n", cmd);
+		return EXIT_USAGE;
+	}
+	snprintf(exec_options, len, "%s%scmd=%s", child, *child ? "," : "",
+		 command);
+	opts->ctx.backend = "exec";
+	opts->ctx.backend_options = exec_options;
+	return 0;
 }
 
 /*
@@ -160,7 +351,9 @@ int cli_parse(const char *cmd, int argc, char **argv, unsigned int accept,
 			return EXIT_USAGE;
 	}
 	opts->first_arg = optind;
-	return -1;
+	if ((accept & CLI_OPT_CONTEXT) && cli_exec_backend(cmd, opts))
+		return EXIT_USAGE;
+	return cli_load(cmd, accept, opts) ? EXIT_USAGE : -1;
 }
 
 int cli_check_backend(const char *cmd, const struct cli_opts *opts)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The options of the subcommands that read vectors (run, explain, lint),
- * parsed in one place: each command says which it takes, and gets the
- * same spelling, the same checks and the same messages for them.  A
- * deprecated profile name earns one warning per process, shared with the
- * loader's (nestref_vec_warn_deprecated()).
+ * The options of the subcommands (run, explain, lint, backends), parsed
+ * in one place with the loading of the modules they name: each command
+ * says which it takes, and gets the same spelling, the same checks and
+ * the same messages for them.  A deprecated profile name earns one
+ * warning per process, shared with the loader's
+ * (nestref_vec_warn_deprecated()).
  */
 #ifndef NESTREF_CLI_OPTIONS_H
 #define NESTREF_CLI_OPTIONS_H
@@ -25,10 +26,33 @@
 	"                              vectors depend on them (ablation; never for\n" \
 	"                              conformance); 'nestref backends' lists them\n"
 
+#define CLI_BACKEND_HELP \
+	"  -b, --backend=NAME|PATH     the backend to run on (default: $NESTREF_BACKEND,\n" \
+	"                              else %s); see 'nestref backends'.  A PATH\n" \
+	"                              (it has a '/') is a module to load, and the\n" \
+	"                              backend is the first one it registers.\n" \
+	"                              exec:COMMAND runs an implementation in any\n" \
+	"                              language as a child (docs/spec/protocol.md)\n"
+
+#define CLI_LOAD_HELP \
+	"      --load=PATH             load the backends of module PATH (repeatable);\n" \
+	"                              the modules (*.so) in the colon-separated\n" \
+	"                              folders of $NESTREF_BACKEND_PATH load first\n"
+
 /* What a command takes besides -h, --help (cli_parse()'s accept). */
 #define CLI_OPT_CONTEXT (1u << 0)  /* -b -o -p -W: the context's options */
 #define CLI_OPT_QUIET (1u << 1)    /* -q, --quiet */
 #define CLI_OPT_PROGRESS (1u << 2) /* --progress */
+#define CLI_OPT_LOAD (1u << 3)     /* --load, $NESTREF_BACKEND_PATH */
+#define CLI_OPT_EXPECT (1u << 4)   /* --expect-caps */
+#define CLI_OPT_REPORT (1u << 8)   /* --report, --junit (run) */
+#define CLI_OPT_EXPORT (1u << 9)   /* --format, --output, --array (export) */
+#define CLI_OPT_PROFILE (1u << 10) /* -p alone, without the other context
+				    * options (export) */
+#define CLI_OPT_COMPARE (1u << 11) /* --tap, --tap-from (report) */
+
+/* The most --load options one command takes. */
+#define CLI_LOAD_MAX 32
 
 struct cli_opts {
 	/*
@@ -39,13 +63,27 @@ struct cli_opts {
 	bool quiet;    /* -q */
 	bool progress; /* --progress */
 	int first_arg; /* argv index of the first operand */
+	uint32_t expect_caps; /* --expect-caps: enum nestref_cap bits */
+	const char *load[CLI_LOAD_MAX]; /* --load, in order */
+	size_t n_load;
+	bool has_profile;   /* -p was given */
+	const char *report; /* --report FILE: the JSON report */
+	const char *junit;  /* --junit FILE: JUnit XML */
+	const char *format; /* --format (export: json) */
+	const char *output; /* --output DIR (export) */
+	bool array;         /* --array (export) */
+	bool tap;           /* --tap (report) */
+	long tap_from;      /* --tap-from N (report): 0 unless given */
 };
 
 /*
  * Parses the options of command cmd (argv[0] is its name) that accept
- * allows.  Returns -1 to go on, or the exit status to return at once: 0
- * after --help (usage on stdout), EXIT_USAGE after a bad option or value
- * (an unknown option also prints usage on stderr).
+ * allows.  Then, with CLI_OPT_LOAD, loads the modules of
+ * $NESTREF_BACKEND_PATH and --load, and with CLI_OPT_CONTEXT the module a
+ * backend PATH names (ctx.backend becomes its first backend).  Returns -1
+ * to go on, or the exit status to return at once: 0 after --help (usage
+ * on stdout), EXIT_USAGE after a bad option or value (an unknown option
+ * also prints usage on stderr) or a module that does not load.
  */
 int cli_parse(const char *cmd, int argc, char **argv, unsigned int accept,
 	      void (*usage)(FILE *out), struct cli_opts *opts);

@@ -916,13 +916,14 @@ START_TEST(registry_rules)
 	ck_assert_ptr_null(nestref_backend_find(NULL));
 	ck_assert_str_eq(nestref_backend_name(nestref_backend_find("mock")),
 			 "mock");
-	/* Name order: fake, fake-noops, fake-rfc, iommufd, mock, smmuv3-sim. */
-	ck_assert_uint_eq(nestref_backend_count(), 6);
+	/* Name order: exec, fake, fake-noops, fake-rfc, iommufd, mock,
+	 * smmuv3-sim. */
+	ck_assert_uint_eq(nestref_backend_count(), 7);
 	for (i = 1; i < nestref_backend_count(); i++)
 		ck_assert_int_lt(strcmp(nestref_backend_name(nestref_backend_at(i - 1)),
 					nestref_backend_name(nestref_backend_at(i))),
 				 0);
-	ck_assert_ptr_null(nestref_backend_at(6));
+	ck_assert_ptr_null(nestref_backend_at(7));
 }
 END_TEST
 
@@ -1194,11 +1195,47 @@ START_TEST(dev_add_streams_rules)
 	dev = nr_obj_dev(nr_lookup(ctx, id, NR_OBJ_DEVICE));
 	ck_assert_uint_eq(nestref_dev_psid(dev), 0x13);
 	ck_assert_uint_eq(nestref_dev_stream_count(dev), 2);
+	/* Each one by index, in the order given; 0 past the end. */
+	ck_assert_uint_eq(nestref_dev_stream(dev, 0), 0x13);
+	ck_assert_uint_eq(nestref_dev_stream(dev, 1), 0x14);
+	ck_assert_uint_eq(nestref_dev_stream(dev, 2), 0);
 	/* nestref_dev_add is one StreamID. */
 	ck_assert_int_eq(nestref_dev_add(ctx, 0x99, &id), 0);
 	dev = nr_obj_dev(nr_lookup(ctx, id, NR_OBJ_DEVICE));
 	ck_assert_uint_eq(nestref_dev_psid(dev), 0x99);
 	ck_assert_uint_eq(nestref_dev_stream_count(dev), 1);
+	nestref_ctx_free(ctx);
+}
+END_TEST
+
+/* A user-data length set when the context opens (the exec backend's). */
+START_TEST(ctx_dev_user_data_len)
+{
+	static const unsigned char data[8] = { 0x99, 0, 0, 0, 0, 0, 0, 1 };
+	struct nestref_ctx *ctx;
+	uint32_t viommu, dev;
+
+	fake_backend_setup();
+	ctx = ctx_open("fake", NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x10, &dev), 0);
+	/* The fake's struct has 4 bytes; the context's now 8... */
+	nestref_ctx_set_dev_user_data_len(ctx, 8);
+	ck_assert_uint_eq(nestref_dev_user_data_len(ctx), 8);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, data, 8,
+						   NULL),
+			 0);
+	ck_assert_int_eq(nestref_unset_dev_user_data(ctx, dev), 0);
+	/* ...then 4: a non-zero byte past them is E2BIG... */
+	nestref_ctx_set_dev_user_data_len(ctx, 4);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, data, 8,
+						   NULL),
+			 -E2BIG);
+	/* ...and no user data at all: EOPNOTSUPP. */
+	nestref_ctx_set_dev_user_data_len(ctx, 0);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, data, 4,
+						   NULL),
+			 -EOPNOTSUPP);
 	nestref_ctx_free(ctx);
 }
 END_TEST
@@ -1562,6 +1599,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, page_size_bounds_entry_len);
 	tcase_add_test(tc, kmalloc_max_follows_page_size);
 	tcase_add_test(tc, dev_add_streams_rules);
+	tcase_add_test(tc, ctx_dev_user_data_len);
 	tcase_add_test(tc, tombstone_keeps_the_vdevice_id_under_7_2);
 	tcase_add_test(tc, no_tombstone_under_6_13);
 	tcase_add_test(tc, several_vdevices_per_device_under_6_13);

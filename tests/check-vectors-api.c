@@ -3,9 +3,10 @@
  * The public API of libnestref-vectors (<nestref/vectors.h>), black-box:
  * only its functions, on the fake backend (tests/fake-backend.h) and the
  * mock.  Loading and load errors, what a file lists, a test and a file
- * run into verdicts and TAP, a test step by step, and the command's
- * run and lint on paths.
+ * run into verdicts and TAP, a test step by step, the command's run
+ * and lint on paths, the run's reports and a file's JSON export.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,6 +408,64 @@ START_TEST(lint_files_is_nestref_lint)
 }
 END_TEST
 
+START_TEST(run_files_writes_the_reports)
+{
+	char *paths[1] = { data("cli/partial.yaml") };
+	char *report = NULL, *junit = NULL;
+	size_t report_len, junit_len;
+	struct streams s;
+
+	streams_open(&s, &mock);
+	s.opts.flags = NESTREF_VEC_QUIET;
+	s.opts.report = open_memstream(&report, &report_len);
+	s.opts.junit = open_memstream(&junit, &junit_len);
+	ck_assert(s.opts.report && s.opts.junit);
+	ck_assert_int_eq(nestref_vec_run_files((const char *const *)paths, 1,
+					       &s.opts, NULL),
+			 NESTREF_VEC_EXIT_OK);
+	streams_close(&s);
+	fclose(s.opts.report);
+	fclose(s.opts.junit);
+	ck_assert_has(report, "\"format\": \"nestref/report-1\"");
+	ck_assert_has(report, "\"backend\": \"mock\"");
+	ck_assert_has(report, "\"name\": \"cli-partial/1\"");
+	ck_assert_has(report, "\"verdict\": \"pass-partly\"");
+	ck_assert_has(report, "\"not_checked\": [\n        \"issued\"\n      ]");
+	ck_assert_has(junit, "<testsuites name=\"nestref on mock, profile linux-7.2\" tests=\"1\" failures=\"0\"");
+	ck_assert_has(junit, "<system-out>not checked: missing observe-issued</system-out>");
+	free(report);
+	free(junit);
+	streams_free(&s);
+	free(paths[0]);
+}
+END_TEST
+
+START_TEST(a_file_exports_as_json)
+{
+	struct nestref_vec_file *file = load("cli/partial.yaml");
+	char *json = NULL;
+
+	ck_assert_int_eq(nestref_vec_export_json(NULL, NULL, 0, &json), -EINVAL);
+	ck_assert_ptr_null(json);
+	ck_assert_int_eq(nestref_vec_export_json(file, "cli/partial.yaml", 0,
+						 &json), 0);
+	ck_assert_has(json, "{\"format\":\"nestref/export-1\",");
+	ck_assert_has(json, "\"source\":\"cli/partial.yaml\",\"id\":\"cli-partial\"");
+	ck_assert_has(json, "\"profiles\":[\"rfc-v3\",\"linux-6.13\",\"linux-7.2\",\"linux-7.4\"]");
+	ck_assert_has(json, "\"tests\":[{\"tcId\":\"cli-partial/1\",\"tc\":1,\"flags\":[],\"result\":\"valid\",");
+	ck_assert_has(json, "{\"flags\":0,\"vdev_id\":153,\"cache_id\":1}");
+	ck_assert_ptr_null(strchr(json, '\n'));
+	free(json);
+	ck_assert_int_eq(nestref_vec_export_json(file, NULL,
+						 NESTREF_VEC_EXPORT_PRETTY,
+						 &json), 0);
+	ck_assert_has(json, "{\n  \"format\": \"nestref/export-1\",\n");
+	ck_assert_has(json, "partial.yaml\",\n  \"id\": \"cli-partial\"");
+	free(json);
+	nestref_vec_file_free(file);
+}
+END_TEST
+
 static Suite *vectors_api_suite(void)
 {
 	Suite *s = suite_create("vectors-api");
@@ -420,6 +479,8 @@ static Suite *vectors_api_suite(void)
 	tcase_add_test(tc, a_session_runs_step_by_step);
 	tcase_add_test(tc, run_files_is_nestref_run);
 	tcase_add_test(tc, lint_files_is_nestref_lint);
+	tcase_add_test(tc, run_files_writes_the_reports);
+	tcase_add_test(tc, a_file_exports_as_json);
 	suite_add_tcase(s, tc);
 	return s;
 }

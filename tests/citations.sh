@@ -45,12 +45,15 @@ if [ ! -d "$top/docs/spec" ]; then
 	exit 1
 fi
 
-# The files scanned for citations (text only; tests/data is test input).
+# The files scanned for citations (text only; tests/data is test input,
+# and vectors/json, in a release tarball, the JSON export of the YAML
+# beside it, which is scanned).
 (
 	cd "$top" || exit 1
 	for f in README.md; do [ -f "$f" ] && echo "$f"; done
 	find lib include backends cli bench tests vectors docs \
-		-path tests/data -prune -o -type f -print 2>/dev/null
+		\( -path tests/data -o -path vectors/json \) -prune -o \
+		-type f -print 2>/dev/null
 ) | grep -v '^tests/citations\.sh$' | sort >"$tmp/cite-files"
 
 # The files scanned for references to the outside specification: the

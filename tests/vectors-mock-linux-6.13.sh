@@ -1,4 +1,5 @@
 #!/bin/sh
 # The bundled vectors on backend mock under profile linux-6.13.
 . "${top_srcdir:-.}/tests/lib.sh"
-run_vectors mock linux-6.13
+run_vectors mock linux-6.13 \
+	inv-selftest,check-cache,raw-user-data

@@ -1,4 +1,5 @@
 #!/bin/sh
 # The bundled vectors on backend mock under profile linux-7.4.
 . "${top_srcdir:-.}/tests/lib.sh"
-run_vectors mock linux-7.4
+run_vectors mock linux-7.4 \
+	inv-selftest,check-cache,raw-user-data

@@ -3,7 +3,10 @@
  * A backend built outside the nestref tree, against the installed headers
  * only (pkg-config nestref): the iommufd selftest mock's behaviour, for
  * linux-7.2, written as a version-1 backend so that it also shows the
- * version rule (docs/writing-backends.md section 8).
+ * version rule (docs/writing-backends.md section 8).  The same file is a
+ * loadable module, whose nestref_module_init registers the backend
+ * (section 11), and a source linked into a program (run-mock-vectors.c),
+ * which calls example_mock_register().
  *
  * Each device keeps four cache words that start at 0xbaddad; a selftest
  * entry {flags, vdev_id, cache_id} clears one word of the device its
@@ -103,7 +106,8 @@ static int ex_check(struct nestref_dev *dev, uint32_t index, uint32_t value)
 	return index < WORDS && d->w[index] == value ? 0 : -EINVAL;
 }
 
-int example_mock_register(void)
+/* Registers the backend through reg (the library's, or a module's). */
+static int ex_register(nestref_module_register_fn reg)
 {
 	static const struct nestref_backend full = {
 		.version = 1,
@@ -127,7 +131,26 @@ int example_mock_register(void)
 	if (!v1)
 		return -ENOMEM;
 	memcpy(v1, &full, NESTREF_BACKEND_V1_SIZE);
-	rc = nestref_backend_register(v1);
+	rc = reg(v1);
 	free(v1); /* the library keeps a copy */
 	return rc;
+}
+
+int example_mock_register(void)
+{
+	return ex_register(nestref_backend_register);
+}
+
+/*
+ * The entry point when this file is built as a loadable module,
+ * libnestref-example-mock.so (docs/writing-backends.md section 11):
+ *   cc -shared -fPIC -o libnestref-example-mock.so example-mock.c \
+ *      $(pkg-config --cflags nestref)
+ *   nestref run --backend ./libnestref-example-mock.so vectors/mock
+ */
+int nestref_module_init(unsigned int abi, nestref_module_register_fn reg)
+{
+	if (abi != NESTREF_MODULE_ABI)
+		return -EPROTO;
+	return ex_register(reg);
 }

@@ -134,6 +134,61 @@ struct nestref_backend {
  */
 NESTREF_API int nestref_backend_register(const struct nestref_backend *backend);
 
+/* Loadable modules (docs/writing-backends.md section 11) ------------- */
+
+/*
+ * A module is a shared object that registers backends, loaded with
+ * nestref_module_load() (<nestref/nestref.h>): `nestref run --backend
+ * ./libmy.so`, --load, $NESTREF_BACKEND_PATH.  It exports one function,
+ * nestref_module_init, which the library calls once after dlopen (the
+ * entry point of SQLite's loadable extensions):
+ *
+ *	int nestref_module_init(unsigned int abi,
+ *				nestref_module_register_fn register_backend)
+ *	{
+ *		if (abi != NESTREF_MODULE_ABI)
+ *			return -EPROTO;
+ *		return register_backend(&my_backend);
+ *	}
+ *
+ * abi is the library's NESTREF_MODULE_ABI.  The module checks it: one
+ * built for another ABI returns -EPROTO, and the library then refuses
+ * the module ("built for another module ABI").  The ABI is this entry
+ * point's contract (its signature, when it runs, what register_backend
+ * does), not struct nestref_backend's version: a backend's version is
+ * checked per backend by the version rule, and a new backend version
+ * leaves the ABI as it is.
+ *
+ * register_backend is nestref_backend_register() that also records the
+ * module as the backend's origin (nestref_backend_origin()).  Call it once
+ * per backend and pass its error on.  Return 0 or a negative errno.  An
+ * error, from the init or from any registration, drops every backend the
+ * module registered and unloads it: a module loads whole or not at all.
+ *
+ * Build a module against the headers alone and leave the nestref_
+ * symbols undefined: they resolve to the library of the program that
+ * loads it.
+ *	cc -shared -fPIC -o libmy.so my.c $(pkg-config --cflags nestref)
+ */
+#define NESTREF_MODULE_ABI 1
+
+typedef int (*nestref_module_register_fn)(
+	const struct nestref_backend *backend);
+
+/* Exports the entry point from a module built with hidden visibility. */
+#ifndef NESTREF_MODULE_EXPORT
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define NESTREF_MODULE_EXPORT __attribute__((visibility("default")))
+#else
+#define NESTREF_MODULE_EXPORT
+#endif
+#endif
+
+/* Defined by each module, never by the library. */
+NESTREF_MODULE_EXPORT int
+nestref_module_init(unsigned int abi,
+		    nestref_module_register_fn register_backend);
+
 /* Context ---------------------------------------------------------- */
 
 NESTREF_API void *nestref_ctx_priv(struct nestref_ctx *ctx);
@@ -143,6 +198,16 @@ NESTREF_API void *nestref_ctx_priv(struct nestref_ctx *ctx);
  * call it from open).  Bits the backend does not declare are ignored.
  */
 NESTREF_API void nestref_ctx_set_caps(struct nestref_ctx *ctx, uint32_t caps);
+
+/**
+ * Sets this context's dev_user_data_len, for a backend that learns the
+ * size of its user-data struct only when it opens (the exec backend asks
+ * its child): call it from open.  The core then copies and checks user
+ * data against len instead of the backend's dev_user_data_len; 0 means
+ * no set/unset (EOPNOTSUPP).
+ */
+NESTREF_API void nestref_ctx_set_dev_user_data_len(struct nestref_ctx *ctx,
+						   size_t len);
 
 /** Sets the sentence nestref_ctx_message() returns (printf format). */
 NESTREF_API void nestref_ctx_set_message(struct nestref_ctx *ctx,
@@ -228,6 +293,9 @@ NESTREF_API uint32_t nestref_dev_id(const struct nestref_dev *dev);
 NESTREF_API uint32_t nestref_dev_psid(const struct nestref_dev *dev);
 /** How many StreamIDs the device has (1 for a PCI function). */
 NESTREF_API size_t nestref_dev_stream_count(const struct nestref_dev *dev);
+/** The device's i-th StreamID (0 is nestref_dev_psid()); 0 past the end. */
+NESTREF_API uint32_t nestref_dev_stream(const struct nestref_dev *dev,
+					size_t i);
 /**
  * During set_dev_user_data and unset_dev_user_data: the virtual ID the
  * vDEVICE in question linked with nestref_viommu_link() (0 before it

@@ -436,6 +436,51 @@ NESTREF_API uint32_t nestref_backend_caps(const struct nestref_backend *backend)
 NESTREF_API uint32_t
 nestref_backend_profiles(const struct nestref_backend *backend);
 
+/*
+ * Loadable modules: shared objects that register backends through their
+ * nestref_module_init (<nestref/backend.h>; docs/writing-backends.md
+ * section 11).  Not thread-safe, like nestref_backend_register(): load
+ * before opening contexts.  A module stays loaded until the process ends.
+ */
+
+/**
+ * Loads the module at path (dlopen) and calls its nestref_module_init,
+ * which registers its backends; *first (first may be NULL) is then the
+ * first backend it registered.  A path without '/' names a file in the
+ * current folder: it is not searched for.  A module already loaded is not
+ * run again: *first is its first backend.
+ *
+ * Returns 0, or a negative errno with a sentence "PATH: why" in msg (up
+ * to msg_len bytes), and then nothing of the module stays: -ENOENT (or
+ * another file error) when the file is not there, -ENOEXEC when it is not
+ * a shared object, exports no nestref_module_init or registers no
+ * backend, -EPROTO when it was built for another NESTREF_MODULE_ABI,
+ * -EEXIST when a backend's name is taken, -EINVAL or -ENOSPC when
+ * nestref_backend_register() refuses a backend, or what its init
+ * returned.
+ */
+NESTREF_API int nestref_module_load(const char *path,
+				    const struct nestref_backend **first,
+				    char *msg, size_t msg_len);
+
+/**
+ * Loads every module named *.so in each folder of dirs, a colon-separated
+ * list, in name order within a folder (the nestref command's
+ * $NESTREF_BACKEND_PATH).  Empty entries are passed over.  Stops at the
+ * first error: the -errno of a folder that cannot be read, or
+ * nestref_module_load()'s, with msg as there.
+ */
+NESTREF_API int nestref_module_load_dirs(const char *dirs, char *msg,
+					 size_t msg_len);
+
+/**
+ * The path of the module that registered the backend, as it was given to
+ * nestref_module_load(); NULL for a built-in backend or one the program
+ * registered itself.
+ */
+NESTREF_API const char *
+nestref_backend_origin(const struct nestref_backend *backend);
+
 #ifdef __cplusplus
 }
 #endif

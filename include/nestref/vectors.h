@@ -275,6 +275,25 @@ struct nestref_vec_run_opts {
 	FILE *out;      /* the TAP report; NULL: stdout */
 	FILE *err;      /* errors, warnings and the summary; NULL: stderr */
 	uint32_t flags; /* NESTREF_VEC_* */
+	/*
+	 * Capabilities (enum nestref_cap) the backend is expected to have,
+	 * 0 for none (`nestref run --expect-caps`).  When the context lacks
+	 * one, or a test is skipped for lacking one, the run says which on
+	 * err and fails (NESTREF_VEC_EXIT_FAILED), so that a backend that
+	 * loses a capability fails instead of turning its tests into skips.
+	 */
+	uint32_t expect_caps;
+	/*
+	 * Machine-readable reports of the run, NULL for none: the JSON report
+	 * of spec/report.md (format nestref/report-1: the implementation,
+	 * the profile, each test's verdict with its references, flags and,
+	 * for a failure, what was expected and what came back; the totals)
+	 * and JUnit XML.  Both are written when the run ends, whatever its
+	 * status: a run stopped by a load error or an unavailable backend
+	 * says so in them.
+	 */
+	FILE *report;
+	FILE *junit;
 };
 
 /* Tests counted by verdict.  Extensible like nestref_vec_answer. */
@@ -291,8 +310,10 @@ struct nestref_vec_summary {
  * recursively for *.yaml and *.yml files, dot names passed over), loads
  * every file in sorted order and prints each load error, checks that the
  * ids are unique, runs every test and prints TAP version 13 on out and
- * the summary on err.  Returns the exit status (NESTREF_VEC_EXIT_*), and
- * the counts in summary when it is not NULL.
+ * the summary on err (naming the module of a backend that one loaded),
+ * then a line for each expected capability that is missing
+ * (expect_caps).  Returns the exit status (NESTREF_VEC_EXIT_*), and the
+ * counts in summary when it is not NULL.
  */
 NESTREF_API int nestref_vec_run_files(const char *const *paths, size_t n_paths,
 				      const struct nestref_vec_run_opts *opts,
@@ -306,6 +327,66 @@ NESTREF_API int nestref_vec_run_files(const char *const *paths, size_t n_paths,
  */
 NESTREF_API int nestref_vec_lint_files(const char *const *paths, size_t n_paths,
 				       const struct nestref_vec_run_opts *opts);
+
+/* ------------------------------------------------------------------ */
+/* The vectors as JSON, for other harnesses (spec/vectors.md 7)        */
+
+/*
+ * An export document (docs/spec/export.schema.json) is one vector file
+ * in Wycheproof's layout: its id, title, references, the profiles it
+ * covers (a test's expectations hold under each of them), its notes and
+ * setup, then its tests, each with a tcId "<id>/<tc>", its flags, a
+ * result ("valid", "invalid" when a step must fail, "acceptable" when one
+ * may fail or not) and its steps.  setup, notes and the steps are the
+ * vector data model of docs/spec/vectors.schema.json: the YAML as JSON,
+ * integers as JSON integers up to 2^64 - 1.
+ */
+#define NESTREF_VEC_EXPORT_FORMAT "nestref/export-1"
+
+/* nestref_vec_export_json() flags */
+#define NESTREF_VEC_EXPORT_PRETTY (1u << 8) /* indented; else one line */
+
+/**
+ * The export document of a loaded file, NUL-terminated, in *json (free()
+ * it).  source is what the document names as its source (the path below
+ * the exported folder; NULL: the path it was loaded from).  The file is
+ * read again: returns 0, -ESTALE when it changed since it was loaded,
+ * -ENOMEM, -EINVAL for a NULL argument, or the -errno of reading it.
+ */
+NESTREF_API int nestref_vec_export_json(const struct nestref_vec_file *file,
+					const char *source, uint32_t flags,
+					char **json);
+
+/* nestref_vec_export_opts.flags: NESTREF_VEC_QUIET, and */
+#define NESTREF_VEC_EXPORT_ARRAY (1u << 9) /* one JSON array, not JSON lines */
+
+struct nestref_vec_export_opts {
+	uint32_t size;     /* sizeof(struct nestref_vec_export_opts) */
+	uint32_t profiles; /* NESTREF_PROFILE_BIT()s: only the files that
+			    * cover one of them; 0: every file */
+	/*
+	 * NULL: the documents on out, one per line (JSON lines), or one
+	 * indented array with NESTREF_VEC_EXPORT_ARRAY.  Else a folder: each
+	 * file becomes FOLDER/<its path below the folder given>.json,
+	 * indented, the folders made as needed.
+	 */
+	const char *output_dir;
+	FILE *out;      /* NULL: stdout */
+	FILE *err;      /* load errors and the summary; NULL: stderr */
+	uint32_t flags;
+};
+
+/**
+ * `nestref export PATH...`: expands and loads the paths as
+ * nestref_vec_run_files() does, checks that the ids are unique, and
+ * writes the export document of each file.  Nothing is written when a
+ * file does not load.  Returns NESTREF_VEC_EXIT_OK, or
+ * NESTREF_VEC_EXIT_USAGE for a load error or an output that could not be
+ * written (each said on err).
+ */
+NESTREF_API int
+nestref_vec_export_files(const char *const *paths, size_t n_paths,
+			 const struct nestref_vec_export_opts *opts);
 
 /**
  * Prints "nestref: warning: NOTE" on err (NULL: stderr), the first time

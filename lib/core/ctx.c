@@ -215,6 +215,7 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 	}
 	ctx->be = be;
 	ctx->caps = be->caps;
+	ctx->dev_user_data_len = be->dev_user_data_len;
 	ctx->profile = opts.profile;
 	ctx->rules = nestref_profile_rules(opts.profile) & ~opts.rules_off;
 	ctx->page_size = opts.page_size;
@@ -305,6 +306,11 @@ void nestref_ctx_set_caps(struct nestref_ctx *ctx, uint32_t caps)
 	ctx->caps = caps & ctx->be->caps;
 }
 
+void nestref_ctx_set_dev_user_data_len(struct nestref_ctx *ctx, size_t len)
+{
+	ctx->dev_user_data_len = len;
+}
+
 const char *nestref_ctx_backend(const struct nestref_ctx *ctx)
 {
 	return ctx->be->name;
@@ -330,7 +336,7 @@ const void *nestref_ctx_ext_opts(const struct nestref_ctx *ctx, uint32_t *size)
 
 size_t nestref_dev_user_data_len(const struct nestref_ctx *ctx)
 {
-	return ctx->be->dev_user_data_len;
+	return ctx->dev_user_data_len;
 }
 
 struct nr_obj *nr_lookup(struct nestref_ctx *ctx, uint32_t id,

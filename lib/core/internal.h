@@ -77,6 +77,8 @@ struct nestref_ctx {
 	uint32_t rules;     /* the profile's rules less opts.rules_off */
 	uint32_t page_size; /* 4096, 16384 or 65536 */
 	uint32_t caps; /* the backend's, narrowed by its open hook */
+	/* the backend's dev_user_data_len, or what its open hook set */
+	size_t dev_user_data_len;
 	/* a copy of opts.ext_opts, for the backend's extension */
 	void *ext_opts;
 	uint32_t ext_opts_size;
@@ -132,5 +134,16 @@ void nr_vdev_unset(struct nr_vdev *vdev);
  */
 int nr_copy_struct(void *dst, size_t dst_size, const void *src,
 			     size_t src_size);
+
+/*
+ * registry.c, for module.c: the backends registered at run time, in the
+ * order they came (0 to nr_backend_extra_count() - 1); dropping all but
+ * the first n, to undo a module that failed; and the module whose init
+ * is running (NULL after), recorded as the origin of what it registers.
+ */
+size_t nr_backend_extra_count(void);
+const struct nestref_backend *nr_backend_extra(size_t i);
+void nr_backend_extra_drop(size_t n);
+void nr_backend_loading(const char *origin);
 
 #endif /* NESTREF_LIB_INTERNAL_H */

@@ -261,6 +261,11 @@ size_t nestref_dev_stream_count(const struct nestref_dev *dev)
 	return dev->n_streams;
 }
 
+uint32_t nestref_dev_stream(const struct nestref_dev *dev, size_t i)
+{
+	return i < dev->n_streams ? dev->streams[i] : 0;
+}
+
 /* The vDEVICE a backend call is about: the one in progress, or the newest. */
 static const struct nr_vdev *nr_dev_vdev(const struct nestref_dev *dev)
 {

@@ -3,7 +3,9 @@
  * The backend registry: backends found by name (SQLite's VFS registry,
  * style.md 1.7), listed in name order.  The built-in backends come from
  * configure (NESTREF_BUILTINS: one per folder of backends/ not disabled),
- * so the core names none of them; nestref_backend_register() adds more.
+ * so the core names none of them; nestref_backend_register() adds more,
+ * and so do loadable modules (module.c), whose path each backend keeps as
+ * its origin.
  *
  * Registered backends are copied by version (backend.h): the core reads
  * only the slots the backend's version has and sees later ones as NULL.
@@ -33,6 +35,10 @@ static const struct nestref_backend *const nr_builtin[] = {
 /* Not thread-safe by design: register before opening contexts. */
 static struct nestref_backend nr_extra[NR_BACKENDS_MAX];
 static size_t nr_extra_count;
+/* Each one's module path (module.c keeps the strings), NULL if none. */
+static const char *nr_extra_origin[NR_BACKENDS_MAX];
+/* While a module's init runs: its path, the origin of what it registers. */
+static const char *nr_loading;
 
 static const struct nestref_backend *nr_backend_slot(size_t i)
 {
@@ -114,8 +120,43 @@ int nestref_backend_register(const struct nestref_backend *backend)
 		return -EEXIST;
 	if (nr_extra_count >= NR_BACKENDS_MAX)
 		return -ENOSPC;
+	nr_extra_origin[nr_extra_count] = nr_loading;
 	nr_extra[nr_extra_count++] = copy;
 	return 0;
+}
+
+const char *nestref_backend_origin(const struct nestref_backend *backend)
+{
+	size_t i;
+
+	for (i = 0; i < nr_extra_count; i++)
+		if (backend == &nr_extra[i])
+			return nr_extra_origin[i];
+	return NULL;
+}
+
+size_t nr_backend_extra_count(void)
+{
+	return nr_extra_count;
+}
+
+const struct nestref_backend *nr_backend_extra(size_t i)
+{
+	return i < nr_extra_count ? &nr_extra[i] : NULL;
+}
+
+void nr_backend_extra_drop(size_t n)
+{
+	while (nr_extra_count > n) {
+		nr_extra_count--;
+		nr_extra_origin[nr_extra_count] = NULL;
+		memset(&nr_extra[nr_extra_count], 0, sizeof(nr_extra[0]));
+	}
+}
+
+void nr_backend_loading(const char *origin)
+{
+	nr_loading = origin;
 }
 
 const char *nestref_backend_name(const struct nestref_backend *backend)

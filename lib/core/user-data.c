@@ -57,22 +57,22 @@ static int nr_set_checked(struct nestref_ctx *ctx,
 	int rc;
 
 	/* Step 6: the kernel buffer is exactly the driver's struct. */
-	copy = malloc(be->dev_user_data_len);
+	copy = malloc(ctx->dev_user_data_len);
 	if (!copy)
 		return nr_fail(ctx, -ENOMEM, "out of memory");
 	/* Step 7: the extensible copy; the RFC reported any failure EFAULT. */
-	rc = nr_copy_struct(copy, be->dev_user_data_len, data, len);
+	rc = nr_copy_struct(copy, ctx->dev_user_data_len, data, len);
 	if (rc && nestref_ctx_rule(ctx, NESTREF_RULE_USER_DATA_TAIL_EFAULT)) {
 		rc = nr_fail_rule(ctx, -EFAULT,
 				  NESTREF_RULE_USER_DATA_TAIL_EFAULT,
 				  "set_dev_user_data: %zu bytes given, the backend's struct has %zu and bytes beyond it are not zero",
-				  len, be->dev_user_data_len);
+				  len, ctx->dev_user_data_len);
 		goto out_free;
 	}
 	if (rc) {
 		nr_fail(ctx, rc,
 			"set_dev_user_data: %zu bytes given, the backend's struct has %zu and bytes beyond it are not zero",
-			len, be->dev_user_data_len);
+			len, ctx->dev_user_data_len);
 		goto out_free;
 	}
 	vdev = calloc(1, sizeof(*vdev));
@@ -149,7 +149,7 @@ int nestref_set_dev_user_data(struct nestref_ctx *ctx, uint32_t viommu_id,
 				    dev_id, dev->vdevs->obj.id);
 	/* Step 5. */
 	if (!be->set_dev_user_data || !be->unset_dev_user_data ||
-	    !be->dev_user_data_len)
+	    !ctx->dev_user_data_len)
 		return nr_fail(ctx, -EOPNOTSUPP,
 			       "set_dev_user_data: backend '%s' has no set/unset_dev_user_data ops",
 			       be->name);

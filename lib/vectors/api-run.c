@@ -354,6 +354,7 @@ static int run_opts_in(struct runner_opts *ro,
 	ro->err = in.err ? in.err : stderr;
 	ro->quiet = in.flags & NESTREF_VEC_QUIET;
 	ro->progress = !ro->quiet && (in.flags & NESTREF_VEC_PROGRESS);
+	ro->expect_caps = in.expect_caps;
 	if (rc)
 		fprintf(ro->err, "nestref: run options: %s\n",
 			nestref_strerror(rc));
@@ -405,17 +406,72 @@ static void files_in_free(struct files_in *in)
 		paths_free(&in->list);
 }
 
+/* Where the caller wants the JSON and JUnit reports, if anywhere. */
+static void report_streams(const struct nestref_vec_run_opts *opts,
+			   FILE **report, FILE **junit)
+{
+	struct nestref_vec_run_opts in;
+
+	*report = NULL;
+	*junit = NULL;
+	if (struct_in(&in, sizeof(in), opts, opts ? opts->size : 0))
+		return;
+	*report = in.report;
+	*junit = in.junit;
+}
+
+/*
+ * Writes the reports of a run that ended with status rc; returns rc, or
+ * NESTREF_VEC_EXIT_USAGE when a report could not be written.
+ */
+static int report_write(struct record *rec, FILE *report, FILE *junit,
+			FILE *err, int rc, const char *stopped)
+{
+	int wrc = 0;
+
+	record_end(rec, rc, stopped);
+	if (report)
+		wrc = record_write_json(rec, report);
+	if (!wrc && junit)
+		wrc = record_write_junit(rec, junit);
+	if (!wrc)
+		return rc;
+	fprintf(err, "nestref: cannot write the report: %s\n",
+		nestref_strerror(wrc));
+	return NESTREF_VEC_EXIT_USAGE;
+}
+
 int nestref_vec_run_files(const char *const *paths, size_t n_paths,
 			  const struct nestref_vec_run_opts *opts,
 			  struct nestref_vec_summary *summary)
 {
 	struct runner_summary sum = { 0 };
+	struct record *rec = NULL;
+	FILE *report, *junit;
 	struct files_in in;
+	bool ran = false;
 	int rc;
 
+	report_streams(opts, &report, &junit);
 	rc = files_in(paths, n_paths, opts, &in);
-	if (!rc)
+	if (report || junit) {
+		rec = record_new(&in.ro.ctx);
+		if (!rec) {
+			fputs("nestref: out of memory\n", in.ro.err);
+			files_in_free(&in);
+			return NESTREF_VEC_EXIT_USAGE;
+		}
+		in.ro.record = rec;
+	}
+	if (!rc) {
 		rc = runner_run(&in.ro, in.files, in.n, &sum);
+		ran = true;
+	}
+	if (rec)
+		rc = report_write(rec, report, junit, in.ro.err, rc,
+				  ran ? sum.stopped :
+					"a vector file did not load, or the options were bad");
+	record_free(rec);
 	files_in_free(&in);
 	summary_out(summary, &sum);
 	return rc;

@@ -165,11 +165,60 @@ static void report_got(FILE *out, const struct vec_step *step,
 	fputs("}\n", out);
 }
 
+void report_cmd_text(char *buf, size_t len,
+		     const struct nestref_smmuv3_cmd *c)
+{
+	char text[256];
+
+	nestref_smmuv3_format(c, text, sizeof(text));
+	snprintf(buf, len, "%s (0x%016" PRIx64 " 0x%016" PRIx64 ")", text,
+		 c->dw[0], c->dw[1]);
+}
+
+void report_cache_text(char *buf, size_t len,
+		       const struct nestref_smmuv3_cache_entry *e)
+{
+	static const char *const kinds[] = { "tlb", "cfg", "atc" };
+	size_t used;
+	int n;
+
+	if (e->kind >= NESTREF_SMMUV3_CACHE_KIND_COUNT) {
+		snprintf(buf, len, "{cache: ?}");
+		return;
+	}
+	n = snprintf(buf, len, "{cache: %s", kinds[e->kind]);
+	used = n > 0 ? (size_t)n : 0;
+	if (used < len && e->kind == NESTREF_SMMUV3_CACHE_TLB)
+		n = snprintf(buf + used, len - used,
+			     ", vmid: 0x%x, %s: 0x%x, va: 0x%" PRIx64
+			     ", level: %u, tg: %u, leaf: %s",
+			     e->vmid,
+			     e->flags & NESTREF_SMMUV3_CE_GLOBAL ? "global" : "asid",
+			     e->asid, e->va, e->level, e->tg,
+			     e->flags & NESTREF_SMMUV3_CE_WALK ? "false" : "true");
+	else if (used < len)
+		n = snprintf(buf + used, len - used, ", sid: 0x%x", e->sid);
+	used += n > 0 ? (size_t)n : 0;
+	if (used < len && e->kind != NESTREF_SMMUV3_CACHE_TLB &&
+	    (e->flags & NESTREF_SMMUV3_CE_SSID)) {
+		n = snprintf(buf + used, len - used, ", ssid: 0x%x", e->ssid);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	if (used < len && e->kind == NESTREF_SMMUV3_CACHE_ATC) {
+		n = snprintf(buf + used, len - used,
+			     ", addr: 0x%" PRIx64 ", span: 0x%" PRIx64,
+			     e->addr, e->span);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, "}");
+}
+
 static void report_cmds(FILE *out, const char *key,
 			const struct nestref_smmuv3_cmd *cmds, size_t stride,
 			size_t n)
 {
-	char text[256];
+	char text[320];
 	size_t i;
 
 	fprintf(out, "  %s:%s\n", key, n ? "" : " []");
@@ -177,9 +226,8 @@ static void report_cmds(FILE *out, const char *key,
 		const struct nestref_smmuv3_cmd *c =
 			(const void *)((const char *)cmds + i * stride);
 
-		nestref_smmuv3_format(c, text, sizeof(text));
-		fprintf(out, "    - \"%s (0x%016" PRIx64 " 0x%016" PRIx64 ")\"\n",
-			text, c->dw[0], c->dw[1]);
+		report_cmd_text(text, sizeof(text), c);
+		fprintf(out, "    - \"%s\"\n", text);
 	}
 }
 
@@ -188,7 +236,7 @@ static void report_cache_list(FILE *out, const char *key,
 			      const struct nestref_smmuv3_cache_entry *e, size_t n,
 			      const bool named[NESTREF_SMMUV3_CACHE_KIND_COUNT])
 {
-	static const char *const kinds[] = { "tlb", "cfg", "atc" };
+	char text[256];
 	size_t i, shown = 0;
 
 	for (i = 0; i < n; i++)
@@ -197,23 +245,8 @@ static void report_cache_list(FILE *out, const char *key,
 	for (i = 0; i < n; i++, e++) {
 		if (e->kind >= NESTREF_SMMUV3_CACHE_KIND_COUNT || !named[e->kind])
 			continue;
-		fprintf(out, "    - {cache: %s", kinds[e->kind]);
-		if (e->kind == NESTREF_SMMUV3_CACHE_TLB)
-			fprintf(out,
-				", vmid: 0x%x, %s: 0x%x, va: 0x%" PRIx64
-				", level: %u, tg: %u, leaf: %s",
-				e->vmid,
-				e->flags & NESTREF_SMMUV3_CE_GLOBAL ? "global" : "asid",
-				e->asid, e->va, e->level, e->tg,
-				e->flags & NESTREF_SMMUV3_CE_WALK ? "false" : "true");
-		else
-			fprintf(out, ", sid: 0x%x", e->sid);
-		if (e->kind != NESTREF_SMMUV3_CACHE_TLB && (e->flags & NESTREF_SMMUV3_CE_SSID))
-			fprintf(out, ", ssid: 0x%x", e->ssid);
-		if (e->kind == NESTREF_SMMUV3_CACHE_ATC)
-			fprintf(out, ", addr: 0x%" PRIx64 ", span: 0x%" PRIx64,
-				e->addr, e->span);
-		fputs("}\n", out);
+		report_cache_text(text, sizeof(text), e);
+		fprintf(out, "    - %s\n", text);
 	}
 }
 
@@ -255,17 +288,39 @@ void report_not_ok_step(const struct report_test *t, size_t step_index,
 	fputs("  ...\n", out);
 }
 
+/* The checks in the order "# not checked:" names them. */
+static const struct {
+	unsigned int bit;
+	const char *name;
+} report_checks[] = {
+	{ STEP_CHECK_SETUP_CACHES, "setup.caches" },
+	{ STEP_CHECK_ISSUED, "issued" },
+	{ STEP_CHECK_CACHES, "caches" },
+	{ STEP_CHECK_CACHE_WORD, "check_cache" },
+	{ STEP_CHECK_FLAGS, "hw_info" },
+	{ STEP_CHECK_ENTRY_NUM, "entry_num" },
+	{ STEP_CHECK_RESULT, "result" },
+};
+
+const char *report_check_name(size_t i, unsigned int *bit)
+{
+	if (i >= sizeof(report_checks) / sizeof(report_checks[0]))
+		return NULL;
+	*bit = report_checks[i].bit;
+	return report_checks[i].name;
+}
+
 void report_not_checked(FILE *out, unsigned int not_made, uint32_t missing)
 {
+	const char *name;
+	unsigned int bit;
 	char caps[128];
+	size_t i;
 
 	report_caps(caps, sizeof(caps), "missing", missing);
-	fprintf(out, "# not checked:%s%s%s%s%s%s%s (%s)\n",
-		not_made & STEP_CHECK_SETUP_CACHES ? " setup.caches" : "",
-		not_made & STEP_CHECK_ISSUED ? " issued" : "",
-		not_made & STEP_CHECK_CACHES ? " caches" : "",
-		not_made & STEP_CHECK_CACHE_WORD ? " check_cache" : "",
-		not_made & STEP_CHECK_FLAGS ? " hw_info" : "",
-		not_made & STEP_CHECK_ENTRY_NUM ? " entry_num" : "",
-		not_made & STEP_CHECK_RESULT ? " result" : "", caps);
+	fputs("# not checked:", out);
+	for (i = 0; (name = report_check_name(i, &bit)); i++)
+		if (not_made & bit)
+			fprintf(out, " %s", name);
+	fprintf(out, " (%s)\n", caps);
 }

@@ -27,6 +27,15 @@ void report_not_ok_step(const struct report_test *t, size_t step_index,
 void report_not_checked(FILE *out, unsigned int not_made, uint32_t missing);
 /* "missing inv-arm-smmuv3, observe-issued" into buf. */
 void report_caps(char *buf, size_t len, const char *prefix, uint32_t caps);
+/* The i-th check's name in "# not checked:" ("issued") and its
+ * STEP_CHECK_* bit; NULL past the last. */
+const char *report_check_name(size_t i, unsigned int *bit);
+/* "CFGI_CD sid=0x1234 ... (0x... 0x...)": a command as the reports show it. */
+void report_cmd_text(char *buf, size_t len,
+		     const struct nestref_smmuv3_cmd *cmd);
+/* "{cache: tlb, vmid: 0x5, ...}": a cache entry as the reports show it. */
+void report_cache_text(char *buf, size_t len,
+		       const struct nestref_smmuv3_cache_entry *entry);
 /* The action key of a step: "set_dev_user_data", "invalidate", ... */
 const char *report_action(enum vec_step_kind kind);
 

@@ -28,6 +28,16 @@ static void runner_skipped(struct run_state *st, const char *why)
 		snprintf(st->sum->skip, sizeof(st->sum->skip), "%s", why);
 }
 
+/* Counts a test skipped (or checked in part) for lacking capabilities. */
+static void runner_missed_caps(size_t *count, uint32_t missing)
+{
+	unsigned int i;
+
+	for (i = 0; i < 32; i++)
+		if (missing & (UINT32_C(1) << i))
+			count[i]++;
+}
+
 static void runner_failed(struct run_state *st, const struct report_test *t)
 {
 	st->sum->failed++;
@@ -111,11 +121,15 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 	if (rc == -EOPNOTSUPP) {
 		/* The backend cannot be this file's machine (its page size). */
 		report_ok(&t, msg);
+		record_test(st->opts->record, file, test, NESTREF_VEC_SKIP, msg,
+			    0, 0);
 		runner_skipped(st, msg);
 		return;
 	}
 	if (rc) {
 		report_not_ok_setup(&t, msg);
+		record_test(st->opts->record, file, test, NESTREF_VEC_FAIL, msg,
+			    0, 0);
 		runner_failed(st, &t);
 		return;
 	}
@@ -132,6 +146,8 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 					 "runner: step %zu could not run or be observed: %s",
 				 i + 1, nestref_strerror(rc));
 			report_not_ok_setup(&t, msg);
+			record_test(st->opts->record, file, test,
+				    NESTREF_VEC_FAIL, msg, 0, 0);
 			runner_failed(st, &t);
 			step_got_free(&got);
 			env_close(&env);
@@ -143,6 +159,8 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 		total.missing |= v.missing;
 		if (v.failed) {
 			report_not_ok_step(&t, i, &got, &v);
+			record_failed_step(st->opts->record, file, test, i,
+					   &got, &v);
 			runner_failed(st, &t);
 			step_got_free(&got);
 			env_close(&env);
@@ -154,14 +172,23 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 	if (!total.made && total.missing) {
 		report_caps(msg, sizeof(msg), "missing", total.missing);
 		report_ok(&t, msg);
+		record_test(st->opts->record, file, test, NESTREF_VEC_SKIP, msg,
+			    0, 0);
 		runner_skipped(st, msg);
+		runner_missed_caps(st->sum->cap_skipped, total.missing);
 	} else if (total.missing) {
 		report_ok(&t, NULL);
 		report_not_checked(t.out, total.not_made, total.missing);
+		runner_missed_caps(st->sum->cap_partly, total.missing);
+		record_test(st->opts->record, file, test,
+			    NESTREF_VEC_PASS_PARTLY, NULL, total.not_made,
+			    total.missing);
 		st->sum->passed_partly++;
 		st->sum->missing |= total.missing;
 	} else {
 		report_ok(&t, NULL);
+		record_test(st->opts->record, file, test, NESTREF_VEC_PASS,
+			    NULL, 0, 0);
 		st->sum->passed++;
 	}
 }
@@ -182,7 +209,13 @@ static void runner_file(struct run_state *st, const struct vec_file *file,
 						 file, &file->tests[i] };
 
 			report_ok(&t, skip);
+			record_test(st->opts->record, file, &file->tests[i],
+				    NESTREF_VEC_SKIP, skip, 0, 0);
 			runner_skipped(st, skip);
+			if (file->profiles &
+			    NESTREF_PROFILE_BIT(st->copts.profile))
+				runner_missed_caps(st->sum->cap_skipped,
+						   file->requires & ~caps);
 			continue;
 		}
 		runner_test(st, file, &file->tests[i]);
@@ -217,14 +250,52 @@ static int runner_probe(const struct run_state *st, uint32_t *caps)
 	}
 	/* The options may narrow the backend's capabilities (its mode). */
 	*caps = nestref_ctx_caps(ctx);
+	record_caps(opts->record, *caps);
 	nestref_ctx_free(ctx);
 	return RUNNER_EXIT_OK;
+}
+
+/*
+ * expect_caps: a line for each expected capability the context lacks or
+ * a test went without; true if there was one.
+ */
+static bool runner_expect(const struct run_state *st, const char *backend,
+			  uint32_t caps)
+{
+	uint32_t want = st->opts->expect_caps, bit;
+	size_t skipped, partly;
+	char name[32];
+	bool bad = false;
+	unsigned int i;
+
+	for (i = 0; i < 32; i++) {
+		bit = UINT32_C(1) << i;
+		skipped = st->sum->cap_skipped[i];
+		partly = st->sum->cap_partly[i];
+		if (!(want & bit) || ((caps & bit) && !skipped && !partly))
+			continue;
+		if (nestref_cap_name(bit))
+			snprintf(name, sizeof(name), "%s", nestref_cap_name(bit));
+		else
+			snprintf(name, sizeof(name), "bit %u", i);
+		if (!(caps & bit))
+			fprintf(st->opts->err,
+				"nestref: backend %s lacks expected capability %s (%zu tests skipped, %zu checked only in part)\n",
+				backend, name, skipped, partly);
+		else
+			fprintf(st->opts->err,
+				"nestref: expected capability %s was missing: %zu tests skipped, %zu checked only in part\n",
+				name, skipped, partly);
+		bad = true;
+	}
+	return bad;
 }
 
 int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 	       size_t n_files, struct runner_summary *sum)
 {
 	const struct nestref_backend *be;
+	const char *origin;
 	struct run_state st = { .opts = opts, .copts = opts->ctx, .sum = sum };
 	uint32_t caps = 0;
 	size_t i;
@@ -261,11 +332,16 @@ int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 			 nestref_backend_name(be), st.unavailable_msg);
 		return RUNNER_EXIT_FAILED;
 	}
+	origin = nestref_backend_origin(be);
 	if (!opts->quiet)
 		fprintf(opts->err,
-			"nestref: %zu tests on backend %s, profile %s: %zu passed, %zu passed with unchecked parts, %zu failed, %zu skipped\n",
+			"nestref: %zu tests on backend %s%s%s%s, profile %s: %zu passed, %zu passed with unchecked parts, %zu failed, %zu skipped\n",
 			st.total, nestref_backend_name(be),
+			origin ? " (from " : "", origin ? origin : "",
+			origin ? ")" : "",
 			nestref_profile_name(st.copts.profile), sum->passed,
 			sum->passed_partly, sum->failed, sum->skipped);
+	if (runner_expect(&st, nestref_backend_name(be), caps))
+		return RUNNER_EXIT_FAILED;
 	return sum->failed ? RUNNER_EXIT_FAILED : RUNNER_EXIT_OK;
 }

@@ -11,6 +11,7 @@
 
 #include <nestref/vectors.h>
 
+#include "record.h"
 #include "vector.h"
 
 /* Exit statuses of `nestref run` (spec/vectors.md 5, style.md 0.6). */
@@ -29,6 +30,11 @@ struct runner_opts {
 	FILE *err;     /* summary, progress, errors */
 	bool progress; /* "\r[n/N]" lines on err */
 	bool quiet;    /* no summary line on err; errors still go there */
+	/* Capabilities the run must have (nestref_vec_run_opts.expect_caps) */
+	uint32_t expect_caps;
+	/* NULL, or where each test's verdict is recorded for the JSON and
+	 * JUnit reports (record.h) */
+	struct record *record;
 };
 
 struct runner_summary {
@@ -41,12 +47,16 @@ struct runner_summary {
 	char skip[256];        /* the first skip's reason */
 	char failed_test[256]; /* the first failed test, "id/tc" */
 	char stopped[512];     /* why nothing ran (or the run stopped) */
+	/* Tests skipped, and tests checked in part, for lacking each
+	 * capability, by bit number (for expect_caps). */
+	size_t cap_skipped[32];
+	size_t cap_partly[32];
 };
 
 /*
  * Checks that the files' ids are unique (a load error otherwise, reported
- * on err as file:line:column), then runs every test.  Returns one of the
- * RUNNER_EXIT_* values.
+ * on err as file:line:column), then runs every test, then checks
+ * expect_caps.  Returns one of the RUNNER_EXIT_* values.
  */
 int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 	       size_t n_files, struct runner_summary *summary);

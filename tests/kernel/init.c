@@ -4,14 +4,16 @@
  * process of a tiny Linux booted under QEMU.  It mounts devtmpfs so that
  * /dev/iommu exists, runs
  *
- *	/nestref run --quiet --backend iommufd --backend-options mode=selftest
- *		--profile linux-7.2 /vectors
+ *	/nestref run --quiet --report /report.json --backend iommufd
+ *		--backend-options mode=selftest --profile linux-7.2 /vectors
  *
- * with its stdout on the console between two marker lines, and hands the
- * exit status to the host through QEMU's isa-debug-exit device, which
- * makes QEMU exit with (value << 1) | 1.  The host reads the TAP between
- * the markers and the exit status, so every way this can fail must still
- * end the VM, with a status of its own.
+ * with its stdout on the console between two marker lines, then the JSON
+ * report it wrote (docs/spec/report.md) between
+ * @@NESTREF-FILE-BEGIN report.json@@ and @@NESTREF-FILE-END report.json@@,
+ * and hands the exit status to the host through QEMU's isa-debug-exit
+ * device, which makes QEMU exit with (value << 1) | 1.  The host reads the
+ * TAP between the markers, the report and the exit status, so every way
+ * this can fail must still end the VM, with a status of its own.
  *
  * The kernel passes unknown `name=value` boot parameters to /init as
  * environment: `nestref_backend=mock` on the kernel command line runs the
@@ -88,8 +90,11 @@ static const char *const bench_argv[] = {
 static const char *const bench_files[] = { "/bench.json", "/bench.csv",
 					   NULL };
 
+/* The report `nestref run --report` writes, for the host to compare. */
+static const char *const vectors_files[] = { "/report.json", NULL };
+
 static const struct mode modes[] = {
-	{ "vectors", "TAP", NULL, NULL },
+	{ "vectors", "TAP", NULL, vectors_files },
 	{ "bench", "BENCH", bench_argv, bench_files },
 };
 
@@ -204,6 +209,8 @@ static void mode_argv(const struct mode *m, const char *backend,
 	argv[n++] = "/nestref";
 	argv[n++] = "run";
 	argv[n++] = "--quiet";
+	argv[n++] = "--report";
+	argv[n++] = (char *)vectors_files[0];
 	argv[n++] = "--backend";
 	argv[n++] = (char *)backend;
 	if (!strcmp(backend, "iommufd")) {

@@ -6,9 +6,11 @@
 # (kernel.sh, iommufd-vm.config), packs /init (init.c), a static nestref
 # and the vectors into an initramfs, boots it under qemu-system-x86_64
 # (TCG: KVM does not work on these machines) with a timeout, takes the
-# guest's TAP from the serial console and compares it with the same
-# vectors run on the host's mock.  Where the two disagree the kernel is
-# right: fix the mock and add the case to the vectors.
+# guest's TAP and its JSON report (nestref run --report) from the serial
+# console and compares the report with the report of the same vectors run
+# on the host's mock, with `nestref report` (docs/spec/report.md).  Where
+# the two disagree the kernel is right: fix the mock and add the case to
+# the vectors.
 #
 # The whole serial console is kept in tests/kernel/run.serial.log, next to
 # this test's log.  Environment (make passes its command-line variables
@@ -22,8 +24,9 @@
 #   NESTREF_GUEST_BACKEND  the guest's backend (default iommufd; "mock"
 #                          checks this harness without the kernel backend)
 #   NESTREF_KERNEL_RESULTS a folder to copy the results into: the guest's
-#                          and the mock's TAP, the differential report,
-#                          the console and what was booted
+#                          and the mock's TAP and JSON reports, the
+#                          differential report, the console and what was
+#                          booted
 set -u
 # shellcheck disable=SC2154 # top_srcdir, abs_top_builddir: from make
 if [ -z "${top_srcdir-}" ] || [ -z "${abs_top_builddir-}" ]; then
@@ -68,7 +71,8 @@ case $profile in
 *[!A-Za-z0-9._-]*)
 	bail "profile $profile" "KERNEL_PROFILE must be a profile name (see nestref backends)" ;;
 esac
-nestref run --quiet --backend mock --profile "$profile" "$top_srcdir/vectors" \
+nestref run --quiet --backend mock --profile "$profile" \
+	--report "$tmp/mock.json" "$top_srcdir/vectors" \
 	>"$tmp/mock.tap" 2>"$tmp/mock.err"
 mock_rc=$?
 if [ "$mock_rc" -ne 0 ] && [ "$mock_rc" -ne 1 ]; then
@@ -116,8 +120,10 @@ if [ "$guest_backend" != iommufd ]; then
 fi
 vm_boot "$boot_timeout" "$serial_log" "$append"
 
-# The guest's TAP: the lines between the markers.
+# The guest's TAP: the lines between the markers; its report: the file
+# /init showed.
 guest_rc=$(vm_section TAP "$tmp/guest.tap")
+vm_file report.json "$tmp/guest.json" || rm -f "$tmp/guest.json"
 guest_stderr=$(sed -n 's/^nestref stderr: //p' "$tmp/serial")
 init_at=$(sed -n 's/.*nestref-init: \/init running at \([0-9.]*\) s.*/\1/p' "$tmp/serial")
 # "nestref-init: kernel Linux 7.2.13 #1 ...": the release the guest ran.
@@ -129,7 +135,9 @@ if [ -n "$results" ]; then
 	{ mkdir -p "$results" &&
 		cp "$serial_log" "$results/serial.log" &&
 		cp "$tmp/mock.tap" "$results/mock.tap" &&
+		cp "$tmp/mock.json" "$results/mock.json" &&
 		{ [ ! -f "$tmp/guest.tap" ] || cp "$tmp/guest.tap" "$results/guest.tap"; } &&
+		{ [ ! -f "$tmp/guest.json" ] || cp "$tmp/guest.json" "$results/guest.json"; } &&
 		printf 'kernel: %s\nbooted: %s\nprofile: %s\nguest profile: %s\nvm: %s\n' \
 			"$vm_kernel_desc" "${booted:-unknown}" "$profile" \
 			"${guest_profile:-unknown}" "$timing" >"$results/kernel.txt"; } ||
@@ -177,10 +185,19 @@ fi
 ok "guest ran $((tests - skipped)) tests on $guest_backend ($skipped skipped) of its plan of $plan"
 
 # ----------------------------------------------------- differential report
-${AWK:-awk} -v first=$((tap_n + 1)) -v summary="$tmp/summary" \
-	-v guest="$guest_backend" \
-	-f "$here/differential.awk" "$tmp/mock.tap" "$tmp/guest.tap" \
-	>"$tmp/report" || bail "differential report" "awk failed on the two runs"
+# nestref report of the two reports: a TAP line per test (not ok where
+# the two disagree, a skip where the guest or the mock did not run it),
+# and a not ok line for each test the kernel fails.
+if [ ! -s "$tmp/guest.json" ]; then
+	bail "the guest's report" "no complete report.json between the console's markers:
+$(vm_tail)"
+fi
+nestref report --tap-from=$((tap_n + 1)) "$tmp/mock.json" "$tmp/guest.json" \
+	>"$tmp/report" 2>"$tmp/report.err"
+report_rc=$?
+if [ "$report_rc" -gt 1 ]; then
+	bail "differential report" "nestref report exited $report_rc: $(cat "$tmp/report.err")"
+fi
 cat "$tmp/report"
 if [ -n "$results" ]; then
 	cp "$tmp/report" "$results/report" ||
@@ -188,17 +205,37 @@ if [ -n "$results" ]; then
 fi
 tap_n=$((tap_n + $(grep -c -E '^(not )?ok [0-9]+ - ' "$tmp/report")))
 tap_failed=$((tap_failed + $(grep -c -E '^not ok [0-9]+ - ' "$tmp/report")))
-read -r compared agree disagree kfail gskip monly <"$tmp/summary"
+# "# nestref report: N tests, N compared, N agree, N disagree, N run by
+# one report, N run by none, N absent from a report", and each report's
+# "# [2] BACKEND, profile P (FILE): N tests, N pass, N pass-partly, N fail,
+# N skip".
+counts=$(sed -n 's/^# nestref report: [0-9]* tests, \([0-9]*\) compared, \([0-9]*\) agree, \([0-9]*\) disagree, [0-9]* run by one report, [0-9]* run by none, \([0-9]*\) absent from a report$/\1 \2 \3 \4/p' "$tmp/report")
+guest=$(sed -n 's/^# \[2\] .*: [0-9]* tests, \([0-9]*\) pass, \([0-9]*\) pass-partly, \([0-9]*\) fail, \([0-9]*\) skip$/\1 \2 \3 \4/p' "$tmp/report")
+if [ -z "$counts" ] || [ -z "$guest" ]; then
+	bail "differential report" "nestref report printed no counts:
+$(tail -n 5 "$tmp/report")"
+fi
+# shellcheck disable=SC2086 # four numbers each
+set -- $counts $guest
+compared=$1 agree=$2 disagree=$3 absent=$4
+gpass=$5 gpartly=$6 kfail=$7 gskip=$8
 summary_line="differential: $compared tests compared, $agree agree, $disagree disagree, $kfail fail on the kernel, $gskip skipped by the guest"
 echo "# $summary_line"
 echo "# booted ${booted:-an unknown kernel} ($vm_kernel_desc), compared under profile $profile"
 if [ -n "$results" ]; then
 	echo "$summary_line" >>"$results/kernel.txt"
 fi
-if [ "$monly" -eq 0 ]; then
+if [ "$absent" -eq 0 ]; then
 	ok "every test of the mock's run is in the guest's run"
 else
-	not_ok "the guest's run lacks $monly tests of the mock's run (different vectors?)"
+	not_ok "$absent tests are in one run only (different vectors?)"
+fi
+guest_ran=$((gpass + gpartly + kfail))
+if [ "$guest_ran" -eq "$compared" ]; then
+	ok "the mock ran every test the guest ran ($guest_ran)"
+else
+	not_ok "the guest ran $guest_ran tests, the mock $((guest_ran - compared)) fewer of them" \
+		"$(grep ' # SKIP run by one report only' "$tmp/report")"
 fi
 # The failures again at the end, where CI's tail of this log looks: the
 # report above is in vector order and ends with hundreds of skips.
