@@ -75,12 +75,33 @@ static int cli_profile_arg(const char *cmd, const char *arg,
 	return -1;
 }
 
-/* Parses a --without-rule value into rule bits; -1 with a message if bad. */
-static int cli_rule_arg(const char *cmd, const char *arg, uint32_t *rules_off)
+static int cli_rule_bit(const char *name, uint32_t *bit)
 {
 	enum nestref_rule rule;
+
+	if (nestref_rule_parse(name, &rule))
+		return -1;
+	*bit = NESTREF_RULE_BIT(rule);
+	return 0;
+}
+
+static int cli_cap_bit(const char *name, uint32_t *bit)
+{
+	return nestref_cap_parse(name, bit) ? -1 : 0;
+}
+
+/*
+ * A comma-separated list of names (--without-rule's rules, --expect-caps'
+ * capabilities) into bits; -1 with a message naming the option if bad.
+ */
+static int cli_names_arg(const char *cmd, const char *option,
+			 const char *what, const char *arg,
+			 int (*bit_of)(const char *name, uint32_t *bit),
+			 uint32_t *bits)
+{
 	char name[64];
 	const char *p = arg, *comma;
+	uint32_t bit;
 	size_t len;
 
 	do {
@@ -88,53 +109,34 @@ static int cli_rule_arg(const char *cmd, const char *arg, uint32_t *rules_off)
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		if (len >= sizeof(name) || len == 0) {
 			fprintf(stderr,
-				"nestref %s: --without-rule takes rule names separated by commas, got '%s'\n",
-				cmd, arg);
+				"nestref %s: %s takes %s names separated by commas, got '%s'\n",
+				cmd, option, what, arg);
 			return -1;
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';
-		if (nestref_rule_parse(name, &rule)) {
+		if (bit_of(name, &bit)) {
 			fprintf(stderr,
-				"nestref %s: unknown rule '%s' (see 'nestref backends')\n",
-				cmd, name);
+				"nestref %s: unknown %s '%s' (see 'nestref backends')\n",
+				cmd, what, name);
 			return -1;
 		}
-		*rules_off |= NESTREF_RULE_BIT(rule);
+		*bits |= bit;
 		p = comma ? comma + 1 : NULL;
 	} while (p);
 	return 0;
 }
 
-/* Parses an --expect-caps value into capability bits; -1 with a message. */
+static int cli_rule_arg(const char *cmd, const char *arg, uint32_t *rules_off)
+{
+	return cli_names_arg(cmd, "--without-rule", "rule", arg, cli_rule_bit,
+			     rules_off);
+}
+
 static int cli_caps_arg(const char *cmd, const char *arg, uint32_t *caps)
 {
-	char name[64];
-	const char *p = arg, *comma;
-	uint32_t cap;
-	size_t len;
-
-	do {
-		comma = strchr(p, ',');
-		len = comma ? (size_t)(comma - p) : strlen(p);
-		if (len >= sizeof(name) || len == 0) {
-			fprintf(stderr,
-				"nestref %s: --expect-caps takes capability names separated by commas, got '%s'\n",
-				cmd, arg);
-			return -1;
-		}
-		memcpy(name, p, len);
-		name[len] = '\0';
-		if (nestref_cap_parse(name, &cap)) {
-			fprintf(stderr,
-				"nestref %s: unknown capability '%s' (see 'nestref backends')\n",
-				cmd, name);
-			return -1;
-		}
-		*caps |= cap;
-		p = comma ? comma + 1 : NULL;
-	} while (p);
-	return 0;
+	return cli_names_arg(cmd, "--expect-caps", "capability", arg,
+			     cli_cap_bit, caps);
 }
 
 /* The options of export and report, and run's --report and --junit. */

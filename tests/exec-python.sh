@@ -15,20 +15,7 @@ PYTHONDONTWRITEBYTECODE=1
 export PYTHONDONTWRITEBYTECODE
 
 top=${top_srcdir:-.}
-py=/usr/bin/python3
-
-if [ ! -x "$py" ]; then
-	not_ok "/usr/bin/python3 is present" \
-		"install the Debian package python3 (apt-get install -y python3)"
-	finish
-	exit 1
-fi
-if ! "$py" -c "import jsonschema" 2>/dev/null; then
-	not_ok "python3 can import jsonschema" \
-		"install the Debian package python3-jsonschema (apt-get install -y python3-jsonschema)"
-	finish
-	exit 1
-fi
+need_python jsonschema:python3-jsonschema
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -99,3 +99,24 @@ run_vectors() {
 	nestref run --quiet --backend "$1" --profile "$2" --expect-caps "$3" \
 		"$top_srcdir/vectors"
 }
+
+# need_python MODULE:PACKAGE...: sets py to /usr/bin/python3 and makes sure
+# it imports each MODULE; if not, the test fails naming the Debian PACKAGE
+# to install (a missing tool is never a skip) and the script exits 1.
+need_python() {
+	py=/usr/bin/python3
+	if [ ! -x "$py" ]; then
+		not_ok "/usr/bin/python3 is present" \
+			"install the Debian package python3 (apt-get install -y python3)"
+		finish
+		exit 1
+	fi
+	for mod in "$@"; do
+		if ! "$py" -c "import ${mod%%:*}" 2>/dev/null; then
+			not_ok "python3 can import ${mod%%:*}" \
+				"install the Debian package ${mod#*:} (apt-get install -y ${mod#*:})"
+			finish
+			exit 1
+		fi
+	done
+}

@@ -15,22 +15,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 top=${top_srcdir:-.}
-py=/usr/bin/python3
-
-if [ ! -x "$py" ]; then
-	not_ok "/usr/bin/python3 is present" \
-		"install the Debian packages python3, python3-yaml and python3-jsonschema"
-	finish
-	exit 1
-fi
-for mod in yaml:python3-yaml jsonschema:python3-jsonschema; do
-	if ! "$py" -c "import ${mod%%:*}" 2>/dev/null; then
-		not_ok "python3 can import ${mod%%:*}" \
-			"install the Debian package ${mod#*:} (apt-get install -y ${mod#*:})"
-		finish
-		exit 1
-	fi
-done
+need_python yaml:python3-yaml jsonschema:python3-jsonschema
 
 "$py" - "$top" <<'EOF'
 import copy
