@@ -87,6 +87,15 @@ bool vl_map(struct vl *vl, yaml_node_t *node, const char *key,
 bool vl_require(struct vl *vl, const yaml_node_t *map, const struct vl_kv *kv,
 		const char *name);
 bool vl_seq(struct vl *vl, yaml_node_t *node, const char *key, size_t *count);
+
+/*
+ * An integer as the format writes it (vectors.md 1.4): "0", a decimal
+ * without leading zeros, or 0x and hex digits.  False for anything else;
+ * *overflow when it does not fit 64 bits.  The loader and the export
+ * share it, so both read a scalar the same way.
+ */
+bool vl_parse_uint(const unsigned char *s, size_t len, uint64_t *out,
+		   bool *overflow);
 bool vl_pairs(struct vl *vl, yaml_node_t *node, const char *key,
 	      size_t *count);
 

@@ -312,8 +312,8 @@ static int hex_digit(unsigned char c)
  * format refuses it rather than guess), or 0x and hex digits.  Returns
  * false for anything else; *overflow when the value exceeds 64 bits.
  */
-static bool parse_uint(const unsigned char *s, size_t len, uint64_t *out,
-		       bool *overflow)
+bool vl_parse_uint(const unsigned char *s, size_t len, uint64_t *out,
+		   bool *overflow)
 {
 	uint64_t v = 0;
 	unsigned int base = 10;
@@ -362,8 +362,8 @@ bool vl_uint(struct vl *vl, const yaml_node_t *node, const char *name,
 	uint64_t v;
 
 	if (!vl_is_plain(node) ||
-	    !parse_uint(node->data.scalar.value, node->data.scalar.length, &v,
-			&overflow)) {
+	    !vl_parse_uint(node->data.scalar.value, node->data.scalar.length,
+			   &v, &overflow)) {
 		vl_expected(vl, node, "an integer (decimal or 0x hex)", name);
 		return false;
 	}
