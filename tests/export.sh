@@ -90,23 +90,11 @@ import jsonschema
 import yaml
 
 top, tmp = sys.argv[1], sys.argv[2]
-n = int(sys.argv[3])
-failed = int(sys.argv[4])
+sys.path.insert(0, top + "/tests")
+from tap import Tap  # noqa: E402
 
-
-def ok(desc):
-    global n
-    n += 1
-    print("ok %d - %s" % (n, desc))
-
-
-def not_ok(desc, detail=""):
-    global n, failed
-    n += 1
-    failed += 1
-    print("not ok %d - %s" % (n, desc))
-    for line in detail.splitlines():
-        print("# " + line)
+tap = Tap(int(sys.argv[3]), int(sys.argv[4]))
+ok, not_ok = tap.ok, tap.not_ok
 
 
 def check(desc, cond, detail=""):
@@ -137,7 +125,7 @@ try:
     ok("docs/spec/export.schema.json is a valid draft 2020-12 schema")
 except Exception as e:
     not_ok("docs/spec/export.schema.json is a valid draft 2020-12 schema", str(e))
-    print("1..%d" % n)
+    print("1..%d" % tap.n)
     sys.exit(1)
 
 export_schema = schemas["export.schema.json"]
@@ -275,6 +263,6 @@ for desc, path, value in broken:
     check("refused: %s" % desc, errors(variant(path, value)),
           "the schema accepts it")
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+print("1..%d" % tap.n)
+sys.exit(1 if tap.failed else 0)
 PYEOF

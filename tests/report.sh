@@ -129,23 +129,11 @@ import xml.etree.ElementTree as ET
 import jsonschema
 
 top, tmp = sys.argv[1], sys.argv[2]
-n = int(sys.argv[3])
-failed = int(sys.argv[4])
+sys.path.insert(0, top + "/tests")
+from tap import Tap  # noqa: E402
 
-
-def ok(desc):
-    global n
-    n += 1
-    print("ok %d - %s" % (n, desc))
-
-
-def not_ok(desc, detail=""):
-    global n, failed
-    n += 1
-    failed += 1
-    print("not ok %d - %s" % (n, desc))
-    for line in detail.splitlines():
-        print("# " + line)
+tap = Tap(int(sys.argv[3]), int(sys.argv[4]))
+ok, not_ok = tap.ok, tap.not_ok
 
 
 def check(desc, cond, detail=""):
@@ -165,7 +153,7 @@ try:
     ok("docs/spec/report.schema.json is a valid draft 2020-12 schema")
 except Exception as e:
     not_ok("docs/spec/report.schema.json is a valid draft 2020-12 schema", str(e))
-    print("1..%d" % n)
+    print("1..%d" % tap.n)
     sys.exit(1)
 report_schema = schemas["report.schema.json"]
 try:
@@ -318,6 +306,6 @@ check("report: a row per test, a column per report",
       and re.search(r"^TEST +mock +smmuv3-sim$", table, re.M) is not None,
       table[:600])
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+print("1..%d" % tap.n)
+sys.exit(1 if tap.failed else 0)
 PYEOF

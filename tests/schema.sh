@@ -29,23 +29,11 @@ import jsonschema
 import yaml
 
 top = sys.argv[1]
-n = 0
-failed = 0
+sys.path.insert(0, top + "/tests")
+from tap import Tap  # noqa: E402
 
-
-def ok(desc):
-    global n
-    n += 1
-    print("ok %d - %s" % (n, desc))
-
-
-def not_ok(desc, detail=""):
-    global n, failed
-    n += 1
-    failed += 1
-    print("not ok %d - %s" % (n, desc))
-    for line in detail.splitlines():
-        print("# " + line)
+tap = Tap(0, 0)
+ok, not_ok = tap.ok, tap.not_ok
 
 
 class Loader(yaml.SafeLoader):
@@ -73,7 +61,7 @@ try:
     ok("docs/spec/vectors.schema.json is a valid draft 2020-12 schema")
 except Exception as e:  # a broken schema fails every check below
     not_ok("docs/spec/vectors.schema.json is a valid draft 2020-12 schema", str(e))
-    print("1..%d" % n)
+    print("1..%d" % tap.n)
     sys.exit(1)
 validator = jsonschema.Draft202012Validator(schema)
 
@@ -194,6 +182,6 @@ if typed == {"a": "010", "b": "yes", "c": 0x1F, "d": True, "e": "~"}:
 else:
     not_ok("YAML is typed as the loader types it", repr(typed))
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+print("1..%d" % tap.n)
+sys.exit(1 if tap.failed else 0)
 EOF
