@@ -39,6 +39,9 @@ static void run_usage(FILE *out)
 		"                              references, expected and got; compare\n"
 		"                              reports with 'nestref report'\n"
 		"      --junit=FILE            also write the run as JUnit XML to FILE\n"
+		"      --partial               run files that require an observation the\n"
+		"                              backend lacks (observe-issued, ...): their\n"
+		"                              checks that need it are not made\n"
 		"  -q, --quiet                 no progress and no summary on stderr\n"
 		"                              (errors are still printed)\n"
 		"      --progress              show progress on stderr even when it is\n"
@@ -100,6 +103,8 @@ int cmd_run(int argc, char **argv)
 	}
 	run.ctx = &opts.ctx;
 	run.expect_caps = opts.expect_caps;
+	if (opts.partial)
+		run.flags |= NESTREF_VEC_PARTIAL;
 	if (opts.quiet)
 		run.flags |= NESTREF_VEC_QUIET;
 	else if (opts.progress || isatty(STDERR_FILENO))

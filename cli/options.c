@@ -14,6 +14,7 @@
 enum {
 	CLI_VAL_REPORT = 0x100,
 	CLI_VAL_JUNIT,
+	CLI_VAL_PARTIAL,
 	CLI_VAL_FORMAT,
 	CLI_VAL_OUTPUT,
 	CLI_VAL_ARRAY,
@@ -42,6 +43,8 @@ static const struct cli_option {
 	{ { "report", required_argument, NULL, CLI_VAL_REPORT }, CLI_OPT_REPORT,
 	  true },
 	{ { "junit", required_argument, NULL, CLI_VAL_JUNIT }, CLI_OPT_REPORT,
+	  true },
+	{ { "partial", no_argument, NULL, CLI_VAL_PARTIAL }, CLI_OPT_REPORT,
 	  true },
 	{ { "format", required_argument, NULL, CLI_VAL_FORMAT }, CLI_OPT_EXPORT,
 	  true },
@@ -146,6 +149,9 @@ static int cli_report_option(const char *cmd, int c, const char *arg,
 	char *end;
 
 	switch (c) {
+	case CLI_VAL_PARTIAL:
+		opts->partial = true;
+		return 0;
 	case CLI_VAL_REPORT:
 		opts->report = arg;
 		return 0;

@@ -278,11 +278,12 @@ static json_t *exec_features(const struct nestref_ctx *ctx)
 	struct nestref_smmuv3_features f;
 
 	nestref_smmuv3_ctx_features(ctx, &f);
-	return json_pack("{s:I, s:I, s:b, s:b, s:b, s:b, s:b, s:b}", "sidsize",
-			 (json_int_t)f.sidsize, "ssidsize",
+	return json_pack("{s:I, s:I, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
+			 "sidsize", (json_int_t)f.sidsize, "ssidsize",
 			 (json_int_t)f.ssidsize, "asid16", f.asid16, "vmid16",
 			 f.vmid16, "ril", f.ril, "ats", f.ats, "ds", f.ds,
-			 "repeat_tlbi_cfgi", f.repeat_tlbi_cfgi);
+			 "repeat_tlbi_cfgi", f.repeat_tlbi_cfgi,
+			 "gerror_irq_blocked", f.gerror_irq_blocked);
 }
 
 static int exec_send_open(struct nestref_ctx *ctx, const char *options,

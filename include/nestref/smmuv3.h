@@ -47,6 +47,14 @@ struct nestref_smmuv3_features {
 	/* The Tegra264 erratum: CFGI and TLBI commands must be issued twice
 	 * (kernel-facts 3.8). */
 	bool repeat_tlbi_cfgi;
+	/*
+	 * The host cannot take the SMMU's global-error interrupt while it
+	 * polls for a CMD_SYNC with interrupts off: a host with one CPU
+	 * (docs/kernel.md 5.6).  An illegal command then makes the call time
+	 * out before the interrupt skips it.  Not an SMMU feature: where the
+	 * interrupt runs, carried here because setup.smmu is the machine.
+	 */
+	bool gerror_irq_blocked;
 };
 
 /** Fills the defaults of spec/vectors.md (32, 20, true x4, the rest false)

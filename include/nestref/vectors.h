@@ -268,6 +268,15 @@ NESTREF_API int nestref_vec_session_step(struct nestref_vec_session *session,
 /* nestref_vec_run_opts.flags */
 #define NESTREF_VEC_QUIET (1u << 0)    /* no summary line (errors still) */
 #define NESTREF_VEC_PROGRESS (1u << 1) /* "\r[n/N] file" lines on err */
+/*
+ * Run the files whose `requires` names observations the backend lacks
+ * (observe-issued, observe-caches, observe-hw-info, check-cache) instead
+ * of skipping them: their tests run, the checks that need the missing
+ * capability are not made, and they pass only partly (`nestref run
+ * --partial`; spec/vectors.md 2.3).  What a kernel answers is then
+ * checked even where what its hardware received cannot be seen.
+ */
+#define NESTREF_VEC_PARTIAL (1u << 2)
 
 struct nestref_vec_run_opts {
 	uint32_t size; /* sizeof(struct nestref_vec_run_opts) */

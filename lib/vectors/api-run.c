@@ -354,6 +354,7 @@ static int run_opts_in(struct runner_opts *ro,
 	ro->err = in.err ? in.err : stderr;
 	ro->quiet = in.flags & NESTREF_VEC_QUIET;
 	ro->progress = !ro->quiet && (in.flags & NESTREF_VEC_PROGRESS);
+	ro->partial = in.flags & NESTREF_VEC_PARTIAL;
 	ro->expect_caps = in.expect_caps;
 	if (rc)
 		fprintf(ro->err, "nestref: run options: %s\n",

@@ -30,6 +30,7 @@ struct runner_opts {
 	FILE *err;     /* summary, progress, errors */
 	bool progress; /* "\r[n/N]" lines on err */
 	bool quiet;    /* no summary line on err; errors still go there */
+	bool partial;  /* NESTREF_VEC_PARTIAL */
 	/* Capabilities the run must have (nestref_vec_run_opts.expect_caps) */
 	uint32_t expect_caps;
 	/* NULL, or where each test's verdict is recorded for the JSON and

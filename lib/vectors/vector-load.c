@@ -246,17 +246,19 @@ static void load_notes(struct vl *vl, yaml_node_t *node)
 /* setup (section 1)                                                */
 
 enum { SM_SIDSIZE, SM_SSIDSIZE, SM_ASID16, SM_VMID16, SM_RIL, SM_ATS, SM_DS,
-       SM_REPEAT, SM_N };
+       SM_REPEAT, SM_GERROR, SM_N };
 
 static void load_smmu(struct vl *vl, yaml_node_t *node)
 {
 	static const char *const keys[] = { "sidsize", "ssidsize", "asid16",
 					    "vmid16",  "ril",      "ats",
-					    "ds", "repeat_tlbi_cfgi", NULL };
+					    "ds", "repeat_tlbi_cfgi",
+					    "gerror_irq_blocked", NULL };
 	struct nestref_smmuv3_features *smmu = &vl->file->smmu;
 	bool *flags[SM_N] = { NULL,	     NULL,	&smmu->asid16,
 			      &smmu->vmid16, &smmu->ril, &smmu->ats,
-			      &smmu->ds, &smmu->repeat_tlbi_cfgi };
+			      &smmu->ds, &smmu->repeat_tlbi_cfgi,
+			      &smmu->gerror_irq_blocked };
 	struct vl_kv kv[SM_N];
 	unsigned int k;
 	uint64_t v;

@@ -1,14 +1,28 @@
 #!/bin/sh
 # tests/kernel/kernel.sh FRAGMENT: finds or builds the kernel that
 # `make check-kernel` boots, a tiny x86_64 Linux 6.13 or later with the
-# iommufd selftest mock (FRAGMENT is tests/kernel/iommufd-vm.config).
+# iommufd selftest mock (FRAGMENT is tests/kernel/iommufd-vm.config), or
+# with KERNEL_ARCH=arm64 the one of `make check-kernel-arm64`, an arm64
+# Linux with the real arm-smmu-v3 driver (FRAGMENT is
+# tests/kernel/arm64.config).
 #
-# Prints two lines on stdout, the bzImage's path and a description of it
+# KERNEL_ARCH (default x86_64):
+#   x86_64  tinyconfig + FRAGMENT + olddefconfig, make bzImage: the
+#           cache holds bzImage.
+#   arm64   cross-compiled (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-,
+#           bookworm's gcc-aarch64-linux-gnu): allnoconfig + FRAGMENT +
+#           olddefconfig, make Image: the cache holds Image.  The Debian
+#           tree gets nestref's one change to a stock kernel,
+#           s2fwb-param.sh, right after unpacking (docs/kernel.md); a
+#           KERNEL_SRC tree must have it already (kernel.sh checks, and
+#           prints the command that applies it).
+#
+# Prints two lines on stdout, the image's path and a description of it
 # (package, version and suite, or where the image came from), and
 # progress with elapsed seconds on stderr: a build from nothing takes
 # minutes.  Exits 1 with the reason on stderr.  In order of preference:
 #
-#   KERNEL_IMAGE=PATH  a ready bzImage, used as it is;
+#   KERNEL_IMAGE=PATH  a ready bzImage (arm64: Image), used as it is;
 #   KERNEL_SRC=DIR     an unpacked kernel tree, built out of tree into the
 #                      cache (incrementally, so edits to the tree count);
 #   neither            Debian's linux-source-$KERNEL_SERIES (default 7.2,
@@ -21,37 +35,29 @@
 #                      one offers.
 #
 # The cache is $XDG_CACHE_HOME/nestref (default ~/.cache/nestref):
-# apt/ holds the private apt state (sid and experimental) and
-# kernel-VERSION-HASH/ the image, its .config and the build logs, keyed by
-# the package's Debian version (which starts with the series) and a hash
-# of FRAGMENT.  KERNEL_JOBS (default 2) is make's -j; DEBIAN_MIRROR
-# overrides the mirror read from /etc/apt/sources.list{,.d};
-# NESTREF_KEEP_KERNEL_WORK=1 keeps the unpacked tree (1.8 GB) and the
-# build folder after a build.
+# apt/ holds the private apt state (sid and experimental, shared with
+# qemu-sid.sh through debian-apt.sh) and kernel-VERSION-HASH/ (arm64:
+# kernel-arm64-VERSION-HASH/) the image, its .config and the build logs,
+# keyed by the package's Debian version (which starts with the series)
+# and a hash of FRAGMENT (arm64: of FRAGMENT and s2fwb-param.sh).
+# KERNEL_JOBS (default 2) is make's -j; DEBIAN_MIRROR overrides the
+# mirror read from /etc/apt/sources.list{,.d}; NESTREF_KEEP_KERNEL_WORK=1
+# keeps the unpacked tree (1.8 GB) and the build folder after a build.
 # shellcheck disable=SC2016 # awk programs in single quotes
 set -u
 
 min_major=6
 min_minor=13
 t_start=$(date +%s)
-
-say() {
-	echo "kernel.sh: [$(($(date +%s) - t_start)) s] $*" >&2
-}
-
-die() {
-	echo "kernel.sh: error: $*" >&2
+me=kernel.sh
+here=$(cd "$(dirname "$0")" && pwd) || {
+	echo "kernel.sh: error: cannot find the folder of $0" >&2
 	exit 1
 }
-
-phase_begin() {
-	phase_t0=$(date +%s)
-	say "$1"
-}
-
-phase_end() {
-	say "$1 done in $(($(date +%s) - phase_t0)) s"
-}
+# say, die, phase_begin, phase_end, the cache, the lock and the private
+# apt state, shared with qemu-sid.sh.
+# shellcheck source=tests/kernel/debian-apt.sh
+. "$here/debian-apt.sh"
 
 # abs PATH: PATH made absolute against the current folder (make -C build
 # runs the test from the build folder).
@@ -76,11 +82,44 @@ version_ok() {
 fragment=$(abs "$1")
 [ -r "$fragment" ] || die "cannot read the config fragment $fragment"
 
+# What differs between the two architectures: the make variables, the
+# base configuration, the image, the cache folders' prefix and what their
+# hash covers.
+arch=${KERNEL_ARCH:-x86_64}
+case $arch in
+x86_64)
+	# ARCH=x86_64 matters: on x86 a plain tinyconfig is a 32-bit kernel.
+	cross=
+	base_config=tinyconfig
+	image_name=bzImage
+	built_image=arch/x86/boot/bzImage
+	out_prefix=kernel-
+	build_time="1.5 to 2.5 minutes"
+	;;
+arm64)
+	# allnoconfig rather than tinyconfig: tinyconfig's size options are
+	# not what the rig was first booted with (docs/kernel.md 5.2).
+	cross=aarch64-linux-gnu-
+	base_config=allnoconfig
+	image_name=Image
+	built_image=arch/arm64/boot/Image
+	out_prefix=kernel-arm64-
+	build_time="about 9 minutes"
+	edit=$here/s2fwb-param.sh
+	[ -r "$edit" ] || die "$edit is missing (it is part of nestref's sources)"
+	;;
+*)
+	die "KERNEL_ARCH=$arch: give x86_64 (make check-kernel, the default) or arm64 (make check-kernel-arm64)"
+	;;
+esac
+for_arch=
+[ "$arch" = x86_64 ] || for_arch=" for $arch"
+
 # ------------------------------------------------------------ KERNEL_IMAGE
 if [ -n "${KERNEL_IMAGE-}" ]; then
 	image=$(abs "$KERNEL_IMAGE")
 	if [ ! -f "$image" ] || [ ! -r "$image" ]; then
-		die "KERNEL_IMAGE=$KERNEL_IMAGE is not a readable file; give the path of a bzImage built with $fragment"
+		die "KERNEL_IMAGE=$KERNEL_IMAGE is not a readable file; give the path of a $image_name built with $fragment"
 	fi
 	say "using KERNEL_IMAGE=$image as it is (not built, not checked against the fragment${KERNEL_SERIES:+; KERNEL_SERIES=$KERNEL_SERIES is ignored})"
 	echo "$image"
@@ -88,27 +127,34 @@ if [ -n "${KERNEL_IMAGE-}" ]; then
 	exit 0
 fi
 
-if [ -n "${XDG_CACHE_HOME-}" ]; then
-	cache=$XDG_CACHE_HOME/nestref
-elif [ -n "${HOME-}" ]; then
-	cache=$HOME/.cache/nestref
-else
-	die "neither XDG_CACHE_HOME nor HOME is set: set one to say where the kernel cache goes"
+# Building needs the host's compiler and tools, and for arm64 the cross
+# compiler (vm.sh checks the x86_64 ones before calling kernel.sh).
+if [ "$arch" = arm64 ]; then
+	missing=
+	missing_pkgs=
+	for need in aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu make:make \
+		gcc:gcc flex:flex bison:bison bc:bc; do
+		if ! command -v "${need%%:*}" >/dev/null 2>&1; then
+			missing="$missing ${need%%:*}"
+			missing_pkgs="$missing_pkgs ${need#*:}"
+		fi
+	done
+	[ -z "$missing" ] ||
+		die "building the arm64 kernel needs$missing: apt-get install$missing_pkgs (or give KERNEL_IMAGE, a ready arm64 Image)"
 fi
-mkdir -p "$cache" || die "cannot create the cache folder $cache"
-jobs=${KERNEL_JOBS:-2}
-frag_hash=$(sha256sum <"$fragment" | cut -c1-12) ||
-	die "sha256sum failed on $fragment (coreutils)"
 
-# One kernel.sh at a time per cache: two runs would share the apt state
-# and could build into the same folder.
-if command -v flock >/dev/null 2>&1; then
-	exec 9>"$cache/kernel.lock" || die "cannot open $cache/kernel.lock"
-	if ! flock -n 9; then
-		say "waiting for another kernel.sh to release $cache/kernel.lock"
-		flock 9 || die "flock on $cache/kernel.lock failed"
-	fi
+nestref_cache
+jobs=${KERNEL_JOBS:-2}
+if [ "$arch" = x86_64 ]; then
+	frag_hash=$(sha256sum <"$fragment" | cut -c1-12) ||
+		die "sha256sum failed on $fragment (coreutils)"
+else
+	# The source edit is part of what the image is built from.
+	frag_hash=$(cat "$fragment" "$edit" | sha256sum | cut -c1-12) ||
+		die "sha256sum failed on $fragment and $edit (coreutils)"
 fi
+
+nestref_lock
 
 # make for the kernel tree, without what an outer make (make check-kernel)
 # passes down in MAKEFLAGS: its variables, -w and its jobserver.
@@ -117,22 +163,26 @@ kmake() {
 		-u GNUMAKEFLAGS make --no-print-directory "$@"
 }
 
-# build SRC OUTDIR BUILDDIR: tinyconfig + fragment, every fragment line
-# checked, then bzImage.  Leaves OUTDIR/bzImage, OUTDIR/config and the
-# logs OUTDIR/config.log and OUTDIR/build.log.
+# amake: kmake for $arch (CROSS_COMPILE only when cross-compiling).
+amake() {
+	kmake ARCH="$arch" ${cross:+"CROSS_COMPILE=$cross"} "$@"
+}
+
+# build SRC OUTDIR BUILDDIR: the base config + fragment, every fragment
+# line checked, then the image.  Leaves OUTDIR/$image_name,
+# OUTDIR/config and the logs OUTDIR/config.log and OUTDIR/build.log.
 build() {
 	src=$1
 	out=$2
 	obj=$3
 	mkdir -p "$obj" || die "cannot create the build folder $obj"
 
-	phase_begin "configuring: ARCH=x86_64 tinyconfig + $(basename "$fragment") + olddefconfig"
-	# ARCH=x86_64 matters: on x86 a plain tinyconfig is a 32-bit kernel.
+	phase_begin "configuring: ARCH=$arch${cross:+ CROSS_COMPILE=$cross} $base_config + $(basename "$fragment") + olddefconfig"
 	{
-		kmake -C "$src" O="$obj" ARCH=x86_64 tinyconfig &&
-			(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh \
+		amake -C "$src" O="$obj" "$base_config" &&
+			(cd "$src" && ARCH=$arch scripts/kconfig/merge_config.sh \
 				-m -O "$obj" "$obj/.config" "$fragment") &&
-			kmake -C "$src" O="$obj" ARCH=x86_64 olddefconfig
+			amake -C "$src" O="$obj" olddefconfig
 	} >"$out/config.log" 2>&1 || {
 		tail -n 20 "$out/config.log" >&2
 		die "configuring the kernel failed; the whole log is $out/config.log"
@@ -140,18 +190,18 @@ build() {
 	check_config "$src" "$obj/.config"
 	phase_end "configuring"
 
-	phase_begin "building bzImage with make -j$jobs (1.5 to 2.5 minutes from nothing on 2 cores; log: $out/build.log)"
-	kmake -C "$src" O="$obj" ARCH=x86_64 -j"$jobs" bzImage \
+	phase_begin "building $image_name with make -j$jobs ($build_time from nothing on 2 cores; log: $out/build.log)"
+	amake -C "$src" O="$obj" -j"$jobs" "$image_name" \
 		>"$out/build.log" 2>&1 || {
 		tail -n 30 "$out/build.log" >&2
 		die "the kernel build failed; the whole log is $out/build.log (a tree configured in place needs 'make mrproper' first; flex, bison, bc, libelf-dev and libssl-dev must be installed)"
 	}
 	phase_end "building"
-	# Copied then renamed: a bzImage in the cache is always a whole one.
-	if ! { cp "$obj/arch/x86/boot/bzImage" "$out/bzImage.tmp" &&
+	# Copied then renamed: an image in the cache is always a whole one.
+	if ! { cp "$obj/$built_image" "$out/$image_name.tmp" &&
 		cp "$obj/.config" "$out/config" &&
-		mv "$out/bzImage.tmp" "$out/bzImage"; }; then
-		die "cannot copy the bzImage into $out"
+		mv "$out/$image_name.tmp" "$out/$image_name"; }; then
+		die "cannot copy the $image_name into $out"
 	fi
 }
 
@@ -204,124 +254,41 @@ if [ -n "${KERNEL_SRC-}" ]; then
 		*) say "warning: KERNEL_SERIES=$KERNEL_SERIES is ignored: KERNEL_SRC is Linux $version" ;;
 		esac
 	fi
+	# The user's tree is never edited here: it must have the edit already.
+	if [ "$arch" = arm64 ] &&
+		! why=$(sh "$edit" --check "$src" 2>&1 >/dev/null); then
+		die "KERNEL_SRC=$src: ${why#s2fwb-param.sh: }"
+	fi
 	src_hash=$(echo "$src" | sha256sum | cut -c1-8)
-	out=$cache/kernel-$version-src$src_hash-$frag_hash
+	out=$cache/$out_prefix$version-src$src_hash-$frag_hash
 	mkdir -p "$out" || die "cannot create $out"
 	say "KERNEL_SRC=$src (Linux $version): building in $out/build (incremental: a tree you changed is rebuilt)"
 	build "$src" "$out" "$out/build"
-	echo "$out/bzImage"
-	echo "Linux $version from KERNEL_SRC=$src"
+	echo "$out/$image_name"
+	echo "Linux $version from KERNEL_SRC=$src$for_arch"
 	exit 0
 fi
 
 # ------------------------------------------------------- Debian sid, experimental
-# The mirror this machine's apt already uses: deb822 .sources first, then
-# one-line .list files.  Security and -updates suites are not mirrors of
-# sid.
-debian_mirror() {
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk '
-		function flush() {
-			if (!found && types ~ /(^|[ \t])deb([ \t]|$)/ &&
-			    enabled != "no" && uri ~ /^https?:\/\// && suite_ok &&
-			    uri !~ /security/) {
-				print uri
-				found = 1
-			}
-			types = ""; uri = ""; suite_ok = 0; enabled = ""
-		}
-		/^[ \t]*#/ { next }
-		/^[ \t]*$/ { flush(); next }
-		tolower($1) == "types:" { types = $0; sub(/^[^:]*:/, "", types) }
-		tolower($1) == "uris:" { uri = $2 }
-		tolower($1) == "suites:" {
-			for (i = 2; i <= NF; i++)
-				if ($i !~ /-/)
-					suite_ok = 1
-		}
-		tolower($1) == "enabled:" { enabled = tolower($2) }
-		END { flush() }' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -r "$f" ] || continue
-		sed -n 's/^[[:space:]]*deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\(https\{0,1\}:\/\/[^[:space:]]*\)[[:space:]]\{1,\}[^[:space:]-]\{1,\}[[:space:]].*/\2/p' "$f" |
-			grep -v security
-	done
-}
-
-
-# The series: linux-source-$series, in the first of these suites that has
-# it.  sid first: it is what Debian ships; experimental carries the next
-# series as release candidates.
+# The series: linux-source-$series, in the first of the suites (sid,
+# experimental; apt_setup) that has it.  sid first: it is what Debian
+# ships; experimental carries the next series as release candidates.
 series=${KERNEL_SERIES:-7.2}
-suites="sid experimental"
 echo "$series" | grep -qx '[0-9]\{1,\}\.[0-9]\{1,\}' ||
 	die "KERNEL_SERIES=$series is not a series: give MAJOR.MINOR, such as 7.2 or 7.3"
 version_ok "$series" ||
 	die "KERNEL_SERIES=$series is older than $min_major.$min_minor: the iommufd backend needs IOMMU_VIOMMU_ALLOC and IOMMU_VDEVICE_ALLOC"
 pkg=linux-source-$series
 
-apt_dir=$cache/apt
-mirror=${DEBIAN_MIRROR:-$(debian_mirror | head -n 1)}
-[ -n "$mirror" ] ||
-	die "no Debian mirror found in /etc/apt/sources.list or /etc/apt/sources.list.d; set DEBIAN_MIRROR to the one you use (or give KERNEL_SRC or KERNEL_IMAGE)"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -r "$keyring" ] ||
-	die "$keyring is missing: apt-get install debian-archive-keyring"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" ||
-	die "cannot create $apt_dir"
-for s in $suites; do
-	echo "deb [signed-by=$keyring] $mirror $s main"
-done >"$apt_dir/debian.list.new" ||
-	die "cannot write $apt_dir/debian.list.new"
-# A changed mirror or suite invalidates the lists fetched before.
-if ! cmp -s "$apt_dir/debian.list.new" "$apt_dir/debian.list"; then
-	rm -f "$apt_dir"/lists/*_dists_* "$apt_dir"/cache/*.bin \
-		"$apt_dir/updated.stamp" "$apt_dir/sid.list"
-	mv "$apt_dir/debian.list.new" "$apt_dir/debian.list"
-else
-	rm -f "$apt_dir/debian.list.new"
-fi
-
-# Only these options point apt at the private state: the sources list, the
-# lists and the binary caches (else apt would rewrite the system's
-# /var/cache/apt/*.bin from these lists).  experimental is NotAutomatic
-# in its Release file, but nothing here relies on apt's choice: the suite
-# is picked by find_source and the version is given exactly.
-apt_opts() {
-	"$@" -o Dir::Etc::sourcelist="$apt_dir/debian.list" \
-		-o Dir::Etc::sourceparts=- \
-		-o Dir::State::Lists="$apt_dir/lists" \
-		-o Dir::Cache="$apt_dir/cache" \
-		-o APT::Sandbox::User="$(id -un)"
-}
-
-# apt_update: refreshes the private lists; on failure shows why and
-# returns 1.  The stamp, not the lists' own times (apt gives them the
-# mirror's Last-Modified), says when that last worked.
-updated=
-apt_update() {
-	phase_begin "apt-get update of $(echo "$suites" | sed 's/ /, /g') from $mirror (private state in $apt_dir)"
-	# --error-on=any: by default a list that failed to download is only a
-	# warning, and apt-get update exits 0.
-	if ! apt_opts apt-get -q --error-on=any update >"$apt_dir/update.log" 2>&1; then
-		tail -n 10 "$apt_dir/update.log" >&2
-		say "apt-get update failed (log: $apt_dir/update.log): check access to $mirror"
-		return 1
-	fi
-	touch "$apt_dir/updated.stamp"
-	updated=1
-	phase_end "apt-get update"
-}
+apt_setup "or give KERNEL_SRC or KERNEL_IMAGE"
 
 # use_cached_anyway: without the mirror, the newest image of this series
 # already built from Debian with this fragment is better than nothing
 # (offline work).  Debian versions of the series start with "X.Y." (a
 # release) or "X.Y~" (a release candidate).
 use_cached_anyway() {
-	old=$(for f in "$cache/kernel-$series."*"-$frag_hash/bzImage" \
-		"$cache/kernel-$series~"*"-$frag_hash/bzImage"; do
+	old=$(for f in "$cache/$out_prefix$series."*"-$frag_hash/$image_name" \
+		"$cache/$out_prefix$series~"*"-$frag_hash/$image_name"; do
 		case $f in
 		*/kernel-*-src*) ;; # a KERNEL_SRC build
 		*) [ -f "$f" ] && echo "$f" ;;
@@ -330,22 +297,8 @@ use_cached_anyway() {
 	[ -n "$old" ] || return 1
 	say "using the cached image $old instead: it may not be Debian's newest $pkg"
 	echo "$old"
-	echo "$pkg $(basename "$(dirname "$old")" | sed -e 's/^kernel-//' -e "s/-$frag_hash\$//") (cached; the mirror is not reachable)"
+	echo "$pkg $(basename "$(dirname "$old")" | sed -e "s/^$out_prefix//" -e "s/-$frag_hash\$//")$for_arch (cached; the mirror is not reachable)"
 	exit 0
-}
-
-# madison [PACKAGE...]: "package version suite" lines from the lists.
-madison() {
-	[ $# -gt 0 ] || return 0
-	apt_opts apt-cache madison "$@" 2>/dev/null |
-		${AWK:-awk} -F'|' '{
-			p = $1; v = $2
-			gsub(/ /, "", p); gsub(/ /, "", v)
-			split($3, w, " ")
-			split(w[2], d, "/")
-			if (p != "" && v != "" && d[1] != "")
-				print p, v, d[1]
-		}'
 }
 
 # find_source: sets suite and version (the Debian version) of $pkg from
@@ -376,9 +329,7 @@ offers() {
 	done
 }
 
-# Lists older than a day are refreshed: sid moves, and an old version
-# disappears from the mirror.
-if [ -z "$(find "$apt_dir/updated.stamp" -mmin -1440 2>/dev/null)" ]; then
+if ! apt_lists_young; then
 	apt_update || use_cached_anyway ||
 		die "no Debian lists and no cached $pkg image: give KERNEL_SRC or KERNEL_IMAGE, or retry when $mirror is reachable"
 else
@@ -402,11 +353,11 @@ else
 	say "kernel source: $pkg $version from $suite (sid has no $pkg)"
 fi
 
-out=$cache/kernel-$version-$frag_hash
-if [ -f "$out/bzImage" ]; then
-	say "reusing the cached image $out/bzImage ($pkg $version, fragment $frag_hash)"
-	echo "$out/bzImage"
-	echo "$pkg $version from $suite (cached)"
+out=$cache/$out_prefix$version-$frag_hash
+if [ -f "$out/$image_name" ]; then
+	say "reusing the cached image $out/$image_name ($pkg $version$for_arch, fragment $frag_hash)"
+	echo "$out/$image_name"
+	echo "$pkg $version from $suite$for_arch (cached)"
 	exit 0
 fi
 
@@ -421,7 +372,7 @@ if ! (cd "$work" && apt_opts apt-get -q download "$pkg=$version") \
 	apt_update || die "cannot download $pkg $version (log: $out/download.log) nor refresh the lists"
 	find_source || die "$pkg is in neither $(echo "$suites" | sed 's/ / nor /g') after apt-get update"
 	say "kernel source now: $pkg $version from $suite"
-	out_new=$cache/kernel-$version-$frag_hash
+	out_new=$cache/$out_prefix$version-$frag_hash
 	if [ "$out_new" != "$out" ]; then
 		rm -rf "$out"
 		out=$out_new
@@ -448,6 +399,16 @@ rm -rf "$work/deb" "$deb"
 src=$work/$pkg
 [ -f "$src/Makefile" ] || die "the tarball did not unpack to $src"
 phase_end "unpacking"
+if [ "$arch" = arm64 ]; then
+	# nestref's one change to a stock kernel (docs/kernel.md), on the
+	# fresh tree ($work is removed before each download).
+	if ! sh "$edit" "$src" >"$out/s2fwb-param.log" 2>&1; then
+		cat "$out/s2fwb-param.log" >&2
+		die "$edit failed on $pkg $version (log: $out/s2fwb-param.log); its patterns need adapting to this kernel (docs/kernel.md)"
+	fi
+	sed 's/^/  /' "$out/s2fwb-param.log" >&2
+	say "applied $(basename "$edit") (log: $out/s2fwb-param.log)"
+fi
 
 build "$src" "$out" "$work/build"
 if [ "${NESTREF_KEEP_KERNEL_WORK-}" = 1 ]; then
@@ -455,6 +416,6 @@ if [ "${NESTREF_KEEP_KERNEL_WORK-}" = 1 ]; then
 else
 	rm -rf "$work"
 fi
-say "kernel ready: $out/bzImage ($(wc -c <"$out/bzImage") bytes)"
-echo "$out/bzImage"
-echo "$pkg $version from $suite (built)"
+say "kernel ready: $out/$image_name ($(wc -c <"$out/$image_name") bytes)"
+echo "$out/$image_name"
+echo "$pkg $version from $suite$for_arch (built)"

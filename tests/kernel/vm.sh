@@ -21,13 +21,24 @@ vm_prerequisites() {
 	vm_missing_cmds=
 	vm_missing_pkgs=
 	vm_checked=
-	vm_need qemu-system-x86_64 qemu-system-x86
+	if [ "${KERNEL_ARCH:-x86_64}" = arm64 ]; then
+		# QEMU 11 from a Debian sid folder (qemu-sid.sh), unless given.
+		if [ -z "${QEMU_AARCH64-}" ]; then
+			vm_need mmdebstrap mmdebstrap
+			vm_need mount mount
+		fi
+	else
+		vm_need qemu-system-x86_64 qemu-system-x86
+	fi
 	vm_need cpio cpio
 	vm_need timeout coreutils
 	if [ -z "${KERNEL_IMAGE-}" ]; then
 		# What building a kernel takes (docs/spec/kernel-vm.md 3).
 		vm_need make make
 		vm_need gcc gcc
+		if [ "${KERNEL_ARCH:-x86_64}" = arm64 ]; then
+			vm_need aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+		fi
 		vm_need flex flex
 		vm_need bison bison
 		vm_need bc bc
@@ -70,14 +81,16 @@ vm_need_header() { # HEADER DEBIAN-PACKAGE
 	fi
 }
 
-# vm_kernel: finds or builds the kernel (kernel.sh, iommufd-vm.config);
-# sets vm_image, and vm_kernel_desc to kernel.sh's description of it
-# (such as "linux-source-7.2 7.2.13-1 from sid (cached)").  kernel.sh's
-# progress goes to stderr as it happens (a build takes minutes).
+# vm_kernel [FRAGMENT]: finds or builds the kernel (kernel.sh, with
+# iommufd-vm.config unless FRAGMENT names another; KERNEL_ARCH in the
+# environment picks the architecture); sets vm_image, and vm_kernel_desc
+# to kernel.sh's description of it (such as "linux-source-7.2 7.2.13-1
+# from sid (cached)").  kernel.sh's progress goes to stderr as it happens
+# (a build takes minutes).
 vm_kernel() {
 	vm_t0=$(date +%s)
 	{
-		sh "$here/kernel.sh" "$here/iommufd-vm.config"
+		sh "$here/kernel.sh" "$here/${1:-iommufd-vm.config}"
 		echo $? >"$tmp/kernel.rc"
 	} 2>&1 >"$tmp/kernel.out" | tee "$tmp/kernel.err" >&2
 	vm_kernel_rc=$(cat "$tmp/kernel.rc" 2>/dev/null || echo 1)

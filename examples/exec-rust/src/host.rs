@@ -280,13 +280,14 @@ impl Host {
     }
 
     /// arm_smmu_cmdq_issue_cmdlist with a sync: the batch, then one host
-    /// CMD_SYNC (kernel-facts 3.4 step 4).
-    fn issue(&mut self, batch: &[Cmd]) {
+    /// CMD_SYNC (kernel-facts 3.4 step 4).  False when the wait for the
+    /// CMD_SYNC timed out (ETIMEDOUT).
+    fn issue(&mut self, batch: &[Cmd]) -> bool {
         let mut q = Vec::with_capacity(batch.len() + 1);
         q.extend_from_slice(batch);
         q.push(smmu::host_sync());
         self.batches += 1;
-        self.smmu.consume(&q);
+        self.smmu.consume(&q)
     }
 
     /// arm_vsmmu_cache_invalidate as released (kernel-facts 3.4).
@@ -374,7 +375,17 @@ impl Host {
                 continue;
             }
             let batch: Vec<Cmd> = cmds[last..=cur].to_vec();
-            self.issue(&batch);
+            if !self.issue(&batch) {
+                // An issue failure reports the batch but its last entry
+                // as handled (kernel-facts 3.4, 3.10).
+                return InvResult {
+                    result: Err(fail(
+                        "ETIMEDOUT",
+                        "exec-rust: the CMD_SYNC poll timed out: the global-error interrupt could not run".to_string(),
+                    )),
+                    entry_num: Some(cur as u32),
+                };
+            }
             last = cur + 1;
         }
         InvResult {

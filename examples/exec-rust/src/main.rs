@@ -220,6 +220,7 @@ impl Session {
                 ats: flag("ats", features.ats),
                 ds: flag("ds", features.ds),
                 repeat_tlbi_cfgi: flag("repeat_tlbi_cfgi", features.repeat_tlbi_cfgi),
+                gerror_irq_blocked: flag("gerror_irq_blocked", features.gerror_irq_blocked),
             };
         }
         let kmalloc_max = req.u64("kmalloc_max")?;

@@ -26,6 +26,10 @@ pub struct Features {
     pub ats: bool,
     pub ds: bool,
     pub repeat_tlbi_cfgi: bool,
+    /// The host's CMD_SYNC poll keeps the global-error interrupt from
+    /// running (one CPU): an illegal command times the call out, and is
+    /// skipped afterwards (spec/vectors.md 1.2, kernel-facts 3.10).
+    pub gerror_irq_blocked: bool,
 }
 
 impl Default for Features {
@@ -40,6 +44,7 @@ impl Default for Features {
             ats: true,
             ds: false,
             repeat_tlbi_cfgi: false,
+            gerror_irq_blocked: false,
         }
     }
 }
@@ -226,15 +231,19 @@ impl Smmu {
 
     /// Consumes a batch the host wrote (its CMD_SYNC last).  A CERROR_ILL
     /// is handled as the Linux host does: the slot becomes a CMD_SYNC and
-    /// consumption resumes, so this never fails.
-    pub fn consume(&mut self, cmds: &[Cmd]) {
+    /// consumption resumes.  Returns false when the host's wait for its
+    /// CMD_SYNC timed out first (gerror_irq_blocked and a CERROR_ILL).
+    pub fn consume(&mut self, cmds: &[Cmd]) -> bool {
+        let mut completed = true;
         for cmd in cmds {
             self.record(*cmd);
             if illegal(&self.features, cmd).is_some() {
                 self.cerror_ill += 1;
                 self.record(host_sync());
+                completed &= !self.features.gerror_irq_blocked;
             }
         }
+        completed
     }
 
     pub fn issued(&self) -> &[Cmd] {
