@@ -197,9 +197,18 @@ def parse_formatted(text):
     return (words[0] if words else "?"), fields
 
 
+def answer(step):
+    """"ok", "EIO", with ", entry_num N" for an invalidation."""
+    text = step.get("errno") or step.get("error") or "ok"
+    if step.get("entry_num") is not None:
+        text += ", entry_num %d" % step["entry_num"]
+    return text
+
+
 def compare_issued(sim_cmds, qemu_cmds, sid_map, vmid_map):
-    """(verdict, lines): verdict is agree, disagree or hidden."""
-    lines = []
+    """(verdict, lines): verdict is agree, disagree or hidden; lines say
+    what differs, or else what could not be seen."""
+    lines, hidden = [], []
     verdict = "agree"
     if len(sim_cmds) != len(qemu_cmds):
         lines.append("%d commands on smmuv3-sim, %d consumed by QEMU" %
@@ -214,10 +223,8 @@ def compare_issued(sim_cmds, qemu_cmds, sid_map, vmid_map):
             verdict = "disagree"
             continue
         if op in HIDDEN:
-            lines.append("command %d: %s: not observable on QEMU (%s)" %
-                         (i, s[2], HIDDEN[op]))
-            if verdict == "agree":
-                verdict = "hidden"
+            hidden.append("command %d: %s: not observable on QEMU (%s)" %
+                          (i, s[2], HIDDEN[op]))
             continue
         for tkey, nkey in SHOWN.get(op, []):
             want = fields.get(nkey, 0)
@@ -227,17 +234,19 @@ def compare_issued(sim_cmds, qemu_cmds, sid_map, vmid_map):
                 want = vmid_map.get(want, want)
             got = q["fields"].get(tkey)
             if got is None:
-                lines.append("command %d: %s: QEMU's trace has no %s" %
-                             (i, op, tkey))
-                if verdict == "agree":
-                    verdict = "hidden"
+                hidden.append("command %d: %s: QEMU's trace has no %s" %
+                              (i, op, tkey))
             elif got != want:
                 lines.append("command %d: %s: %s=%#x on smmuv3-sim (mapped), %#x on QEMU" %
                              (i, op, tkey, want, got))
                 verdict = "disagree"
         if q["error"]:
-            lines.append("command %d: %s: QEMU raised %s" % (i, op, q["error"]))
-    return verdict, lines
+            hidden.append("command %d: %s: QEMU raised %s" % (i, op, q["error"]))
+    if verdict == "disagree":
+        if hidden:
+            lines.append("%d other checks not observable on QEMU" % len(hidden))
+        return verdict, lines
+    return ("hidden" if hidden else "agree"), hidden
 
 
 # ------------------------------------------------------------ expressible
@@ -354,12 +363,10 @@ def main():
                 continue
             desc = "step %d %s: " % (s["step"], s["action"])
             if (s.get("rc"), s.get("entry_num")) != (g.get("rc"), g.get("entry_num")):
-                failures.append(("verdict", desc + "smmuv3-sim %s entry_num %s, kernel %s entry_num %s" % (
-                    s.get("errno") or "ok", s.get("entry_num"),
-                    g.get("errno") or "ok", g.get("entry_num"))))
+                failures.append(("verdict", desc + "smmuv3-sim %s, kernel %s" % (
+                    answer(s), answer(g))))
             else:
-                lines.append(desc + "%s entry_num %s on both" % (
-                    s.get("errno") or "ok", s.get("entry_num")))
+                lines.append(desc + "%s on both" % answer(s))
             if s["action"] != "invalidate":
                 continue
             counts["steps"] += 1
@@ -373,7 +380,8 @@ def main():
                                                 sid_map, vmid_map)
             if verdict == "agree":
                 counts["issued_agree"] += 1
-                lines.append(desc + "issued: %d commands agree" % len(seg))
+                lines.append(desc + ("issued: %d commands agree" % len(seg)
+                                     if seg else "issued: nothing, on both"))
             elif verdict == "hidden":
                 counts["hidden"] += 1
                 lines.append(desc + "issued: not observable on QEMU: " + "; ".join(why_lines))
