@@ -63,6 +63,11 @@ static const struct nestref_ctx_opts mock = {
 	.backend = "mock",
 };
 
+static const struct nestref_ctx_opts sim = {
+	.size = sizeof(sim),
+	.backend = "smmuv3-sim",
+};
+
 START_TEST(load_errors_are_file_line_column)
 {
 	struct nestref_vec_diag *diag = nestref_vec_diag_new();
@@ -133,6 +138,18 @@ START_TEST(a_file_lists_its_tests)
 	ck_assert_uint_eq(line, 13);
 	ck_assert_uint_eq(column, 9);
 	ck_assert_ptr_null(nestref_vec_step_action(f, 0, 1, NULL, NULL));
+
+	/* Several vIOMMUs (spec/vectors.md 1.2); one when vmid: alone. */
+	ck_assert_uint_eq(nestref_vec_file_viommus(f), 1);
+	ck_assert_uint_eq(nestref_vec_viommu_vmid(f, 0), 1);
+	ck_assert_uint_eq(nestref_vec_viommu_vmid(f, 1), 0);
+	nestref_vec_file_free(f);
+	f = load("good/viommus.yaml");
+	ck_assert_uint_eq(nestref_vec_file_viommus(f), 2);
+	ck_assert_uint_eq(nestref_vec_file_vmid(f), 5);
+	ck_assert_uint_eq(nestref_vec_viommu_vmid(f, 1), 6);
+	ck_assert_uint_eq(nestref_vec_device_viommu(f, 0), 0);
+	ck_assert_uint_eq(nestref_vec_device_viommu(f, 1), 1);
 	nestref_vec_file_free(f);
 
 	/* A device without a vSID, a deprecated profile name. */
@@ -175,6 +192,14 @@ START_TEST(a_test_runs_into_a_verdict)
 
 	ck_assert_int_eq(nestref_vec_run_test(f, 4, &fake, &r), -EINVAL);
 	ck_assert_ptr_null(r);
+	nestref_vec_file_free(f);
+
+	/* Each step goes to its vIOMMU: its vSIDs and its VMID. */
+	f = load("good/viommus.yaml");
+	ck_assert_int_eq(nestref_vec_run_file(f, &sim, &r), 0);
+	ck_assert_msg(nestref_vec_result_verdict(r) == NESTREF_VEC_PASS, "%s",
+		      nestref_vec_result_tap(r));
+	nestref_vec_result_free(r);
 	nestref_vec_file_free(f);
 }
 END_TEST
@@ -392,7 +417,7 @@ START_TEST(lint_files_is_nestref_lint)
 			 NESTREF_VEC_EXIT_OK);
 	streams_close(&s);
 	ck_assert_str_eq(s.out, "");
-	ck_assert_has(s.err, "nestref: 5 file(s), no load errors\n");
+	ck_assert_has(s.err, "nestref: 6 file(s), no load errors\n");
 	streams_free(&s);
 	free(paths[0]);
 

@@ -94,6 +94,15 @@ nestref_vec_file_requires(const struct nestref_vec_file *file);
 /* Its setup: the vIOMMU's VMID, PAGE_SIZE (0: the context's default). */
 NESTREF_API uint32_t
 nestref_vec_file_vmid(const struct nestref_vec_file *file);
+/*
+ * Its vIOMMUs (setup.viommus; one unless the file gives several), numbered
+ * from 0 in the order the setup allocates them, and the stage-2 VMID of
+ * each (0 for a bad index).  nestref_vec_file_vmid() is vIOMMU 0's.
+ */
+NESTREF_API size_t
+nestref_vec_file_viommus(const struct nestref_vec_file *file);
+NESTREF_API uint32_t
+nestref_vec_viommu_vmid(const struct nestref_vec_file *file, size_t viommu);
 NESTREF_API uint32_t
 nestref_vec_file_page_size(const struct nestref_vec_file *file);
 /* Its devices, 0 to nestref_vec_file_devices() - 1. */
@@ -104,6 +113,9 @@ nestref_vec_device_name(const struct nestref_vec_file *file, size_t dev);
 /** The device's physical StreamIDs (1 to NESTREF_DEV_STREAMS_MAX). */
 NESTREF_API size_t nestref_vec_device_psids(const struct nestref_vec_file *file,
 					    size_t dev, const uint32_t **psids);
+/** The vIOMMU its vSID is set on (0 unless the device names another). */
+NESTREF_API size_t
+nestref_vec_device_viommu(const struct nestref_vec_file *file, size_t dev);
 /** Its vSID, set before every test; -ENOENT when it has none. */
 NESTREF_API int nestref_vec_device_vsid(const struct nestref_vec_file *file,
 					size_t dev, uint32_t *vsid);

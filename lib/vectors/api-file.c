@@ -107,6 +107,19 @@ uint32_t nestref_vec_file_vmid(const struct nestref_vec_file *file)
 	return file ? file->f->vmid : 0;
 }
 
+size_t nestref_vec_file_viommus(const struct nestref_vec_file *file)
+{
+	return file ? file->f->n_viommus : 0;
+}
+
+uint32_t nestref_vec_viommu_vmid(const struct nestref_vec_file *file,
+				 size_t viommu)
+{
+	if (!file || viommu >= file->f->n_viommus)
+		return 0;
+	return file->f->vmids[viommu];
+}
+
 uint32_t nestref_vec_file_page_size(const struct nestref_vec_file *file)
 {
 	return file ? file->f->page_size : 0;
@@ -139,6 +152,14 @@ size_t nestref_vec_device_psids(const struct nestref_vec_file *file,
 	if (psids)
 		*psids = d ? d->psids : NULL;
 	return d ? d->n_psids : 0;
+}
+
+size_t nestref_vec_device_viommu(const struct nestref_vec_file *file,
+				 size_t dev)
+{
+	const struct vec_device *d = file_device(file, dev);
+
+	return d ? d->viommu : 0;
 }
 
 int nestref_vec_device_vsid(const struct nestref_vec_file *file, size_t dev,

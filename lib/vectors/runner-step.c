@@ -48,10 +48,13 @@ int env_open(struct test_env *env, const struct vec_file *file,
 		snprintf(msg, msg_len, "setup: out of memory");
 		goto err;
 	}
-	rc = nestref_viommu_alloc(env->ctx, file->vmid, &env->viommu_id);
-	if (rc) {
-		env_msg(msg, msg_len, "viommu_alloc", env->ctx, rc);
-		goto err;
+	for (i = 0; i < file->n_viommus; i++) {
+		rc = nestref_viommu_alloc(env->ctx, file->vmids[i],
+					  &env->viommu_ids[i]);
+		if (rc) {
+			env_msg(msg, msg_len, "viommu_alloc", env->ctx, rc);
+			goto err;
+		}
 	}
 	for (i = 0; i < file->n_devices; i++) {
 		const struct vec_device *d = &file->devices[i];
@@ -69,7 +72,8 @@ int env_open(struct test_env *env, const struct vec_file *file,
 		sid[1] = (unsigned char)(d->vsid >> 8);
 		sid[2] = (unsigned char)(d->vsid >> 16);
 		sid[3] = (unsigned char)(d->vsid >> 24);
-		rc = nestref_set_dev_user_data(env->ctx, env->viommu_id,
+		rc = nestref_set_dev_user_data(env->ctx,
+					       env->viommu_ids[d->viommu],
 					       env->dev_ids[i], sid, sizeof(sid),
 					       &env->vdev_ids[i]);
 		if (rc) {
@@ -210,7 +214,8 @@ static int step_invalidate(struct test_env *env, const struct vec_step *step,
 		array.data = buf;
 	}
 	nestref_smmuv3_issued_clear(env->ctx);
-	got->rc = nestref_invalidate(env->ctx, env->viommu_id, &array);
+	got->rc = nestref_invalidate(env->ctx, env->viommu_ids[step->viommu],
+				     &array);
 	got->has_entry_num = true;
 	got->entry_num = array.entry_num;
 	snprintf(got->message, sizeof(got->message), "%s",
@@ -239,7 +244,8 @@ int step_run(struct test_env *env, const struct vec_step *step,
 	switch (step->kind) {
 	case VEC_STEP_SET_DEV_USER_DATA:
 		got->rc = nestref_set_dev_user_data(
-			env->ctx, env->viommu_id, step_dev_id(env, &step->dev),
+			env->ctx, env->viommu_ids[step->viommu],
+			step_dev_id(env, &step->dev),
 			step_user_data(step), step->len, &id);
 		if (!got->rc && !step->dev.raw)
 			env->vdev_ids[step->dev.dev_index] = id;

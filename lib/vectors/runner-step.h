@@ -12,7 +12,7 @@ struct test_env {
 	const struct vec_file *file;
 	struct nestref_ctx *ctx;
 	uint32_t caps;
-	uint32_t viommu_id;
+	uint32_t viommu_ids[VEC_VIOMMUS_MAX]; /* one per file->vmids */
 	uint32_t *dev_ids; /* one per file->devices */
 	uint32_t *vdev_ids; /* each device's last vDEVICE ID, 0 for none */
 };

@@ -278,7 +278,7 @@ static void load_smmu(struct vl *vl, yaml_node_t *node)
 			vl_bool(vl, kv[k].val, keys[k], flags[k]);
 }
 
-enum { DV_NAME, DV_PSID, DV_VSID, DV_N };
+enum { DV_NAME, DV_PSID, DV_VSID, DV_VIOMMU, DV_N };
 
 /* psid: one StreamID, or a list of 1 to 8 for a multi-stream device. */
 static void load_psids(struct vl *vl, yaml_node_t *node,
@@ -308,7 +308,8 @@ static void load_psids(struct vl *vl, yaml_node_t *node,
 
 static void load_device(struct vl *vl, yaml_node_t *node, size_t index)
 {
-	static const char *const keys[] = { "name", "psid", "vsid", NULL };
+	static const char *const keys[] = { "name", "psid", "vsid", "viommu",
+					    NULL };
 	struct vec_device *dev = &vl->file->devices[index];
 	struct vl_kv kv[DV_N];
 	const char *s;
@@ -338,6 +339,8 @@ static void load_device(struct vl *vl, yaml_node_t *node, size_t index)
 	if (kv[DV_VSID].val)
 		dev->has_vsid = vl_u32(vl, kv[DV_VSID].val, "vsid",
 				       &dev->vsid);
+	if (kv[DV_VIOMMU].val)
+		vl_viommu(vl, kv[DV_VIOMMU].val, &dev->viommu);
 }
 
 static void load_devices(struct vl *vl, yaml_node_t *node)
@@ -357,21 +360,66 @@ static void load_devices(struct vl *vl, yaml_node_t *node)
 	sort_names(vl, vl->dev_names, vl->n_dev_names, "device");
 }
 
-enum { SU_VMID, SU_PAGE_SIZE, SU_SMMU, SU_CACHES, SU_DEVICES, SU_N };
+enum { SU_VMID, SU_VIOMMUS, SU_PAGE_SIZE, SU_SMMU, SU_CACHES, SU_DEVICES,
+       SU_N };
+
+bool vl_viommu(struct vl *vl, const yaml_node_t *node, uint32_t *out)
+{
+	uint64_t v;
+	size_t n = vl->file->n_viommus;
+
+	if (!vl_uint(vl, node, "viommu", 0, VEC_VIOMMUS_MAX - 1, &v))
+		return false;
+	if (v >= n) {
+		vl_error(vl, node,
+			 "viommu %llu: the setup has %zu vIOMMU(s), numbered from 0",
+			 (unsigned long long)v, n);
+		return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* setup.viommus: a list of 1 to VEC_VIOMMUS_MAX VMIDs, one vIOMMU each. */
+static void load_viommus(struct vl *vl, yaml_node_t *node)
+{
+	struct vec_file *file = vl->file;
+	size_t n, i;
+	uint64_t v;
+
+	if (!vl_seq(vl, node, "viommus", &n))
+		return;
+	if (n < 1 || n > VEC_VIOMMUS_MAX) {
+		vl_error(vl, node, "viommus: 1 to %d VMIDs, not %zu",
+			 VEC_VIOMMUS_MAX, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (vl_uint(vl, vl_item(vl, node, i), "viommus", 0, 0xffff, &v))
+			file->vmids[i] = (uint32_t)v;
+	file->n_viommus = n;
+	file->vmid = file->vmids[0];
+}
 
 static void load_setup(struct vl *vl, yaml_node_t *node)
 {
-	static const char *const keys[] = { "vmid", "page_size", "smmu",
-					    "caches", "devices", NULL };
+	static const char *const keys[] = { "vmid", "viommus", "page_size",
+					    "smmu", "caches", "devices",
+					    NULL };
 	struct vec_file *file = vl->file;
 	struct vl_kv kv[SU_N];
 	uint64_t v;
 
 	if (!vl_map(vl, node, "setup", "setup", keys, kv))
 		return;
+	if (kv[SU_VMID].val && kv[SU_VIOMMUS].val)
+		vl_error(vl, kv[SU_VIOMMUS].key,
+			 "vmid and viommus are exclusive: vmid: N is viommus: [N]");
+	else if (kv[SU_VIOMMUS].val)
+		load_viommus(vl, kv[SU_VIOMMUS].val);
 	if (kv[SU_VMID].val &&
 	    vl_uint(vl, kv[SU_VMID].val, "vmid", 0, 0xffff, &v))
-		file->vmid = (uint32_t)v;
+		file->vmid = file->vmids[0] = (uint32_t)v;
 	/* The kernel's PAGE_SIZE (kernel-facts 2.7): what Linux builds. */
 	if (kv[SU_PAGE_SIZE].val &&
 	    vl_uint(vl, kv[SU_PAGE_SIZE].val, "page_size", 4096, 65536, &v)) {
@@ -587,7 +635,8 @@ static struct vec_file *file_new(const char *path)
 	memcpy(file->path, path, len + 1);
 	/* defaults of section 1 */
 	file->profiles = NESTREF_PROFILES_ALL;
-	file->vmid = 1;
+	file->vmid = file->vmids[0] = 1;
+	file->n_viommus = 1;
 	nestref_smmuv3_features_default(&file->smmu);
 	return file;
 }

@@ -101,6 +101,8 @@ bool vl_pairs(struct vl *vl, yaml_node_t *node, const char *key,
 
 bool vl_is_plain(const yaml_node_t *node);
 bool vl_scalar_is(const yaml_node_t *node, const char *s);
+/* A `viommu:` index: below the setup's number of vIOMMUs (1.2). */
+bool vl_viommu(struct vl *vl, const yaml_node_t *node, uint32_t *out);
 bool vl_uint(struct vl *vl, const yaml_node_t *node, const char *name,
 	     uint64_t min, uint64_t max, uint64_t *out);
 bool vl_u32(struct vl *vl, const yaml_node_t *node, const char *name,

@@ -57,12 +57,12 @@ static bool load_devref(struct vl *vl, const yaml_node_t *map,
 	return true;
 }
 
-enum { SET_DEV, SET_DEV_ID, SET_SID, SET_BYTES, SET_LEN, SET_N };
+enum { SET_DEV, SET_DEV_ID, SET_SID, SET_BYTES, SET_LEN, SET_VIOMMU, SET_N };
 
 static void load_set(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 {
 	static const char *const keys[] = { "dev", "dev_id", "sid", "bytes",
-					    "len", NULL };
+					    "len", "viommu", NULL };
 	struct vl_kv kv[SET_N];
 	unsigned char *padded;
 	uint32_t sid, len;
@@ -72,6 +72,8 @@ static void load_set(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 		    kv))
 		return;
 	load_devref(vl, node, &kv[SET_DEV], &kv[SET_DEV_ID], &step->dev);
+	if (kv[SET_VIOMMU].val)
+		vl_viommu(vl, kv[SET_VIOMMU].val, &step->viommu);
 
 	if (kv[SET_SID].val && kv[SET_BYTES].val) {
 		vl_error(vl, kv[SET_BYTES].key, "sid and bytes are exclusive");
@@ -116,7 +118,7 @@ static void load_set(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 	step->data = padded;
 }
 
-enum { INV_TYPE, INV_ENTRY_LEN, INV_ENTRY_NUM, INV_ENTRIES, INV_N };
+enum { INV_TYPE, INV_ENTRY_LEN, INV_ENTRY_NUM, INV_ENTRIES, INV_VIOMMU, INV_N };
 
 static bool load_type(struct vl *vl, const yaml_node_t *node, uint32_t *type)
 {
@@ -162,7 +164,7 @@ static void load_invalidate(struct vl *vl, yaml_node_t *node,
 			    struct vec_step *step)
 {
 	static const char *const keys[] = { "type", "entry_len", "entry_num",
-					    "entries", NULL };
+					    "entries", "viommu", NULL };
 	struct vl_kv kv[INV_N];
 	bool type_ok = false, len_ok = false;
 
@@ -170,6 +172,8 @@ static void load_invalidate(struct vl *vl, yaml_node_t *node,
 		return;
 	if (vl_require(vl, node, &kv[INV_TYPE], "type"))
 		type_ok = load_type(vl, kv[INV_TYPE].val, &step->type);
+	if (kv[INV_VIOMMU].val)
+		vl_viommu(vl, kv[INV_VIOMMU].val, &step->viommu);
 
 	if (kv[INV_ENTRIES].val) {
 		size_t n, i;

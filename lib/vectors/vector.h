@@ -18,6 +18,8 @@
 #include <nestref/smmuv3.h>
 
 #define VEC_FORMAT "nestref/vectors-1"
+/* setup.viommus: vIOMMUs on the one physical IOMMU (spec/vectors.md 1.2) */
+#define VEC_VIOMMUS_MAX 4
 
 /* A position in the file, 1-based, as libyaml's marks + 1. */
 struct vec_mark {
@@ -94,6 +96,8 @@ struct vec_step {
 	struct vec_devref dev; /* set, unset, check_cache, destroy */
 	/* destroy: the vDEVICE of dev's last successful set, not dev */
 	bool destroy_vdevice;
+	/* set_dev_user_data, invalidate: index into vec_file.vmids */
+	uint32_t viommu;
 
 	/*
 	 * set_dev_user_data: the user data is `data` (n_data bytes: the 4
@@ -150,6 +154,7 @@ struct vec_device {
 	size_t n_psids; /* psid: a list gives a device several StreamIDs */
 	bool has_vsid;
 	uint32_t vsid;
+	uint32_t viommu; /* index into vec_file.vmids: where vsid is set */
 	struct vec_mark mark;
 };
 
@@ -168,7 +173,10 @@ struct vec_file {
 	size_t n_notes;
 
 	/* setup */
-	uint32_t vmid; /* default 1 */
+	uint32_t vmid; /* default 1; vmids[0] */
+	/* setup.viommus (or vmid alone): one vIOMMU per VMID, in order */
+	uint32_t vmids[VEC_VIOMMUS_MAX];
+	size_t n_viommus;
 	uint32_t page_size; /* 0: the context's default, 4096 */
 	bool has_smmu;
 	struct nestref_smmuv3_features smmu; /* defaults when not written */

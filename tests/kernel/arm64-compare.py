@@ -144,11 +144,12 @@ def read_trace(path):
 
 
 def split_by_markers(cmds):
-    """{marker: (vmid, [commands])}, and a list of problems with the
-    markers.  vmid is the VMID QEMU saw on the begin marker: the VMID the
-    driver gave the vIOMMU, which the vector's maps onto."""
+    """{marker: (vmids, [commands])}, and a list of problems with the
+    markers.  vmids are the VMIDs QEMU saw on the begin markers, one per
+    vIOMMU of the test in the setup's order: the VMIDs the driver gave
+    them, which the vector's map onto."""
     segs, problems = {}, []
-    vmid = None
+    vmids = []
     open_n, seg = None, None
     i = 0
     while i < len(cmds):
@@ -156,11 +157,18 @@ def split_by_markers(cmds):
         asid = c["fields"].get("asid")
         if c["op"] == "TLBI_NH_VA" and asid in (MARK_BEGIN, MARK_END):
             n = c["fields"].get("addr", 0) >> 12
-            if asid == MARK_BEGIN:
+            if asid == MARK_BEGIN and open_n == n and not seg:
+                # the same begin marker on the test's next vIOMMU
+                vmids.append(c["fields"].get("vmid"))
+                if i + 1 < len(cmds) and cmds[i + 1]["op"] == "SYNC":
+                    i += 1
+                else:
+                    problems.append("marker %d: no CMD_SYNC after it" % n)
+            elif asid == MARK_BEGIN:
                 if open_n is not None:
                     problems.append("marker %d begins inside marker %d" % (n, open_n))
                 open_n, seg = n, []
-                vmid = c["fields"].get("vmid")
+                vmids = [c["fields"].get("vmid")]
                 # The marker's own call ends with the host's CMD_SYNC.
                 if i + 1 < len(cmds) and cmds[i + 1]["op"] == "SYNC":
                     i += 1
@@ -172,7 +180,7 @@ def split_by_markers(cmds):
                 elif n in segs:
                     problems.append("marker %d twice" % n)
                 else:
-                    segs[n] = (vmid, seg)
+                    segs[n] = (vmids, seg)
                 open_n, seg = None, None
         elif seg is not None:
             seg.append(c)
@@ -373,9 +381,10 @@ def main():
             if g.get("marker") not in segs:
                 failures.append(("issued", desc + "no marked segment in QEMU's trace"))
                 continue
-            real_vmid, seg = segs[g["marker"]]
-            if real_vmid is not None:
-                vmid_map[st["vmid"]] = real_vmid
+            real_vmids, seg = segs[g["marker"]]
+            for want, real in zip(st["vmids"], real_vmids):
+                if real is not None:
+                    vmid_map[want] = real
             verdict, why_lines = compare_issued(s.get("issued") or [], seg,
                                                 sid_map, vmid_map)
             if verdict == "agree":

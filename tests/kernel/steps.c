@@ -23,7 +23,7 @@
  *
  * Lines (docs/kernel.md 5.3 lists every key):
  *   {"kind":"test", "id", "tc", "file", "status": "ran"|"skip", "reason",
- *    "vmid", "devices": [{"name", "psids", "vsid"}]}
+ *    "vmids", "devices": [{"name", "psids", "viommu", "vsid"}]}
  *   {"kind":"step", "id", "tc", "step", "action", "line", "rc", "errno",
  *    "entry_num", "check", "marker", "issued": [["0xdw0","0xdw1","OP field=value ..."], ...]}
  *   {"kind":"end", "tests", "steps", "markers"}
@@ -88,7 +88,12 @@ static json_t *hex(uint64_t v)
 	return json_string(buf);
 }
 
-/* One marker invalidation on any vIOMMU of ctx; 0 or -errno. */
+/*
+ * Marker invalidations; 0 or -errno.  A begin marker goes to every
+ * vIOMMU of ctx in the order they were allocated (the setup's order:
+ * nestref object IDs ascend), so that QEMU shows each one's real VMID;
+ * an end marker goes to the first only.
+ */
 static int mark(struct nestref_ctx *ctx, uint32_t asid, unsigned long n)
 {
 	const struct nestref_iommufd_ops *ops =
@@ -102,25 +107,27 @@ static int mark(struct nestref_ctx *ctx, uint32_t asid, unsigned long n)
 		.entry_num = 1,
 	};
 	uint32_t id, kernel_id = 0;
-	int fd = -1;
+	int fd = -1, sent = 0;
 
 	if (!ops)
 		return -EOPNOTSUPP;
-	/* The vector names its vIOMMUs; any of them carries a marker. */
-	for (id = 1; id <= MAX_OBJECT_ID; id++)
-		if (!ops->viommu_target(ctx, id, &fd, &kernel_id))
-			break;
-	if (id > MAX_OBJECT_ID)
-		return -ENOENT;
 	nestref_smmuv3_cmd_init(&cmd, "TLBI_NH_VA");
 	nestref_smmuv3_set(&cmd, NESTREF_SMMUV3_F_ASID, asid);
 	nestref_smmuv3_set(&cmd, NESTREF_SMMUV3_F_ADDR, (uint64_t)n << 12);
 	nestref_smmuv3_to_bytes(&cmd, bytes);
-	inv.hwpt_id = kernel_id;
 	inv.data_uptr = (uint64_t)(uintptr_t)bytes;
-	if (ioctl(fd, NR_IOMMU_HWPT_INVALIDATE, &inv))
-		return -errno;
-	return 0;
+	for (id = 1; id <= MAX_OBJECT_ID; id++) {
+		if (ops->viommu_target(ctx, id, &fd, &kernel_id))
+			continue;
+		inv.hwpt_id = kernel_id;
+		inv.entry_num = 1;
+		if (ioctl(fd, NR_IOMMU_HWPT_INVALIDATE, &inv))
+			return -errno;
+		sent++;
+		if (asid == MARK_END_ASID)
+			break;
+	}
+	return sent ? 0 : -ENOENT;
 }
 
 static json_t *issued_list(struct nestref_ctx *ctx)
@@ -145,6 +152,18 @@ static json_t *issued_list(struct nestref_ctx *ctx)
 	return list;
 }
 
+/* The VMIDs of the setup's vIOMMUs, in order. */
+static json_t *vmids(const struct nestref_vec_file *file)
+{
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; list && i < nestref_vec_file_viommus(file); i++)
+		json_array_append_new(list,
+				      json_integer(nestref_vec_viommu_vmid(file, i)));
+	return list;
+}
+
 static json_t *devices(const struct nestref_vec_file *file)
 {
 	json_t *list = json_array();
@@ -159,8 +178,10 @@ static json_t *devices(const struct nestref_vec_file *file)
 		n = nestref_vec_device_psids(file, d, &psids);
 		for (i = 0; ps && i < n; i++)
 			json_array_append_new(ps, json_integer(psids[i]));
-		dev = json_pack("{s:s,s:o}", "name",
-				nestref_vec_device_name(file, d), "psids", ps);
+		dev = json_pack("{s:s,s:o,s:I}", "name",
+				nestref_vec_device_name(file, d), "psids", ps,
+				"viommu",
+				(json_int_t)nestref_vec_device_viommu(file, d));
 		if (dev && !nestref_vec_device_vsid(file, d, &vsid))
 			json_object_set_new(dev, "vsid", json_integer(vsid));
 		json_array_append_new(list, dev);
@@ -180,8 +201,7 @@ static json_t *test_line(const struct nestref_vec_file *file, size_t t,
 		return NULL;
 	if (reason)
 		json_object_set_new(o, "reason", json_string(reason));
-	json_object_set_new(o, "vmid",
-			    json_integer(nestref_vec_file_vmid(file)));
+	json_object_set_new(o, "vmids", vmids(file));
 	json_object_set_new(o, "devices", devices(file));
 	return o;
 }
