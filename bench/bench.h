@@ -101,8 +101,8 @@ const char *bench_kind_name(enum bench_kind kind);
 const char *bench_mix_name(enum bench_mix mix);
 /* Whether kind runs on the real kernel (kernel, ioctl). */
 bool bench_kind_is_kernel(enum bench_kind kind);
-/* "commands/s", "entries/s", "pairs/s". */
-const char *bench_unit(enum bench_kind kind);
+/* "commands/s", "entries/s" (selftest entries), "pairs/s" (churn). */
+const char *bench_unit(const struct bench_spec *spec);
 /* The working set the stream really uses: min(working_set, populated). */
 uint32_t bench_spec_ws(const struct bench_spec *spec);
 /* "rewrite:smmuv3-sim:linux-7.4:cfgi-cd:64:65536:256:0": a spec as text
@@ -131,6 +131,8 @@ struct bench_options {
 	const char *only; /* comma-separated kinds, or NULL for all */
 	bool callgrind;   /* false: --no-callgrind */
 	const char *iommufd; /* the kernel rows' device, NULL: /dev/iommu */
+	/* the kernel rows' iommufd options, NULL: mode=selftest (kernel.c) */
+	const char *backend_options;
 	bool kernel_available; /* the probe's answer (kernel.c) */
 };
 
@@ -159,7 +161,7 @@ struct bench_progress;
 
 /*
  * prog (may be NULL) shows how far the linking has got.  backend_options
- * go to the context (the kernel rows' "mode=selftest"; may be NULL).
+ * go to the context (the kernel rows' bench_kernel_options; may be NULL).
  * -ENODEV when the backend cannot run here (iommufd without /dev/iommu or
  * its selftest), with err saying why.
  */
@@ -296,10 +298,19 @@ struct bench_kernel_probe {
 	char reason[256]; /* why not */
 };
 
-/* The backend options of the kernel rows' contexts: "mode=selftest" and
- * the device when --iommufd gave one. */
+/* Room for them: 16 devices (the backend's most) of long paths. */
+#define BENCH_KERNEL_OPTIONS_LEN 2048
+/* The backend options of the kernel rows' contexts: --backend-options,
+ * else "mode=selftest", and the device when --iommufd gave one. */
 void bench_kernel_options(const struct bench_options *opts, char *buf,
 			  size_t len);
+/*
+ * 0 when the kernel rows run on the selftest; in mode=vfio (the real
+ * arm-smmu-v3 driver: --backend-options=mode=vfio,devices=A:B:C) the
+ * number of devices, which is then the kernel rows' population: a vSID
+ * needs a device of its own, and there are only as many as cdevs.
+ */
+uint32_t bench_kernel_vfio_devices(const struct bench_options *opts);
 /* Opens (and closes) a context on the kernel rows' backend. */
 void bench_kernel_probe(const struct bench_options *opts,
 			struct bench_kernel_probe *probe);
@@ -312,6 +323,9 @@ struct bench_ratio {
 };
 
 #define BENCH_SIM_RATIO_MIX MIX_CFGI_CD
+/* The mix of the sim rows a kernel row of mix is compared with: cfgi-cd
+ * for selftest entries, else the kernel row's own SMMUv3 commands. */
+enum bench_mix bench_sim_mix_of(enum bench_mix mix);
 
 /*
  * When k (one of res) is a measured kernel row: its comparison with the
@@ -322,6 +336,11 @@ bool bench_kernel_ratio(const struct bench_result *res, size_t n,
 /* a / b of two measured rows' medians, NAN when either is missing. */
 double bench_ratio_of(const struct bench_result *a,
 		      const struct bench_result *b);
+
+/* A kernel row of res that carries SMMUv3 commands (mode=vfio: its
+ * populated is the number of devices), or NULL (the selftest). */
+const struct bench_result *bench_kernel_commands(const struct bench_result *res,
+						 size_t n);
 
 /* What the run says about the kernel: "ok", "failed" or "not-measured",
  * with the reason (empty for "ok"). */

@@ -165,7 +165,7 @@ static void result(json_t *list, const struct bench_result *r, int *err)
 	if (*err)
 		return;
 	put(b, "name", json_string(bench_kind_name(r->spec.kind)), err);
-	put(b, "unit", json_string(bench_unit(r->spec.kind)), err);
+	put(b, "unit", json_string(bench_unit(&r->spec)), err);
 	params(b, &r->spec, err);
 	put(b, "status",
 	    json_string(r->ok ? "ok" : r->not_measured ? "not-measured" : "failed"),
@@ -215,22 +215,29 @@ static void kernel(json_t *root, const struct bench_context *ctx,
 	char reason[256];
 	const char *status = bench_kernel_status(res, n, &ctx->kernel_probe,
 						 reason, sizeof(reason));
-	json_t *k = put_object(root, "kernel", err), *ratios;
+	json_t *k = put_object(root, "kernel", err), *ratios, *one;
+	/* mode=vfio: SMMUv3 commands on the devices, each ratio of its mix. */
+	const struct bench_result *cmds = bench_kernel_commands(res, n);
 	struct bench_ratio r;
 	size_t i;
 
 	put(k, "status", json_string(status), err);
 	put(k, "reason", str(reason, true), err);
 	put(k, "how", json_string(BENCH_KERNEL_HOW), err);
-	put(k, "sim_mix", json_string(bench_mix_name(BENCH_SIM_RATIO_MIX)), err);
+	put(k, "sim_mix",
+	    cmds ? json_null() :
+		   json_string(bench_mix_name(BENCH_SIM_RATIO_MIX)),
+	    err);
+	if (cmds) {
+		put(k, "mode", json_string("vfio"), err);
+		put(k, "devices", whole(cmds->spec.populated), err);
+	}
 	ratios = json_array();
 	put(k, "ratios", ratios, err);
 	for (i = 0; !*err && i < n; i++) {
 		if (!bench_kernel_ratio(res, n, &res[i], &r))
 			continue;
-		*err |= json_array_append_new(
-			ratios,
-			json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+		one = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 				  "populated", (json_int_t)r.populated, "batch",
 				  (json_int_t)r.batch, "working_set",
 				  (json_int_t)r.working_set, "kernel",
@@ -241,7 +248,12 @@ static void kernel(json_t *root, const struct bench_context *ctx,
 				  "mock_over_kernel",
 				  num(bench_ratio_of(r.mock, r.kernel)),
 				  "sim_over_kernel",
-				  num(bench_ratio_of(r.sim, r.kernel))));
+				  num(bench_ratio_of(r.sim, r.kernel)));
+		*err |= json_array_append_new(ratios, one);
+		if (cmds && one)
+			put(one, "mix",
+			    json_string(bench_mix_name(r.kernel->spec.mix)),
+			    err);
 	}
 }
 

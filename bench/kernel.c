@@ -15,6 +15,14 @@
  * stream (batch, populated vSIDs, working set, linux-7.2) of the other
  * paths: ioctl (the bare ioctl), mock, and sim with cfgi-cd commands, each
  * of which looks one vSID up, as each selftest entry does.
+ *
+ * --backend-options=mode=vfio,devices=A:B:C puts the kernel rows on real
+ * devices instead (make bench-kernel-arm64: the arm-smmu-v3 driver under
+ * QEMU's SMMUv3): an ARM_SMMUV3 vIOMMU, SMMUv3 commands (cfgi-cd and
+ * tlbi-nh-va, the sim rows' streams) and as many vSIDs as devices, one
+ * cdev each.  The ratios then pair each kernel row with the ioctl and sim
+ * rows of its own mix; the mock, which takes selftest entries only, is
+ * not in that run.
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,16 +33,50 @@
 void bench_kernel_options(const struct bench_options *opts, char *buf,
 			  size_t len)
 {
+	const char *mode = opts->backend_options ? opts->backend_options :
+						   "mode=selftest";
+
 	if (opts->iommufd)
-		snprintf(buf, len, "mode=selftest,iommufd=%s", opts->iommufd);
+		snprintf(buf, len, "%s,iommufd=%s", mode, opts->iommufd);
 	else
-		snprintf(buf, len, "mode=selftest");
+		snprintf(buf, len, "%s", mode);
+}
+
+uint32_t bench_kernel_vfio_devices(const struct bench_options *opts)
+{
+	const char *p = opts->backend_options;
+	uint32_t devices = 0;
+	bool vfio = false;
+
+	/* The backend's own syntax: comma-separated items, the last mode=
+	 * wins, the paths of devices= are separated by ':'. */
+	while (p && *p) {
+		size_t n = strcspn(p, ","), k;
+
+		if (n == 9 && !strncmp(p, "mode=vfio", n))
+			vfio = true;
+		else if (n == 13 && !strncmp(p, "mode=selftest", n))
+			vfio = false;
+		else if (n > 8 && !strncmp(p, "devices=", 8)) {
+			devices++;
+			for (k = 8; k < n; k++)
+				devices += p[k] == ':';
+		}
+		p += n;
+		p += *p == ',';
+	}
+	return vfio ? devices : 0;
+}
+
+enum bench_mix bench_sim_mix_of(enum bench_mix mix)
+{
+	return mix == MIX_SELFTEST ? BENCH_SIM_RATIO_MIX : mix;
 }
 
 void bench_kernel_probe(const struct bench_options *opts,
 			struct bench_kernel_probe *probe)
 {
-	char options[300];
+	char options[BENCH_KERNEL_OPTIONS_LEN];
 	struct nestref_ctx_opts o = {
 		.size = sizeof(o),
 		.profile = NESTREF_PROFILE_LINUX_7_2,
@@ -92,11 +134,24 @@ bool bench_kernel_ratio(const struct bench_result *res, size_t n,
 		.batch = k->spec.batch,
 		.working_set = bench_spec_ws(&k->spec),
 		.kernel = k,
-		.ioctl = same_stream(res, n, k, BENCH_IOCTL, MIX_SELFTEST),
-		.mock = same_stream(res, n, k, BENCH_MOCK, MIX_SELFTEST),
-		.sim = same_stream(res, n, k, BENCH_SIM, BENCH_SIM_RATIO_MIX),
+		.ioctl = same_stream(res, n, k, BENCH_IOCTL, k->spec.mix),
+		.mock = same_stream(res, n, k, BENCH_MOCK, k->spec.mix),
+		.sim = same_stream(res, n, k, BENCH_SIM,
+				   bench_sim_mix_of(k->spec.mix)),
 	};
 	return true;
+}
+
+const struct bench_result *bench_kernel_commands(const struct bench_result *res,
+						 size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (bench_kind_is_kernel(res[i].spec.kind) &&
+		    res[i].spec.mix != MIX_SELFTEST)
+			return &res[i];
+	return NULL;
 }
 
 const char *bench_kernel_status(const struct bench_result *res, size_t n,

@@ -32,6 +32,11 @@
  * --quick makes it one batch of 16 with 64 vSIDs.  The full run and
  * --quick add that block when the kernel is there, or when --only names
  * kernel or ioctl (which then says why they were not measured).
+ *
+ * In mode=vfio (--backend-options, the real arm-smmu-v3 driver) the
+ * block has one population, the devices (a vSID each), and for each of
+ * the cfgi-cd and tlbi-nh-va mixes the kernel, ioctl and sim rows at
+ * every batch size; no mock (selftest entries only).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -47,6 +52,9 @@ static const enum nestref_profile profiles[] = {
 };
 static const enum bench_mix smmu_mixes[] = { MIX_CFGI_CD, MIX_TLBI_NH_VA,
 					     MIX_UNMAP };
+/* The kernel block's mixes in mode=vfio: a vSID lookup per command, and
+ * none (the VMID forced). */
+static const enum bench_mix vfio_mixes[] = { MIX_CFGI_CD, MIX_TLBI_NH_VA };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define HEADLINE_POP 65536u
@@ -234,41 +242,63 @@ static void plan_mock_world(struct plan_builder *b, enum nestref_profile prof,
 	    pop == CHURN_CG_POP);
 }
 
-/* One population of the kernel block: a world per backend. */
+/*
+ * One population of the kernel block: a world per backend.  The kernel's
+ * mixes: selftest entries, or in mode=vfio the SMMUv3 commands of the
+ * real driver (vfio_mixes); the sim rows run the kernel rows' mix.
+ */
 static void plan_kernel_world(struct plan_builder *b, uint32_t pop,
 			      uint32_t ws, const uint32_t *sizes,
-			      size_t n_sizes)
+			      size_t n_sizes, bool vfio)
 {
 	static const enum bench_kind kinds[] = { BENCH_KERNEL, BENCH_IOCTL,
 						 BENCH_MOCK, BENCH_SIM };
+	static const enum bench_mix selftest[] = { MIX_SELFTEST };
+	const enum bench_mix *mixes = vfio ? vfio_mixes : selftest;
+	const size_t n_mixes = vfio ? N_OF(vfio_mixes) : 1;
 	const enum nestref_profile prof = NESTREF_PROFILE_LINUX_7_2;
-	size_t k, i;
+	size_t k, m, i;
 
 	for (k = 0; k < N_OF(kinds); k++) {
 		const char *backend = bench_kind_is_kernel(kinds[k]) ? "iommufd" :
 				      kinds[k] == BENCH_MOCK	      ? "mock" :
 									"smmuv3-sim";
-		enum bench_mix mix = kinds[k] == BENCH_SIM ? BENCH_SIM_RATIO_MIX :
-							     MIX_SELFTEST;
 
-		for (i = 0; i < n_sizes; i++)
-			add(b, kinds[k], backend, prof, mix, sizes[i], pop, ws,
-			    false);
+		/* The mock takes selftest entries only. */
+		if (vfio && kinds[k] == BENCH_MOCK)
+			continue;
+		for (m = 0; m < n_mixes; m++) {
+			enum bench_mix mix = kinds[k] == BENCH_SIM ?
+						     bench_sim_mix_of(mixes[m]) :
+						     mixes[m];
+
+			for (i = 0; i < n_sizes; i++)
+				add(b, kinds[k], backend, prof, mix, sizes[i],
+				    pop, ws, false);
+		}
 	}
 }
 
 static void plan_kernel(struct plan_builder *b)
 {
 	static const uint32_t quick_batch = 16;
+	const uint32_t devices = bench_kernel_vfio_devices(b->opts);
 	size_t i;
 
+	if (devices) {
+		/* mode=vfio: a vSID per device, and no more devices. */
+		plan_kernel_world(b, devices, b->opts->working_set,
+				  b->opts->quick ? &quick_batch : batches,
+				  b->opts->quick ? 1 : N_OF(batches), true);
+		return;
+	}
 	if (b->opts->quick) {
-		plan_kernel_world(b, 64, 16, &quick_batch, 1);
+		plan_kernel_world(b, 64, 16, &quick_batch, 1, false);
 		return;
 	}
 	for (i = 0; i < N_OF(kernel_pops); i++)
 		plan_kernel_world(b, kernel_pops[i], b->opts->working_set,
-				  batches, N_OF(batches));
+				  batches, N_OF(batches), false);
 }
 
 /*

@@ -70,11 +70,11 @@ static void si(double v, char *buf, size_t len)
 			 suffix[k]);
 }
 
-static const char *short_unit(enum bench_kind kind)
+static const char *short_unit(const struct bench_spec *spec)
 {
-	if (!strcmp(bench_unit(kind), "entries/s"))
+	if (!strcmp(bench_unit(spec), "entries/s"))
 		return "entry/s";
-	return kind == BENCH_CHURN ? "pair/s" : "cmd/s";
+	return spec->kind == BENCH_CHURN ? "pair/s" : "cmd/s";
 }
 
 /* ------------------------------------------------------------ context */
@@ -174,7 +174,7 @@ void bench_report_table(FILE *out, const struct bench_result *res, size_t n)
 			 r->st.severe ? "!" : "");
 		flagged |= r->st.severe > 0;
 		fprintf(out, "%8s %8s %8s %-7s %5.1f %3s %8s %6s\n", med, lo, hi,
-			short_unit(s->kind), r->st.cv * 100, outl, ins, inrw);
+			short_unit(s), r->st.cv * 100, outl, ins, inrw);
 	}
 	fprintf(out,
 		"\nmedian, min, max: operations per second over the samples; CV: standard\n"
@@ -219,6 +219,8 @@ void bench_report_kernel(FILE *out, const struct bench_context *ctx,
 	char r1[16], r2[16], r3[16];
 	const char *status =
 		bench_kernel_status(res, n, &ctx->kernel_probe, reason, sizeof(reason));
+	/* mode=vfio: SMMUv3 commands on a few real devices, no mock. */
+	const struct bench_result *cmds = bench_kernel_commands(res, n);
 	struct bench_ratio r;
 	size_t i;
 
@@ -230,9 +232,17 @@ void bench_report_kernel(FILE *out, const struct bench_context *ctx,
 	}
 	fprintf(out,
 		"\nAgainst the real kernel, in this run on this CPU (linux-7.2, medians):\n");
-	fprintf(out, "%5s %5s %4s %8s %8s %8s %8s %8s %8s %8s\n", "vSIDs",
-		"batch", "ws", "kernel", "ioctl", "mock", "sim", "krn/ioc",
-		"mock/krn", "sim/krn");
+	if (cmds)
+		fprintf(out,
+			"mode=vfio: the kernel rows on %u VFIO devices, a vSID each (no more\n"
+			"vSIDs than devices); kernel, ioctl and sim run the same SMMUv3 commands.\n"
+			"%5s %5s %4s %-10s %8s %8s %8s %8s %8s\n",
+			cmds->spec.populated, "vSIDs", "batch", "ws", "mix",
+			"kernel", "ioctl", "sim", "krn/ioc", "sim/krn");
+	else
+		fprintf(out, "%5s %5s %4s %8s %8s %8s %8s %8s %8s %8s\n",
+			"vSIDs", "batch", "ws", "kernel", "ioctl", "mock", "sim",
+			"krn/ioc", "mock/krn", "sim/krn");
 	for (i = 0; i < n; i++) {
 		if (!bench_kernel_ratio(res, n, &res[i], &r))
 			continue;
@@ -248,15 +258,29 @@ void bench_report_kernel(FILE *out, const struct bench_context *ctx,
 			   sizeof(r2));
 		ratio_text(bench_ratio_of(r.sim, r.kernel), false, r3,
 			   sizeof(r3));
-		fprintf(out, "%5s %5u %4s %8s %8s %8s %8s %8s %8s %8s\n", pop,
-			r.batch, ws, k, io, mock, sim, r1, r2, r3);
+		if (cmds)
+			fprintf(out, "%5s %5u %4s %-10s %8s %8s %8s %8s %8s\n",
+				pop, r.batch, ws,
+				bench_mix_name(r.kernel->spec.mix), k, io, sim,
+				r1, r3);
+		else
+			fprintf(out, "%5s %5u %4s %8s %8s %8s %8s %8s %8s %8s\n",
+				pop, r.batch, ws, k, io, mock, sim, r1, r2, r3);
 	}
-	fprintf(out,
-		"\nkernel, ioctl, mock: selftest entries/s; sim: %s commands/s (one vSID\n"
-		"lookup each, as an entry); krn/ioc: nestref's path through the kernel as\n"
-		"a share of the bare ioctl; mock/krn, sim/krn: how many times the kernel's\n"
-		"rate; '-' not in this run.\n",
-		bench_mix_name(BENCH_SIM_RATIO_MIX));
+	if (cmds)
+		fprintf(out,
+			"\nkernel, ioctl, sim: SMMUv3 commands/s of the row's mix (cfgi-cd: one vSID\n"
+			"lookup each; tlbi-nh-va: the VMID forced, no lookup); krn/ioc: nestref's\n"
+			"path through the kernel as a share of the bare ioctl; sim/krn: how many\n"
+			"times the kernel's rate; '-' not in this run.  No mock: it takes\n"
+			"selftest entries only.\n");
+	else
+		fprintf(out,
+			"\nkernel, ioctl, mock: selftest entries/s; sim: %s commands/s (one vSID\n"
+			"lookup each, as an entry); krn/ioc: nestref's path through the kernel as\n"
+			"a share of the bare ioctl; mock/krn, sim/krn: how many times the kernel's\n"
+			"rate; '-' not in this run.\n",
+			bench_mix_name(BENCH_SIM_RATIO_MIX));
 }
 
 /* ------------------------------------------------------------ CSV */
@@ -304,7 +328,7 @@ int bench_write_csv(const char *path, const struct bench_result *res,
 			fputs("all,", f);
 		else
 			fprintf(f, "%u,", bench_spec_ws(s));
-		fprintf(f, "%u,%s,", s->cached, bench_unit(s->kind));
+		fprintf(f, "%u,%s,", s->cached, bench_unit(s));
 		if (r->ok)
 			fprintf(f, "%llu,%zu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%u,%u,",
 				(unsigned long long)r->ops_per_sample,

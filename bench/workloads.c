@@ -32,14 +32,17 @@
  *    device of the working set: 13 TLBI_NH_VA as above on consecutive
  *    ranges, then 2 ATC_INV of that device (SSV 0, Size 0-3, aligned),
  *    then 1 CFGI_CD of it: 81.25% TLBI_NH_VA, 12.5% ATC_INV, 6.25% CFGI_CD;
- *  - selftest (mock, kernel, ioctl): {flags 0, vdev_id = vSID,
- *    cache_id = k mod 4} (kernel-facts 5.4).
+ *  - selftest (mock, and kernel, ioctl on the selftest): {flags 0,
+ *    vdev_id = vSID, cache_id = k mod 4} (kernel-facts 5.4).
  *
  * The kernel rows' world is a context on the iommufd backend, mode=selftest:
  * each device is a mock device of the kernel's selftest and its user data
  * a vDEVICE whose virt_id is the vSID (kernel-facts 1.7, 2.9).  `kernel`
  * times nestref_invalidate() there; `ioctl` times IOMMU_HWPT_INVALIDATE
- * on the same vIOMMU with the same entries, without nestref (2.7).
+ * on the same vIOMMU with the same entries, without nestref (2.7).  In
+ * mode=vfio (kernel.c) the devices are VFIO cdevs on an ARM_SMMUV3
+ * vIOMMU, and the kernel and ioctl rows carry the SMMUv3 commands of
+ * their mix, as the sim rows do; what the SMMU received is not checked.
  *
  * Everything goes through public headers: the rewrite rows call the
  * backend's struct nestref_smmuv3_ops.rewrite (<nestref/smmuv3.h>), the
@@ -211,10 +214,18 @@ bool bench_kind_is_kernel(enum bench_kind kind)
 	return kind == BENCH_KERNEL || kind == BENCH_IOCTL;
 }
 
-/* The kinds whose operations are selftest entries. */
-static bool kind_is_selftest(enum bench_kind kind)
+/* Whether the spec's operations are selftest entries (mock, and the
+ * kernel rows on the selftest), not SMMUv3 commands. */
+static bool spec_is_selftest(const struct bench_spec *spec)
 {
-	return kind == BENCH_MOCK || bench_kind_is_kernel(kind);
+	return spec->mix == MIX_SELFTEST;
+}
+
+/* The invalidation array type of the spec's entries. */
+static uint32_t spec_inv_type(const struct bench_spec *spec)
+{
+	return spec_is_selftest(spec) ? NESTREF_INV_TYPE_SELFTEST :
+					NESTREF_INV_TYPE_ARM_SMMUV3;
 }
 
 const char *bench_mix_name(enum bench_mix mix)
@@ -225,11 +236,11 @@ const char *bench_mix_name(enum bench_mix mix)
 	return (unsigned int)mix < MIX_COUNT ? names[mix] : "?";
 }
 
-const char *bench_unit(enum bench_kind kind)
+const char *bench_unit(const struct bench_spec *spec)
 {
-	if (kind_is_selftest(kind))
+	if (spec_is_selftest(spec))
 		return "entries/s";
-	return kind == BENCH_CHURN ? "pairs/s" : "commands/s";
+	return spec->kind == BENCH_CHURN ? "pairs/s" : "commands/s";
 }
 
 uint32_t bench_spec_ws(const struct bench_spec *spec)
@@ -622,7 +633,7 @@ static void bytes_fill(struct bench_workload *wl, const uint32_t *who,
 	for (i = 0; i < total; i++) {
 		unsigned char *p = wl->bytes + i * wl->entry_len;
 
-		if (kind_is_selftest(wl->spec.kind)) {
+		if (spec_is_selftest(&wl->spec)) {
 			le32_put(p, 0);
 			le32_put(p + 4, vsid_of(who[i]));
 			le32_put(p + 8, (uint32_t)(i % 4));
@@ -691,9 +702,7 @@ static int run_invalidate(struct bench_workload *wl, uint64_t iters,
 			  char *err, size_t err_len)
 {
 	struct nestref_user_array a = {
-		.type = kind_is_selftest(wl->spec.kind) ?
-				NESTREF_INV_TYPE_SELFTEST :
-				NESTREF_INV_TYPE_ARM_SMMUV3,
+		.type = spec_inv_type(&wl->spec),
 		.entry_len = wl->entry_len,
 	};
 	uint32_t batch = wl->spec.batch;
@@ -725,7 +734,7 @@ static int run_ioctl(struct bench_workload *wl, uint64_t iters, char *err,
 	struct bench_hwpt_invalidate cmd = {
 		.size = sizeof(cmd),
 		.hwpt_id = wl->w->kernel_viommu,
-		.data_type = NESTREF_INV_TYPE_SELFTEST,
+		.data_type = spec_inv_type(&wl->spec),
 		.entry_len = wl->entry_len,
 	};
 	int (*ioctl_fn)(int, unsigned long, void *) = bench_ioctl;
@@ -954,7 +963,7 @@ static int workload_check(struct bench_workload *wl, const uint32_t *who,
 		rc = bench_workload_run(wl, passes, err, err_len);
 		if (!rc && wl->spec.kind == BENCH_SIM)
 			rc = check_no_skips(wl, err, err_len);
-		if (!rc && kind_is_selftest(wl->spec.kind))
+		if (!rc && spec_is_selftest(&wl->spec))
 			rc = check_selftest_caches(wl, who, err, err_len);
 		if (!rc && wl->spec.cached)
 			rc = check_cached(wl, err, err_len);
@@ -988,8 +997,9 @@ static bool spec_fits(const struct bench_spec *spec)
 		       spec->mix == MIX_SELFTEST && !spec->cached;
 	case BENCH_KERNEL:
 	case BENCH_IOCTL:
+		/* Selftest entries, or SMMUv3 commands in mode=vfio. */
 		return !strcmp(spec->backend, "iommufd") &&
-		       spec->mix == MIX_SELFTEST && !spec->cached;
+		       spec->mix != MIX_NONE && !spec->cached;
 	case BENCH_CHURN:
 		return strcmp(spec->backend, "iommufd") != 0 &&
 		       spec->mix == MIX_NONE && !spec->cached;
@@ -1047,8 +1057,8 @@ int bench_workload_new(struct bench_workload **out, struct bench_world *w,
 	}
 	wl->pool_len = pool_length(spec, wl->ws);
 	total = wl->pool_len + spec->batch;
-	wl->entry_len = kind_is_selftest(spec->kind) ? SELFTEST_ENTRY_LEN :
-							SMMUV3_ENTRY_LEN;
+	wl->entry_len = spec_is_selftest(spec) ? SELFTEST_ENTRY_LEN :
+						 SMMUV3_ENTRY_LEN;
 	members = malloc((size_t)wl->ws * sizeof(*members));
 	order = malloc((size_t)wl->ws * sizeof(*order));
 	who = malloc(total * sizeof(*who));

@@ -72,6 +72,24 @@ static void explain_exec(FILE *out, const struct nestref_smmuv3_trace_event *ev)
 	fputc('\n', out);
 }
 
+/*
+ * A note that carries two words: an attach step's vSTE (smmuv3-sim,
+ * kernel-facts 3.7), as the guest gave it and, when the host changed it,
+ * as the host keeps it.
+ */
+static void explain_words(FILE *out, const struct nestref_smmuv3_trace_event *ev)
+{
+	const uint64_t *in = ev->in.dw, *kept = ev->out.dw;
+
+	if (!(in[0] | in[1] | kept[0] | kept[1]))
+		return;
+	fprintf(out, "      %-6s 0x%016" PRIx64 " 0x%016" PRIx64 "\n", "given",
+		in[0], in[1]);
+	if (!ev->err && (kept[0] != in[0] || kept[1] != in[1]))
+		fprintf(out, "      %-6s 0x%016" PRIx64 " 0x%016" PRIx64 "\n",
+			"kept", kept[0], kept[1]);
+}
+
 static void explain_events(FILE *out, struct nestref_ctx *ctx)
 {
 	const struct nestref_smmuv3_trace_event *ev;
@@ -106,9 +124,14 @@ static void explain_events(FILE *out, struct nestref_ctx *ctx)
 			break;
 		default:
 			fprintf(out, "    note   %s", ev->rule ? ev->rule : "");
+			if (ev->err)
+				fprintf(out, ": %s", nestref_errno_name(ev->err) ?
+						     nestref_errno_name(ev->err) :
+						     "error");
 			if (ev->function)
 				fprintf(out, " [linux: %s]", ev->function);
 			fputc('\n', out);
+			explain_words(out, ev);
 			break;
 		}
 	}
@@ -255,7 +278,9 @@ static int explain_test(FILE *out, const struct nestref_vec_file *file,
 				nestref_strerror(rc));
 			break;
 		}
-		if (strcmp(action, "invalidate") == 0)
+		/* What the host did with the guest's commands, or its vSTE. */
+		if (strcmp(action, "invalidate") == 0 ||
+		    strcmp(action, "attach") == 0)
 			explain_events(out, ctx);
 		differs = explain_answer(out, &ans);
 		/* As in `run`, the first step that differs ends the test. */

@@ -8,11 +8,16 @@
  * stream, their check and their loops are tested here; the guest run
  * (make bench-kernel) only adds the real kernel.  Also: the "not
  * measured" answer without /dev/iommu, the kernel suite's plan, and the
- * ratios.
+ * ratios.  mode=vfio (make bench-kernel-arm64) too: the fake binds
+ * /fake/vfioN cdevs and takes arm-smmuv3 arrays, looking up the vSID of
+ * each CFGI_CD as the arm-smmu-v3 driver does.
  */
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <nestref/smmuv3.h>
 
 #include "backends/iommufd/sys.h"
 #include "backends/iommufd/uapi.h"
@@ -20,6 +25,7 @@
 #include "check-helpers.h"
 
 #define FAKE_FD 10
+#define FAKE_VFIO_FD 20 /* + N for /fake/vfioN */
 #define FAKE_DEVS 64
 #define CACHE_DEFAULT 0xbaddadu
 
@@ -37,6 +43,7 @@ static struct {
 	} dev[FAKE_DEVS];
 	size_t n_dev;
 	uint64_t calls, entries, bad_calls;
+	uint64_t cfgi_cd, tlbi; /* SMMUv3 commands taken */
 } fk;
 
 static void fake_reset(void)
@@ -50,6 +57,8 @@ static int fake_open(const char *path, int flags)
 	(void)flags;
 	if (!fk.no_dev_iommu && !strcmp(path, "/dev/iommu"))
 		return FAKE_FD;
+	if (!strncmp(path, "/fake/vfio", 10))
+		return FAKE_VFIO_FD + atoi(path + 10);
 	errno = ENOENT;
 	return -1;
 }
@@ -95,13 +104,56 @@ static int fake_test_cmd(struct nr_iommu_test_cmd *t)
 	return fake_fail(EOPNOTSUPP); /* op 0: the availability probe */
 }
 
+/* The linked device whose vDEVICE has virt_id vsid, or fk.n_dev. */
+static size_t linked_dev(uint64_t vsid)
+{
+	size_t i;
+
+	for (i = 0; i < fk.n_dev; i++)
+		if (fk.dev[i].linked && fk.dev[i].virt_id == vsid)
+			break;
+	return i;
+}
+
+/*
+ * An arm-smmuv3 array (mode=vfio): each 16-byte command taken in order, a
+ * CFGI_CD's vSID (SID, bits 32-63) looked up; the driver's other
+ * commands are not the bench's.
+ */
+static int fake_invalidate_smmuv3(struct nr_iommu_hwpt_invalidate *inv,
+				  const unsigned char *p)
+{
+	uint32_t done;
+
+	for (done = 0; done < inv->entry_num; done++, p += 16) {
+		uint32_t sid = (uint32_t)p[4] | (uint32_t)p[5] << 8 |
+			       (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+
+		if (p[0] == NESTREF_SMMUV3_CFGI_CD && linked_dev(sid) < fk.n_dev)
+			fk.cfgi_cd++;
+		else if (p[0] == NESTREF_SMMUV3_TLBI_NH_VA)
+			fk.tlbi++;
+		else
+			break;
+	}
+	fk.entries += done;
+	if (done == inv->entry_num)
+		return 0;
+	inv->entry_num = done;
+	return fake_fail(EIO);
+}
+
 /* 5.4: every entry checked in order, the cache word cleared. */
 static int fake_invalidate(struct nr_iommu_hwpt_invalidate *inv)
 {
 	const unsigned char *p = (const unsigned char *)(uintptr_t)inv->data_uptr;
 	uint32_t n = inv->entry_num, done;
+	bool smmuv3 = inv->data_type == NESTREF_INV_TYPE_ARM_SMMUV3;
 
 	fk.calls++;
+	if (smmuv3 && inv->hwpt_id == fk.viommu && inv->entry_len == 16 &&
+	    !inv->reserved && p && n)
+		return fake_invalidate_smmuv3(inv, p);
 	inv->entry_num = 0;
 	if (inv->hwpt_id != fk.viommu || inv->data_type != 0xdeadbeefu ||
 	    inv->entry_len != 12 || inv->reserved || !p || !n) {
@@ -115,9 +167,7 @@ static int fake_invalidate(struct nr_iommu_hwpt_invalidate *inv)
 		memcpy(e, p, sizeof(e));
 		if (e[0])
 			return fake_fail(EOPNOTSUPP);
-		for (i = 0; i < fk.n_dev; i++)
-			if (fk.dev[i].linked && fk.dev[i].virt_id == e[1])
-				break;
+		i = linked_dev(e[1]);
 		if (e[2] > 3 || i == fk.n_dev)
 			return fake_fail(EINVAL);
 		if (!fk.forget)
@@ -151,10 +201,24 @@ static int fake_vdevice(struct nr_iommu_vdevice_alloc *v)
 	return 0;
 }
 
+/* VFIO_DEVICE_BIND_IOMMUFD on a /fake/vfioN cdev: a device of its own. */
+static int fake_vfio_bind(int fd, struct nr_vfio_device_bind_iommufd *bind)
+{
+	ck_assert_int_ge(fd, FAKE_VFIO_FD);
+	ck_assert_int_eq(bind->iommufd, FAKE_FD);
+	if (fk.n_dev == FAKE_DEVS)
+		return fake_fail(ENOMEM);
+	new_id(&bind->out_devid);
+	fk.dev[fk.n_dev++].idev = bind->out_devid;
+	return 0;
+}
+
 static int fake_ioctl(int fd, unsigned long req, void *arg)
 {
 	size_t i;
 
+	if (req == NR_VFIO_DEVICE_BIND_IOMMUFD)
+		return fake_vfio_bind(fd, arg);
 	ck_assert_int_eq(fd, FAKE_FD);
 	switch (req) {
 	case NR_IOMMU_TEST_CMD:
@@ -277,6 +341,71 @@ START_TEST(kernel_rows_reach_the_kernel)
 	run_rows(BENCH_KERNEL, 16, 8, 100);
 	run_rows(BENCH_KERNEL, 1, 1, 10);
 	run_rows(BENCH_KERNEL, 4096, 8, 3);
+}
+END_TEST
+
+/*
+ * mode=vfio: a vSID per cdev, and the kernel and ioctl rows' SMMUv3
+ * commands reach the driver, every CFGI_CD naming a linked vSID.
+ */
+START_TEST(vfio_rows_reach_the_driver)
+{
+	static const enum bench_kind kinds[] = { BENCH_KERNEL, BENCH_IOCTL };
+	static const enum bench_mix mixes[] = { MIX_CFGI_CD, MIX_TLBI_NH_VA };
+	struct bench_options opts = {
+		.backend_options = "mode=vfio,devices=/fake/vfio0:/fake/vfio1:/fake/vfio2",
+	};
+	char kopts[BENCH_KERNEL_OPTIONS_LEN], err[256] = "";
+	size_t k, m;
+
+	ck_assert_uint_eq(bench_kernel_vfio_devices(&opts), 3);
+	bench_kernel_options(&opts, kopts, sizeof(kopts));
+	ck_assert_str_eq(kopts, opts.backend_options);
+	for (k = 0; k < 2; k++) {
+		for (m = 0; m < 2; m++) {
+			struct bench_spec spec = kernel_spec(kinds[k], 63, 3);
+			struct bench_workload *wl = NULL;
+			struct bench_world *w = NULL;
+			int rc;
+
+			spec.mix = mixes[m];
+			fake_reset();
+			ifd_sys_set(&fake_sys);
+			bench_ioctl = fake_ioctl;
+			rc = bench_world_new(&w, "iommufd", kopts,
+					     NESTREF_PROFILE_LINUX_7_2, 3, NULL,
+					     err, sizeof(err));
+			ck_assert_msg(rc == 0, "world: %d %s", rc, err);
+			/* The three cdevs, the first the vIOMMU's anchor. */
+			ck_assert_uint_eq(fk.n_dev, 3);
+			rc = bench_workload_new(&wl, w, &spec, err, sizeof(err));
+			ck_assert_msg(rc == 0, "workload: %d %s", rc, err);
+			ck_assert_int_eq(bench_workload_run(wl, 10, err,
+							    sizeof(err)),
+					 0);
+			/* One pass of the pool (4096), then 10 batches. */
+			ck_assert_uint_eq(fk.entries,
+					  (4096 + 62) / 63 * 63 + 10 * 63);
+			ck_assert_uint_eq(mixes[m] == MIX_CFGI_CD ? fk.cfgi_cd :
+								    fk.tlbi,
+					  fk.entries);
+			ck_assert_uint_eq(fk.bad_calls, 0);
+			ck_assert_str_eq(bench_unit(&spec), "commands/s");
+			bench_workload_free(wl);
+			bench_world_free(w);
+			ifd_sys_set(NULL);
+		}
+	}
+	/* The other spellings of the options. */
+	opts.backend_options = "devices=a:b,mode=vfio";
+	ck_assert_uint_eq(bench_kernel_vfio_devices(&opts), 2);
+	opts.backend_options = "mode=vfio,devices=a,mode=selftest";
+	ck_assert_uint_eq(bench_kernel_vfio_devices(&opts), 0);
+	opts.backend_options = NULL;
+	ck_assert_uint_eq(bench_kernel_vfio_devices(&opts), 0);
+	opts.iommufd = "/x";
+	bench_kernel_options(&opts, kopts, sizeof(kopts));
+	ck_assert_str_eq(kopts, "mode=selftest,iommufd=/x");
 }
 END_TEST
 
@@ -437,6 +566,27 @@ START_TEST(kernel_suite_plan)
 	ck_assert_uint_eq(plan.n, 12);
 	ck_assert_uint_eq(count_kind(&plan, BENCH_KERNEL), 12);
 	bench_plan_free(&plan);
+
+	/* mode=vfio: the devices are the population; SMMUv3 mixes, no mock. */
+	opts.only = NULL;
+	opts.suite = BENCH_SUITE_KERNEL;
+	opts.backend_options = "mode=vfio,devices=/a:/b:/c";
+	ck_assert_int_eq(bench_plan_build(&plan, &opts), 0);
+	/* 3 kinds x 2 mixes x 6 batches. */
+	ck_assert_uint_eq(plan.n, 36);
+	ck_assert_uint_eq(count_kind(&plan, BENCH_MOCK), 0);
+	for (i = 0; i < plan.n; i++) {
+		const struct bench_spec *s = &plan.specs[i];
+
+		ck_assert_uint_eq(s->populated, 3);
+		ck_assert_uint_eq(bench_spec_ws(s), 3);
+		ck_assert(s->mix == MIX_CFGI_CD || s->mix == MIX_TLBI_NH_VA);
+	}
+	bench_plan_free(&plan);
+	opts.quick = true;
+	ck_assert_int_eq(bench_plan_build(&plan, &opts), 0);
+	ck_assert_uint_eq(plan.n, 6);
+	bench_plan_free(&plan);
 }
 END_TEST
 
@@ -509,6 +659,33 @@ START_TEST(ratios_pair_the_same_stream)
 					     sizeof(reason)),
 			 "not-measured");
 	ck_assert_str_eq(reason, "no selftest");
+	ck_assert_ptr_null(bench_kernel_commands(res, n));
+}
+END_TEST
+
+/* mode=vfio: each kernel row pairs with the ioctl and sim rows of its mix. */
+START_TEST(vfio_ratios_pair_the_same_mix)
+{
+	struct bench_result res[] = {
+		row(BENCH_KERNEL, MIX_CFGI_CD, 16, 1e6),
+		row(BENCH_KERNEL, MIX_TLBI_NH_VA, 16, 2e6),
+		row(BENCH_IOCTL, MIX_TLBI_NH_VA, 16, 4e6),
+		row(BENCH_IOCTL, MIX_CFGI_CD, 16, 5e6),
+		row(BENCH_SIM, MIX_TLBI_NH_VA, 16, 6e6),
+		row(BENCH_SIM, MIX_CFGI_CD, 16, 3e6),
+	};
+	const size_t n = sizeof(res) / sizeof(res[0]);
+	struct bench_ratio r;
+
+	ck_assert_ptr_eq(bench_kernel_commands(res, n), &res[0]);
+	ck_assert(bench_kernel_ratio(res, n, &res[0], &r));
+	ck_assert_ptr_eq(r.ioctl, &res[3]);
+	ck_assert_ptr_eq(r.sim, &res[5]);
+	ck_assert_ptr_null(r.mock);
+	ck_assert(bench_kernel_ratio(res, n, &res[1], &r));
+	ck_assert_ptr_eq(r.ioctl, &res[2]);
+	ck_assert_ptr_eq(r.sim, &res[4]);
+	ck_assert_double_eq_tol(bench_ratio_of(r.sim, r.kernel), 3, 1e-9);
 }
 END_TEST
 
@@ -521,6 +698,7 @@ static Suite *bench_kernel_suite(void)
 	tcase_add_test(rows, bench_abi_is_the_kernels);
 	tcase_add_test(rows, kernel_rows_reach_the_kernel);
 	tcase_add_test(rows, ioctl_rows_reach_the_kernel);
+	tcase_add_test(rows, vfio_rows_reach_the_driver);
 	tcase_add_test(rows, lost_invalidations_are_caught);
 	tcase_add_test(rows, refused_entries_fail_the_row);
 	tcase_add_test(rows, no_dev_iommu_is_not_measured);
@@ -528,6 +706,7 @@ static Suite *bench_kernel_suite(void)
 	suite_add_tcase(s, rows);
 	tcase_add_test(plan, kernel_suite_plan);
 	tcase_add_test(plan, ratios_pair_the_same_stream);
+	tcase_add_test(plan, vfio_ratios_pair_the_same_mix);
 	suite_add_tcase(s, plan);
 	return s;
 }

@@ -77,6 +77,8 @@ static size_t fake_arg_len(unsigned long req)
 	case NR_IOMMU_HWPT_INVALIDATE: return sizeof(struct nr_iommu_hwpt_invalidate);
 	case NR_IOMMU_TEST_CMD: return sizeof(struct nr_iommu_test_cmd);
 	case NR_VFIO_DEVICE_BIND_IOMMUFD: return sizeof(struct nr_vfio_device_bind_iommufd);
+	case NR_VFIO_DEVICE_ATTACH_IOMMUFD_PT: return sizeof(struct nr_vfio_device_attach_iommufd_pt);
+	case NR_VFIO_DEVICE_DETACH_IOMMUFD_PT: return sizeof(struct nr_vfio_device_detach_iommufd_pt);
 	}
 	return 0;
 }
@@ -471,7 +473,8 @@ START_TEST(vfio_mode_ioctls)
 
 	fake_reset();
 	ctx = ifd_open_with("mode=vfio,devices=/fake/vfio0:/fake/vfio1", 0);
-	ck_assert_uint_eq(nestref_ctx_caps(ctx), NESTREF_CAP_INV_ARM_SMMUV3);
+	ck_assert_uint_eq(nestref_ctx_caps(ctx), NESTREF_CAP_INV_ARM_SMMUV3 |
+						 NESTREF_CAP_ATTACH_NESTED);
 	c = call(0, NR_IOMMU_IOAS_ALLOC); /* no selftest probe: ioas 1 */
 	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
 	c = call(1, NR_VFIO_DEVICE_BIND_IOMMUFD); /* devid 2 */
@@ -516,6 +519,88 @@ START_TEST(vfio_mode_ioctls)
 }
 END_TEST
 
+/*
+ * Nested HWPTs and attach (kernel-facts 2.11): IOMMU_HWPT_ALLOC on the
+ * kernel's vIOMMU for the anchor device, VFIO_DEVICE_ATTACH_IOMMUFD_PT on
+ * each device's cdev (the anchor's for the first), a detach of the first
+ * when it goes, and the HWPT's IOMMU_DESTROY.
+ */
+START_TEST(vfio_mode_nested)
+{
+	static const unsigned char vste[16] = { 0x0b, 0, 0, 0x80 };
+	struct nestref_ctx *ctx;
+	unsigned char vsid[4];
+	uint32_t viommu, d0, d1, hwpt, bad;
+	const struct fake_call *c;
+
+	fake_reset();
+	ctx = ifd_open_with("mode=vfio,devices=/fake/vfio0:/fake/vfio1", 0);
+	/* ioas 1, devid 2 (the anchor, d0's), hwpt 3, viommu 4, devid 5 */
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x1234, &d0), 0);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x2000, &d1), 0);
+	le32_put(vsid, 0x99);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, d0, vsid, 4,
+						   NULL),
+			 0); /* vdevice 6 */
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu, 2, vste, 16,
+						   &hwpt),
+			 0);
+	c = call(fk.n - 1, NR_IOMMU_HWPT_ALLOC); /* hwpt 7 */
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->size, 48);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->flags, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->dev_id, 2);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->pt_id, 4);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->reserved, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_type, 2);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_len, 16);
+	ck_assert(ARG(nr_iommu_hwpt_alloc, c)->data_uptr ==
+		  (uint64_t)(uintptr_t)vste);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->fault_id, 0);
+	ck_assert_int_eq(nestref_dev_attach(ctx, d0, hwpt), 0);
+	c = call(fk.n - 1, NR_VFIO_DEVICE_ATTACH_IOMMUFD_PT);
+	ck_assert_int_eq(c->fd, FAKE_VFIO_BASE + 0);
+	ck_assert_uint_eq(ARG(nr_vfio_device_attach_iommufd_pt, c)->argsz, 12);
+	ck_assert_uint_eq(ARG(nr_vfio_device_attach_iommufd_pt, c)->flags, 0);
+	ck_assert_uint_eq(ARG(nr_vfio_device_attach_iommufd_pt, c)->pt_id, 7);
+	ck_assert_int_eq(nestref_dev_attach(ctx, d1, hwpt), 0);
+	ck_assert_int_eq(call(fk.n - 1, NR_VFIO_DEVICE_ATTACH_IOMMUFD_PT)->fd,
+			 FAKE_VFIO_BASE + 1);
+	/* The kernel's refusals come back as they are. */
+	fk.fail_req = NR_IOMMU_HWPT_ALLOC;
+	fk.fail_errno = EIO;
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu, 2, vste, 16,
+						   &bad),
+			 -EIO);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(ctx),
+				     "IOMMU_HWPT_ALLOC"));
+	fk.fail_req = NR_VFIO_DEVICE_ATTACH_IOMMUFD_PT;
+	fk.fail_errno = ENOENT;
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu, 2, vste, 16,
+						   &bad),
+			 0); /* hwpt 8 */
+	ck_assert_int_eq(nestref_dev_attach(ctx, d0, bad), -ENOENT);
+	fk.fail_req = 0;
+	/* d0 shares the anchor's cdev: destroying it detaches it there. */
+	ck_assert_int_eq(nestref_destroy(ctx, d0), 0);
+	c = call(fk.n - 1, NR_VFIO_DEVICE_DETACH_IOMMUFD_PT);
+	ck_assert_int_eq(c->fd, FAKE_VFIO_BASE + 0);
+	ck_assert_uint_eq(ARG(nr_vfio_device_detach_iommufd_pt, c)->argsz, 8);
+	ck_assert_uint_eq(ARG(nr_vfio_device_detach_iommufd_pt, c)->flags, 0);
+	ck_assert_int_eq(nestref_destroy(ctx, bad), 0);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy,
+			      call(fk.n - 1, NR_IOMMU_DESTROY))->id, 8);
+	nestref_ctx_free(ctx);
+	/* d1's cdev closes (its detach), then HWPT 7, vIOMMU 4, HWPT 3. */
+	ck_assert_int_eq(fk.closed[0], FAKE_VFIO_BASE + 1);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, call(fk.n - 4, NR_IOMMU_DESTROY))->id, 7);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, call(fk.n - 3, NR_IOMMU_DESTROY))->id, 4);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, call(fk.n - 2, NR_IOMMU_DESTROY))->id, 3);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy, call(fk.n - 1, NR_IOMMU_DESTROY))->id, 1);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
 START_TEST(vfio_bind_failure)
 {
 	struct nestref_ctx *ctx;
@@ -548,6 +633,7 @@ static Suite *iommufd_suite(void)
 	tcase_add_test(tc, error_paths);
 	tcase_add_test(tc, check_cache_and_destroy_failures);
 	tcase_add_test(tc, vfio_mode_ioctls);
+	tcase_add_test(tc, vfio_mode_nested);
 	tcase_add_test(tc, vfio_bind_failure);
 	suite_add_tcase(s, tc);
 	return s;

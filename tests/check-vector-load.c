@@ -751,6 +751,35 @@ START_TEST(test_good_machine)
 }
 END_TEST
 
+/* attach (vectors.md 3.8): vste as 16 LE bytes, bytes as given, type 2. */
+START_TEST(test_good_attach)
+{
+	static const unsigned char vste[16] = { 0x0b, 0, 0, 0x80, 0, 0, 0, 0,
+						0xd5, 0, 0, 0x10, 0, 0, 0, 0 };
+	static const unsigned char two[2] = { 0x09, 0x00 };
+	struct vec_file *f = load_good("attach.yaml");
+	const struct vec_step *s;
+
+	ck_assert_uint_eq(f->requires, NESTREF_CAP_ATTACH_NESTED);
+	ck_assert_uint_eq(f->tests[0].n_steps, 4);
+	s = f->tests[0].steps;
+	ck_assert_int_eq(s[0].kind, VEC_STEP_ATTACH);
+	ck_assert_uint_eq(s[0].dev.dev_index, 0);
+	ck_assert_uint_eq(s[0].viommu, 0);
+	ck_assert_uint_eq(s[0].type, NESTREF_HWPT_DATA_ARM_SMMUV3);
+	assert_bytes(s[0].data, s[0].len, vste, sizeof(vste));
+	ck_assert(s[1].dev.raw);
+	ck_assert_uint_eq(s[1].dev.dev_id, 9);
+	ck_assert_uint_eq(s[1].viommu, 1);
+	ck_assert_uint_eq(s[1].type, 1);
+	ck_assert_int_eq(s[1].expect.errnos[0], EINVAL);
+	assert_bytes(s[2].data, s[2].len, two, sizeof(two));
+	ck_assert(!s[3].data_null);
+	ck_assert_uint_eq(s[3].len, 0);
+	vec_file_free(f);
+}
+END_TEST
+
 START_TEST(test_good_aliases)
 {
 	struct vec_file *f = load_good("aliases.yaml");
@@ -967,6 +996,7 @@ static Suite *vector_load_suite(void)
 	tcase_add_test(tc, test_good_aliases);
 	tcase_add_test(tc, test_good_profile_alias);
 	tcase_add_test(tc, test_good_machine);
+	tcase_add_test(tc, test_good_attach);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fuzz");

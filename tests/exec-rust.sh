@@ -136,6 +136,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 vectors="$top_srcdir/vectors/smmuv3 $top_srcdir/vectors/common"
 caps=inv-arm-smmuv3,observe-issued,raw-user-data,observe-hw-info
+# What the crate cannot do: model caches, and make nested HWPTs (the exec
+# protocol has no such requests, docs/writing-backends.md 5.1).
+unable='# SKIP missing \(observe-caches\|attach-nested\)$'
 
 # linux-7.2 first: the kernel the crate is the driver of.  rfc-v3 and
 # linux-6.13 have the same released driver with other rules.
@@ -146,20 +149,20 @@ for profile in linux-7.2 linux-6.13 rfc-v3; do
 	printf '%s\n' "$out" >"$tmp/exec.tap"
 	tests=$(grep -c '^ok\|^not ok' "$tmp/exec.tap")
 	passed=$(grep '^ok' "$tmp/exec.tap" | grep -vc '# SKIP')
-	caches=$(grep -c '# SKIP missing observe-caches$' "$tmp/exec.tap")
+	caches=$(grep -c "$unable" "$tmp/exec.tap")
 	if [ "$rc" -eq 0 ] && [ "$passed" -gt 0 ]; then
-		ok "$profile: exec-rust passes the SMMUv3 and common vectors ($tests tests: $passed passed, $caches skipped for observe-caches, the rest for the profile)"
+		ok "$profile: exec-rust passes the SMMUv3 and common vectors ($tests tests: $passed passed, $caches skipped for observe-caches or attach-nested, the rest for the profile)"
 	else
 		not_ok "$profile: exec-rust fails the SMMUv3 and common vectors (exit $rc, $passed passed)" \
 			"$(grep -A 12 '^not ok' "$tmp/exec.tap" | head -n 80)$nl$err"
 	fi
 	# Any other skip would be a test left unchecked.
 	others=$(grep '# SKIP' "$tmp/exec.tap" |
-		grep -v '# SKIP missing observe-caches$' |
+		grep -v "$unable" |
 		grep -v "# SKIP profile $profile not covered by this file\$" |
 		head -n 5)
 	if [ -z "$others" ]; then
-		ok "$profile: nothing skipped but for observe-caches or the profile"
+		ok "$profile: nothing skipped but for observe-caches, attach-nested or the profile"
 	else
 		not_ok "$profile: tests skipped for another reason" "$others"
 	fi
@@ -168,8 +171,8 @@ for profile in linux-7.2 linux-6.13 rfc-v3; do
 	# shellcheck disable=SC2086
 	"$NESTREF" run --quiet --profile "$profile" --backend smmuv3-sim \
 		$vectors >"$tmp/sim.tap" 2>/dev/null
-	sed -n 's/^ok \([0-9]*\) .*# SKIP missing observe-caches$/\1/p' \
-		"$tmp/exec.tap" >"$tmp/caches"
+	grep "$unable" "$tmp/exec.tap" | sed -n 's/^ok \([0-9]*\) .*/\1/p' \
+		>"$tmp/caches"
 	for f in exec sim; do
 		awk 'FILENAME == ARGV[1] { skip[$1] = 1; next }
 			/^(not )?ok / { n = ($1 == "ok") ? $2 : $3; if (n in skip) next }

@@ -124,6 +124,31 @@ static int fake_invalidate(struct nestref_viommu *viommu,
 	return rc;
 }
 
+static int fake_hwpt_init(struct nestref_hwpt *hwpt, uint32_t data_type,
+			  const void *data, size_t len)
+{
+	(void)hwpt;
+	(void)data_type;
+	(void)data;
+	(void)len;
+	fake_knobs.hwpt_inits++;
+	return fake_knobs.hwpt_rc;
+}
+
+static void fake_hwpt_destroy(struct nestref_hwpt *hwpt)
+{
+	(void)hwpt;
+	fake_knobs.hwpt_destroys++;
+}
+
+static int fake_dev_attach(struct nestref_dev *dev, struct nestref_hwpt *hwpt)
+{
+	(void)hwpt;
+	fake_knobs.attach_calls++;
+	fake_knobs.last_old_hwpt = nestref_dev_hwpt(dev);
+	return fake_knobs.attach_rc;
+}
+
 static int fake_check_cache(struct nestref_dev *dev, uint32_t index,
 			    uint32_t value)
 {
@@ -188,7 +213,7 @@ static const struct nestref_backend fake_backend = {
 	.description = "test backend with every capability",
 	.caps = NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_OBSERVE_ISSUED |
 		NESTREF_CAP_CHECK_CACHE | NESTREF_CAP_RAW_USER_DATA |
-		NESTREF_CAP_OBSERVE_CACHES,
+		NESTREF_CAP_OBSERVE_CACHES | NESTREF_CAP_ATTACH_NESTED,
 	.profiles = NESTREF_PROFILES_ALL,
 	.ctx_priv_size = sizeof(struct fake_ctx),
 	.dev_priv_size = sizeof(struct fake_dev),
@@ -200,6 +225,9 @@ static const struct nestref_backend fake_backend = {
 	.check_cache = fake_check_cache,
 	.ext_name = NESTREF_SMMUV3_EXT,
 	.ext = &fake_smmuv3_ops,
+	.hwpt_nested_init = fake_hwpt_init,
+	.hwpt_nested_destroy = fake_hwpt_destroy,
+	.dev_attach = fake_dev_attach,
 };
 
 static const struct nestref_backend fake_noops_backend = {

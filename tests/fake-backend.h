@@ -8,7 +8,8 @@
  * Invalidation (type arm-smmuv3, 16-byte commands): every command is
  * "issued" unchanged, then one CMD_SYNC per successful call; a command with opcode
  * 0x03 (CFGI_STE) is refused with -EIO.  CFGI_CD_ALL removes the cfg cache
- * entries of its SID, so vectors can watch caches change.
+ * entries of its SID, so vectors can watch caches change.  Nested HWPTs
+ * take any data, and attach always works, unless the knobs say.
  */
 #ifndef NESTREF_TESTS_FAKE_BACKEND_H
 #define NESTREF_TESTS_FAKE_BACKEND_H
@@ -21,12 +22,16 @@ struct fake_knobs {
 	uint32_t chunk;       /* at most this many entries per call (0: all) */
 	uint32_t overreport;  /* added to entry_num written back */
 	int open_rc;          /* returned by open when non-zero */
+	int hwpt_rc;          /* returned by hwpt_nested_init when non-zero */
+	int attach_rc;        /* returned by dev_attach when non-zero */
 	/* counters */
 	unsigned int set_calls;
 	unsigned int unset_calls;
 	unsigned int invalidate_calls;
 	uint32_t last_entry_num; /* entry_num of the last call, as received */
 	size_t last_data_offset; /* bytes from the first call's data pointer */
+	unsigned int hwpt_inits, hwpt_destroys, attach_calls;
+	struct nestref_hwpt *last_old_hwpt; /* nestref_dev_hwpt() at attach */
 };
 
 extern struct fake_knobs fake_knobs;

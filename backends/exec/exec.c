@@ -191,18 +191,17 @@ static const char *exec_command(const char *options, size_t *prefix)
 
 static int exec_hello(struct nestref_ctx *ctx, struct exec_ctx *ec)
 {
-	const char *const all_caps[] = {
-		nestref_cap_name(1u << 0), nestref_cap_name(1u << 1),
-		nestref_cap_name(1u << 2), nestref_cap_name(1u << 3),
-		nestref_cap_name(1u << 4), nestref_cap_name(1u << 5),
-		nestref_cap_name(1u << 6),
-	};
+	/* Every name the library knows: what a child may announce. */
+	const char *all_caps[NESTREF_CAP_COUNT];
 	const char *profiles[NESTREF_PROFILE_COUNT];
 	enum nestref_profile want = nestref_ctx_profile(ctx);
 	uint32_t caps, have, len;
 	json_t *r, *inv, *v;
 	char list[128] = "";
 	int rc, p;
+
+	for (p = 0; p < NESTREF_CAP_COUNT; p++)
+		all_caps[p] = nestref_cap_name(1u << p);
 
 	for (p = 0; p < NESTREF_PROFILE_COUNT; p++)
 		profiles[p] = nestref_profile_name((enum nestref_profile)p);

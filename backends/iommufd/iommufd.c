@@ -14,8 +14,9 @@
  *    invalidations, check_cache through IOMMU_TEST_OP_DEV_CHECK_CACHE.
  *  - mode=vfio,devices=/dev/vfio/devices/vfio0:...: real devices, bound
  *    through their VFIO cdevs in the order the vector names devices, an
- *    ARM_SMMUV3 vIOMMU and `arm-smmuv3` invalidations.  What the SMMU
- *    received is not observable from user space.
+ *    ARM_SMMUV3 vIOMMU, `arm-smmuv3` invalidations, and nested HWPTs
+ *    that devices attach to (nested.c).  What the SMMU received is not
+ *    observable from user space.
  * A vIOMMU needs a device to exist (2.8); the first device (a hidden mock
  * device in selftest mode, the first named cdev in vfio mode) anchors the
  * nest-parent HWPT and the vIOMMU.
@@ -32,55 +33,12 @@
 #include <nestref/iommufd.h>
 #include <nestref/smmuv3.h>
 
+#include "ifd.h"
 #include "sys.h"
 #include "uapi.h"
 #include "user-buffer.h"
 
-#define IFD_MAX_VFIO 16
-
-enum ifd_mode {
-	IFD_SELFTEST,
-	IFD_VFIO,
-};
-
-struct ifd_ctx {
-	int fd;
-	enum ifd_mode mode;
-	char *iommufd_path; /* NULL: /dev/iommu */
-	uint32_t ioas_id;
-	char *paths[IFD_MAX_VFIO];
-	size_t n_paths;
-	size_t n_devs; /* devices created, to pick the next cdev */
-	/*
-	 * The anchor device, made with the first vIOMMU: a mock device
-	 * (stdev) in selftest mode; in vfio mode the first cdev, which the
-	 * vector's first device then shares (a cdev opens once).
-	 */
-	bool anchored;
-	uint32_t anchor_stdev;
-	int anchor_fd;
-	uint32_t anchor_idev;
-};
-
-struct ifd_viommu {
-	uint32_t hwpt_id;
-	uint32_t viommu_id;
-};
-
-struct ifd_dev {
-	uint32_t idev;
-	uint32_t stdev;   /* selftest: destroying it removes the mock device */
-	int vfio_fd;      /* vfio: -1, or the cdev this device owns */
-	uint32_t vdevice;
-};
-
-static struct ifd_ctx *ifd_ctx(struct nestref_ctx *ctx)
-{
-	return nestref_ctx_priv(ctx);
-}
-
-/* One ioctl; 0 or -errno, with a sentence naming it on failure. */
-static int ifd_ioctl(struct nestref_ctx *ctx, int fd, unsigned long req,
+int ifd_ioctl(struct nestref_ctx *ctx, int fd, unsigned long req,
 		     void *arg, const char *name)
 {
 	int err;
@@ -93,7 +51,7 @@ static int ifd_ioctl(struct nestref_ctx *ctx, int fd, unsigned long req,
 	return -err;
 }
 
-static void ifd_destroy(struct nestref_ctx *ctx, uint32_t id)
+void ifd_destroy(struct nestref_ctx *ctx, uint32_t id)
 {
 	struct nr_iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
 
@@ -210,8 +168,10 @@ static int ifd_open(struct nestref_ctx *ctx, const char *options)
 	if (rc)
 		goto err_close;
 	ic->ioas_id = ioas.out_ioas_id;
+	/* The selftest's mock vIOMMU takes no vSTE (kernel-facts 2.11). */
 	if (ic->mode == IFD_VFIO)
-		nestref_ctx_set_caps(ctx, NESTREF_CAP_INV_ARM_SMMUV3);
+		nestref_ctx_set_caps(ctx, NESTREF_CAP_INV_ARM_SMMUV3 |
+						  NESTREF_CAP_ATTACH_NESTED);
 	else
 		nestref_ctx_set_caps(ctx, NESTREF_CAP_INV_SELFTEST |
 						  NESTREF_CAP_CHECK_CACHE);
@@ -403,6 +363,7 @@ static void ifd_dev_destroy(struct nestref_dev *dev)
 	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
 	struct ifd_dev *id = nestref_dev_priv(dev);
 
+	ifd_dev_detach_shared(dev);
 	if (id->vfio_fd >= 0)
 		ifd_sys()->close(id->vfio_fd); /* closing the cdev unbinds */
 	else
@@ -519,12 +480,13 @@ const struct nestref_backend nr_backend_iommufd = {
 	.description = "the real kernel through /dev/iommu (mode=selftest: the selftest mock; mode=vfio,devices=...: real devices)",
 	/*
 	 * The union over both modes; each context narrows it in ifd_open.
-	 * vfio mode answers arm-smmuv3 arrays but cannot say what the SMMU
-	 * received.  No raw-user-data: VDEVICE_ALLOC takes a virt_id, not
+	 * vfio mode answers arm-smmuv3 arrays and makes nested HWPTs from
+	 * vSTEs (nested.c), but cannot say what the SMMU received.  No
+	 * raw-user-data: VDEVICE_ALLOC takes a virt_id, not
 	 * bytes, so the length rules never reach the kernel.
 	 */
 	.caps = NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
-		NESTREF_CAP_INV_ARM_SMMUV3,
+		NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_ATTACH_NESTED,
 	.profile_names = ifd_profiles,
 	.ctx_priv_size = sizeof(struct ifd_ctx),
 	.viommu_priv_size = sizeof(struct ifd_viommu),
@@ -542,4 +504,8 @@ const struct nestref_backend nr_backend_iommufd = {
 	.check_cache = ifd_check_cache,
 	.ext_name = NESTREF_IOMMUFD_EXT,
 	.ext = &ifd_iommufd_ops,
+	.hwpt_priv_size = sizeof(struct ifd_hwpt),
+	.hwpt_nested_init = ifd_hwpt_nested_init,
+	.hwpt_nested_destroy = ifd_hwpt_nested_destroy,
+	.dev_attach = ifd_dev_attach,
 };

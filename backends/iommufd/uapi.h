@@ -127,6 +127,28 @@ struct nr_vfio_device_bind_iommufd {
 	uint32_t out_devid;
 };
 
+/*
+ * Attaching a bound cdev to a HWPT, and detaching it (Linux 6.6+,
+ * include/uapi/linux/vfio.h; kernel-facts 2.11):
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT = _IO(';', 100 + 19) with {argsz, flags,
+ * pt_id}, 12 bytes, the first version (a pasid was appended later, read
+ * only with flags bit 0); VFIO_DEVICE_DETACH_IOMMUFD_PT = _IO(';', 100 +
+ * 20) with {argsz, flags}, 8 bytes, likewise.
+ */
+#define NR_VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(';', 100 + 19)
+#define NR_VFIO_DEVICE_DETACH_IOMMUFD_PT _IO(';', 100 + 20)
+
+struct nr_vfio_device_attach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pt_id; /* in: the HWPT; out: what was attached */
+};
+
+struct nr_vfio_device_detach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+};
+
 /* The layouts of kernel-facts 2.4 and 5.1 (sizes checked on x86-64 gcc). */
 _Static_assert(sizeof(struct nr_iommu_destroy) == 8, "iommu_destroy");
 _Static_assert(sizeof(struct nr_iommu_ioas_alloc) == 12, "iommu_ioas_alloc");
@@ -144,6 +166,12 @@ _Static_assert(offsetof(struct nr_iommu_test_cmd, last) == 64,
 _Static_assert(sizeof(struct nr_iommu_test_cmd) == 72, "iommu_test_cmd");
 _Static_assert(sizeof(struct nr_vfio_device_bind_iommufd) == 16,
 	       "vfio_device_bind_iommufd");
+_Static_assert(offsetof(struct nr_iommu_hwpt_alloc, data_uptr) == 32,
+	       "iommu_hwpt_alloc.data_uptr");
+_Static_assert(sizeof(struct nr_vfio_device_attach_iommufd_pt) == 12,
+	       "vfio_device_attach_iommufd_pt");
+_Static_assert(sizeof(struct nr_vfio_device_detach_iommufd_pt) == 8,
+	       "vfio_device_detach_iommufd_pt");
 
 #ifdef HAVE_LINUX_IOMMUFD_H
 /* A real header is installed: the numbers and layouts must agree. */

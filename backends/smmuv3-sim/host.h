@@ -72,7 +72,7 @@ struct sim_ctx {
 	bool trace_full; /* events were dropped: memory ran out */
 	bool tracing;    /* since the first nestref_smmuv3_trace_clear() */
 	/* counters (smmuv3-sim.c builds the public list from these) */
-	uint64_t rewrites, batches, skips;
+	uint64_t rewrites, batches, skips, attaches;
 	struct {
 		const char *id;
 		uint64_t n;
@@ -81,6 +81,24 @@ struct sim_ctx {
 	struct nestref_counter *counters;
 	size_t cap_counters;
 };
+
+/* A nested HWPT's private area: the vSTE as the host keeps it (3.7). */
+struct sim_hwpt {
+	uint64_t ste[2];
+};
+
+/* Counts a refusal under its rule's id (smmuv3-sim.c). */
+void host_count_reject(struct sim_ctx *sc, const char *id);
+
+/*
+ * struct nestref_backend's hwpt_nested_init and dev_attach (host-vste.c):
+ * arm_vsmmu_alloc_domain_nested with arm_smmu_validate_vste
+ * (kernel-facts 3.7), and arm_smmu_attach_dev_nested's vDEVICE check
+ * under attach-needs-vdevice (2.11).
+ */
+int host_hwpt_nested_init(struct nestref_hwpt *hwpt, uint32_t data_type,
+			  const void *data, size_t len);
+int host_dev_attach(struct nestref_dev *dev, struct nestref_hwpt *hwpt);
 
 /* Fills rw for the strict rules or the released ones, and an SMMU
  * (host-rewrite.c). */

@@ -197,8 +197,8 @@ static const struct host_rule *sim_rewrite_traced(struct nestref_viommu *viommu,
 	return bad;
 }
 
-/* Counts a refusal under its rule's id (a handful of ids exist). */
-static void sim_count_reject(struct sim_ctx *sc, const char *id)
+/* A handful of ids exist: a list is enough. */
+void host_count_reject(struct sim_ctx *sc, const char *id)
 {
 	size_t i;
 
@@ -229,7 +229,7 @@ static int sim_prepare(struct nestref_viommu *viommu,
 		sc->rewrites++;
 		return 0;
 	}
-	sim_count_reject(sc, bad->id);
+	host_count_reject(sc, bad->id);
 	nestref_ctx_set_message(ctx, "smmuv3-sim: entry %u: %s (%s)", i,
 				bad->rule, bad->section);
 	return -EIO;
@@ -482,6 +482,7 @@ static int sim_counters(struct nestref_ctx *ctx,
 	ok &= sim_counter(sc, &n, "host.", "rewrites", sc->rewrites);
 	ok &= sim_counter(sc, &n, "host.", "batches", sc->batches);
 	ok &= sim_counter(sc, &n, "host.", "cerror-skips", sc->skips);
+	ok &= sim_counter(sc, &n, "host.", "attaches", sc->attaches);
 	for (i = 0; i < sc->n_rejects; i++)
 		ok &= sim_counter(sc, &n, "host.rejects.", sc->rejects[i].id,
 				  sc->rejects[i].n);
@@ -537,7 +538,7 @@ const struct nestref_backend nr_backend_smmuv3_sim = {
 	.description = "simulated Arm SMMUv3 behind the Linux host driver's vSID to pSID rewrite",
 	.caps = NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_OBSERVE_ISSUED |
 		NESTREF_CAP_OBSERVE_CACHES | NESTREF_CAP_RAW_USER_DATA |
-		NESTREF_CAP_OBSERVE_HW_INFO,
+		NESTREF_CAP_OBSERVE_HW_INFO | NESTREF_CAP_ATTACH_NESTED,
 	.profile_names = sim_profiles,
 	.ctx_priv_size = sizeof(struct sim_ctx),
 	.open = sim_open,
@@ -552,4 +553,7 @@ const struct nestref_backend nr_backend_smmuv3_sim = {
 	.ext_name = NESTREF_SMMUV3_EXT,
 	.ext = &sim_smmuv3_ops,
 	.counters = sim_counters,
+	.hwpt_priv_size = sizeof(struct sim_hwpt),
+	.hwpt_nested_init = host_hwpt_nested_init,
+	.dev_attach = host_dev_attach,
 };

@@ -33,13 +33,16 @@ extern "C" {
  * SQLite's iVersion): a backend sets version to the NESTREF_BACKEND_VERSION
  * it was built with, and the core reads only the slots that version has.
  * Later versions only append.  Version 1 ends before hw_info; version 2
- * adds hw_info and profile_names.
+ * adds hw_info and profile_names; version 3 nested HWPTs and attach.
  */
-#define NESTREF_BACKEND_VERSION 2
+#define NESTREF_BACKEND_VERSION 3
 #define NESTREF_BACKEND_V1_SIZE offsetof(struct nestref_backend, hw_info)
+#define NESTREF_BACKEND_V2_SIZE \
+	offsetof(struct nestref_backend, hwpt_priv_size)
 
 struct nestref_viommu; /* a vIOMMU: its stage-2 tag and its vSID table */
 struct nestref_dev;    /* a bound device: its pSIDs and its user data */
+struct nestref_hwpt;   /* a nested HWPT: its vIOMMU and the driver's data */
 
 struct nestref_backend {
 	unsigned int version; /* NESTREF_BACKEND_VERSION */
@@ -122,6 +125,34 @@ struct nestref_backend {
 	 * read: a profile added later is supported without a new bitmask.
 	 */
 	const char *const *profile_names;
+
+	/* ---------------------------------------------- version 3 */
+
+	/*
+	 * Nested HWPTs and attach (capability attach-nested; kernel-facts
+	 * 2.11, on SMMUv3 3.7).  The core allocates hwpt_priv_size zeroed
+	 * bytes with each nested HWPT (nestref_hwpt_priv()).
+	 *
+	 * hwpt_nested_init is the driver's alloc_domain_nested: the HWPT is
+	 * on nestref_hwpt_viommu(hwpt), and data is len bytes (len > 0) of
+	 * type data_type, read by the driver's single-struct copy (2.6).
+	 * Check them as the driver does and return 0 or a negative errno,
+	 * which the caller gets unchanged.  The core has already refused what
+	 * the iommufd core refuses (NONE with data, a type without).
+	 * hwpt_nested_destroy cannot fail; no device is attached then.
+	 *
+	 * dev_attach is VFIO_DEVICE_ATTACH_IOMMUFD_PT: dev is attached to
+	 * hwpt, replacing what it was attached to (nestref_dev_hwpt(), NULL
+	 * at first); on an error the old attachment stays.  The core never
+	 * calls it for the HWPT the device is attached to already, and
+	 * detaches the device itself when the device is destroyed (the
+	 * backend's dev_destroy then runs with nestref_dev_hwpt() still set).
+	 */
+	size_t hwpt_priv_size;
+	int (*hwpt_nested_init)(struct nestref_hwpt *hwpt, uint32_t data_type,
+				const void *data, size_t len);
+	void (*hwpt_nested_destroy)(struct nestref_hwpt *hwpt);
+	int (*dev_attach)(struct nestref_dev *dev, struct nestref_hwpt *hwpt);
 };
 
 /**
@@ -308,6 +339,17 @@ NESTREF_API size_t nestref_dev_vdevice_count(const struct nestref_dev *dev);
 /** The vIOMMU of the set_dev_user_data call in progress or done; or NULL. */
 NESTREF_API struct nestref_viommu *
 nestref_dev_viommu(const struct nestref_dev *dev);
+/** The nested HWPT the device is attached to, or NULL. */
+NESTREF_API struct nestref_hwpt *nestref_dev_hwpt(const struct nestref_dev *dev);
+
+/* Nested HWPT ------------------------------------------------------ */
+
+NESTREF_API void *nestref_hwpt_priv(struct nestref_hwpt *hwpt);
+NESTREF_API struct nestref_ctx *nestref_hwpt_ctx(const struct nestref_hwpt *hwpt);
+NESTREF_API uint32_t nestref_hwpt_id(const struct nestref_hwpt *hwpt);
+/** The vIOMMU the HWPT was allocated on (IOMMU_HWPT_ALLOC's pt_id). */
+NESTREF_API struct nestref_viommu *
+nestref_hwpt_viommu(const struct nestref_hwpt *hwpt);
 
 /* -------------------------------------------- published for hot paths */
 

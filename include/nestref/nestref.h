@@ -165,6 +165,9 @@ enum nestref_rule {
 	/* The host knows the Tegra264 repeat erratum (hw_info flag; guest
 	 * commands issued as given, not repeated again). */
 	NESTREF_RULE_REPEAT_ERRATUM,
+	/* Attaching a device to a nested HWPT that translates at stage 1
+	 * needs a vDEVICE of the device in its vIOMMU (ENOENT). */
+	NESTREF_RULE_ATTACH_NEEDS_VDEVICE,
 	NESTREF_RULE_COUNT
 };
 
@@ -195,9 +198,11 @@ enum nestref_cap {
 	NESTREF_CAP_CHECK_CACHE = 1u << 3,
 	NESTREF_CAP_RAW_USER_DATA = 1u << 4,
 	NESTREF_CAP_OBSERVE_HW_INFO = 1u << 6,
+	/* nestref_hwpt_alloc_nested() and nestref_dev_attach() */
+	NESTREF_CAP_ATTACH_NESTED = 1u << 7,
 };
 
-#define NESTREF_CAP_COUNT 7
+#define NESTREF_CAP_COUNT 8
 
 /** "inv-selftest" for NESTREF_CAP_INV_SELFTEST; NULL unless one bit. */
 NESTREF_API const char *nestref_cap_name(uint32_t cap);
@@ -318,11 +323,57 @@ NESTREF_API int nestref_dev_add_streams(struct nestref_ctx *ctx,
 /**
  * IOMMU_DESTROY (kernel-facts 2.3): destroys any object by ID.
  * -ENOENT for an unknown ID; -EBUSY for a vIOMMU that still has user data
- * linked.  Destroying the user-data (vDEVICE) object is the same as
+ * linked or a nested HWPT, and for a nested HWPT a device is attached to.
+ * Destroying the user-data (vDEVICE) object is the same as
  * nestref_unset_dev_user_data() on its device; destroying a device unsets
- * its user data first, as the RFC core did on unbind (kernel-facts 1.3).
+ * its user data first, as the RFC core did on unbind (kernel-facts 1.3),
+ * and detaches it.
  */
 NESTREF_API int nestref_destroy(struct nestref_ctx *ctx, uint32_t id);
+
+/* ------------------------------------------------------------------ */
+/* Nested HWPTs and attach (kernel-facts 2.3, 2.8, 2.11)               */
+
+/*
+ * A nested HWPT is what a guest's stream table entry becomes on the host:
+ * IOMMU_HWPT_ALLOC with a vIOMMU as pt_id and the driver's data (on
+ * SMMUv3 the guest's vSTE, kernel-facts 3.7), then
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT of a device to it.  Both calls need the
+ * attach-nested capability: without it they are -EOPNOTSUPP.
+ */
+
+/* IOMMU_HWPT_DATA_NONE (kernel-facts 2.5): no driver data. */
+#define NESTREF_HWPT_DATA_NONE 0u
+
+/**
+ * IOMMU_HWPT_ALLOC of a nested HWPT on the vIOMMU viommu_id, with len
+ * bytes of driver data at data, of type data_type (the kernel's
+ * iommufd_hwpt_alloc, kernel-facts 2.11).  Returns 0 and its ID, or, in
+ * the order they are checked: -EOPNOTSUPP without attach-nested; -EINVAL
+ * for data_type NONE with data or another type without (len 0); -EINVAL
+ * for an ID that is not a vIOMMU (the kernel answers EINVAL for any
+ * pt_id it cannot use); -EOPNOTSUPP for len 0 or a backend without the
+ * op; then the backend's own error (SMMUv3: -EINVAL for a wrong type or
+ * length, -EIO for a vSTE it refuses, -EFAULT for data NULL).  The HWPT
+ * holds its vIOMMU: destroying the vIOMMU is -EBUSY until it goes.
+ */
+NESTREF_API int nestref_hwpt_alloc_nested(struct nestref_ctx *ctx,
+					  uint32_t viommu_id,
+					  uint32_t data_type, const void *data,
+					  size_t len, uint32_t *out_hwpt_id);
+
+/**
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT of the device dev_id to the nested HWPT
+ * hwpt_id, replacing what the device was attached to (kernel-facts
+ * 2.11).  Returns 0 (also for the HWPT it is already attached to, which
+ * changes nothing), or: -EOPNOTSUPP without attach-nested; -ENOENT for
+ * dev_id not a device or hwpt_id no object; -EINVAL for hwpt_id an
+ * object that is no HWPT; then the backend's own error, after which the
+ * old attachment stays.  An attached HWPT cannot be destroyed (-EBUSY);
+ * destroying the device detaches it.
+ */
+NESTREF_API int nestref_dev_attach(struct nestref_ctx *ctx, uint32_t dev_id,
+				   uint32_t hwpt_id);
 
 /* ------------------------------------------------------------------ */
 /* Per-device user data: the seed's set/unset_dev_user_data            */

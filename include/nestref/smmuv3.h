@@ -31,6 +31,14 @@ extern "C" {
 #define NESTREF_INV_TYPE_ARM_SMMUV3 1u
 
 /*
+ * IOMMU_HWPT_DATA_ARM_SMMUV3 (kernel-facts 2.5): a nested HWPT's data,
+ * struct iommu_hwpt_arm_smmuv3, the guest's vSTE as two little-endian
+ * 64-bit words, 16 bytes (2.4, 3.7).
+ */
+#define NESTREF_HWPT_DATA_ARM_SMMUV3 2u
+#define NESTREF_SMMUV3_VSTE_SIZE 16u
+
+/*
  * Features of a modelled SMMU (spec/vectors.md setup.smmu), passed as
  * nestref_ctx_opts.ext_opts.  Extensible: size first, a shorter struct
  * takes the defaults for what it lacks.

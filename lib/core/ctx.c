@@ -42,6 +42,13 @@ int nr_fail(struct nestref_ctx *ctx, int err, const char *fmt, ...)
 	return err;
 }
 
+int nr_fail_backend(struct nestref_ctx *ctx, int err, const char *call)
+{
+	return ctx->msg[0] ? err :
+			     nr_fail(ctx, err, "%s: %s", call,
+				     nestref_strerror(err));
+}
+
 static int nr_vfail_rule(struct nestref_ctx *ctx, int err,
 			 enum nestref_rule rule, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
@@ -246,21 +253,24 @@ err_free:
 
 void nestref_ctx_free(struct nestref_ctx *ctx)
 {
+	static const enum nr_obj_type pass_types[] = {
+		NR_OBJ_VDEVICE, NR_OBJ_DEVICE, NR_OBJ_HWPT, NR_OBJ_VIOMMU,
+	};
 	size_t id;
-	int pass;
+	size_t pass;
 
 	if (!ctx)
 		return;
-	/* Users before what they use: links, then devices, then vIOMMUs. */
-	for (pass = 0; pass < 3; pass++) {
+	/*
+	 * Users before what they use: links, then devices (which detaches
+	 * them), then nested HWPTs, then vIOMMUs, an order every backend
+	 * and the kernel accept (kernel-facts 2.3).
+	 */
+	for (pass = 0; pass < NESTREF_ARRAY_SIZE(pass_types); pass++) {
 		for (id = 1; id < ctx->ids.cap; id++) {
 			struct nr_obj *obj = nr_ids_get(&ctx->ids, (uint32_t)id);
 
-			if (!obj)
-				continue;
-			if ((pass == 0 && obj->type == NR_OBJ_VDEVICE) ||
-			    (pass == 1 && obj->type == NR_OBJ_DEVICE) ||
-			    (pass == 2 && obj->type == NR_OBJ_VIOMMU))
+			if (obj && obj->type == pass_types[pass])
 				nestref_destroy(ctx, (uint32_t)id);
 		}
 	}

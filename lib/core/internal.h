@@ -21,6 +21,7 @@ enum nr_obj_type {
 	NR_OBJ_DEVICE = 1,
 	NR_OBJ_VIOMMU,
 	NR_OBJ_VDEVICE,
+	NR_OBJ_HWPT, /* a nested HWPT (kernel-facts 2.11) */
 };
 
 struct nr_obj {
@@ -37,6 +38,7 @@ struct nestref_viommu {
 	struct nr_obj obj;
 	struct nestref_ctx *ctx;
 	size_t users; /* vDEVICEs linked to it: destroy is -EBUSY until 0 */
+	size_t hwpts; /* nested HWPTs on it: the same (kernel-facts 2.3) */
 	uint32_t inv_base; /* first entry of the array being invalidated */
 	void *priv;
 };
@@ -54,6 +56,16 @@ struct nestref_dev {
 	struct nr_vdev *vdevs;
 	/* The vDEVICE a set_dev_user_data or unset call is about. */
 	struct nr_vdev *cur;
+	struct nestref_hwpt *hwpt; /* attached to, or NULL (2.11) */
+	void *priv;
+};
+
+/* A nested HWPT: IOMMU_HWPT_ALLOC with a vIOMMU as pt_id (2.11). */
+struct nestref_hwpt {
+	struct nr_obj obj;
+	struct nestref_ctx *ctx;
+	struct nestref_viommu *viommu;
+	size_t users; /* devices attached: destroy is -EBUSY until 0 */
 	void *priv;
 };
 
@@ -101,6 +113,11 @@ int nr_fail(struct nestref_ctx *ctx, int err, const char *fmt, ...)
  */
 int nr_fail_rule(struct nestref_ctx *ctx, int err, enum nestref_rule rule,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * For a backend hook's error: the backend's own sentence when it set one
+ * (it says more than the errno), else "CALL: <strerror>"; returns err.
+ */
+int nr_fail_backend(struct nestref_ctx *ctx, int err, const char *call);
 void nr_vmessage(struct nestref_ctx *ctx, const char *fmt,
 			   va_list ap) __attribute__((format(printf, 2, 0)));
 
@@ -119,12 +136,22 @@ static inline struct nr_vdev *nr_obj_vdev(struct nr_obj *obj)
 	return obj ? nr_container_of(obj, struct nr_vdev, obj) : NULL;
 }
 
+static inline struct nestref_hwpt *nr_obj_hwpt(struct nr_obj *obj)
+{
+	return obj ? nr_container_of(obj, struct nestref_hwpt, obj) : NULL;
+}
+
 /* Typed lookup: NULL for a missing ID or another type (ENOENT). */
 struct nr_obj *nr_lookup(struct nestref_ctx *ctx, uint32_t id,
 				   enum nr_obj_type type);
 
 /* Unsets one vDEVICE of its device: the backend's op, then the link. */
 void nr_vdev_unset(struct nr_vdev *vdev);
+
+/* hwpt.c, for objects.c: IOMMU_DESTROY of a nested HWPT (-EBUSY while
+ * attached), and a device's detach when it is destroyed. */
+int nr_hwpt_destroy(struct nestref_hwpt *hwpt);
+void nr_dev_detach(struct nestref_dev *dev);
 
 /*
  * The kernel's extensible-struct copy (copy_struct_from_user,

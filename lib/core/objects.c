@@ -44,10 +44,7 @@ err_id:
 	nr_ids_remove(&ctx->ids, viommu->obj.id);
 err_free:
 	free(viommu);
-	/* The backend's own sentence says more than the errno. */
-	return ctx->msg[0] ? rc :
-			     nr_fail(ctx, rc, "viommu_alloc: %s",
-				     nestref_strerror(rc));
+	return nr_fail_backend(ctx, rc, "viommu_alloc");
 }
 
 int nestref_dev_add_streams(struct nestref_ctx *ctx, const uint32_t *psids,
@@ -87,9 +84,7 @@ err_id:
 	nr_ids_remove(&ctx->ids, dev->obj.id);
 err_free:
 	free(dev);
-	return ctx->msg[0] ? rc :
-			     nr_fail(ctx, rc, "dev_add: %s",
-				     nestref_strerror(rc));
+	return nr_fail_backend(ctx, rc, "dev_add");
 }
 
 int nestref_dev_add(struct nestref_ctx *ctx, uint32_t psid,
@@ -117,6 +112,8 @@ static void nr_dev_destroy(struct nestref_dev *dev)
 	}
 	if (ctx->be->dev_destroy)
 		ctx->be->dev_destroy(dev);
+	/* Unbinding detaches: the HWPT may go then (kernel-facts 2.11). */
+	nr_dev_detach(dev);
 	nr_ids_remove(&ctx->ids, dev->obj.id);
 	free(dev);
 }
@@ -130,6 +127,11 @@ static int nr_viommu_destroy(struct nestref_viommu *viommu)
 		return nr_fail(ctx, -EBUSY,
 			       "destroy: vIOMMU %u still has %zu device(s) with user data",
 			       viommu->obj.id, viommu->users);
+	/* So does a nested HWPT (kernel-facts 2.3). */
+	if (viommu->hwpts)
+		return nr_fail(ctx, -EBUSY,
+			       "destroy: vIOMMU %u still has %zu nested HWPT(s)",
+			       viommu->obj.id, viommu->hwpts);
 	if (ctx->be->viommu_destroy)
 		ctx->be->viommu_destroy(viommu);
 	nestref_vsid_table_fini(&viommu->head.vsids);
@@ -160,6 +162,8 @@ int nestref_destroy(struct nestref_ctx *ctx, uint32_t id)
 		return 0;
 	case NR_OBJ_VIOMMU:
 		return nr_viommu_destroy(nr_obj_viommu(obj));
+	case NR_OBJ_HWPT:
+		return nr_hwpt_destroy(nr_obj_hwpt(obj));
 	}
 	return nr_fail(ctx, -EINVAL, "destroy: corrupt object %u", id);
 }

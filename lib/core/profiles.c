@@ -26,7 +26,7 @@ static const struct {
 		"booted",
 		R(ONE_VDEVICE_PER_DEVICE) | R(VDEVICE_TOMBSTONE) |
 			R(VDEVICE_ONE_STREAM) | R(INVALIDATE_BOUNDS) |
-			R(INVALIDATE_WHOLE_ARRAY),
+			R(INVALIDATE_WHOLE_ARRAY) | R(ATTACH_NEEDS_VDEVICE),
 	},
 	[NESTREF_PROFILE_RFC_V3] = {
 		/* The RFC had no array invalidation: 6.13's stands in. */
@@ -43,7 +43,7 @@ static const struct {
 		R(ONE_VDEVICE_PER_DEVICE) | R(VDEVICE_TOMBSTONE) |
 			R(VDEVICE_ONE_STREAM) | R(INVALIDATE_BOUNDS) |
 			R(INVALIDATE_CORE_LOOP) | R(STRICT_COMMANDS) |
-			R(REPEAT_ERRATUM),
+			R(REPEAT_ERRATUM) | R(ATTACH_NEEDS_VDEVICE),
 	},
 	[NESTREF_PROFILE_LINUX_6_13] = {
 		"linux-6.13",
@@ -122,6 +122,12 @@ static const struct {
 		"the host knows the Tegra264 erratum: it reports it in hw_info and issues guest commands exactly as given, leaving the repeat to the guest",
 		"arm_smmu_erratum_repeat_tlbi_cfgi, arm_smmu_hw_info, commits d501d66815ee and 06b15ddcfbc0 (kernel-facts 3.8)",
 		"inv-arm-smmuv3",
+	},
+	[NESTREF_RULE_ATTACH_NEEDS_VDEVICE] = {
+		"attach-needs-vdevice",
+		"attaching a device to a nested HWPT whose vSTE translates at stage 1 (SMMUv3 CFG 5) needs a vDEVICE of the device in the HWPT's vIOMMU, else ENOENT; abort and bypass vSTEs attach without one",
+		"arm_smmu_attach_prepare_vmaster, iommufd_viommu_get_vdev_id (kernel-facts 2.9, 2.11)",
+		"attach-nested",
 	},
 };
 

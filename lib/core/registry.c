@@ -100,8 +100,11 @@ static bool nr_name_ok(const char *name)
 /* The bytes of struct nestref_backend that a version has. */
 static size_t nr_backend_size(unsigned int version)
 {
-	return version == 1 ? NESTREF_BACKEND_V1_SIZE :
-			      sizeof(struct nestref_backend);
+	if (version == 1)
+		return NESTREF_BACKEND_V1_SIZE;
+	if (version == 2)
+		return NESTREF_BACKEND_V2_SIZE;
+	return sizeof(struct nestref_backend);
 }
 
 int nestref_backend_register(const struct nestref_backend *backend)

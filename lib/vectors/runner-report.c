@@ -112,6 +112,7 @@ const char *report_action(enum vec_step_kind kind)
 		[VEC_STEP_HW_INFO] = "hw_info",
 		[VEC_STEP_INVALIDATE] = "invalidate",
 		[VEC_STEP_CHECK_CACHE] = "check_cache",
+		[VEC_STEP_ATTACH] = "attach",
 	};
 
 	return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind]

@@ -235,6 +235,24 @@ static const void *step_user_data(const struct vec_step *step)
 	return step->data ? step->data : nothing;
 }
 
+/*
+ * IOMMU_HWPT_ALLOC of a nested HWPT on the step's vIOMMU, then the
+ * device's attach to it: the errno of whichever fails first (3.8).  The
+ * HWPT stays until the context goes.
+ */
+static int step_attach(struct test_env *env, const struct vec_step *step)
+{
+	uint32_t hwpt = 0;
+	int rc;
+
+	rc = nestref_hwpt_alloc_nested(env->ctx, env->viommu_ids[step->viommu],
+				       step->type, step_user_data(step),
+				       step->len, &hwpt);
+	if (rc)
+		return rc;
+	return nestref_dev_attach(env->ctx, step_dev_id(env, &step->dev), hwpt);
+}
+
 int step_run(struct test_env *env, const struct vec_step *step,
 	     struct step_got *got)
 {
@@ -260,6 +278,9 @@ int step_run(struct test_env *env, const struct vec_step *step,
 	case VEC_STEP_UNSET_DEV_USER_DATA:
 		got->rc = nestref_unset_dev_user_data(
 			env->ctx, step_dev_id(env, &step->dev));
+		break;
+	case VEC_STEP_ATTACH:
+		got->rc = step_attach(env, step);
 		break;
 	case VEC_STEP_INVALIDATE:
 		return step_invalidate(env, step, got);

@@ -190,39 +190,43 @@ static bool op_cmd(struct vl *vl, yaml_node_t *node,
 	return ok;
 }
 
+bool vl_dw_pair(struct vl *vl, yaml_node_t *list, const char *key,
+		uint64_t dw[2])
+{
+	static const char *const names[] = { "dw0", "dw1" };
+	bool ok = true;
+	size_t n, i;
+
+	if (list->type != YAML_SEQUENCE_NODE) {
+		vl_expected(vl, list, "a list of two integers [dw0, dw1]", key);
+		return false;
+	}
+	if (!vl_seq(vl, list, key, &n))
+		return false;
+	if (n != 2) {
+		vl_error(vl, list,
+			 "expected a list of two integers [dw0, dw1] for '%s', got a list of %zu",
+			 key, n);
+		return false;
+	}
+	for (i = 0; i < 2; i++)
+		if (!vl_uint(vl, vl_item(vl, list, i), names[i], 0,
+			     UINT64_MAX, &dw[i]))
+			ok = false;
+	return ok;
+}
+
 /* {raw: [dw0, dw1]}: exact bits, for anything the fields cannot say */
 static bool raw_cmd(struct vl *vl, yaml_node_t *node,
 		    struct nestref_smmuv3_cmd *cmd)
 {
 	static const char *const keys[] = { "raw", NULL };
-	static const char *const dw[] = { "dw0", "dw1" };
 	struct vl_kv kv[1];
-	yaml_node_t *list;
-	bool ok = true;
-	size_t n, i;
 
 	memset(cmd, 0, sizeof(*cmd));
 	if (!vl_map(vl, node, NULL, "a raw entry", keys, kv))
 		return false;
-	list = kv[0].val;
-	if (list->type != YAML_SEQUENCE_NODE) {
-		vl_expected(vl, list, "a list of two integers [dw0, dw1]",
-			    "raw");
-		return false;
-	}
-	if (!vl_seq(vl, list, "raw", &n))
-		return false;
-	if (n != 2) {
-		vl_error(vl, list,
-			 "expected a list of two integers [dw0, dw1] for 'raw', got a list of %zu",
-			 n);
-		return false;
-	}
-	for (i = 0; i < 2; i++)
-		if (!vl_uint(vl, vl_item(vl, list, i), dw[i], 0, UINT64_MAX,
-			     &cmd->dw[i]))
-			ok = false;
-	return ok;
+	return vl_dw_pair(vl, kv[0].val, "raw", cmd->dw);
 }
 
 /* A mapping whose keys name exactly one entry form (vectors.md 3.3). */

@@ -123,8 +123,17 @@ bool vl_find_device(struct vl *vl, const char *name, size_t *index);
 /* lib/vectors/vector-step.c */
 void vl_step(struct vl *vl, yaml_node_t *node, struct vec_step *step);
 void vl_step_free(struct vec_step *step);
+/* A step's device: dev: NAME or dev_id: N, exactly one (vectors.md 3). */
+bool vl_devref(struct vl *vl, const yaml_node_t *map, const struct vl_kv *dev,
+	       const struct vl_kv *dev_id, struct vec_devref *ref);
+
+/* lib/vectors/vector-attach.c: an attach step's mapping (3.8). */
+void vl_attach(struct vl *vl, yaml_node_t *node, struct vec_step *step);
 
 /* lib/vectors/vector-entry.c */
+/* [dw0, dw1]: a list of two 64-bit integers, for key. */
+bool vl_dw_pair(struct vl *vl, yaml_node_t *list, const char *key,
+		uint64_t dw[2]);
 bool vl_smmu_cmd(struct vl *vl, yaml_node_t *node,
 		 struct nestref_smmuv3_cmd *cmd);
 bool vl_entry(struct vl *vl, yaml_node_t *node, struct vec_entry *entry);

@@ -19,16 +19,15 @@
 static const char *const action_names[] = { "set_dev_user_data",
 					    "unset_dev_user_data",
 					    "invalidate", "check_cache",
-					    "destroy", "hw_info", "expect",
-					    NULL };
+					    "destroy", "hw_info", "attach",
+					    "expect", NULL };
 
 enum { A_SET, A_UNSET, A_INVALIDATE, A_CHECK, A_DESTROY, A_HW_INFO,
-       A_COUNT = A_HW_INFO + 1, A_EXPECT = A_COUNT, A_N };
+       A_ATTACH, A_COUNT = A_ATTACH + 1, A_EXPECT = A_COUNT, A_N };
 
 /* dev: NAME (a setup device) or dev_id: N (a raw object ID), not both */
-static bool load_devref(struct vl *vl, const yaml_node_t *map,
-			const struct vl_kv *dev, const struct vl_kv *dev_id,
-			struct vec_devref *ref)
+bool vl_devref(struct vl *vl, const yaml_node_t *map, const struct vl_kv *dev,
+	       const struct vl_kv *dev_id, struct vec_devref *ref)
 {
 	const char *name;
 
@@ -71,7 +70,7 @@ static void load_set(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 	if (!vl_map(vl, node, "set_dev_user_data", "set_dev_user_data", keys,
 		    kv))
 		return;
-	load_devref(vl, node, &kv[SET_DEV], &kv[SET_DEV_ID], &step->dev);
+	vl_devref(vl, node, &kv[SET_DEV], &kv[SET_DEV_ID], &step->dev);
 	if (kv[SET_VIOMMU].val)
 		vl_viommu(vl, kv[SET_VIOMMU].val, &step->viommu);
 
@@ -222,7 +221,7 @@ static void load_check_cache(struct vl *vl, yaml_node_t *node,
 
 	if (!vl_map(vl, node, "check_cache", "check_cache", keys, kv))
 		return;
-	load_devref(vl, node, &kv[CC_DEV], &kv[CC_DEV_ID], &step->dev);
+	vl_devref(vl, node, &kv[CC_DEV], &kv[CC_DEV_ID], &step->dev);
 	if (vl_require(vl, node, &kv[CC_INDEX], "index"))
 		vl_u32(vl, kv[CC_INDEX].val, "index", &step->index);
 	if (vl_require(vl, node, &kv[CC_VALUE], "value"))
@@ -238,7 +237,7 @@ static void load_unset(struct vl *vl, yaml_node_t *node,
 	if (!vl_map(vl, node, "unset_dev_user_data", "unset_dev_user_data",
 		    keys, kv))
 		return;
-	load_devref(vl, node, &kv[0], &kv[1], &step->dev);
+	vl_devref(vl, node, &kv[0], &kv[1], &step->dev);
 }
 
 /*
@@ -266,10 +265,10 @@ static void load_destroy(struct vl *vl, yaml_node_t *node,
 	}
 	if (kv[2].val) {
 		step->destroy_vdevice = true;
-		load_devref(vl, node, &kv[2], &kv[1], &step->dev);
+		vl_devref(vl, node, &kv[2], &kv[1], &step->dev);
 		return;
 	}
-	load_devref(vl, node, &kv[0], &kv[1], &step->dev);
+	vl_devref(vl, node, &kv[0], &kv[1], &step->dev);
 }
 
 /* IOMMU_GET_HW_INFO of a device: its flags word. */
@@ -281,7 +280,7 @@ static void load_hw_info(struct vl *vl, yaml_node_t *node,
 
 	if (!vl_map(vl, node, "hw_info", "hw_info", keys, kv))
 		return;
-	load_devref(vl, node, &kv[0], &kv[1], &step->dev);
+	vl_devref(vl, node, &kv[0], &kv[1], &step->dev);
 }
 
 /* ---------------------------------------------------------------- */
@@ -479,6 +478,14 @@ void vl_step(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 	case A_HW_INFO:
 		step->kind = VEC_STEP_HW_INFO;
 		load_hw_info(vl, kv[action].val, step);
+		break;
+	case A_ATTACH:
+		step->kind = VEC_STEP_ATTACH;
+		/* No backend lacking it could run the steps after (2.2). */
+		if (!(vl->file->requires & NESTREF_CAP_ATTACH_NESTED))
+			vl_error(vl, kv[action].key,
+				 "an attach step needs attach-nested in the file's requires");
+		vl_attach(vl, kv[action].val, step);
 		break;
 	default:
 		step->kind = VEC_STEP_CHECK_CACHE;

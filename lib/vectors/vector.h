@@ -81,6 +81,7 @@ enum vec_step_kind {
 	VEC_STEP_CHECK_CACHE,
 	VEC_STEP_DESTROY,
 	VEC_STEP_HW_INFO,
+	VEC_STEP_ATTACH,
 };
 
 /* A device reference: a named setup device, or a raw object ID. */
@@ -93,10 +94,10 @@ struct vec_devref {
 struct vec_step {
 	enum vec_step_kind kind;
 	struct vec_mark mark; /* of the action key */
-	struct vec_devref dev; /* set, unset, check_cache, destroy */
+	struct vec_devref dev; /* set, unset, check_cache, destroy, attach */
 	/* destroy: the vDEVICE of dev's last successful set, not dev */
 	bool destroy_vdevice;
-	/* set_dev_user_data, invalidate: index into vec_file.vmids */
+	/* set_dev_user_data, invalidate, attach: index into vec_file.vmids */
 	uint32_t viommu;
 
 	/*
@@ -105,6 +106,8 @@ struct vec_step {
 	 * (n_data unless len: was given).  When len exceeds n_data the loader
 	 * has already zero-padded data to len bytes.  data_null: neither sid:
 	 * nor bytes: was given, so the runner passes a NULL pointer with len.
+	 * attach: the HWPT data likewise (the 16 bytes of vste:, or bytes:),
+	 * with its data_type in `type`.
 	 */
 	unsigned char *data;
 	size_t n_data;
@@ -113,7 +116,7 @@ struct vec_step {
 
 	/*
 	 * invalidate: type is the raw data_type (arm-smmuv3 = 1, selftest =
-	 * 0xdeadbeef).  entry_len and entry_num hold the defaults when not
+	 * 0xdeadbeef); attach: the HWPT's (arm-smmuv3 = 2).  entry_len and entry_num hold the defaults when not
 	 * written.  has_entries false means no entries: key, and the runner
 	 * passes a NULL data pointer.
 	 */

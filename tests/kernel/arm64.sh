@@ -116,17 +116,7 @@ host_side 1cpu $files_1cpu
 
 # ----------------------------------------------------------- kernel and QEMU
 vm_kernel arm64.config
-qemu_t0=$(date +%s)
-{
-	sh "$here/qemu-sid.sh"
-	echo $? >"$tmp/qemu.rc"
-} 2>&1 >"$tmp/qemu.out" | tee "$tmp/qemu.err" >&2
-if [ "$(cat "$tmp/qemu.rc" 2>/dev/null || echo 1)" -ne 0 ]; then
-	bail "QEMU ready" "$(tail -n 25 "$tmp/qemu.err")"
-fi
-qemu_root=$(sed -n 1p "$tmp/qemu.out")
-qemu_desc=$(sed -n 2p "$tmp/qemu.out")
-ok "QEMU ready: $qemu_desc, in $(($(date +%s) - qemu_t0)) s"
+vm_qemu_sid
 
 # ------------------------------------------------------------------- a boot
 # guest RUN VCPUS FILES: boots the guest on the files; leaves
@@ -144,62 +134,36 @@ guest() {
 		cp "$@" "$root/vectors/smmuv3/" ||
 		bail "initramfs ($run)" "copying into $root failed"
 	vm_initramfs "$root"
-	mv "$tmp/initramfs.cpio" "$tmp/initramfs-$run.cpio"
-	boot_t0=$(date +%s)
-	edu=
-	i=0
-	while [ "$i" -lt "$n_edu" ]; do
-		edu="$edu -device edu,addr=$((i + 2)).0"
-		i=$((i + 1))
-	done
-	serial=$out/arm64-$run.serial.log
 	# The trace goes to a file of its own (-D, a path inside the chroot):
 	# on the console it would cut the guest's lines, which the UART sends
 	# while the next step already runs.  The markers put it in order.
 	trace_name=nestref-trace-$run-$$.log
-	trace_host=$qemu_root/tmp/$trace_name
-	[ "$qemu_root" != / ] || trace_host=/tmp/$trace_name
+	trace_host=$vm_qemu_root/tmp/$trace_name
+	[ "$vm_qemu_root" != / ] || trace_host=/tmp/$trace_name
 	rm -f "$trace_host"
-	# shellcheck disable=SC2086 # the edu devices
-	qemu_chroot_run "$qemu_root" "$boot_timeout" "$serial" -- \
-		-accel tcg -M virt,iommu=smmuv3,gic-version=3 \
-		-global arm-smmuv3.stage=nested -cpu cortex-a57 -smp "$vcpus" \
-		-m 512M -nographic -no-reboot -nic none $edu \
-		-kernel "$vm_image" -initrd "$tmp/initramfs-$run.cpio" \
-		-append "console=ttyAMA0 quiet panic=-1 arm_smmu_v3.nestref_force_s2fwb=1 nestref_mode=smmuv3 nestref_profile=$profile" \
+	vm_boot_arm64 "$boot_timeout" "$out/arm64-$run.serial.log" "$vcpus" \
+		"$n_edu" "console=ttyAMA0 quiet panic=-1 arm_smmu_v3.nestref_force_s2fwb=1 nestref_mode=smmuv3 nestref_profile=$profile" \
 		-D "/tmp/$trace_name" \
 		-trace 'smmuv3_cmdq_*' -trace 'smmuv3_range_inval' \
 		-trace 'smmuv3_unhandled_cmd' -trace 'smmuv3_write_gerror*'
-	vm_rc=$qemu_rc
-	vm_secs=$(($(date +%s) - boot_t0))
-	vm_log=$serial
 	mv "$trace_host" "$out/arm64-$run.trace" 2>/dev/null ||
-		bail "guest ($run): QEMU's trace" "QEMU wrote no $trace_host (QEMU exited $vm_rc): $(tail -n 5 "$serial")"
+		bail "guest ($run): QEMU's trace" "QEMU wrote no $trace_host (QEMU exited $vm_rc): $(vm_tail)"
 	cp "$out/arm64-$run.trace" "$tmp/trace-$run"
-	tr -d '\r' <"$serial" >"$tmp/serial"
-	status=$(sed -n 's/.*@@NESTREF-EXIT status=\([0-9]*\)@@.*/\1/p' "$tmp/serial" | tail -n 1)
-	case $vm_rc in
-	124 | 137) bail "guest ($run, $vcpus vCPUs): timed out after $boot_timeout s" "$(vm_tail)" ;;
-	esac
-	[ -n "$status" ] ||
-		bail "guest ($run, $vcpus vCPUs): QEMU exited $vm_rc without /init's exit line" "$(vm_tail)"
-	[ "$status" -lt 100 ] ||
-		bail "guest ($run): /init failed (status $status, see init.c)" \
-			"$(grep -e 'nestref-init:' -e '^nestref stderr:' "$tmp/serial")"
-	[ "$status" -le 1 ] ||
-		bail "guest ($run): nestref exited $status" "$(grep -e 'nestref-init:' -e '^nestref stderr:' "$tmp/serial")"
+	vm_check_exit
+	[ "$vm_status" -le 1 ] ||
+		bail "guest ($run): nestref exited $vm_status" "$(grep -e 'nestref-init:' -e '^nestref stderr:' "$tmp/serial")"
 	tap_rc=$(vm_section TAP "$tmp/guest-$run.tap")
 	steps_rc=$(vm_section STEPS "$tmp/guest-$run.steps")
 	vm_file dmesg "$out/arm64-$run.dmesg" ||
 		echo "# guest ($run): no kernel log on the console"
 	vm_file report.json "$tmp/guest-$run.json" ||
 		bail "guest ($run): its report" "no complete report.json on the console"
-	[ "$tap_rc" = "$status" ] && [ "$steps_rc" = 0 ] ||
+	[ "$tap_rc" = "$vm_status" ] && [ "$steps_rc" = 0 ] ||
 		bail "guest ($run): nestref run ended ${tap_rc:-?}, nestref-steps ${steps_rc:-?}" "$(vm_tail)"
 	sed -n 's/.*nestref-init: vfio device .* sid \(0x[0-9a-fA-F]*\).*/\1/p' "$tmp/serial" |
 		paste -s -d, - >"$tmp/sids-$run"
 	booted=$(sed -n 's/.*nestref-init: kernel \([^ ]*\) \([^ ]*\) .*/\1 \2/p' "$tmp/serial" | head -n 1)
-	ok "guest ($run): ${booted:-a kernel} on $qemu_desc with $vcpus vCPUs ran in $vm_secs s; devices at StreamIDs $(cat "$tmp/sids-$run")"
+	ok "guest ($run): ${booted:-a kernel} on $vm_qemu_desc with $vcpus vCPUs ran in $vm_secs s; devices at StreamIDs $(cat "$tmp/sids-$run")"
 	grep -e 'nestref-init: vfio device' -e 'nestref-init: .*CPU' "$tmp/serial" | sed 's/^/# /'
 }
 

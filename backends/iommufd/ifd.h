@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The iommufd backend's private state and helpers, shared by its files:
+ * iommufd.c (contexts, vIOMMUs, devices, vDEVICEs, invalidation) and
+ * nested.c (nested HWPTs and attach).
+ */
+#ifndef NESTREF_IOMMUFD_IFD_H
+#define NESTREF_IOMMUFD_IFD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nestref/backend.h>
+
+#define IFD_MAX_VFIO 16
+
+enum ifd_mode {
+	IFD_SELFTEST,
+	IFD_VFIO,
+};
+
+struct ifd_ctx {
+	int fd;
+	enum ifd_mode mode;
+	char *iommufd_path; /* NULL: /dev/iommu */
+	uint32_t ioas_id;
+	char *paths[IFD_MAX_VFIO];
+	size_t n_paths;
+	size_t n_devs; /* devices created, to pick the next cdev */
+	/*
+	 * The anchor device, made with the first vIOMMU: a mock device
+	 * (stdev) in selftest mode; in vfio mode the first cdev, which the
+	 * vector's first device then shares (a cdev opens once).
+	 */
+	bool anchored;
+	uint32_t anchor_stdev;
+	int anchor_fd;
+	uint32_t anchor_idev;
+};
+
+struct ifd_viommu {
+	uint32_t hwpt_id;
+	uint32_t viommu_id;
+};
+
+struct ifd_dev {
+	uint32_t idev;
+	uint32_t stdev;   /* selftest: destroying it removes the mock device */
+	int vfio_fd;      /* vfio: -1, or the cdev this device owns */
+	uint32_t vdevice;
+};
+
+/* A nested HWPT: the kernel's ID of it. */
+struct ifd_hwpt {
+	uint32_t hwpt_id;
+};
+
+static inline struct ifd_ctx *ifd_ctx(struct nestref_ctx *ctx)
+{
+	return nestref_ctx_priv(ctx);
+}
+
+/* One ioctl; 0 or -errno, with a sentence naming it on failure. */
+int ifd_ioctl(struct nestref_ctx *ctx, int fd, unsigned long req, void *arg,
+	      const char *name);
+/* IOMMU_DESTROY of a kernel ID (0: nothing); a refusal is only told. */
+void ifd_destroy(struct nestref_ctx *ctx, uint32_t id);
+
+/*
+ * nested.c, vfio mode: IOMMU_HWPT_ALLOC of a nested HWPT on the vIOMMU,
+ * IOMMU_DESTROY of it, and VFIO_DEVICE_ATTACH_IOMMUFD_PT (kernel-facts
+ * 2.11).  ifd_dev_detach_shared undoes an attach of the device that
+ * shares the anchor's cdev, which destroying it does not close.
+ */
+int ifd_hwpt_nested_init(struct nestref_hwpt *hwpt, uint32_t data_type,
+			 const void *data, size_t len);
+void ifd_hwpt_nested_destroy(struct nestref_hwpt *hwpt);
+int ifd_dev_attach(struct nestref_dev *dev, struct nestref_hwpt *hwpt);
+void ifd_dev_detach_shared(struct nestref_dev *dev);
+
+#endif /* NESTREF_IOMMUFD_IFD_H */
