@@ -1,11 +1,37 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The vector files of a run (spec/vectors.md 5): the paths given, with
+ * each folder searched for *.yaml and *.yml files.  A folder is a tree of
+ * its own: a symbolic link in it is followed only to a file inside that
+ * tree, never to a folder, so a link to `.`, to an ancestor or to `/` can
+ * neither loop nor leave the tree (and a folder reached twice, through a
+ * bind mount, is searched once).  What is passed over for that, a
+ * dangling link, and a file named like a vector that is no regular file
+ * (a FIFO, a device: reading it could block) are each said in a note on
+ * err; other files are not vectors and are passed over silently.  A
+ * selection with no vector file at all is an error: a run of nothing
+ * would look like a pass.
+ */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "paths.h"
+
+/* One given folder being walked: its real path, the folders seen. */
+struct walk {
+	struct path_list *list;
+	FILE *err;
+	char *root;   /* realpath of the folder given */
+	size_t root_len;
+	dev_t *devs;  /* (st_dev, st_ino) of every folder walked */
+	ino_t *inos;
+	size_t n_seen;
+};
 
 static int paths_add(struct path_list *list, const char *path)
 {
@@ -30,16 +56,124 @@ static int paths_is_vector(const char *name)
 	       (n > 4 && strcmp(name + n - 4, ".yml") == 0);
 }
 
-static int paths_walk(struct path_list *list, const char *dir, FILE *err)
+static void paths_note(FILE *err, const char *path, const char *why)
+{
+	fprintf(err, "nestref: note: %s: %s, passed over\n", path, why);
+}
+
+/* Whether the folder was walked before; if not, it is now recorded. */
+static int walk_seen(struct walk *w, const struct stat *st, bool *seen)
+{
+	dev_t *devs;
+	ino_t *inos;
+	size_t i;
+
+	for (i = 0; i < w->n_seen; i++)
+		if (w->devs[i] == st->st_dev && w->inos[i] == st->st_ino) {
+			*seen = true;
+			return 0;
+		}
+	*seen = false;
+	devs = realloc(w->devs, (w->n_seen + 1) * sizeof(*devs));
+	if (!devs)
+		return -ENOMEM;
+	w->devs = devs;
+	inos = realloc(w->inos, (w->n_seen + 1) * sizeof(*inos));
+	if (!inos)
+		return -ENOMEM;
+	w->inos = inos;
+	w->devs[w->n_seen] = st->st_dev;
+	w->inos[w->n_seen++] = st->st_ino;
+	return 0;
+}
+
+/*
+ * A symbolic link at path: 1 to follow it (its target is in *st), 0 to
+ * pass it over (said in a note), or -ENOMEM.
+ */
+static int walk_link(struct walk *w, const char *path, struct stat *st)
+{
+	char *target = realpath(path, NULL);
+	size_t n;
+
+	if (!target) {
+		if (errno == ENOMEM)
+			return -ENOMEM;
+		paths_note(w->err, path, errno == ELOOP ?
+						 "a symbolic link that loops" :
+						 "a dangling symbolic link");
+		return 0;
+	}
+	n = strlen(target);
+	if (strncmp(target, w->root, w->root_len) != 0 ||
+	    (n > w->root_len && target[w->root_len] != '/' &&
+	     w->root[w->root_len - 1] != '/')) {
+		/* neither the root itself nor below it */
+		paths_note(w->err, path,
+			   "a symbolic link out of the folder given");
+		free(target);
+		return 0;
+	}
+	free(target);
+	if (stat(path, st) != 0) {
+		paths_note(w->err, path, strerror(errno));
+		return 0;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		paths_note(w->err, path,
+			   "a symbolic link to a folder (not followed)");
+		return 0;
+	}
+	return 1;
+}
+
+static int paths_walk(struct walk *w, const char *dir);
+
+/* One entry of a folder: walked, added, or passed over. */
+static int walk_entry(struct walk *w, const char *path, const char *name)
+{
+	struct stat st;
+	bool seen;
+	int rc;
+
+	if (lstat(path, &st) != 0) {
+		fprintf(w->err, "nestref: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		rc = walk_link(w, path, &st);
+		if (rc <= 0)
+			return rc; /* passed over, or out of memory */
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = walk_seen(w, &st, &seen);
+		if (rc)
+			return rc;
+		if (seen) {
+			paths_note(w->err, path, "a folder already searched");
+			return 0;
+		}
+		return paths_walk(w, path);
+	}
+	if (!paths_is_vector(name))
+		return 0; /* another kind of file: not a vector */
+	if (!S_ISREG(st.st_mode)) {
+		paths_note(w->err, path,
+			   "not a regular file (a FIFO, device or socket is never read)");
+		return 0;
+	}
+	return paths_add(w->list, path);
+}
+
+static int paths_walk(struct walk *w, const char *dir)
 {
 	struct dirent *ent;
-	struct stat st;
 	DIR *d;
 	int rc = 0;
 
 	d = opendir(dir);
 	if (!d) {
-		fprintf(err, "nestref: %s: %s\n", dir, strerror(errno));
+		fprintf(w->err, "nestref: %s: %s\n", dir, strerror(errno));
 		return -errno;
 	}
 	while (!rc && (ent = readdir(d))) {
@@ -54,17 +188,33 @@ static int paths_walk(struct path_list *list, const char *dir, FILE *err)
 			break;
 		}
 		snprintf(path, len, "%s/%s", dir, ent->d_name);
-		if (stat(path, &st) != 0) {
-			fprintf(err, "nestref: %s: %s\n", path, strerror(errno));
-			rc = -errno;
-		} else if (S_ISDIR(st.st_mode)) {
-			rc = paths_walk(list, path, err);
-		} else if (paths_is_vector(ent->d_name)) {
-			rc = paths_add(list, path);
-		}
+		rc = walk_entry(w, path, ent->d_name);
 		free(path);
 	}
 	closedir(d);
+	return rc;
+}
+
+/* A folder given on the command line (without its trailing slashes). */
+static int paths_folder(struct path_list *list, const char *dir,
+			const struct stat *st, FILE *err)
+{
+	struct walk w = { .list = list, .err = err };
+	bool seen;
+	int rc;
+
+	w.root = realpath(dir, NULL);
+	if (!w.root) {
+		fprintf(err, "nestref: %s: %s\n", dir, strerror(errno));
+		return -errno;
+	}
+	w.root_len = strlen(w.root);
+	rc = walk_seen(&w, st, &seen);
+	if (!rc)
+		rc = paths_walk(&w, dir);
+	free(w.inos);
+	free(w.devs);
+	free(w.root);
 	return rc;
 }
 
@@ -96,20 +246,27 @@ int paths_collect(const char *const *args, size_t n_args,
 		} else if (S_ISDIR(st.st_mode)) {
 			char *dir = strndup(arg, n);
 
-			rc = dir ? paths_walk(out, dir, err) : -ENOMEM;
+			rc = dir ? paths_folder(out, dir, &st, err) : -ENOMEM;
 			free(dir);
 		} else {
+			/* A file named here is read whatever its name; one
+			 * that is no regular file is refused when read. */
 			rc = paths_add(out, args[i]);
 		}
 	}
 	if (rc == -ENOMEM)
 		fprintf(err, "nestref: out of memory\n");
+	if (!rc && !out->count) {
+		fprintf(err, "nestref: no vector file in %s%s: a folder is searched for *.yaml and *.yml files\n",
+			n_args ? args[0] : "(nothing)",
+			n_args > 1 ? " and the other paths given" : "");
+		rc = -ENOENT;
+	}
 	if (rc) {
 		paths_free(out);
 		return rc;
 	}
-	if (out->count)
-		qsort(out->paths, out->count, sizeof(*out->paths), paths_cmp);
+	qsort(out->paths, out->count, sizeof(*out->paths), paths_cmp);
 	return 0;
 }
 

@@ -6,9 +6,12 @@
  * lib/vectors/vector-load.c only ever sees a well-formed document.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vector-load.h"
 
@@ -21,14 +24,41 @@ static int read_file(const char *path, struct vec_diag *diag,
 	const struct vec_mark nowhere = { 0, 0 };
 	unsigned char *buf, *grown;
 	size_t size = 4096, used = 0, n;
+	struct stat st;
 	FILE *f;
-	int ret;
+	int fd, ret;
 
 	*out = NULL;
 	*len = 0;
-	f = fopen(path, "rb");
+	/*
+	 * Opened without blocking and checked before a byte is read: a FIFO
+	 * or a device named like a vector must not hang the run (paths.c).
+	 */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		vec_diag_add(diag, path, nowhere, "cannot open: %s",
+			     strerror(-ret));
+		return ret;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		vec_diag_add(diag, path, nowhere, "cannot read: %s",
+			     strerror(EISDIR));
+		return -EISDIR;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		vec_diag_add(diag, path, nowhere,
+			     "not a regular file (a FIFO, device or socket is never read)");
+		return -EINVAL;
+	}
+	f = fdopen(fd, "rb");
 	if (!f) {
 		ret = -errno;
+		close(fd);
 		vec_diag_add(diag, path, nowhere, "cannot open: %s",
 			     strerror(-ret));
 		return ret;
