@@ -19,7 +19,16 @@ struct run {
 	struct runner_summary sum;
 };
 
+static void run_file_opts(struct run *r, const char *name,
+			  const char *options, bool partial);
+
 static void run_file(struct run *r, const char *name, const char *options)
+{
+	run_file_opts(r, name, options, false);
+}
+
+static void run_file_opts(struct run *r, const char *name,
+			  const char *options, bool partial)
 {
 	const char *top = getenv("top_srcdir");
 	struct runner_opts opts = {
@@ -28,6 +37,7 @@ static void run_file(struct run *r, const char *name, const char *options)
 			.backend = "fake",
 			.backend_options = options,
 		},
+		.partial = partial,
 	};
 	struct vec_file *file = NULL;
 	struct vec_diag diag;
@@ -105,6 +115,29 @@ START_TEST(caches_are_compared_per_named_cache)
 }
 END_TEST
 
+/* spec/vectors.md 2.3: --partial runs a file whose missing capability is
+ * only an observation, and still checks everything else. */
+START_TEST(partial_runs_what_can_be_checked)
+{
+	struct run r;
+
+	run_file_opts(&r, "partial.yaml", "no-issued", false);
+	ck_assert_int_eq(r.rc, RUNNER_EXIT_OK);
+	ck_assert_has(r.out, "ok 1 - runner-partial/1 the right answer, issued not checked # SKIP missing observe-issued");
+	ck_assert_uint_eq(r.sum.skipped, 2);
+	run_free(&r);
+
+	run_file_opts(&r, "partial.yaml", "no-issued", true);
+	ck_assert_int_eq(r.rc, RUNNER_EXIT_FAILED);
+	ck_assert_has(r.out, "ok 1 - runner-partial/1 the right answer, issued not checked\n"
+			     "# not checked: issued (missing observe-issued)\n");
+	ck_assert_has(r.out, "not ok 2 - runner-partial/2 ");
+	ck_assert_uint_eq(r.sum.passed_partly, 1);
+	ck_assert_uint_eq(r.sum.failed, 1);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(unavailable_backend_skips_the_run)
 {
 	struct run r;
@@ -151,6 +184,7 @@ static Suite *runner_suite(void)
 
 	tcase_add_test(tc, issued_is_compared_exactly);
 	tcase_add_test(tc, caches_are_compared_per_named_cache);
+	tcase_add_test(tc, partial_runs_what_can_be_checked);
 	tcase_add_test(tc, unavailable_backend_skips_the_run);
 	tcase_add_test(tc, setup_failure_is_not_ok);
 	tcase_add_test(tc, summary_counts_every_kind);

@@ -35,6 +35,10 @@ static int fake_open(struct nestref_ctx *ctx, const char *options)
 		nestref_ctx_set_message(ctx, "fake: told to be unavailable");
 		return -ENODEV;
 	}
+	/* A backend that cannot see what the SMMU received (a kernel). */
+	if (options && strcmp(options, "no-issued") == 0)
+		nestref_ctx_set_caps(ctx, nestref_ctx_caps(ctx) &
+					  ~NESTREF_CAP_OBSERVE_ISSUED);
 	return fake_knobs.open_rc;
 }
 

@@ -73,13 +73,13 @@ static void host_note(struct nestref_ctx *ctx, const char *rule,
  */
 static int host_drain(struct nestref_ctx *ctx, struct smmu_model *smmu)
 {
-	struct nestref_smmuv3_features features;
+	/* The context's features, read once at open: this runs per batch. */
+	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 	struct nestref_smmuv3_cmd sync;
 	enum smmu_cerror err;
 	bool timed_out = false;
 	int tries = 0;
 
-	nestref_smmuv3_ctx_features(ctx, &features);
 	host_sync(&sync);
 	while ((err = smmu_cmdq_consume(smmu)) != SMMU_CERROR_NONE) {
 		/* A skipped command is progress; a repeated error is not. */
@@ -87,13 +87,13 @@ static int host_drain(struct nestref_ctx *ctx, struct smmu_model *smmu)
 			return -ETIMEDOUT;
 		switch (err) {
 		case SMMU_CERROR_ILL:
-			if (features.gerror_irq_blocked && !timed_out) {
+			if (sc->features.gerror_irq_blocked && !timed_out) {
 				timed_out = true;
 				host_note(ctx,
 					  "CERROR_ILL with the global-error interrupt blocked by the CMD_SYNC poll: the poll times out (ETIMEDOUT); the interrupt skips the command afterwards",
 					  "arm_smmu_cmdq_poll_until_sync");
 			}
-			((struct sim_ctx *)nestref_ctx_priv(ctx))->skips++;
+			sc->skips++;
 			host_note(ctx,
 				  "CERROR_ILL: the host rewrites the failing slot into a CMD_SYNC and resumes; the guest is not told",
 				  "arm_smmu_cmdq_skip_err");

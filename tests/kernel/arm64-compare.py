@@ -74,8 +74,6 @@ def parse_args():
     p.add_argument("--report", required=True)
     p.add_argument("--profile", default="linux-7.2")
     p.add_argument("--tap-from", type=int, default=0)
-    p.add_argument("--run", default="",
-                   help="a name for this run in the expected list (1cpu, 2cpu)")
     return p.parse_args()
 
 

@@ -178,7 +178,7 @@ compare() {
 	# Its counts, for the log; which of its disagreements are failures
 	# (not expressible here, or listed emulator faults) the script decides.
 	sed -n 's/^nestref report: /# nestref report ('"$run"'): /p' "$tmp/report-$run"
-	"${PYTHON:-python3}" "$here/arm64-compare.py" --profile "$profile" --run "$run" \
+	"${PYTHON:-python3}" "$here/arm64-compare.py" --profile "$profile" \
 		--sim-steps "$tmp/sim-$run.steps" --guest-steps "$tmp/guest-$run.steps" \
 		--sim-report "$tmp/sim-$run.json" --guest-report "$tmp/guest-$run.json" \
 		--trace "$tmp/trace-$run" --sids "$(cat "$tmp/sids-$run")" \

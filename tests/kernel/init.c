@@ -657,6 +657,22 @@ static char *substitute(char *arg)
  * INIT_BAD_ARGS after a message.  @options are nestref run's
  * --backend-options on the iommufd backend.
  */
+/* --backend, its options (the iommufd backend's only) and --profile,
+ * from argv[n]; returns the next free index. */
+static int context_args(char **argv, int n, const char *backend,
+			const char *options, const char *profile)
+{
+	argv[n++] = "--backend";
+	argv[n++] = (char *)backend;
+	if (!strcmp(backend, "iommufd")) {
+		argv[n++] = "--backend-options";
+		argv[n++] = (char *)options;
+	}
+	argv[n++] = "--profile";
+	argv[n++] = (char *)profile;
+	return n;
+}
+
 static int mode_argv(const struct mode *m, const char *backend,
 		     const char *options, const char *profile, char **argv)
 {
@@ -710,14 +726,7 @@ static int mode_argv(const struct mode *m, const char *backend,
 	argv[n++] = "--quiet";
 	argv[n++] = "--report";
 	argv[n++] = (char *)vectors_files[0];
-	argv[n++] = "--backend";
-	argv[n++] = (char *)backend;
-	if (!strcmp(backend, "iommufd")) {
-		argv[n++] = "--backend-options";
-		argv[n++] = (char *)options;
-	}
-	argv[n++] = "--profile";
-	argv[n++] = (char *)profile;
+	n = context_args(argv, n, backend, options, profile);
 	/* The real driver's answers to files whose main check is what the
 	 * SMMU received, which user space cannot see (docs/kernel.md 5). */
 	if (m->vfio)
@@ -734,14 +743,7 @@ static void steps_argv(const char *backend, const char *options,
 	int n = 0;
 
 	argv[n++] = STEPS_PROGRAM;
-	argv[n++] = "--backend";
-	argv[n++] = (char *)backend;
-	if (!strcmp(backend, "iommufd")) {
-		argv[n++] = "--backend-options";
-		argv[n++] = (char *)options;
-	}
-	argv[n++] = "--profile";
-	argv[n++] = (char *)profile;
+	n = context_args(argv, n, backend, options, profile);
 	argv[n++] = "--markers";
 	argv[n++] = "/vectors";
 	argv[n] = NULL;
