@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nestref/backend.h>
 #include <nestref/nestref.h>
 
 #include "exec.h"
@@ -115,7 +116,7 @@ static char **exec_env(void)
 
 	while (environ && environ[n])
 		n++;
-	env = calloc(n + 2, sizeof(*env));
+	env = nestref_calloc(n + 2, sizeof(*env));
 	if (!env)
 		return NULL;
 	for (i = 0; i < n; i++)
@@ -197,11 +198,11 @@ int exec_child_start(struct exec_child *c, const char *command, char *msg,
 	c->pid = pid;
 	c->to_child = in[1];
 	c->from_child = out[0];
-	free(env);
+	nestref_free(env);
 	return 0;
 
 out_close:
-	free(env);
+	nestref_free(env);
 	exec_close(&in[0]);
 	exec_close(&in[1]);
 	exec_close(&out[0]);
@@ -256,7 +257,7 @@ static void exec_child_end(struct exec_child *c, double deadline, char *how,
 		how[0] = '\0';
 	exec_close(&c->to_child);
 	exec_close(&c->from_child);
-	free(c->buf);
+	nestref_free(c->buf);
 	c->buf = NULL;
 	c->len = c->cap = 0;
 	if (c->pid <= 0)
@@ -394,7 +395,7 @@ static ssize_t exec_read(struct exec_child *c)
 
 		if (cap > EXEC_REPLY_MAX + EXEC_READ_CHUNK)
 			cap = EXEC_REPLY_MAX + EXEC_READ_CHUNK;
-		buf = realloc(c->buf, cap);
+		buf = nestref_realloc(c->buf, cap);
 		if (!buf)
 			return -ENOMEM;
 		c->buf = buf;
@@ -601,9 +602,9 @@ int exec_child_call(struct exec_child *c, const char *op, json_t *req,
 	n = head && !json_object_update(head, req) ?
 		    json_dumpb(head, NULL, 0, JSON_COMPACT) :
 		    0;
-	line = n ? malloc(n + 1) : NULL;
+	line = n ? nestref_malloc(n + 1) : NULL;
 	if (!line || json_dumpb(head, line, n, JSON_COMPACT) != n) {
-		free(line);
+		nestref_free(line);
 		json_decref(head);
 		snprintf(msg, msg_len, "exec: request %lu (%s): out of memory",
 			 c->id, op);
@@ -615,7 +616,7 @@ int exec_child_call(struct exec_child *c, const char *op, json_t *req,
 	rc = exec_check_quiet(c, op, msg, msg_len, deadline);
 	if (!rc)
 		rc = exec_send(c, op, line, n + 1, msg, msg_len, deadline);
-	free(line);
+	nestref_free(line);
 	if (!rc)
 		rc = exec_receive(c, op, msg, msg_len, deadline, &nl);
 	if (rc)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "exec.h"
 
 #define EXEC_JSON_EXACT (UINT64_C(1) << 53)
@@ -79,7 +81,7 @@ json_t *exec_json_hex(const void *bytes, size_t n)
 	char *s;
 	size_t i;
 
-	s = malloc(2 * n + 1);
+	s = nestref_malloc(2 * n + 1);
 	if (!s)
 		return NULL;
 	for (i = 0; i < n; i++) {
@@ -88,7 +90,7 @@ json_t *exec_json_hex(const void *bytes, size_t n)
 	}
 	s[2 * n] = '\0';
 	j = json_stringn_nocheck(s, 2 * n);
-	free(s);
+	nestref_free(s);
 	return j;
 }
 

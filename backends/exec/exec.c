@@ -316,12 +316,12 @@ static void exec_obs_free(struct exec_ctx *ec)
 	size_t i;
 
 	for (i = 0; i < ec->n_texts; i++)
-		free(ec->texts[i]);
-	free(ec->texts);
-	free(ec->events);
-	free(ec->issued);
-	free(ec->caches);
-	free(ec->counters);
+		nestref_free(ec->texts[i]);
+	nestref_free(ec->texts);
+	nestref_free(ec->events);
+	nestref_free(ec->issued);
+	nestref_free(ec->caches);
+	nestref_free(ec->counters);
 	ec->texts = NULL;
 	ec->events = NULL;
 	ec->issued = NULL;
@@ -507,7 +507,7 @@ static json_t *exec_copy(const struct exec_ctx *ec,
 	uint32_t i;
 	int rc;
 
-	buf = malloc(keep && total ? (size_t)total : size);
+	buf = nestref_malloc(keep && total ? (size_t)total : size);
 	if (!buf)
 		return NULL;
 	rc = nestref_user_array_copy(array, ec->inv_type, size, 0, 0, buf);
@@ -517,12 +517,12 @@ static json_t *exec_copy(const struct exec_ctx *ec,
 	if (!rc && !keep)
 		rc = -ENOMEM;
 	if (rc) {
-		free(buf);
+		nestref_free(buf);
 		return json_pack("{s:i, s:s}", "rc", rc, "errno",
 				 nestref_errno_name(rc));
 	}
 	hex = exec_json_hex(buf, (size_t)total);
-	free(buf);
+	nestref_free(buf);
 	return json_pack("{s:i, s:o}", "rc", 0, "entries", hex);
 }
 
@@ -635,9 +635,10 @@ static int exec_counters(struct nestref_ctx *ctx,
 	a = exec_observe(ctx, "counters", "counters", &rc);
 	if (!a)
 		return rc;
-	free(ec->counters);
+	nestref_free(ec->counters);
 	ec->n_counters = 0;
-	ec->counters = calloc(json_array_size(a) + 1, sizeof(*ec->counters));
+	ec->counters = nestref_calloc(json_array_size(a) + 1,
+			sizeof(*ec->counters));
 	if (!ec->counters) {
 		json_decref(a);
 		return -ENOMEM;
@@ -686,9 +687,10 @@ static int exec_issued(struct nestref_ctx *ctx,
 	a = exec_observe(ctx, "issued", "cmds", &rc);
 	if (!a)
 		return rc;
-	free(ec->issued);
+	nestref_free(ec->issued);
 	ec->n_issued = 0;
-	ec->issued = calloc(json_array_size(a) + 1, sizeof(*ec->issued));
+	ec->issued = nestref_calloc(json_array_size(a) + 1,
+			sizeof(*ec->issued));
 	if (!ec->issued) {
 		json_decref(a);
 		return -ENOMEM;
@@ -827,9 +829,10 @@ static int exec_caches_get(struct nestref_ctx *ctx,
 	a = exec_observe(ctx, "caches_get", "entries", &rc);
 	if (!a)
 		return rc;
-	free(ec->caches);
+	nestref_free(ec->caches);
 	ec->n_caches = 0;
-	ec->caches = calloc(json_array_size(a) + 1, sizeof(*ec->caches));
+	ec->caches = nestref_calloc(json_array_size(a) + 1,
+			sizeof(*ec->caches));
 	if (!ec->caches) {
 		json_decref(a);
 		return -ENOMEM;
@@ -859,7 +862,7 @@ static int exec_text(struct exec_ctx *ec, const json_t *o, const char *key,
 		return 0;
 	if (!json_is_string(v))
 		return -1;
-	ec->texts[ec->n_texts] = strdup(json_string_value(v));
+	ec->texts[ec->n_texts] = nestref_strdup(json_string_value(v));
 	if (!ec->texts[ec->n_texts])
 		return -1;
 	*out = ec->texts[ec->n_texts++];
@@ -923,13 +926,13 @@ static int exec_trace(struct nestref_ctx *ctx,
 	if (!a)
 		return rc;
 	for (i = 0; i < ec->n_texts; i++)
-		free(ec->texts[i]);
-	free(ec->texts);
-	free(ec->events);
+		nestref_free(ec->texts[i]);
+	nestref_free(ec->texts);
+	nestref_free(ec->events);
 	ec->n_texts = ec->n_events = 0;
 	n = json_array_size(a);
-	ec->events = calloc(n + 1, sizeof(*ec->events));
-	ec->texts = calloc(3 * n + 1, sizeof(*ec->texts));
+	ec->events = nestref_calloc(n + 1, sizeof(*ec->events));
+	ec->texts = nestref_calloc(3 * n + 1, sizeof(*ec->texts));
 	if (!ec->events || !ec->texts) {
 		json_decref(a);
 		return -ENOMEM;

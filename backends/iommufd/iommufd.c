@@ -69,7 +69,7 @@ static int ifd_options(struct nestref_ctx *ctx, const char *options)
 
 	if (!options || !*options)
 		return 0;
-	copy = strdup(options);
+	copy = nestref_strdup(options);
 	if (!copy)
 		return -ENOMEM;
 	for (item = strtok_r(copy, ",", &save); item && !rc;
@@ -80,8 +80,8 @@ static int ifd_options(struct nestref_ctx *ctx, const char *options)
 			ic->mode = IFD_VFIO;
 		} else if (strncmp(item, "iommufd=", 8) == 0) {
 			/* For a kernel whose misc device lives elsewhere. */
-			free(ic->iommufd_path);
-			ic->iommufd_path = strdup(item + 8);
+			nestref_free(ic->iommufd_path);
+			ic->iommufd_path = nestref_strdup(item + 8);
 			if (!ic->iommufd_path)
 				rc = -ENOMEM;
 		} else if (strncmp(item, "devices=", 8) == 0) {
@@ -91,7 +91,7 @@ static int ifd_options(struct nestref_ctx *ctx, const char *options)
 					rc = -E2BIG;
 					break;
 				}
-				ic->paths[ic->n_paths] = strdup(path);
+				ic->paths[ic->n_paths] = nestref_strdup(path);
 				if (!ic->paths[ic->n_paths++])
 					rc = -ENOMEM;
 			}
@@ -102,7 +102,7 @@ static int ifd_options(struct nestref_ctx *ctx, const char *options)
 			rc = -EINVAL;
 		}
 	}
-	free(copy);
+	nestref_free(copy);
 	if (!rc && ic->mode == IFD_VFIO && !ic->n_paths) {
 		nestref_ctx_set_message(ctx,
 					"iommufd: mode=vfio needs devices=/dev/vfio/devices/vfioN[:...]");
@@ -114,8 +114,8 @@ static int ifd_options(struct nestref_ctx *ctx, const char *options)
 static void ifd_free_paths(struct ifd_ctx *ic)
 {
 	while (ic->n_paths)
-		free(ic->paths[--ic->n_paths]);
-	free(ic->iommufd_path);
+		nestref_free(ic->paths[--ic->n_paths]);
+	nestref_free(ic->iommufd_path);
 	ic->iommufd_path = NULL;
 }
 

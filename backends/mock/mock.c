@@ -142,7 +142,7 @@ static int mock_cache_invalidate_user(struct nestref_viommu *viommu,
 					     n,
 					     (unsigned long long)nestref_ctx_kmalloc_max(ctx));
 	/* The whole array is copied before any entry is applied (step 2). */
-	entries = malloc(n ? (size_t)n * MOCK_INV_ENTRY_LEN : 1);
+	entries = nestref_malloc(n ? (size_t)n * MOCK_INV_ENTRY_LEN : 1);
 	if (!entries) {
 		array->entry_num = 0;
 		return -ENOMEM;
@@ -157,7 +157,7 @@ static int mock_cache_invalidate_user(struct nestref_viommu *viommu,
 		if (!rc)
 			array->entry_num++;
 	}
-	free(entries);
+	nestref_free(entries);
 	return rc;
 }
 

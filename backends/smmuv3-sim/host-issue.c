@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "host.h"
 
 /* Retries before a sync that never completes becomes -ETIMEDOUT. */
@@ -29,7 +31,7 @@ void host_trace(struct nestref_ctx *ctx, const struct nestref_smmuv3_trace_event
 		return;
 	if (sc->n_trace == sc->cap_trace) {
 		cap = sc->cap_trace ? sc->cap_trace * 2 : 64;
-		grown = realloc(sc->trace, cap * sizeof(*grown));
+		grown = nestref_realloc(sc->trace, cap * sizeof(*grown));
 		if (!grown) {
 			sc->trace_full = true;
 			return;

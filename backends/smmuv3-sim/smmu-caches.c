@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "smmu-priv.h"
 
 /* log2 of a translation granule given in bytes; 0 for anything else. */
@@ -171,7 +173,7 @@ int smmu_caches_fill(struct smmu_model *m,
 	if (!count)
 		return 0;
 	n = m->n_ce + count;
-	all = malloc(n * sizeof(*all));
+	all = nestref_malloc(n * sizeof(*all));
 	if (!all)
 		return -ENOMEM;
 	if (m->n_ce)
@@ -180,11 +182,11 @@ int smmu_caches_fill(struct smmu_model *m,
 	qsort(all, n, sizeof(*all), entry_cmp);
 	for (i = 1; i < n; i++) {
 		if (!nestref_smmuv3_cache_entry_cmp(&all[i - 1], &all[i])) {
-			free(all);
+			nestref_free(all);
 			return -EEXIST;
 		}
 	}
-	free(m->ce);
+	nestref_free(m->ce);
 	m->ce = all;
 	m->n_ce = n;
 	return 0;
@@ -302,7 +304,7 @@ uint32_t smmu_caches_remove(struct smmu_model *m,
 
 void smmu_caches_free(struct smmu_model *m)
 {
-	free(m->ce);
+	nestref_free(m->ce);
 	m->ce = NULL;
 	m->n_ce = 0;
 }

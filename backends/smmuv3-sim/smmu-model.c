@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "smmu-priv.h"
 
 /* Doubles *cap until it holds need elements; false when memory is short. */
@@ -21,7 +23,7 @@ static bool grow(void **arr, size_t *cap, size_t need, size_t size)
 		return true;
 	while (cap2 < need)
 		cap2 *= 2;
-	p = realloc(*arr, cap2 * size);
+	p = nestref_realloc(*arr, cap2 * size);
 	if (!p)
 		return false;
 	*arr = p;
@@ -41,7 +43,7 @@ int smmu_model_new(struct smmu_model **out,
 	if (features && (features->sidsize > SMMU_SIDSIZE_MAX ||
 			 features->ssidsize > SMMU_SSIDSIZE_MAX))
 		return -EINVAL;
-	m = calloc(1, sizeof(*m));
+	m = nestref_calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
 	if (features)
@@ -50,9 +52,9 @@ int smmu_model_new(struct smmu_model **out,
 		nestref_smmuv3_features_default(&m->f);
 	m->log2 = cmdq_log2;
 	nestref_vsid_table_init(&m->ste_index);
-	m->slots = calloc((size_t)1 << cmdq_log2, sizeof(*m->slots));
+	m->slots = nestref_calloc((size_t)1 << cmdq_log2, sizeof(*m->slots));
 	if (!m->slots) {
-		free(m);
+		nestref_free(m);
 		return -ENOMEM;
 	}
 	*out = m;
@@ -64,12 +66,12 @@ void smmu_model_free(struct smmu_model *m)
 	if (!m)
 		return;
 	smmu_caches_free(m);
-	free(m->slots);
-	free(m->ste);
+	nestref_free(m->slots);
+	nestref_free(m->ste);
 	nestref_vsid_table_fini(&m->ste_index);
-	free(m->cd);
-	free(m->issued);
-	free(m);
+	nestref_free(m->cd);
+	nestref_free(m->issued);
+	nestref_free(m);
 }
 
 void smmu_model_set_trace(struct smmu_model *m, smmu_exec_fn fn, void *cookie)

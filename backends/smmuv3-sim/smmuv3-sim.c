@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "host.h"
 
 /* Room for a batch of 63 + CMD_SYNC with plenty to spare: 256 slots. */
@@ -76,8 +78,8 @@ static void sim_close(struct nestref_ctx *ctx)
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 
 	smmu_model_free(sc->smmu);
-	free(sc->trace);
-	free(sc->counters);
+	nestref_free(sc->trace);
+	nestref_free(sc->counters);
 }
 
 static int sim_viommu_init(struct nestref_viommu *viommu)
@@ -263,8 +265,8 @@ static int sim_copy(struct nestref_ctx *ctx, struct nestref_user_array *array,
 	int rc;
 
 	*out = NULL;
-	bytes = malloc(n ? (size_t)n * SIM_CMD_SIZE : 1);
-	cmds = malloc(n ? (size_t)n * sizeof(*cmds) : 1);
+	bytes = nestref_malloc(n ? (size_t)n * SIM_CMD_SIZE : 1);
+	cmds = nestref_malloc(n ? (size_t)n * sizeof(*cmds) : 1);
 	if (!bytes || !cmds) {
 		rc = -ENOMEM;
 		goto out;
@@ -279,8 +281,8 @@ static int sim_copy(struct nestref_ctx *ctx, struct nestref_user_array *array,
 	*out = cmds;
 	cmds = NULL;
 out:
-	free(cmds);
-	free(bytes);
+	nestref_free(cmds);
+	nestref_free(bytes);
 	array->entry_num = 0;
 	sim_copy_message(ctx, rc);
 	return rc;
@@ -333,7 +335,7 @@ static int sim_invalidate_released(struct nestref_viommu *viommu,
 	}
 	if (!rc)
 		array->entry_num = n;
-	free(cmds);
+	nestref_free(cmds);
 	return rc;
 }
 
@@ -365,7 +367,7 @@ static int sim_invalidate_next(struct nestref_viommu *viommu,
 		rc = host_issue(ctx, cmds, n);
 	if (!rc)
 		array->entry_num = n;
-	free(cmds);
+	nestref_free(cmds);
 	return rc;
 }
 
@@ -455,7 +457,7 @@ static bool sim_counter(struct sim_ctx *sc, size_t *n, const char *prefix,
 	if (*n == sc->cap_counters) {
 		size_t cap = sc->cap_counters ? sc->cap_counters * 2 : 32;
 
-		grown = realloc(sc->counters, cap * sizeof(*grown));
+		grown = nestref_realloc(sc->counters, cap * sizeof(*grown));
 		if (!grown)
 			return false;
 		sc->counters = grown;

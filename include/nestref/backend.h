@@ -165,6 +165,24 @@ struct nestref_backend {
  */
 NESTREF_API int nestref_backend_register(const struct nestref_backend *backend);
 
+/* Memory (nestref.h's nestref_set_allocator) ------------------------ */
+
+/*
+ * The allocator every backend and the vectors library use, so that an
+ * embedder's allocator and the allocation-failure sweep reach them too.
+ * NULL for failure (and for a size that overflows); never NULL for a
+ * size of 0.  nestref_free(NULL) does nothing.
+ */
+NESTREF_API void *nestref_malloc(size_t size);
+NESTREF_API void *nestref_calloc(size_t n, size_t size);
+NESTREF_API void *nestref_realloc(void *ptr, size_t size);
+NESTREF_API void *nestref_reallocarray(void *ptr, size_t n, size_t size);
+NESTREF_API char *nestref_strdup(const char *s);
+NESTREF_API char *nestref_strndup(const char *s, size_t n);
+NESTREF_API char *nestref_asprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+NESTREF_API void nestref_free(void *ptr);
+
 /* Loadable modules (docs/writing-backends.md section 11) ------------- */
 
 /*

@@ -67,6 +67,34 @@ static inline uint32_t nestref_le32(const void *p)
 }
 
 /* ------------------------------------------------------------------ */
+/* Memory                                                              */
+
+/**
+ * Where the libraries take their memory from.  Every allocation that
+ * libnestref, libnestref-vectors and the built-in backends make goes
+ * through these three functions, so an embedder can account for it or
+ * make it fail (tests/check-failnth.c fails each one in turn).  alloc and
+ * resize return NULL for failure, like malloc and realloc; a size is never
+ * 0.  Memory that the C library hands out for the caller to free() (the
+ * JSON text of nestref_vec_export_file, the TAP text of a result) and
+ * libyaml's and jansson's own allocations are not counted: jansson's go
+ * through json_set_alloc_funcs if the embedder wants them.
+ */
+struct nestref_allocator {
+	void *(*alloc)(void *opaque, size_t size);
+	void *(*resize)(void *opaque, void *ptr, size_t size);
+	void (*release)(void *opaque, void *ptr);
+	void *opaque;
+};
+
+/**
+ * Installs an allocator; NULL puts back the C library's.  Set it before
+ * the first context or file and keep it until the last is freed: memory
+ * is given back to the allocator that handed it out.  Not thread-safe.
+ */
+NESTREF_API void nestref_set_allocator(const struct nestref_allocator *a);
+
+/* ------------------------------------------------------------------ */
 /* Version                                                             */
 
 /** The library's version string, e.g. "0.1.0". */

@@ -17,7 +17,7 @@ void *nr_alloc_with_priv(size_t struct_size, size_t priv_size, void **priv)
 
 	if (priv_size > SIZE_MAX - offset)
 		return NULL;
-	p = calloc(1, offset + priv_size);
+	p = nestref_calloc(1, offset + priv_size);
 	if (p && priv)
 		*priv = priv_size ? p + offset : NULL;
 	return p;
@@ -144,7 +144,7 @@ static int nr_ext_opts_copy(struct nestref_ctx *ctx, const void *ext_opts)
 		return nr_fail(ctx, -EINVAL,
 			       "ext_opts of %u bytes: the size is not plausible",
 			       size);
-	ctx->ext_opts = malloc(size);
+	ctx->ext_opts = nestref_malloc(size);
 	if (!ctx->ext_opts)
 		return nr_fail(ctx, -ENOMEM, "out of memory");
 	memcpy(ctx->ext_opts, ext_opts, size);
@@ -246,8 +246,8 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 
 err_free:
 	nr_ids_fini(&ctx->ids);
-	free(ctx->ext_opts);
-	free(ctx);
+	nestref_free(ctx->ext_opts);
+	nestref_free(ctx);
 	return rc;
 }
 
@@ -277,8 +277,8 @@ void nestref_ctx_free(struct nestref_ctx *ctx)
 	if (ctx->be->close)
 		ctx->be->close(ctx);
 	nr_ids_fini(&ctx->ids);
-	free(ctx->ext_opts);
-	free(ctx);
+	nestref_free(ctx->ext_opts);
+	nestref_free(ctx);
 }
 
 const char *nestref_ctx_message(const struct nestref_ctx *ctx)

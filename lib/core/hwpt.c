@@ -80,7 +80,7 @@ int nestref_hwpt_alloc_nested(struct nestref_ctx *ctx, uint32_t viommu_id,
 		rc = ctx->be->hwpt_nested_init(hwpt, data_type, data, len);
 	if (rc) {
 		nr_ids_remove(&ctx->ids, hwpt->obj.id);
-		free(hwpt);
+		nestref_free(hwpt);
 		return nr_fail_backend(ctx, rc, "hwpt_alloc_nested");
 	}
 	viommu->hwpts++;
@@ -151,7 +151,7 @@ int nr_hwpt_destroy(struct nestref_hwpt *hwpt)
 		ctx->be->hwpt_nested_destroy(hwpt);
 	hwpt->viommu->hwpts--;
 	nr_ids_remove(&ctx->ids, hwpt->obj.id);
-	free(hwpt);
+	nestref_free(hwpt);
 	return 0;
 }
 

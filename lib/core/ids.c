@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <nestref/backend.h>
+
 #include "ids.h"
 
 /*
@@ -22,7 +24,7 @@ void nr_ids_init(struct nr_ids *ids)
 
 void nr_ids_fini(struct nr_ids *ids)
 {
-	free(ids->slots);
+	nestref_free(ids->slots);
 	nr_ids_init(ids);
 }
 
@@ -36,7 +38,7 @@ static int nr_ids_grow(struct nr_ids *ids)
 		cap = (size_t)NR_ID_MAX + 1;
 	if (cap <= ids->cap)
 		return -ENOSPC;
-	slots = realloc(ids->slots, cap * sizeof(*slots));
+	slots = nestref_realloc(ids->slots, cap * sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
 	for (i = ids->cap; i < cap; i++)

@@ -173,9 +173,9 @@ int nestref_module_load(const char *path, const struct nestref_backend **first,
 	}
 	/* Without a '/', dlopen would search the library path: not that. */
 	if (strchr(path, '/'))
-		m.path = strdup(path);
-	else if (asprintf(&m.path, "./%s", path) < 0)
-		m.path = NULL;
+		m.path = nestref_strdup(path);
+	else
+		m.path = nestref_asprintf("./%s", path);
 	if (!m.path) {
 		nr_msg(msg, msg_len, "%s: out of memory", path);
 		return -ENOMEM;
@@ -185,7 +185,7 @@ int nestref_module_load(const char *path, const struct nestref_backend **first,
 		rc = stat(m.path, &st) ? -errno : -ENOEXEC;
 		nr_msg(msg, msg_len, "%s: cannot load: %s", m.path,
 		       nr_dlerror(m.path));
-		free(m.path);
+		nestref_free(m.path);
 		return rc;
 	}
 	m.first = nr_backend_extra_count();
@@ -193,7 +193,7 @@ int nestref_module_load(const char *path, const struct nestref_backend **first,
 	if (old) {
 		/* The same file again (dlopen counted one more reference). */
 		dlclose(m.handle);
-		free(m.path);
+		nestref_free(m.path);
 		if (first)
 			*first = nr_backend_extra(old->first);
 		return 0;
@@ -218,7 +218,7 @@ int nestref_module_load(const char *path, const struct nestref_backend **first,
 fail:
 	nr_backend_extra_drop(m.first);
 	dlclose(m.handle);
-	free(m.path);
+	nestref_free(m.path);
 	return rc;
 }
 
@@ -246,13 +246,14 @@ static int nr_module_load_dir(const char *dir, char *msg, size_t msg_len)
 	}
 	for (i = 0; i < n; i++) {
 		if (!rc) {
-			if (asprintf(&path, "%s/%s", dir, names[i]->d_name) < 0) {
+			path = nestref_asprintf("%s/%s", dir, names[i]->d_name);
+			if (!path) {
 				nr_msg(msg, msg_len, "%s: out of memory", dir);
 				rc = -ENOMEM;
 			} else {
 				rc = nestref_module_load(path, NULL, msg,
 							 msg_len);
-				free(path);
+				nestref_free(path);
 			}
 		}
 		free(names[i]);
@@ -272,13 +273,13 @@ int nestref_module_load_dirs(const char *dirs, char *msg, size_t msg_len)
 	while (p && *p && !rc) {
 		len = strcspn(p, ":");
 		if (len) {
-			dir = strndup(p, len);
+			dir = nestref_strndup(p, len);
 			if (!dir) {
 				nr_msg(msg, msg_len, "out of memory");
 				return -ENOMEM;
 			}
 			rc = nr_module_load_dir(dir, msg, msg_len);
-			free(dir);
+			nestref_free(dir);
 		}
 		p += len;
 		if (*p == ':')

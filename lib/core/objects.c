@@ -43,7 +43,7 @@ int nestref_viommu_alloc(struct nestref_ctx *ctx, uint32_t s2_id,
 err_id:
 	nr_ids_remove(&ctx->ids, viommu->obj.id);
 err_free:
-	free(viommu);
+	nestref_free(viommu);
 	return nr_fail_backend(ctx, rc, "viommu_alloc");
 }
 
@@ -83,7 +83,7 @@ int nestref_dev_add_streams(struct nestref_ctx *ctx, const uint32_t *psids,
 err_id:
 	nr_ids_remove(&ctx->ids, dev->obj.id);
 err_free:
-	free(dev);
+	nestref_free(dev);
 	return nr_fail_backend(ctx, rc, "dev_add");
 }
 
@@ -115,7 +115,7 @@ static void nr_dev_destroy(struct nestref_dev *dev)
 	/* Unbinding detaches: the HWPT may go then (kernel-facts 2.11). */
 	nr_dev_detach(dev);
 	nr_ids_remove(&ctx->ids, dev->obj.id);
-	free(dev);
+	nestref_free(dev);
 }
 
 static int nr_viommu_destroy(struct nestref_viommu *viommu)
@@ -136,7 +136,7 @@ static int nr_viommu_destroy(struct nestref_viommu *viommu)
 		ctx->be->viommu_destroy(viommu);
 	nestref_vsid_table_fini(&viommu->head.vsids);
 	nr_ids_remove(&ctx->ids, viommu->obj.id);
-	free(viommu);
+	nestref_free(viommu);
 	return 0;
 }
 

@@ -43,7 +43,7 @@ void nr_vdev_unset(struct nr_vdev *vdev)
 	nr_vdev_release(vdev);
 	nr_ids_remove(&dev->ctx->ids, vdev->obj.id);
 	vdev->viommu->users--;
-	free(vdev);
+	nestref_free(vdev);
 }
 
 static int nr_set_checked(struct nestref_ctx *ctx,
@@ -57,7 +57,7 @@ static int nr_set_checked(struct nestref_ctx *ctx,
 	int rc;
 
 	/* Step 6: the kernel buffer is exactly the driver's struct. */
-	copy = malloc(ctx->dev_user_data_len);
+	copy = nestref_malloc(ctx->dev_user_data_len);
 	if (!copy)
 		return nr_fail(ctx, -ENOMEM, "out of memory");
 	/* Step 7: the extensible copy; the RFC reported any failure EFAULT. */
@@ -75,7 +75,7 @@ static int nr_set_checked(struct nestref_ctx *ctx,
 			len, ctx->dev_user_data_len);
 		goto out_free;
 	}
-	vdev = calloc(1, sizeof(*vdev));
+	vdev = nestref_calloc(1, sizeof(*vdev));
 	if (!vdev) {
 		rc = nr_fail(ctx, -ENOMEM, "out of memory");
 		goto out_free;
@@ -108,10 +108,10 @@ static int nr_set_checked(struct nestref_ctx *ctx,
 	goto out_free;
 
 out_vdev:
-	free(vdev);
+	nestref_free(vdev);
 out_free:
 	/* Step 9: the driver keeps what it needs; the copy goes. */
-	free(copy);
+	nestref_free(copy);
 	return rc;
 }
 

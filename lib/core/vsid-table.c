@@ -50,7 +50,7 @@ static bool nr_vsid_table_empty(const struct nestref_vsid_table *t)
 void nestref_vsid_table_fini(struct nestref_vsid_table *t)
 {
 	if (!nr_vsid_table_empty(t))
-		free(t->slots);
+		nestref_free(t->slots);
 	nestref_vsid_table_init(t);
 }
 
@@ -75,7 +75,7 @@ static int nr_vsid_grow(struct nestref_vsid_table *t)
 
 	if (cap > SIZE_MAX / sizeof(*slots))
 		return -ENOMEM;
-	slots = calloc(cap, sizeof(*slots));
+	slots = nestref_calloc(cap, sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
 	for (i = 0; !empty && i <= t->mask; i++)
@@ -83,7 +83,7 @@ static int nr_vsid_grow(struct nestref_vsid_table *t)
 			nr_vsid_place(slots, cap - 1, shift, t->slots[i].key,
 				      t->slots[i].u.value);
 	if (!empty)
-		free(t->slots);
+		nestref_free(t->slots);
 	nr_vsid_table_set(t, slots, cap, shift);
 	return 0;
 }

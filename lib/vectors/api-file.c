@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <nestref/backend.h>
+
 #include "api.h"
 #include "runner-report.h"
 
 struct nestref_vec_diag *nestref_vec_diag_new(void)
 {
-	struct nestref_vec_diag *diag = calloc(1, sizeof(*diag));
+	struct nestref_vec_diag *diag = nestref_calloc(1, sizeof(*diag));
 
 	if (diag)
 		vec_diag_init(&diag->d);
@@ -24,7 +26,7 @@ void nestref_vec_diag_free(struct nestref_vec_diag *diag)
 	if (!diag)
 		return;
 	vec_diag_free(&diag->d);
-	free(diag);
+	nestref_free(diag);
 }
 
 size_t nestref_vec_diag_count(const struct nestref_vec_diag *diag)
@@ -50,14 +52,14 @@ int nestref_vec_load(const char *path, struct nestref_vec_file **out,
 	*out = NULL;
 	if (!path)
 		return -EINVAL;
-	file = calloc(1, sizeof(*file));
+	file = nestref_calloc(1, sizeof(*file));
 	if (!file)
 		return -ENOMEM;
 	vec_diag_init(&dropped);
 	rc = vec_load(path, &file->f, diag ? &diag->d : &dropped);
 	vec_diag_free(&dropped);
 	if (rc) {
-		free(file);
+		nestref_free(file);
 		return rc;
 	}
 	*out = file;
@@ -69,7 +71,7 @@ void nestref_vec_file_free(struct nestref_vec_file *file)
 	if (!file)
 		return;
 	vec_file_free(file->f);
-	free(file);
+	nestref_free(file);
 }
 
 const char *nestref_vec_file_path(const struct nestref_vec_file *file)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "api.h"
 #include "paths.h"
 #include "runner-report.h"
@@ -138,7 +140,7 @@ static int result_run(const struct nestref_vec_file *file,
 	rc = ctx_opts_in(&ro.ctx, opts);
 	if (rc)
 		return rc;
-	r = calloc(1, sizeof(*r));
+	r = nestref_calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	ro.out = open_memstream(&r->tap, &tap_len);
@@ -198,7 +200,7 @@ void nestref_vec_result_free(struct nestref_vec_result *result)
 	if (!result)
 		return;
 	free(result->tap);
-	free(result);
+	nestref_free(result);
 }
 
 enum nestref_vec_verdict
@@ -265,13 +267,13 @@ int nestref_vec_session_open(const struct nestref_vec_file *file,
 	rc = ctx_opts_in(&base, opts);
 	if (rc)
 		return rc;
-	s = calloc(1, sizeof(*s));
+	s = nestref_calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->test = &file->f->tests[test];
 	rc = env_open(&s->env, file->f, &base, &missing, msg, msg_len);
 	if (rc) {
-		free(s);
+		nestref_free(s);
 		return rc;
 	}
 	*out = s;
@@ -284,7 +286,7 @@ void nestref_vec_session_close(struct nestref_vec_session *session)
 		return;
 	step_got_free(&session->got);
 	env_close(&session->env);
-	free(session);
+	nestref_free(session);
 }
 
 struct nestref_ctx *

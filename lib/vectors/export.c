@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <nestref/backend.h>
+
 #include "api.h"
 #include "paths.h"
 #include "vector-load.h"
@@ -502,7 +504,7 @@ static char *output_path(const char *dir, const char *source)
 	else if (n > 4 && !strcmp(source + n - 4, ".yml"))
 		n -= 4;
 	len = strlen(dir) + 1 + n + sizeof(".json");
-	path = malloc(len);
+	path = nestref_malloc(len);
 	if (path)
 		snprintf(path, len, "%s/%.*s.json", dir, (int)n, source);
 	return path;
@@ -529,7 +531,7 @@ static int export_file(const char *dir, const struct vec_file *f,
 	if (!out) {
 		rc = rc ? rc : -errno;
 		fprintf(err, "nestref: %s: %s\n", path, strerror(-rc));
-		free(path);
+		nestref_free(path);
 		return rc;
 	}
 	rc = export_to(out, f, source, true, 0);
@@ -539,7 +541,7 @@ static int export_file(const char *dir, const struct vec_file *f,
 		rc = -errno;
 	if (rc)
 		fprintf(err, "nestref: %s: %s\n", path, export_error(rc));
-	free(path);
+	nestref_free(path);
 	return rc;
 }
 

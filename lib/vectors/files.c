@@ -2,6 +2,7 @@
 /* Loading the files of a run or a lint, each load error on err. */
 #include <stdlib.h>
 
+#include <nestref/backend.h>
 #include <nestref/vectors.h>
 
 #include "paths.h"
@@ -16,7 +17,7 @@ int files_load(const struct path_list *paths, FILE *err,
 
 	*out = NULL;
 	*n_out = 0;
-	files = calloc(paths->count ? paths->count : 1, sizeof(*files));
+	files = nestref_calloc(paths->count ? paths->count : 1, sizeof(*files));
 	if (!files) {
 		fputs("nestref: out of memory\n", err);
 		return NESTREF_VEC_EXIT_USAGE;
@@ -45,5 +46,5 @@ void files_free(struct vec_file **files, size_t n)
 
 	for (i = 0; i < n; i++)
 		vec_file_free(files[i]);
-	free(files);
+	nestref_free(files);
 }

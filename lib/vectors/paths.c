@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <nestref/backend.h>
+
 #include "paths.h"
 
 /* One given folder being walked: its real path, the folders seen. */
@@ -35,13 +37,13 @@ struct walk {
 
 static int paths_add(struct path_list *list, const char *path)
 {
-	char **grown = realloc(list->paths,
+	char **grown = nestref_realloc(list->paths,
 			       (list->count + 1) * sizeof(*list->paths));
 
 	if (!grown)
 		return -ENOMEM;
 	list->paths = grown;
-	list->paths[list->count] = strdup(path);
+	list->paths[list->count] = nestref_strdup(path);
 	if (!list->paths[list->count])
 		return -ENOMEM;
 	list->count++;
@@ -74,11 +76,11 @@ static int walk_seen(struct walk *w, const struct stat *st, bool *seen)
 			return 0;
 		}
 	*seen = false;
-	devs = realloc(w->devs, (w->n_seen + 1) * sizeof(*devs));
+	devs = nestref_realloc(w->devs, (w->n_seen + 1) * sizeof(*devs));
 	if (!devs)
 		return -ENOMEM;
 	w->devs = devs;
-	inos = realloc(w->inos, (w->n_seen + 1) * sizeof(*inos));
+	inos = nestref_realloc(w->inos, (w->n_seen + 1) * sizeof(*inos));
 	if (!inos)
 		return -ENOMEM;
 	w->inos = inos;
@@ -182,14 +184,14 @@ static int paths_walk(struct walk *w, const char *dir)
 
 		if (ent->d_name[0] == '.')
 			continue;
-		path = malloc(len);
+		path = nestref_malloc(len);
 		if (!path) {
 			rc = -ENOMEM;
 			break;
 		}
 		snprintf(path, len, "%s/%s", dir, ent->d_name);
 		rc = walk_entry(w, path, ent->d_name);
-		free(path);
+		nestref_free(path);
 	}
 	closedir(d);
 	return rc;
@@ -212,8 +214,8 @@ static int paths_folder(struct path_list *list, const char *dir,
 	rc = walk_seen(&w, st, &seen);
 	if (!rc)
 		rc = paths_walk(&w, dir);
-	free(w.inos);
-	free(w.devs);
+	nestref_free(w.inos);
+	nestref_free(w.devs);
 	free(w.root);
 	return rc;
 }
@@ -244,10 +246,10 @@ int paths_collect(const char *const *args, size_t n_args,
 				strerror(errno));
 			rc = -errno;
 		} else if (S_ISDIR(st.st_mode)) {
-			char *dir = strndup(arg, n);
+			char *dir = nestref_strndup(arg, n);
 
 			rc = dir ? paths_folder(out, dir, &st, err) : -ENOMEM;
-			free(dir);
+			nestref_free(dir);
 		} else {
 			/* A file named here is read whatever its name; one
 			 * that is no regular file is refused when read. */
@@ -275,8 +277,8 @@ void paths_free(struct path_list *list)
 	size_t i;
 
 	for (i = 0; i < list->count; i++)
-		free(list->paths[i]);
-	free(list->paths);
+		nestref_free(list->paths[i]);
+	nestref_free(list->paths);
 	list->paths = NULL;
 	list->count = 0;
 }

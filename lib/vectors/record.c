@@ -14,6 +14,8 @@
 
 #include <jansson.h>
 
+#include <nestref/backend.h>
+
 #include "record.h"
 #include "runner-report.h"
 
@@ -64,7 +66,7 @@ struct record *record_new(const struct nestref_ctx_opts *ctx)
 {
 	const struct nestref_backend *be = ctx->backend ?
 		nestref_backend_find(ctx->backend) : NULL;
-	struct record *rec = calloc(1, sizeof(*rec));
+	struct record *rec = nestref_calloc(1, sizeof(*rec));
 	json_t *rules;
 	char library[64];
 	int r;
@@ -119,7 +121,7 @@ void record_free(struct record *rec)
 	json_decref(rec->impl);
 	json_decref(rec->tests);
 	json_decref(rec->root);
-	free(rec);
+	nestref_free(rec);
 }
 
 /* Capability names of the bits in caps, as a JSON array. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "runner-step.h"
 
 uint32_t step_expected_entry_num(const struct vec_step *step)
@@ -67,7 +69,8 @@ static struct nestref_smmuv3_cache_entry *
 cache_kind(const struct nestref_smmuv3_cache_entry *all, size_t n, uint32_t kind,
 	   size_t *out_n)
 {
-	struct nestref_smmuv3_cache_entry *sel = calloc(n ? n : 1, sizeof(*sel));
+	struct nestref_smmuv3_cache_entry *sel =
+		nestref_calloc(n ? n : 1, sizeof(*sel));
 	size_t i, k = 0;
 
 	if (!sel)
@@ -98,8 +101,8 @@ static bool check_caches(const struct vec_expect *ex,
 		same = want && have && n_want == n_have;
 		for (i = 0; same && i < n_want; i++)
 			same = nestref_smmuv3_cache_entry_cmp(&want[i], &have[i]) == 0;
-		free(want);
-		free(have);
+		nestref_free(want);
+		nestref_free(have);
 	}
 	return same;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "runner-step.h"
 
 static void env_msg(char *msg, size_t msg_len, const char *what,
@@ -39,9 +41,9 @@ int env_open(struct test_env *env, const struct vec_file *file,
 	if (rc)
 		return rc;
 	env->caps = nestref_ctx_caps(env->ctx);
-	env->dev_ids = calloc(file->n_devices ? file->n_devices : 1,
+	env->dev_ids = nestref_calloc(file->n_devices ? file->n_devices : 1,
 			      sizeof(*env->dev_ids));
-	env->vdev_ids = calloc(file->n_devices ? file->n_devices : 1,
+	env->vdev_ids = nestref_calloc(file->n_devices ? file->n_devices : 1,
 			       sizeof(*env->vdev_ids));
 	if (!env->dev_ids || !env->vdev_ids) {
 		rc = -ENOMEM;
@@ -105,8 +107,8 @@ err:
 void env_close(struct test_env *env)
 {
 	nestref_ctx_free(env->ctx);
-	free(env->dev_ids);
-	free(env->vdev_ids);
+	nestref_free(env->dev_ids);
+	nestref_free(env->vdev_ids);
 	memset(env, 0, sizeof(*env));
 }
 
@@ -133,7 +135,7 @@ static int step_build_array(const struct vec_step *step, unsigned char **out,
 	if (step->entry_len && n > STEP_ARRAY_MAX / step->entry_len)
 		return -E2BIG;
 	*size = n * (size_t)step->entry_len;
-	buf = calloc(*size ? *size : 1, 1);
+	buf = nestref_calloc(*size ? *size : 1, 1);
 	if (!buf)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -150,7 +152,7 @@ static int step_build_array(const struct vec_step *step, unsigned char **out,
 /* A copy the step keeps after the context moves on. */
 static void *step_dup(const void *src, size_t n, size_t size)
 {
-	void *copy = calloc(n ? n : 1, size);
+	void *copy = nestref_calloc(n ? n : 1, size);
 
 	if (copy && n)
 		memcpy(copy, src, n * size);
@@ -221,7 +223,7 @@ static int step_invalidate(struct test_env *env, const struct vec_step *step,
 	snprintf(got->message, sizeof(got->message), "%s",
 		 nestref_ctx_message(env->ctx));
 	rc = step_observe(env, step, got);
-	free(buf);
+	nestref_free(buf);
 	return rc;
 }
 
@@ -309,7 +311,7 @@ int step_run(struct test_env *env, const struct vec_step *step,
 
 void step_got_free(struct step_got *got)
 {
-	free(got->issued);
-	free(got->caches);
+	nestref_free(got->issued);
+	nestref_free(got->caches);
 	memset(got, 0, sizeof(*got));
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "vector.h"
 
 void vec_diag_init(struct vec_diag *diag)
@@ -22,8 +24,8 @@ void vec_diag_free(struct vec_diag *diag)
 	size_t i;
 
 	for (i = 0; i < diag->count; i++)
-		free(diag->messages[i]);
-	free(diag->messages);
+		nestref_free(diag->messages[i]);
+	nestref_free(diag->messages);
 	vec_diag_init(diag);
 }
 
@@ -51,17 +53,17 @@ int vec_diag_vadd(struct vec_diag *diag, const char *path,
 
 	path_len = strlen(path);
 	plen = strlen(prefix);
-	msg = malloc(path_len + plen + (size_t)n + 1);
+	msg = nestref_malloc(path_len + plen + (size_t)n + 1);
 	if (!msg)
 		return -ENOMEM;
 	memcpy(msg, path, path_len);
 	memcpy(msg + path_len, prefix, plen);
 	vsnprintf(msg + path_len + plen, (size_t)n + 1, fmt, ap);
 
-	grown = realloc(diag->messages,
+	grown = nestref_realloc(diag->messages,
 			(diag->count + 1) * sizeof(*diag->messages));
 	if (!grown) {
-		free(msg);
+		nestref_free(msg);
 		return -ENOMEM;
 	}
 	diag->messages = grown;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "vector-load.h"
 
 /* Names of the format: [a-z0-9] plus the characters of extra. */
@@ -564,7 +566,7 @@ static void load_tests(struct vl *vl, yaml_node_t *node)
 			    seen[first].mark.line);
 	}
 out:
-	free(seen);
+	nestref_free(seen);
 }
 
 /* ---------------------------------------------------------------- */
@@ -622,14 +624,14 @@ static void walk(struct vl *vl, yaml_node_t *root)
 
 static struct vec_file *file_new(const char *path)
 {
-	struct vec_file *file = calloc(1, sizeof(*file));
+	struct vec_file *file = nestref_calloc(1, sizeof(*file));
 	size_t len = strlen(path);
 
 	if (!file)
 		return NULL;
-	file->path = malloc(len + 1);
+	file->path = nestref_malloc(len + 1);
 	if (!file->path) {
-		free(file);
+		nestref_free(file);
 		return NULL;
 	}
 	memcpy(file->path, path, len + 1);
@@ -667,8 +669,8 @@ int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
 		goto err_doc;
 	}
 	walk(&vl, root);
-	free(vl.dev_names);
-	free(vl.note_names);
+	nestref_free(vl.dev_names);
+	nestref_free(vl.note_names);
 	if (vl.nomem) {
 		ret = -ENOMEM;
 		vec_diag_add(diag, path, vl_mark(root), "out of memory");
@@ -698,31 +700,31 @@ void vec_file_free(struct vec_file *file)
 		return;
 	for (i = 0; i < file->n_tests; i++) {
 		t = &file->tests[i];
-		free(t->comment);
+		nestref_free(t->comment);
 		for (j = 0; j < t->n_flags; j++)
-			free(t->flags[j]);
-		free(t->flags);
+			nestref_free(t->flags[j]);
+		nestref_free(t->flags);
 		for (j = 0; j < t->n_steps; j++)
 			vl_step_free(&t->steps[j]);
-		free(t->steps);
+		nestref_free(t->steps);
 	}
-	free(file->tests);
+	nestref_free(file->tests);
 	for (i = 0; i < file->n_devices; i++)
-		free(file->devices[i].name);
-	free(file->devices);
-	free(file->caches);
+		nestref_free(file->devices[i].name);
+	nestref_free(file->devices);
+	nestref_free(file->caches);
 	for (i = 0; i < file->n_notes; i++) {
-		free(file->notes[i].name);
-		free(file->notes[i].bug);
-		free(file->notes[i].description);
+		nestref_free(file->notes[i].name);
+		nestref_free(file->notes[i].bug);
+		nestref_free(file->notes[i].description);
 	}
-	free(file->notes);
+	nestref_free(file->notes);
 	for (i = 0; i < file->n_references; i++)
-		free(file->references[i]);
-	free(file->references);
-	free(file->description);
-	free(file->title);
-	free(file->id);
-	free(file->path);
-	free(file);
+		nestref_free(file->references[i]);
+	nestref_free(file->references);
+	nestref_free(file->description);
+	nestref_free(file->title);
+	nestref_free(file->id);
+	nestref_free(file->path);
+	nestref_free(file);
 }

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nestref/backend.h>
+
 #include "vector-load.h"
 
 /* Vector files are small; this keeps /dev/zero from eating the memory. */
@@ -63,7 +65,7 @@ static int read_file(const char *path, struct vec_diag *diag,
 			     strerror(-ret));
 		return ret;
 	}
-	buf = malloc(size);
+	buf = nestref_malloc(size);
 	if (!buf) {
 		ret = -ENOMEM;
 		goto err_close;
@@ -81,7 +83,7 @@ static int read_file(const char *path, struct vec_diag *diag,
 			ret = -EFBIG;
 			goto err_free;
 		}
-		grown = realloc(buf, size * 2);
+		grown = nestref_realloc(buf, size * 2);
 		if (!grown) {
 			ret = -ENOMEM;
 			goto err_free;
@@ -101,7 +103,7 @@ static int read_file(const char *path, struct vec_diag *diag,
 	return 0;
 
 err_free:
-	free(buf);
+	nestref_free(buf);
 err_close:
 	fclose(f);
 	if (ret == -ENOMEM)
@@ -266,12 +268,12 @@ int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc)
 		goto err_parser;
 	}
 	yaml_parser_delete(&parser);
-	free(buf);
+	nestref_free(buf);
 	return 0;
 
 err_parser:
 	yaml_parser_delete(&parser);
 err_buf:
-	free(buf);
+	nestref_free(buf);
 	return ret;
 }

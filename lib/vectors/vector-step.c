@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "vector-load.h"
 
 /*
@@ -108,7 +110,7 @@ static void load_set(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 	step->len = (size_t)v;
 	if (!step->data || step->len <= step->n_data)
 		return;
-	padded = realloc(step->data, step->len);
+	padded = nestref_realloc(step->data, step->len);
 	if (!padded) {
 		vl->nomem = true;
 		return;
@@ -500,11 +502,11 @@ void vl_step_free(struct vec_step *step)
 {
 	size_t i;
 
-	free(step->data);
+	nestref_free(step->data);
 	for (i = 0; i < step->n_entries; i++)
-		free(step->entries[i].bytes);
-	free(step->entries);
-	free(step->expect.errnos);
-	free(step->expect.issued);
-	free(step->expect.caches);
+		nestref_free(step->entries[i].bytes);
+	nestref_free(step->entries);
+	nestref_free(step->expect.errnos);
+	nestref_free(step->expect.issued);
+	nestref_free(step->expect.caches);
 }

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nestref/backend.h>
+
 #include "vector-load.h"
 
 struct vec_mark vl_mark(const yaml_node_t *node)
@@ -62,7 +64,7 @@ void *vl_calloc(struct vl *vl, size_t n, size_t size)
 
 	if (!n || !size)
 		return NULL;
-	p = calloc(n, size);
+	p = nestref_calloc(n, size);
 	if (!p)
 		vl->nomem = true;
 	return p;
@@ -71,7 +73,7 @@ void *vl_calloc(struct vl *vl, size_t n, size_t size)
 char *vl_strdup(struct vl *vl, const char *s)
 {
 	size_t len = strlen(s);
-	char *p = malloc(len + 1);
+	char *p = nestref_malloc(len + 1);
 
 	if (!p) {
 		vl->nomem = true;
@@ -464,7 +466,7 @@ bool vl_hexbytes(struct vl *vl, const yaml_node_t *node, const char *name,
 	s = node->data.scalar.value;
 	n = node->data.scalar.length;
 	/* at most n / 2 + 1 bytes; checked while converting */
-	bytes = malloc(n / 2 + 1);
+	bytes = nestref_malloc(n / 2 + 1);
 	if (!bytes) {
 		vl->nomem = true;
 		return false;
@@ -487,7 +489,7 @@ bool vl_hexbytes(struct vl *vl, const yaml_node_t *node, const char *name,
 			vl_error(vl, node,
 				 "expected two-digit hex bytes separated by spaces for '%s', got '%s'",
 				 name, vl_text(&token, buf));
-			free(bytes);
+			nestref_free(bytes);
 			return false;
 		}
 		bytes[count++] = (unsigned char)(hex_digit(s[start]) << 4 |
