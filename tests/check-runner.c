@@ -50,7 +50,7 @@ static void run_file_opts(struct run *r, const char *name,
 		 top ? top : ".", name);
 	vec_diag_init(&diag);
 	ck_assert_msg(vec_load(path, &file, &diag) == 0, "%s: %s", path,
-		      diag.count ? diag.messages[0] : "?");
+		      diag.count ? vec_diag_message(&diag, 0) : "?");
 	vec_diag_free(&diag);
 	out = open_memstream(&r->out, &out_len);
 	err = open_memstream(&r->err, &err_len);

@@ -195,13 +195,13 @@ START_TEST(test_bad_file)
 	ret = vec_load(path, &file, &diag);
 	if (ret != -EINVAL || diag.count != n)
 		for (i = 0; i < diag.count; i++)
-			fprintf(stderr, "# %s\n", diag.messages[i]);
+			fprintf(stderr, "# %s\n", vec_diag_message(&diag, i));
 	ck_assert_int_eq(ret, -EINVAL);
 	ck_assert_ptr_null(file);
 	ck_assert_msg(diag.count == n, "%s: %zu messages, expected %zu",
 		      name, diag.count, n);
 	for (i = 0; i < n; i++) {
-		ck_assert_str_eq(diag.messages[i], want[i]);
+		ck_assert_str_eq(vec_diag_message(&diag, i), want[i]);
 		free(want[i]);
 	}
 	free(want);
@@ -233,10 +233,11 @@ START_TEST(test_missing_file)
 	ck_assert_uint_eq(diag.count, 1);
 	snprintf(want, sizeof(want), "%s: cannot open: %s", path,
 		 strerror(ENOENT));
-	ck_assert_str_eq(diag.messages[0], want);
+	ck_assert_str_eq(vec_diag_message(&diag, 0), want);
 	vec_diag_free(&diag);
 	ck_assert_uint_eq(diag.count, 0);
-	ck_assert_ptr_null(diag.messages);
+	ck_assert_ptr_null(diag.msgs);
+	ck_assert_ptr_null(diag.paths);
 	free(path);
 }
 END_TEST
@@ -253,7 +254,7 @@ START_TEST(test_directory)
 	ck_assert_uint_eq(diag.count, 1);
 	snprintf(want, sizeof(want), "%s: cannot read: %s", path,
 		 strerror(EISDIR));
-	ck_assert_str_eq(diag.messages[0], want);
+	ck_assert_str_eq(vec_diag_message(&diag, 0), want);
 	vec_diag_free(&diag);
 	free(path);
 }
@@ -269,8 +270,8 @@ START_TEST(test_diag_add)
 	ck_assert_int_eq(vec_diag_add(&diag, "g.yaml", nowhere, "%s", "x"),
 			 0);
 	ck_assert_uint_eq(diag.count, 2);
-	ck_assert_str_eq(diag.messages[0], "f.yaml:12:5: value 7");
-	ck_assert_str_eq(diag.messages[1], "g.yaml: x");
+	ck_assert_str_eq(vec_diag_message(&diag, 0), "f.yaml:12:5: value 7");
+	ck_assert_str_eq(vec_diag_message(&diag, 1), "g.yaml: x");
 	vec_diag_free(&diag);
 	ck_assert_uint_eq(diag.count, 0);
 }
@@ -290,7 +291,7 @@ static struct vec_file *load_good(const char *name)
 	vec_diag_init(&diag);
 	ret = vec_load(path, &file, &diag);
 	for (i = 0; i < diag.count; i++)
-		fprintf(stderr, "# %s\n", diag.messages[i]);
+		fprintf(stderr, "# %s\n", vec_diag_message(&diag, i));
 	ck_assert_int_eq(ret, 0);
 	ck_assert_uint_eq(diag.count, 0);
 	ck_assert_ptr_nonnull(file);
@@ -803,6 +804,7 @@ END_TEST
 START_TEST(test_diag_appends)
 {
 	char *bad = data_path("bad", "setup-vmid/" BAD_INPUT);
+	char *first;
 	struct vec_file *file = NULL;
 	struct vec_diag diag;
 
@@ -811,7 +813,12 @@ START_TEST(test_diag_appends)
 	ck_assert_int_eq(vec_load(bad, &file, &diag), -EINVAL);
 	ck_assert_int_eq(vec_load(bad, &file, &diag), -EINVAL);
 	ck_assert_uint_eq(diag.count, 2);
-	ck_assert_str_eq(diag.messages[0], diag.messages[1]);
+	first = strdup(vec_diag_message(&diag, 0));
+	ck_assert_ptr_nonnull(first);
+	ck_assert_str_eq(first, vec_diag_message(&diag, 1));
+	/* the path is kept once for both */
+	ck_assert_uint_eq(diag.n_paths, 1);
+	free(first);
 	vec_diag_free(&diag);
 	vec_file_free(NULL);
 	free(bad);

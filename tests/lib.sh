@@ -92,6 +92,13 @@ expect_in() { # DESCRIPTION HAYSTACK NEEDLE
 	esac
 }
 
+expect_not_in() { # DESCRIPTION HAYSTACK NEEDLE
+	case $2 in
+	*"$3"*) not_ok "$1" "unexpected: $3${nl}in: $2" ;;
+	*) ok "$1" ;;
+	esac
+}
+
 # run_vectors BACKEND PROFILE CAPS: the bundled vectors, nestref's own
 # TAP.  CAPS are the capabilities the backend declares (--expect-caps): a
 # backend that loses one fails instead of turning its tests into skips.

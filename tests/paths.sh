@@ -3,8 +3,9 @@
 # 5): a FIFO or device named like a vector is passed over with a note,
 # never opened for reading (it could block for ever); dangling links,
 # links that loop, leave the folder or lead to a folder are passed over
-# with a note; a link to a vector file inside the folder is read; a
-# selection with no vector file is an error (exit 2) that says why.
+# with a note; a link to a vector file inside the folder is read, and a
+# file reached under two names is read once; a selection with no vector
+# file is an error (exit 2) that says why.
 # Every run is under a generous timeout: a hang is a failure, not a wait.
 . "${top_srcdir:-.}/tests/lib.sh"
 
@@ -49,10 +50,16 @@ expect_in "a link to / is not followed" "$err" \
 expect_in "a link to a file out of the folder is not followed" "$err" \
 	"$v/out.yaml: a symbolic link out of the folder given, passed over"
 # a.yaml, and in sub/ the link aa.yaml, the link inside.yml and zz.yaml:
-# four files (two of them twice, under other names), whatever the order
-# the folder lists them in.
-expect_in "the vectors and the links to them inside the folder are all read" "$err" \
-	"nestref: 4 file(s), no load errors"
+# four names of two files, each file read once under its first name in
+# sorted order, whatever the order the folder lists them in.
+expect_in "a link to a vector inside the folder is read" "$err" \
+	"nestref: 2 file(s), no load errors"
+expect_in "a file reached through a link and its own name is read once" \
+	"$err" "$v/sub/inside.yml: the same file as $v/a.yaml, read once"
+expect_in "under the first of its names" "$err" \
+	"$v/sub/zz.yaml: the same file as $v/sub/aa.yaml, read once"
+tnestref run --quiet --backend mock "$v" "$v/a.yaml"
+expect_rc "a file given twice is run once: its id does not clash" 0
 case $err in
 *README*) not_ok "a file that is no vector is passed over silently" "$err" ;;
 *) ok "a file that is no vector is passed over silently" ;;

@@ -74,7 +74,10 @@ run_report escape 1 --backend mock "$tmp/escape.yaml"
 run_report unavailable 77 --backend iommufd \
 	--backend-options "mode=selftest,iommufd=$tmp/no-such-iommu" \
 	"$top/vectors/mock"
-run_report load-error 2 --backend mock "$tmp/escape.yaml" "$tmp/escape.yaml"
+# Two files with one id: a load error of the run (a file given twice is
+# read once, so the copy is another file).
+cp "$tmp/escape.yaml" "$tmp/escape-copy.yaml" || exit 99
+run_report load-error 2 --backend mock "$tmp/escape.yaml" "$tmp/escape-copy.yaml"
 
 run_capture run --report "$tmp/no-such-dir/r.json" --backend mock "$top/vectors/mock"
 expect_rc "run --report into a folder that does not exist: usage error" 2

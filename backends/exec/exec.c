@@ -492,30 +492,29 @@ static void exec_unset_dev_user_data(struct nestref_dev *dev)
 
 /*
  * What nestref_user_array_copy() gives for the whole array with the
- * child's type and entry size (protocol.md section 4.5): entry by entry,
- * which fails on the same entry with the same errno as one call would,
- * in memory bounded by the caller's buffer.
+ * child's type and entry size (protocol.md section 4.5), checked before
+ * anything is allocated, so that the memory follows the caller's buffer
+ * and not the entry_num it claims.
  */
 static json_t *exec_copy(const struct exec_ctx *ec,
 			 const struct nestref_user_array *array)
 {
 	size_t size = ec->inv_entry_size;
 	uint64_t total = (uint64_t)array->entry_num * size;
-	bool keep = total <= EXEC_COPY_MAX;
-	unsigned char *buf;
+	unsigned char *buf = NULL;
 	json_t *hex;
-	uint32_t i;
 	int rc;
 
-	buf = nestref_malloc(keep && total ? (size_t)total : size);
-	if (!buf)
-		return NULL;
-	rc = nestref_user_array_copy(array, ec->inv_type, size, 0, 0, buf);
-	for (i = 0; !rc && i < array->entry_num; i++)
-		rc = nestref_user_array_copy(array, ec->inv_type, size, i, 1,
-					     keep ? buf + (size_t)i * size : buf);
-	if (!rc && !keep)
+	rc = nestref_user_array_check(array, ec->inv_type, size, 0,
+				      array->entry_num);
+	if (!rc && total > EXEC_COPY_MAX)
 		rc = -ENOMEM;
+	if (!rc) {
+		buf = nestref_malloc((size_t)total);
+		rc = buf ? nestref_user_array_copy(array, ec->inv_type, size,
+						   0, array->entry_num, buf) :
+			   -ENOMEM;
+	}
 	if (rc) {
 		nestref_free(buf);
 		return json_pack("{s:i, s:s}", "rc", rc, "errno",

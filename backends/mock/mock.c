@@ -141,14 +141,19 @@ static int mock_cache_invalidate_user(struct nestref_viommu *viommu,
 					     "mock: %u entries need more than the kernel's largest kmalloc (%llu bytes)",
 					     n,
 					     (unsigned long long)nestref_ctx_kmalloc_max(ctx));
-	/* The whole array is copied before any entry is applied (step 2). */
-	entries = nestref_malloc(n ? (size_t)n * MOCK_INV_ENTRY_LEN : 1);
-	if (!entries) {
-		array->entry_num = 0;
-		return -ENOMEM;
-	}
-	rc = nestref_user_array_copy(array, NESTREF_INV_TYPE_SELFTEST,
-				     MOCK_INV_ENTRY_LEN, 0, n, entries);
+	/*
+	 * The whole array is copied before any entry is applied (step 2).
+	 * Checked before the copy is allocated: a copy that would fault
+	 * costs nothing, whatever entry_num claims.
+	 */
+	rc = nestref_user_array_check(array, NESTREF_INV_TYPE_SELFTEST,
+				      MOCK_INV_ENTRY_LEN, 0, n);
+	entries = rc ? NULL : nestref_malloc((size_t)n * MOCK_INV_ENTRY_LEN);
+	if (!rc && !entries)
+		rc = -ENOMEM;
+	if (!rc)
+		rc = nestref_user_array_copy(array, NESTREF_INV_TYPE_SELFTEST,
+					     MOCK_INV_ENTRY_LEN, 0, n, entries);
 	array->entry_num = 0;
 	for (i = 0; !rc && i < n; i++) {
 		rc = mock_invalidate_one(viommu,

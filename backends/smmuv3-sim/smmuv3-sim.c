@@ -265,8 +265,15 @@ static int sim_copy(struct nestref_ctx *ctx, struct nestref_user_array *array,
 	int rc;
 
 	*out = NULL;
-	bytes = nestref_malloc(n ? (size_t)n * SIM_CMD_SIZE : 1);
-	cmds = nestref_malloc(n ? (size_t)n * sizeof(*cmds) : 1);
+	bytes = NULL;
+	cmds = NULL;
+	/* Checked first: a copy that would fail allocates nothing. */
+	rc = nestref_user_array_check(array, NESTREF_INV_TYPE_ARM_SMMUV3,
+				      SIM_CMD_SIZE, 0, n);
+	if (rc)
+		goto out;
+	bytes = nestref_malloc((size_t)n * SIM_CMD_SIZE);
+	cmds = nestref_malloc((size_t)n * sizeof(*cmds));
 	if (!bytes || !cmds) {
 		rc = -ENOMEM;
 		goto out;

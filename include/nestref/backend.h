@@ -485,6 +485,17 @@ NESTREF_API int nestref_user_array_copy(const struct nestref_user_array *array,
 					uint32_t first, uint32_t count,
 					void *dst);
 
+/**
+ * What nestref_user_array_copy() with the same arguments would return,
+ * without copying.  A backend that models a kernel's "allocate entry_num
+ * entries, then copy" calls it before allocating, so that the memory it
+ * takes follows the caller's buffer, not the entry_num the caller claims
+ * (docs/writing-backends.md section 5).
+ */
+NESTREF_API int nestref_user_array_check(const struct nestref_user_array *array,
+					 uint32_t type, size_t entry_size,
+					 uint32_t first, uint32_t count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,7 +55,12 @@ struct nestref_vec_diag;
 NESTREF_API struct nestref_vec_diag *nestref_vec_diag_new(void);
 NESTREF_API void nestref_vec_diag_free(struct nestref_vec_diag *diag);
 NESTREF_API size_t nestref_vec_diag_count(const struct nestref_vec_diag *diag);
-/** Message i, or NULL past the end. */
+/**
+ * Message i, or NULL past the end.  Unlike other accessors' strings, it
+ * is valid only until the next call on the same diag (or a load into it):
+ * a file's path is kept once, not in every message (spec/vectors.md 1.5),
+ * and the message is put together on each call.
+ */
 NESTREF_API const char *
 nestref_vec_diag_message(const struct nestref_vec_diag *diag, size_t i);
 

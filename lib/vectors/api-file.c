@@ -37,7 +37,7 @@ size_t nestref_vec_diag_count(const struct nestref_vec_diag *diag)
 const char *nestref_vec_diag_message(const struct nestref_vec_diag *diag,
 				     size_t i)
 {
-	return diag && i < diag->d.count ? diag->d.messages[i] : NULL;
+	return diag ? vec_diag_message(&diag->d, i) : NULL;
 }
 
 int nestref_vec_load(const char *path, struct nestref_vec_file **out,

@@ -380,17 +380,16 @@ static void summary_out(struct nestref_vec_summary *summary,
 	       summary->size < sizeof(s) ? summary->size : sizeof(s));
 }
 
-/* What run and lint share: the options, the paths and the files loaded. */
+/* What run and lint share: the options, the paths and the files checked. */
 struct files_in {
 	struct runner_opts ro;
 	struct path_list list;
 	bool have_list;
-	struct vec_file **files;
-	size_t n;
+	struct files_scan scan;
 };
 
-/* Expands the paths and loads every file (each load error printed): 0, or
- * the exit status to give.  files_in_free() in every case. */
+/* Expands the paths and checks every file (each load error printed): 0,
+ * or the exit status to give.  files_in_free() in every case. */
 static int files_in(const char *const *paths, size_t n_paths,
 		    const struct nestref_vec_run_opts *opts, struct files_in *in)
 {
@@ -399,14 +398,41 @@ static int files_in(const char *const *paths, size_t n_paths,
 	    paths_collect(paths, n_paths, &in->list, in->ro.err))
 		return NESTREF_VEC_EXIT_USAGE;
 	in->have_list = true;
-	return files_load(&in->list, in->ro.err, &in->files, &in->n);
+	return files_scan(&in->list, in->ro.err, &in->scan);
 }
 
 static void files_in_free(struct files_in *in)
 {
-	files_free(in->files, in->n);
+	files_scan_free(&in->scan);
 	if (in->have_list)
 		paths_free(&in->list);
+}
+
+/*
+ * The second reading of a run: each file loaded, run and freed in turn
+ * (files.c).  A file that no longer loads was changed during the run.
+ */
+static int files_run(struct files_in *in, struct runner_summary *sum)
+{
+	struct vec_file *file;
+	struct run_state st;
+	size_t i;
+	int rc;
+
+	rc = runner_begin(&st, &in->ro, in->scan.tests, sum);
+	for (i = 0; !rc && i < in->list.count && runner_going(&st); i++) {
+		if (files_load_one(in->list.paths[i], in->ro.err, &file)) {
+			fprintf(in->ro.out, "Bail out! %s changed during the run\n",
+				in->list.paths[i]);
+			snprintf(sum->stopped, sizeof(sum->stopped),
+				 "%s changed during the run",
+				 in->list.paths[i]);
+			return NESTREF_VEC_EXIT_USAGE;
+		}
+		runner_file(&st, file);
+		vec_file_free(file);
+	}
+	return rc ? rc : runner_end(&st);
 }
 
 /* Where the caller wants the JSON and JUnit reports, if anywhere. */
@@ -467,7 +493,7 @@ int nestref_vec_run_files(const char *const *paths, size_t n_paths,
 		in.ro.record = rec;
 	}
 	if (!rc) {
-		rc = runner_run(&in.ro, in.files, in.n, &sum);
+		rc = files_run(&in, &sum);
 		ran = true;
 	}
 	if (rec)
@@ -489,7 +515,7 @@ int nestref_vec_lint_files(const char *const *paths, size_t n_paths,
 	rc = files_in(paths, n_paths, opts, &in);
 	if (!rc && !in.ro.quiet)
 		fprintf(in.ro.err, "nestref: %zu file(s), no load errors\n",
-			in.n);
+			in.scan.n);
 	files_in_free(&in);
 	return rc;
 }

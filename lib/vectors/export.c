@@ -403,7 +403,7 @@ static int export_to(FILE *out, const struct vec_file *f, const char *source,
 	int rc;
 
 	vec_diag_init(&diag);
-	rc = vl_read(f->path, &diag, &doc);
+	rc = vl_read(f->path, &diag, &doc, NULL);
 	vec_diag_free(&diag);
 	if (rc)
 		return rc == -EINVAL ? -ESTALE : rc;

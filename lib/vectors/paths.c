@@ -225,6 +225,65 @@ static int paths_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A path of the list and the file it names, for paths_dedup(). */
+struct path_file {
+	dev_t dev;
+	ino_t ino;
+	size_t index;
+};
+
+static int path_file_cmp(const void *a, const void *b)
+{
+	const struct path_file *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * A file reached twice (a link and its target in one folder, or a path
+ * given twice) is read once, under the first of its names in sorted
+ * order: read twice, its id would clash with itself (vectors.md 5).
+ */
+static int paths_dedup(struct path_list *list, FILE *err)
+{
+	struct path_file *pf;
+	struct stat st;
+	size_t i, n = 0, kept = 0;
+
+	pf = nestref_calloc(list->count, sizeof(*pf));
+	if (!pf)
+		return -ENOMEM;
+	for (i = 0; i < list->count; i++) {
+		/* one that cannot be stat'ed is refused when it is read */
+		if (stat(list->paths[i], &st) != 0)
+			continue;
+		pf[n].dev = st.st_dev;
+		pf[n].ino = st.st_ino;
+		pf[n++].index = i;
+	}
+	qsort(pf, n, sizeof(*pf), path_file_cmp);
+	for (i = 1; i < n; i++) {
+		if (pf[i].dev != pf[i - 1].dev || pf[i].ino != pf[i - 1].ino)
+			continue;
+		/* pf[i - 1] holds the first name: same file, lower index */
+		fprintf(err, "nestref: note: %s: the same file as %s, read once\n",
+			list->paths[pf[i].index], list->paths[pf[i - 1].index]);
+		nestref_free(list->paths[pf[i].index]);
+		list->paths[pf[i].index] = NULL;
+		pf[i].index = pf[i - 1].index;
+	}
+	nestref_free(pf);
+	for (i = 0; i < list->count; i++)
+		if (list->paths[i])
+			list->paths[kept++] = list->paths[i];
+	list->count = kept;
+	return 0;
+}
+
 int paths_collect(const char *const *args, size_t n_args,
 		  struct path_list *out, FILE *err)
 {
@@ -269,7 +328,12 @@ int paths_collect(const char *const *args, size_t n_args,
 		return rc;
 	}
 	qsort(out->paths, out->count, sizeof(*out->paths), paths_cmp);
-	return 0;
+	rc = paths_dedup(out, err);
+	if (rc) {
+		fprintf(err, "nestref: out of memory\n");
+		paths_free(out);
+	}
+	return rc;
 }
 
 void paths_free(struct path_list *list)

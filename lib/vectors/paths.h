@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "vector.h"
+
 struct path_list {
 	char **paths;
 	size_t count;
@@ -30,5 +32,30 @@ struct vec_file;
 int files_load(const struct path_list *paths, FILE *err,
 	       struct vec_file ***files, size_t *n_files);
 void files_free(struct vec_file **files, size_t n_files);
+/* One file, its load errors and warning on err: vec_load()'s status. */
+int files_load_one(const char *path, FILE *err, struct vec_file **file);
+
+/* What a check of the files keeps of each: its id, for the uniqueness. */
+struct file_id {
+	char *id;
+	const char *path; /* the path list's */
+	struct vec_mark mark;
+};
+
+struct files_scan {
+	struct file_id *ids;
+	size_t n;
+	size_t tests; /* of every file, for the plan */
+};
+
+/*
+ * Loads and frees each file in turn (so memory does not grow with their
+ * number), printing each load error and a repeated id on err.  Returns 0,
+ * or NESTREF_VEC_EXIT_USAGE when a file did not load or an id repeats.
+ * files_scan_free() in every case.
+ */
+int files_scan(const struct path_list *paths, FILE *err,
+	       struct files_scan *scan);
+void files_scan_free(struct files_scan *scan);
 
 #endif /* NESTREF_VECTORS_PATHS_H */

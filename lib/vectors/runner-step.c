@@ -119,9 +119,10 @@ static uint32_t step_dev_id(const struct test_env *env,
 }
 
 /*
- * The largest array the runner builds.  The core refuses entry_len above
- * 4096 and entry_num above 2^19 before reading (kernel-facts 2.7), so a
- * vector never needs more; a bigger one is refused rather than allocated.
+ * The largest array the runner builds: the loader already refuses a step
+ * whose array exceeds the file's budget (vectors.md 1.5, at most 4 times
+ * the 16 MiB of the largest file), so this only guards a file built by
+ * other means.
  */
 #define STEP_ARRAY_MAX ((size_t)64 << 20)
 

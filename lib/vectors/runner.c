@@ -12,16 +12,6 @@
 #include "runner-report.h"
 #include "runner.h"
 
-struct run_state {
-	const struct runner_opts *opts;
-	struct nestref_ctx_opts copts; /* what every test's context gets */
-	struct runner_summary *sum;
-	size_t number;
-	size_t total;
-	bool unavailable;
-	char unavailable_msg[256];
-};
-
 /* A test reported as skipped, and why. */
 static void runner_skipped(struct run_state *st, const char *why)
 {
@@ -46,30 +36,6 @@ static void runner_failed(struct run_state *st, const struct report_test *t)
 	if (!st->sum->failed_test[0])
 		snprintf(st->sum->failed_test, sizeof(st->sum->failed_test),
 			 "%s/%ld", t->file->id, t->test->tc);
-}
-
-/* vectors.md 1: ids are unique across the suite. */
-static int runner_check_ids(const struct runner_opts *opts,
-			    struct vec_file *const *files, size_t n)
-{
-	size_t i, j;
-	int bad = 0;
-
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i; j++) {
-			if (strcmp(files[i]->id, files[j]->id) != 0)
-				continue;
-			fprintf(opts->err,
-				"%s:%u:%u: id '%s' is already used by %s:%u:%u\n",
-				files[i]->path, files[i]->id_mark.line,
-				files[i]->id_mark.column, files[i]->id,
-				files[j]->path, files[j]->id_mark.line,
-				files[j]->id_mark.column);
-			bad = 1;
-			break;
-		}
-	}
-	return bad;
 }
 
 /*
@@ -161,9 +127,7 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 		rc = step_run(&env, &test->steps[i], &got);
 		if (rc) {
 			snprintf(msg, sizeof(msg),
-				 rc == -E2BIG ?
-					 "runner: step %zu asks for an array of more than 64 MiB: %s" :
-					 "runner: step %zu could not run or be observed: %s",
+				 "runner: step %zu could not run or be observed: %s",
 				 i + 1, nestref_strerror(rc));
 			report_not_ok_setup(&t, msg);
 			record_test(st->opts->record, file, test,
@@ -213,9 +177,9 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 	}
 }
 
-static void runner_file(struct run_state *st, const struct vec_file *file,
-			uint32_t caps)
+void runner_file(struct run_state *st, const struct vec_file *file)
 {
+	uint32_t caps = st->caps;
 	const char *skip;
 	char why[256];
 	size_t i;
@@ -248,7 +212,7 @@ static void runner_file(struct run_state *st, const struct vec_file *file,
  * cannot run here is a clean skip of the whole run (exit 77) and a bad
  * backend or profile a usage error, never a stream of failures.
  */
-static int runner_probe(const struct run_state *st, uint32_t *caps)
+static int runner_probe(struct run_state *st, uint32_t *caps)
 {
 	const struct runner_opts *opts = st->opts;
 	struct nestref_ctx *ctx;
@@ -312,57 +276,80 @@ static bool runner_expect(const struct run_state *st, const char *backend,
 	return bad;
 }
 
-int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
-	       size_t n_files, struct runner_summary *sum)
+int runner_begin(struct run_state *st, const struct runner_opts *opts,
+		 size_t total, struct runner_summary *sum)
 {
-	const struct nestref_backend *be;
-	const char *origin;
-	struct run_state st = { .opts = opts, .copts = opts->ctx, .sum = sum };
-	uint32_t caps = 0;
-	size_t i;
 	int rc;
 
+	memset(st, 0, sizeof(*st));
 	memset(sum, 0, sizeof(*sum));
-	st.copts.size = sizeof(st.copts);
-	st.copts.ext_opts = NULL;
-	st.copts.page_size = 0;
-	if (runner_check_ids(opts, files, n_files)) {
-		snprintf(sum->stopped, sizeof(sum->stopped),
-			 "an id is used by two files");
-		return RUNNER_EXIT_USAGE;
-	}
-	rc = runner_probe(&st, &caps);
+	st->opts = opts;
+	st->copts = opts->ctx;
+	st->sum = sum;
+	st->copts.size = sizeof(st->copts);
+	st->copts.ext_opts = NULL;
+	st->copts.page_size = 0;
+	rc = runner_probe(st, &st->caps);
 	if (rc)
 		return rc;
-	be = nestref_backend_find(st.copts.backend);
-	for (i = 0; i < n_files; i++)
-		st.total += opts->only ? 1 : files[i]->n_tests;
-	report_plan(opts->out, st.total);
-	for (i = 0; i < n_files && !st.unavailable; i++)
-		runner_file(&st, files[i], caps);
+	st->total = total;
+	report_plan(opts->out, st->total);
+	return RUNNER_EXIT_OK;
+}
+
+bool runner_going(const struct run_state *st)
+{
+	return !st->unavailable;
+}
+
+int runner_end(struct run_state *st)
+{
+	const struct runner_opts *opts = st->opts;
+	struct runner_summary *sum = st->sum;
+	const struct nestref_backend *be;
+	const char *origin;
+
+	be = nestref_backend_find(st->copts.backend);
 	if (opts->progress)
 		fputs("\r\033[K", opts->err);
-	if (st.unavailable) {
+	if (st->unavailable) {
 		/* It answered the probe and then went away: the run is broken. */
 		fprintf(opts->out, "Bail out! backend %s became unavailable: %s\n",
-			nestref_backend_name(be), st.unavailable_msg);
+			nestref_backend_name(be), st->unavailable_msg);
 		fprintf(opts->err, "nestref: backend %s became unavailable: %s\n",
-			nestref_backend_name(be), st.unavailable_msg);
+			nestref_backend_name(be), st->unavailable_msg);
 		snprintf(sum->stopped, sizeof(sum->stopped),
 			 "backend %s became unavailable: %s",
-			 nestref_backend_name(be), st.unavailable_msg);
+			 nestref_backend_name(be), st->unavailable_msg);
 		return RUNNER_EXIT_FAILED;
 	}
 	origin = nestref_backend_origin(be);
 	if (!opts->quiet)
 		fprintf(opts->err,
 			"nestref: %zu tests on backend %s%s%s%s, profile %s: %zu passed, %zu passed with unchecked parts, %zu failed, %zu skipped\n",
-			st.total, nestref_backend_name(be),
+			st->total, nestref_backend_name(be),
 			origin ? " (from " : "", origin ? origin : "",
 			origin ? ")" : "",
-			nestref_profile_name(st.copts.profile), sum->passed,
+			nestref_profile_name(st->copts.profile), sum->passed,
 			sum->passed_partly, sum->failed, sum->skipped);
-	if (runner_expect(&st, nestref_backend_name(be), caps))
+	if (runner_expect(st, nestref_backend_name(be), st->caps))
 		return RUNNER_EXIT_FAILED;
 	return sum->failed ? RUNNER_EXIT_FAILED : RUNNER_EXIT_OK;
+}
+
+int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
+	       size_t n_files, struct runner_summary *sum)
+{
+	struct run_state st;
+	size_t i, total = 0;
+	int rc;
+
+	for (i = 0; i < n_files; i++)
+		total += opts->only ? 1 : files[i]->n_tests;
+	rc = runner_begin(&st, opts, total, sum);
+	if (rc)
+		return rc;
+	for (i = 0; i < n_files && runner_going(&st); i++)
+		runner_file(&st, files[i]);
+	return runner_end(&st);
 }

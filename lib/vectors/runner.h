@@ -54,12 +54,35 @@ struct runner_summary {
 	size_t cap_partly[32];
 };
 
+/* A run in progress: runner_begin(), runner_file() for each, runner_end(). */
+struct run_state {
+	const struct runner_opts *opts;
+	struct nestref_ctx_opts copts; /* what every test's context gets */
+	struct runner_summary *sum;
+	uint32_t caps; /* the backend's, from the probe */
+	size_t number;
+	size_t total;
+	bool unavailable;
+	char unavailable_msg[256];
+};
+
 /*
- * Checks that the files' ids are unique (a load error otherwise, reported
- * on err as file:line:column), then runs every test, then checks
- * expect_caps.  Returns one of the RUNNER_EXIT_* values.
+ * Opens one context to probe the backend, then prints the plan of total
+ * tests.  Returns RUNNER_EXIT_OK, or the status to end with at once (the
+ * backend is unavailable or the options are bad).  The caller has checked
+ * that the files' ids are unique (files.c).
  */
+int runner_begin(struct run_state *st, const struct runner_opts *opts,
+		 size_t total, struct runner_summary *sum);
+/* Runs every test of file (or opts->only), each in a fresh context. */
+void runner_file(struct run_state *st, const struct vec_file *file);
+/* False once the backend went away: the caller runs no more files. */
+bool runner_going(const struct run_state *st);
+/* The summary and expect_caps; one of the RUNNER_EXIT_* values. */
+int runner_end(struct run_state *st);
+
+/* The three above for files already loaded (one file, or opts->only). */
 int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
-	       size_t n_files, struct runner_summary *summary);
+	       size_t n_files, struct runner_summary *sum);
 
 #endif /* NESTREF_VECTORS_RUNNER_H */

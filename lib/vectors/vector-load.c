@@ -648,15 +648,21 @@ int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
 	yaml_document_t doc;
 	yaml_node_t *root;
 	struct vl vl;
+	size_t size;
 	int ret;
 
 	*out = NULL;
-	ret = vl_read(path, diag, &doc);
+	ret = vl_read(path, diag, &doc, &size);
 	if (ret)
 		return ret;
 	root = yaml_document_get_root_node(&doc);
 
 	memset(&vl, 0, sizeof(vl));
+	if (size < VL_BUDGET_FLOOR)
+		size = VL_BUDGET_FLOOR;
+	vl.budget = VL_LOAD_TIMES * size;
+	vl.array_max = VL_ARRAY_TIMES * size;
+	vl.at = root;
 	vl.path = path;
 	vl.diag = diag;
 	vl.doc = &doc;
@@ -677,6 +683,10 @@ int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
 		goto err_file;
 	}
 	if (vl.errors) {
+		if (vl.errors > VL_ERRORS_MAX)
+			vec_diag_add(diag, path, (struct vec_mark){ 0, 0 },
+				     "... and %u more errors (the first %u of a file are shown)",
+				     vl.errors - VL_ERRORS_MAX, VL_ERRORS_MAX);
 		ret = -EINVAL;
 		goto err_file;
 	}

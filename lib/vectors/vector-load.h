@@ -30,6 +30,40 @@
  */
 #define VL_ALIAS_BUDGET 65536u
 
+/*
+ * The loader's resource limits (docs/spec/vectors.md 1.5).  Text: the
+ * scalar bytes of the file with every alias expanded, at most this many
+ * times the file's size (or of VL_BUDGET_FLOOR for a small file); the
+ * walk copies what it keeps, so a few aliases of a long string would
+ * otherwise cost gigabytes.  Anchors and aliases: at most this many each
+ * (the bundled vectors use a few hundred).
+ */
+#define VL_EXPANDED_TIMES 4u
+#define VL_BUDGET_FLOOR (64u << 10)
+#define VL_ALIASES_MAX 4096u
+#define VL_ANCHORS_MAX 4096u
+
+/*
+ * The errors kept per file; the rest are counted in one last message.  A
+ * file with more has a problem that repeats, and the first hundred show
+ * it.
+ */
+#define VL_ERRORS_MAX 100u
+
+/*
+ * Memory (docs/spec/vectors.md 1.5).  Loading and running a file must not
+ * take more than 20 times its size (of VL_BUDGET_FLOOR for a small file),
+ * counted in the bytes the libraries ask their allocator for.  The walk
+ * charges what it allocates against VL_LOAD_TIMES of it; each invalidate
+ * step's array, which the runner builds, and the backend's copy of it,
+ * against VL_ARRAY_TIMES, each entry at VL_ENTRY_COST bytes at least (a
+ * backend keeps a decoded command and its bytes per entry).  The rest is
+ * the run's own: a context, a step's answers.
+ */
+#define VL_LOAD_TIMES 12u
+#define VL_ARRAY_TIMES 4u
+#define VL_ENTRY_COST 64u
+
 /* A name defined in the file (a device, a note) and where. */
 struct vl_name {
 	const char *name;
@@ -44,7 +78,11 @@ struct vl {
 	struct vec_file *file;
 	unsigned int errors;
 	bool nomem; /* an allocation failed: vec_load returns -ENOMEM */
-	bool stop;  /* the alias budget ran out: no more walking or messages */
+	bool stop;  /* a limit was reached: no more walking or messages */
+	const yaml_node_t *at; /* the collection being walked, for messages */
+	size_t charged; /* bytes the walk allocated, against budget */
+	size_t budget;
+	size_t array_max; /* largest array a step may have the runner build */
 	size_t visits;
 	size_t max_visits;
 	/* devices and notes sorted by name, for lookups */
@@ -71,6 +109,8 @@ void vl_error(struct vl *vl, const yaml_node_t *node, const char *fmt, ...)
 void vl_error_at(struct vl *vl, struct vec_mark mark, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+bool vl_charge(struct vl *vl, const yaml_node_t *node, size_t n,
+	       size_t size);
 void *vl_calloc(struct vl *vl, size_t n, size_t size);
 char *vl_strdup(struct vl *vl, const char *s);
 
@@ -115,7 +155,8 @@ bool vl_hexbytes(struct vl *vl, const yaml_node_t *node, const char *name,
 		 unsigned char **out, size_t *len);
 
 /* lib/vectors/vector-read.c */
-int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc);
+int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc,
+	    size_t *size);
 
 /* lib/vectors/vector-load.c */
 bool vl_find_device(struct vl *vl, const char *name, size_t *index);

@@ -6,6 +6,8 @@
  * lib/vectors/vector-load.c only ever sees a well-formed document.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,20 +177,235 @@ static int syntax_error(const yaml_parser_t *parser, const char *path,
  */
 #define VL_MAX_DEPTH 64
 
+/* What the event pass keeps of one anchor (docs/spec/vectors.md 1.5). */
+struct vl_anchor {
+	char *name;
+	uint64_t bytes;     /* scalar bytes of the anchored node, expanded */
+	unsigned int depth; /* of a collection still being read, else 0 */
+};
+
+/* The event pass's state: depth, documents, anchors and the budgets. */
+struct vl_scan {
+	const char *path;
+	struct vec_diag *diag;
+	unsigned int depth, docs;
+	/* the scalar bytes of each open collection, expanded */
+	uint64_t open_bytes[VL_MAX_DEPTH + 1];
+	struct vl_anchor *anchors;
+	size_t n_anchors, aliases;
+	uint64_t scalar_bytes, scalar_budget;
+};
+
+static struct vl_anchor *scan_anchor_find(struct vl_scan *sc, const char *name)
+{
+	size_t i;
+
+	/* the last definition of a name wins (YAML 1.2, 3.2.2.2) */
+	for (i = sc->n_anchors; i-- > 0;)
+		if (!strcmp(sc->anchors[i].name, name))
+			return &sc->anchors[i];
+	return NULL;
+}
+
+/* Adds bytes of scalar text to every open collection and to the total. */
+static int scan_add_bytes(struct vl_scan *sc, uint64_t bytes,
+			  struct vec_mark mark)
+{
+	unsigned int i;
+
+	for (i = 0; i <= sc->depth && i <= VL_MAX_DEPTH; i++)
+		sc->open_bytes[i] += bytes;
+	sc->scalar_bytes += bytes;
+	if (sc->scalar_bytes <= sc->scalar_budget)
+		return 0;
+	vec_diag_add(sc->diag, sc->path, mark,
+		     "aliases expand the file's text beyond %llu bytes (%u times its size, at least %u KiB): limit of the loader",
+		     (unsigned long long)sc->scalar_budget,
+		     VL_EXPANDED_TIMES, VL_BUDGET_FLOOR >> 10);
+	return -EINVAL;
+}
+
+static int scan_anchor_add(struct vl_scan *sc, const char *name,
+			   unsigned int depth, uint64_t bytes,
+			   struct vec_mark mark)
+{
+	struct vl_anchor *grown, *a;
+
+	if (sc->n_anchors >= VL_ANCHORS_MAX) {
+		vec_diag_add(sc->diag, sc->path, mark,
+			     "more than %u anchors: limit of the loader",
+			     VL_ANCHORS_MAX);
+		return -EINVAL;
+	}
+	grown = nestref_reallocarray(sc->anchors, sc->n_anchors + 1,
+				     sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	sc->anchors = grown;
+	a = &sc->anchors[sc->n_anchors];
+	a->name = nestref_strdup(name);
+	if (!a->name)
+		return -ENOMEM;
+	a->bytes = bytes;
+	a->depth = depth;
+	sc->n_anchors++;
+	return 0;
+}
+
+/* An alias: counted, and its anchor's text counted again. */
+static int scan_alias(struct vl_scan *sc, const char *name,
+		      struct vec_mark mark)
+{
+	const struct vl_anchor *a = scan_anchor_find(sc, name);
+
+	if (++sc->aliases > VL_ALIASES_MAX) {
+		vec_diag_add(sc->diag, sc->path, mark,
+			     "more than %u aliases: limit of the loader",
+			     VL_ALIASES_MAX);
+		return -EINVAL;
+	}
+	/* An unknown anchor is libyaml's error, found when it loads. */
+	if (!a)
+		return 0;
+	if (a->depth) {
+		vec_diag_add(sc->diag, sc->path, mark,
+			     "alias *%.40s refers to a collection that contains it",
+			     name);
+		return -EINVAL;
+	}
+	return scan_add_bytes(sc, a->bytes, mark);
+}
+
+/* Any tag written in the file: the format has no use for one (1.2). */
+static int scan_tag(struct vl_scan *sc, const yaml_char_t *tag,
+		    struct vec_mark mark)
+{
+	static const char core[] = "tag:yaml.org,2002:";
+	const char *t = (const char *)tag;
+
+	if (!t)
+		return 0;
+	/* shown as written: libyaml resolves !!str to the core schema's URI */
+	if (!strncmp(t, core, sizeof(core) - 1))
+		vec_diag_add(sc->diag, sc->path, mark,
+			     "explicit YAML tag '!!%.40s': the format has no tags (write the value without it)",
+			     t + sizeof(core) - 1);
+	else
+		vec_diag_add(sc->diag, sc->path, mark,
+			     "explicit YAML tag '%.40s': the format has no tags (write the value without it)",
+			     t);
+	return -EINVAL;
+}
+
+static int scan_collection_start(struct vl_scan *sc, const yaml_char_t *tag,
+				 const yaml_char_t *anchor,
+				 struct vec_mark mark)
+{
+	int ret = scan_tag(sc, tag, mark);
+
+	if (ret)
+		return ret;
+	if (++sc->depth > VL_MAX_DEPTH) {
+		vec_diag_add(sc->diag, sc->path, mark,
+			     "mappings and lists nest deeper than %u levels",
+			     VL_MAX_DEPTH);
+		return -EINVAL;
+	}
+	sc->open_bytes[sc->depth] = 0;
+	/* the anchor's size is known at the end of its collection */
+	if (anchor)
+		return scan_anchor_add(sc, (const char *)anchor, sc->depth, 0,
+				       mark);
+	return 0;
+}
+
+static void scan_collection_end(struct vl_scan *sc)
+{
+	size_t i;
+
+	for (i = sc->n_anchors; i-- > 0;) {
+		struct vl_anchor *a = &sc->anchors[i];
+
+		if (a->depth == sc->depth) {
+			a->bytes = sc->open_bytes[sc->depth];
+			a->depth = 0;
+			break;
+		}
+	}
+	sc->depth--;
+}
+
+static int scan_event(struct vl_scan *sc, const yaml_event_t *event,
+		      bool *done)
+{
+	struct vec_mark mark;
+	int ret;
+
+	mark.line = (unsigned int)event->start_mark.line + 1;
+	mark.column = (unsigned int)event->start_mark.column + 1;
+	switch (event->type) {
+	case YAML_STREAM_END_EVENT:
+		*done = true;
+		return 0;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++sc->docs > 1) {
+			vec_diag_add(sc->diag, sc->path, mark,
+				     "expected one document");
+			return -EINVAL;
+		}
+		return 0;
+	case YAML_SCALAR_EVENT:
+		ret = scan_tag(sc, event->data.scalar.tag, mark);
+		if (!ret)
+			ret = scan_add_bytes(sc, event->data.scalar.length,
+					     mark);
+		if (!ret && event->data.scalar.anchor)
+			ret = scan_anchor_add(sc,
+					      (const char *)event->data.scalar.anchor,
+					      0, event->data.scalar.length,
+					      mark);
+		return ret;
+	case YAML_ALIAS_EVENT:
+		return scan_alias(sc, (const char *)event->data.alias.anchor,
+				  mark);
+	case YAML_SEQUENCE_START_EVENT:
+		return scan_collection_start(sc,
+					     event->data.sequence_start.tag,
+					     event->data.sequence_start.anchor,
+					     mark);
+	case YAML_MAPPING_START_EVENT:
+		return scan_collection_start(sc, event->data.mapping_start.tag,
+					     event->data.mapping_start.anchor,
+					     mark);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		scan_collection_end(sc);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 /*
- * The event pass: YAML syntax, nesting depth, and a single document (a
- * second one would be ignored silently by a document loader).
+ * The event pass, before the document is built: YAML syntax, nesting
+ * depth, a single document (a second one would be ignored silently by a
+ * document loader), no tags, and the alias limits of docs/spec/vectors.md
+ * 1.2.  libyaml's document shares an aliased node, but the walk reads it
+ * again at every alias and copies its strings: the bytes are counted here
+ * as the walk will see them.
  */
 static int prescan(const char *path, struct vec_diag *diag,
 		   const unsigned char *buf, size_t len)
 {
+	struct vl_scan sc = { .path = path, .diag = diag };
 	yaml_parser_t parser;
 	yaml_event_t event;
-	unsigned int depth = 0, docs = 0;
-	struct vec_mark mark;
 	bool done = false;
+	size_t i;
 	int ret = 0;
 
+	sc.scalar_budget = (uint64_t)VL_EXPANDED_TIMES *
+			   (len > VL_BUDGET_FLOOR ? len : VL_BUDGET_FLOOR);
 	if (!yaml_parser_initialize(&parser)) {
 		vec_diag_add(diag, path, offset_mark(buf, len, 0),
 			     "out of memory");
@@ -200,42 +417,21 @@ static int prescan(const char *path, struct vec_diag *diag,
 			ret = syntax_error(&parser, path, buf, len, diag);
 			break;
 		}
-		mark.line = (unsigned int)event.start_mark.line + 1;
-		mark.column = (unsigned int)event.start_mark.column + 1;
-		switch (event.type) {
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				vec_diag_add(diag, path, mark,
-					     "expected one document");
-				ret = -EINVAL;
-			}
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > VL_MAX_DEPTH) {
-				vec_diag_add(diag, path, mark,
-					     "mappings and lists nest deeper than %u levels",
-					     VL_MAX_DEPTH);
-				ret = -EINVAL;
-			}
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		default:
-			break;
-		}
+		ret = scan_event(&sc, &event, &done);
 		yaml_event_delete(&event);
 	}
+	if (ret == -ENOMEM)
+		vec_diag_add(diag, path, offset_mark(buf, len, 0),
+			     "out of memory");
 	yaml_parser_delete(&parser);
+	for (i = 0; i < sc.n_anchors; i++)
+		nestref_free(sc.anchors[i].name);
+	nestref_free(sc.anchors);
 	return ret;
 }
 
-int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc)
+int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc,
+	    size_t *size)
 {
 	yaml_parser_t parser;
 	unsigned char *buf;
@@ -269,6 +465,8 @@ int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc)
 	}
 	yaml_parser_delete(&parser);
 	nestref_free(buf);
+	if (size)
+		*size = len;
 	return 0;
 
 err_parser:

@@ -108,7 +108,8 @@ static void load_set(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 	if (!vl_uint(vl, kv[SET_LEN].val, "len", 0, USER_DATA_PAD_MAX, &v))
 		return;
 	step->len = (size_t)v;
-	if (!step->data || step->len <= step->n_data)
+	if (!step->data || step->len <= step->n_data ||
+	    !vl_charge(vl, kv[SET_LEN].val, step->len - step->n_data, 1))
 		return;
 	padded = nestref_realloc(step->data, step->len);
 	if (!padded) {
@@ -144,9 +145,26 @@ static bool load_type(struct vl *vl, const yaml_node_t *node, uint32_t *type)
  * zero-pads a shorter one; a longer one would lose bytes, so non-zero
  * bytes beyond entry_len are refused rather than cut silently.
  */
-static void check_layout(struct vl *vl, const struct vec_step *step)
+static void check_layout(struct vl *vl, const yaml_node_t *node,
+			 const struct vec_step *step)
 {
+	uint64_t cost = step->entry_len > VL_ENTRY_COST ? step->entry_len :
+							  VL_ENTRY_COST;
 	size_t i, j;
+
+	/*
+	 * A runner limit is a load error, never a failed test (vectors.md
+	 * 1.5): the array and the backend's copy of it must fit the file's
+	 * budget.
+	 */
+	if (step->n_entries > vl->array_max / cost) {
+		vl_error(vl, node,
+			 "the runner would build %zu entries of %u bytes, more than %zu bytes (%u times the file's size, at least %u KiB, %u bytes an entry at least): limit of the runner",
+			 step->n_entries, (unsigned int)step->entry_len,
+			 vl->array_max, VL_ARRAY_TIMES, VL_BUDGET_FLOOR >> 10,
+			 VL_ENTRY_COST);
+		return;
+	}
 
 	for (i = 0; i < step->n_entries; i++) {
 		const struct vec_entry *e = &step->entries[i];
@@ -209,7 +227,7 @@ static void load_invalidate(struct vl *vl, yaml_node_t *node,
 		vl_u32(vl, kv[INV_ENTRY_NUM].val, "entry_num",
 		       &step->entry_num);
 	if (len_ok)
-		check_layout(vl, step);
+		check_layout(vl, node, step);
 }
 
 enum { CC_DEV, CC_DEV_ID, CC_INDEX, CC_VALUE, CC_N };

@@ -35,7 +35,9 @@ static void vl_verror(struct vl *vl, struct vec_mark mark, const char *fmt,
 {
 	if (vl->stop)
 		return;
-	vl->errors++;
+	/* past the cap, counted only (docs/spec/vectors.md 1.5) */
+	if (++vl->errors > VL_ERRORS_MAX)
+		return;
 	if (vec_diag_vadd(vl->diag, vl->path, mark, fmt, ap))
 		vl->nomem = true;
 }
@@ -58,11 +60,30 @@ void vl_error(struct vl *vl, const yaml_node_t *node, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Charges n * size bytes against the file's budget (vector-load.h); false,
+ * with the error reported once and the walk stopped, past it.
+ */
+bool vl_charge(struct vl *vl, const yaml_node_t *node, size_t n, size_t size)
+{
+	if (vl->stop)
+		return false;
+	if (size && n <= (vl->budget - vl->charged) / size) {
+		vl->charged += n * size;
+		return true;
+	}
+	vl_error(vl, node,
+		 "loading the file needs more than %zu bytes (%u times its size, at least %u KiB): limit of the loader",
+		 vl->budget, VL_LOAD_TIMES, VL_BUDGET_FLOOR >> 10);
+	vl->stop = true;
+	return false;
+}
+
 void *vl_calloc(struct vl *vl, size_t n, size_t size)
 {
 	void *p;
 
-	if (!n || !size)
+	if (!n || !size || !vl_charge(vl, vl->at, n, size))
 		return NULL;
 	p = nestref_calloc(n, size);
 	if (!p)
@@ -73,8 +94,11 @@ void *vl_calloc(struct vl *vl, size_t n, size_t size)
 char *vl_strdup(struct vl *vl, const char *s)
 {
 	size_t len = strlen(s);
-	char *p = nestref_malloc(len + 1);
+	char *p;
 
+	if (!vl_charge(vl, vl->at, len + 1, 1))
+		return NULL;
+	p = nestref_malloc(len + 1);
 	if (!p) {
 		vl->nomem = true;
 		return NULL;
@@ -196,6 +220,7 @@ static bool vl_visit(struct vl *vl, const yaml_node_t *node)
 {
 	if (vl->stop)
 		return false;
+	vl->at = node;
 	if (++vl->visits <= vl->max_visits)
 		return true;
 	vl_error(vl, node,
@@ -466,6 +491,8 @@ bool vl_hexbytes(struct vl *vl, const yaml_node_t *node, const char *name,
 	s = node->data.scalar.value;
 	n = node->data.scalar.length;
 	/* at most n / 2 + 1 bytes; checked while converting */
+	if (!vl_charge(vl, node, n / 2 + 1, 1))
+		return false;
 	bytes = nestref_malloc(n / 2 + 1);
 	if (!bytes) {
 		vl->nomem = true;

@@ -194,10 +194,28 @@ struct vec_file {
 	struct vec_mark id_mark;
 };
 
-/* Load errors, each already formatted as "file:line:column: message". */
+/* One load error: its file (an index into the diag's paths), where, what. */
+struct vec_diag_msg {
+	size_t path;
+	struct vec_mark mark;
+	char *text;
+};
+
+/*
+ * Load errors.  Each file's path is kept once, however many errors it
+ * has, and vec_diag_message() formats "file:line:column: message" into
+ * line on demand: a file of a million errors with a long path must not
+ * cost a million copies of the path (docs/spec/vectors.md 1.5).  line is
+ * grown by every add to fit the longest message, so that formatting never
+ * allocates.
+ */
 struct vec_diag {
-	char **messages;
+	struct vec_diag_msg *msgs;
 	size_t count;
+	char **paths;
+	size_t n_paths;
+	char *line;
+	size_t line_size;
 };
 
 /*
@@ -221,5 +239,11 @@ int vec_diag_add(struct vec_diag *diag, const char *path,
 int vec_diag_vadd(struct vec_diag *diag, const char *path,
 		  struct vec_mark mark, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
+/*
+ * Message i as "path:line:column: message" ("path: message" without a
+ * position), valid until the next call or a change to diag; NULL past the
+ * end.
+ */
+const char *vec_diag_message(const struct vec_diag *diag, size_t i);
 
 #endif /* NESTREF_VECTORS_VECTOR_H */
