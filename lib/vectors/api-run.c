@@ -421,7 +421,8 @@ static int files_run(struct files_in *in, struct runner_summary *sum)
 
 	rc = runner_begin(&st, &in->ro, in->scan.tests, sum);
 	for (i = 0; !rc && i < in->list.count && runner_going(&st); i++) {
-		if (files_load_one(in->list.paths[i], in->ro.err, &file)) {
+		if (files_load_one(in->list.paths[i], NULL, in->ro.err,
+				   &file)) {
 			fprintf(in->ro.out, "Bail out! %s changed during the run\n",
 				in->list.paths[i]);
 			snprintf(sum->stopped, sizeof(sum->stopped),

@@ -546,25 +546,6 @@ static int export_file(const char *dir, const struct vec_file *f,
 }
 
 /* vectors.md 1: ids are unique in the suite, so tcIds are unique too. */
-static bool ids_unique(struct vec_file *const *files, size_t n, FILE *err)
-{
-	bool unique = true;
-	size_t i, j;
-
-	for (i = 0; i < n; i++)
-		for (j = 0; j < i; j++)
-			if (!strcmp(files[i]->id, files[j]->id)) {
-				fprintf(err,
-					"%s:%u:%u: id '%s' is already used by %s\n",
-					files[i]->path, files[i]->id_mark.line,
-					files[i]->id_mark.column, files[i]->id,
-					files[j]->path);
-				unique = false;
-				break;
-			}
-	return unique;
-}
-
 static int export_opts_in(struct nestref_vec_export_opts *o,
 			  const struct nestref_vec_export_opts *in)
 {
@@ -590,8 +571,9 @@ int nestref_vec_export_files(const char *const *paths, size_t n_paths,
 {
 	struct nestref_vec_export_opts o;
 	struct path_list list;
-	struct vec_file **files = NULL;
-	size_t n = 0, i, done = 0, tests = 0;
+	struct files_scan scan;
+	struct vec_file *file = NULL;
+	size_t i, done = 0, tests = 0;
 	bool array;
 	FILE *out, *err;
 	int rc;
@@ -606,33 +588,38 @@ int nestref_vec_export_files(const char *const *paths, size_t n_paths,
 	array = !o.output_dir && (o.flags & NESTREF_VEC_EXPORT_ARRAY);
 	if (paths_collect(paths, n_paths, &list, err))
 		return NESTREF_VEC_EXIT_USAGE;
-	rc = files_load(&list, err, &files, &n);
-	if (!rc && !ids_unique(files, n, err))
-		rc = NESTREF_VEC_EXIT_USAGE;
+	/* Checked first, then exported one at a time (files.c). */
+	rc = files_scan(&list, err, &scan);
 	if (rc)
 		goto out;
 	if (array)
 		fputc('[', out);
-	for (i = 0; i < n && !rc; i++) {
+	for (i = 0; i < list.count && !rc; i++) {
 		const char *source = relative_source(list.paths[i], paths,
 						     n_paths);
 
-		if (o.profiles && !(files[i]->profiles & o.profiles))
+		rc = files_load_one(list.paths[i], NULL, err, &file);
+		if (rc)
+			break;
+		if (o.profiles && !(file->profiles & o.profiles)) {
+			vec_file_free(file);
 			continue;
+		}
 		if (o.output_dir) {
-			rc = export_file(o.output_dir, files[i], source, err);
+			rc = export_file(o.output_dir, file, source, err);
 		} else {
 			if (array)
 				fputs(done ? ",\n  " : "\n  ", out);
-			rc = export_to(out, files[i], source, array, array);
+			rc = export_to(out, file, source, array, array);
 			if (!rc && !array)
 				fputc('\n', out);
 			if (rc)
-				fprintf(err, "nestref: %s: %s\n", files[i]->path,
+				fprintf(err, "nestref: %s: %s\n", file->path,
 					export_error(rc));
 		}
 		done++;
-		tests += files[i]->n_tests;
+		tests += file->n_tests;
+		vec_file_free(file);
 	}
 	if (array && !rc)
 		fputs(done ? "\n]\n" : "]\n", out);
@@ -646,7 +633,7 @@ int nestref_vec_export_files(const char *const *paths, size_t n_paths,
 			o.output_dir ? o.output_dir : "");
 	rc = rc ? NESTREF_VEC_EXIT_USAGE : NESTREF_VEC_EXIT_OK;
 out:
-	files_free(files, n);
+	files_scan_free(&scan);
 	paths_free(&list);
 	return rc;
 }

@@ -16,7 +16,8 @@
 #include "paths.h"
 #include "vector.h"
 
-int files_load_one(const char *path, FILE *err, struct vec_file **out)
+int files_load_one(const char *path, FILE *warn, FILE *err,
+		   struct vec_file **out)
 {
 	struct vec_diag diag;
 	size_t i;
@@ -24,46 +25,12 @@ int files_load_one(const char *path, FILE *err, struct vec_file **out)
 
 	vec_diag_init(&diag);
 	rc = vec_load(path, out, &diag);
-	if (!rc)
-		nestref_vec_warn_deprecated(err, (*out)->profile_note);
+	if (!rc && warn)
+		nestref_vec_warn_deprecated(warn, (*out)->profile_note);
 	for (i = 0; i < diag.count; i++)
 		fprintf(err, "%s\n", vec_diag_message(&diag, i));
 	vec_diag_free(&diag);
 	return rc;
-}
-
-int files_load(const struct path_list *paths, FILE *err,
-	       struct vec_file ***out, size_t *n_out)
-{
-	struct vec_file **files;
-	size_t i, n = 0;
-	int bad = 0;
-
-	*out = NULL;
-	*n_out = 0;
-	files = nestref_calloc(paths->count ? paths->count : 1, sizeof(*files));
-	if (!files) {
-		fputs("nestref: out of memory\n", err);
-		return NESTREF_VEC_EXIT_USAGE;
-	}
-	for (i = 0; i < paths->count; i++) {
-		if (files_load_one(paths->paths[i], err, &files[n]) == 0)
-			n++;
-		else
-			bad = 1;
-	}
-	*out = files;
-	*n_out = n;
-	return bad ? NESTREF_VEC_EXIT_USAGE : 0;
-}
-
-void files_free(struct vec_file **files, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		vec_file_free(files[i]);
-	nestref_free(files);
 }
 
 /* vectors.md 1: ids are unique across the suite; each repeat is named. */
@@ -107,7 +74,7 @@ int files_scan(const struct path_list *paths, FILE *err,
 	for (i = 0; i < paths->count; i++) {
 		struct file_id *fid = &scan->ids[scan->n];
 
-		if (files_load_one(paths->paths[i], err, &file)) {
+		if (files_load_one(paths->paths[i], err, err, &file)) {
 			bad = 1;
 			continue;
 		}

@@ -24,16 +24,13 @@ int paths_collect(const char *const *args, size_t n_args,
 void paths_free(struct path_list *list);
 
 /*
- * Loads the file of every path (files.c), printing each load error and
- * the warning of a deprecated profile name on err.  *files holds those
- * that loaded.  Returns 0, or NESTREF_VEC_EXIT_USAGE when one did not.
+ * Loads one file (files.c), printing its load errors on err and, when
+ * warn is not NULL, the warning of a deprecated profile name there (the
+ * second reading of a file does not repeat it): vec_load()'s status.
  */
 struct vec_file;
-int files_load(const struct path_list *paths, FILE *err,
-	       struct vec_file ***files, size_t *n_files);
-void files_free(struct vec_file **files, size_t n_files);
-/* One file, its load errors and warning on err: vec_load()'s status. */
-int files_load_one(const char *path, FILE *err, struct vec_file **file);
+int files_load_one(const char *path, FILE *warn, FILE *err,
+		   struct vec_file **file);
 
 /* What a check of the files keeps of each: its id, for the uniqueness. */
 struct file_id {
