@@ -31,8 +31,9 @@ int files_load(const struct path_list *paths, FILE *err,
 						    files[n++]->profile_note);
 		else
 			bad = 1;
+		/* The path in a message is as given (report.md 6). */
 		for (j = 0; j < diag.count; j++)
-			fprintf(err, "%s\n", diag.messages[j]);
+			nestref_vec_escape_line(err, "%s", diag.messages[j]);
 		vec_diag_free(&diag);
 	}
 	*out = files;
