@@ -508,7 +508,7 @@ int record_write_json(const struct record *rec, FILE *out)
 	if (!json)
 		return -ENOMEM;
 	rc = esc_json_write(out, json);
-	free(json);
+	free(json); /* jansson's, from malloc() */
 	if (rc || fputc('\n', out) == EOF)
 		return -EIO;
 	return fflush(out) || ferror(out) ? -EIO : 0;
