@@ -124,6 +124,10 @@ static void jw_string_n(struct jw *w, const char *s, size_t len)
 			fputs("\\t", w->out);
 			break;
 		default:
+			if (c >= 0x20 && c < 0x7f) {
+				fputc(c, w->out);
+				break;
+			}
 			esc_decode(s + i, &ch);
 			if (ch.invalid || i + ch.len > len)
 				fputs("\\ufffd", w->out); /* never, as said */
