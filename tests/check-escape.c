@@ -189,6 +189,16 @@ START_TEST(stream_and_line_forms)
 						  NESTREF_VEC_ESCAPE_TAP), 0);
 	ck_assert_str_eq(capture_close(&c), "x\\ny \\# \"z\"\\xff");
 	free(c.text);
+	/* the runs of plain text end at what the flags escape */
+	capture_open(&c);
+	ck_assert_int_eq(nestref_vec_escape_fputs(c.f, "ab\"c#d\\e",
+						  NESTREF_VEC_ESCAPE_QUOTED), 0);
+	ck_assert_str_eq(capture_close(&c), "ab\\\"c#d\\\\e");
+	free(c.text);
+	capture_open(&c);
+	ck_assert_int_eq(nestref_vec_escape_fputs(c.f, NULL, 0), 0);
+	ck_assert_str_eq(capture_close(&c), "");
+	free(c.text);
 
 	/* the whole formatted text is escaped, then one newline */
 	capture_open(&c);

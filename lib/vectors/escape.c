@@ -133,12 +133,34 @@ size_t nestref_vec_escape(char *buf, size_t len, const char *s,
 	return total;
 }
 
+/* How many bytes at s are printable ASCII that flags leave as they are. */
+static size_t esc_plain_run(const char *s, uint32_t flags)
+{
+	size_t n;
+
+	for (n = 0;; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\' ||
+		    (c == '#' && (flags & NESTREF_VEC_ESCAPE_TAP)) ||
+		    (c == '"' && (flags & NESTREF_VEC_ESCAPE_QUOTED)))
+			return n;
+	}
+}
+
 int nestref_vec_escape_fputs(FILE *out, const char *s, uint32_t flags)
 {
 	char unit[ESC_UNIT_MAX];
 	size_t n, used;
 
 	for (; s && *s; s += used) {
+		/* Runs of plain text at once: a comment is mostly that. */
+		used = esc_plain_run(s, flags);
+		if (used) {
+			if (fwrite(s, 1, used, out) != used)
+				return -EIO;
+			continue;
+		}
 		n = esc_unit(s, flags, unit, &used);
 		if (fwrite(unit, 1, n, out) != n)
 			return -EIO;
@@ -205,6 +227,10 @@ int esc_json_write(FILE *out, const char *json)
 	const char *run = json, *p;
 
 	for (p = json; *p; p += c.len) {
+		if ((unsigned char)*p < 0x7f) {
+			c.len = 1; /* ASCII but DEL: nothing to do */
+			continue;
+		}
 		esc_decode(p, &c);
 		/* jansson wrote C0 in strings as \u00XX already, and what is
 		 * left of C0 is white space between values.  The others occur
