@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <nestref/vectors.h>
+
 #include "bench.h"
 
 struct cli {
@@ -106,15 +108,18 @@ static void usage(FILE *out)
 static int usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/* The message may quote an argument: it is shown escaped, as nestref
+ * shows strings (spec/report.md 6). */
 static int usage_error(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, BENCH_PROGRAM ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '" BENCH_PROGRAM " --help' for more information.\n");
+	nestref_vec_escape_line(stderr, BENCH_PROGRAM ": %s", msg);
+	fprintf(stderr, "Try '" BENCH_PROGRAM " --help' for more information.\n");
 	return BENCH_EXIT_USAGE;
 }
 
@@ -411,13 +416,13 @@ static int write_outputs(const struct cli *cli, const struct bench_context *ctx,
 
 	if (cli->json &&
 	    (rc = bench_write_json(cli->json, ctx, &cli->opts, res, n))) {
-		fprintf(stderr, BENCH_PROGRAM ": %s: %s\n", cli->json,
-			strerror(-rc));
+		nestref_vec_escape_line(stderr, BENCH_PROGRAM ": %s: %s",
+					cli->json, strerror(-rc));
 		failed++;
 	}
 	if (cli->csv && (rc = bench_write_csv(cli->csv, res, n))) {
-		fprintf(stderr, BENCH_PROGRAM ": %s: %s\n", cli->csv,
-			strerror(-rc));
+		nestref_vec_escape_line(stderr, BENCH_PROGRAM ": %s: %s",
+					cli->csv, strerror(-rc));
 		failed++;
 	}
 	return failed;
@@ -507,8 +512,9 @@ int main(int argc, char **argv)
 					   cli.json :
 					   "RESULTS.json";
 
-		fprintf(out,
-			"\ntargets: bench/targets.py %s judges them (make bench runs both)\n",
+		fputc('\n', out);
+		nestref_vec_escape_line(out,
+			"targets: bench/targets.py %s judges them (make bench runs both)",
 			file);
 	}
 	fflush(out);

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <nestref/nestref.h>
+#include <nestref/vectors.h>
 
 #include "commands.h"
 #include "options.h"
@@ -96,8 +96,9 @@ int cmd_backends(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (opts.first_arg < argc) {
-		fprintf(stderr, "nestref backends: unexpected argument '%s'\n",
-			argv[opts.first_arg]);
+		nestref_vec_escape_line(stderr,
+					"nestref backends: unexpected argument '%s'",
+					argv[opts.first_arg]);
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < nestref_backend_count(); i++) {
@@ -105,9 +106,12 @@ int cmd_backends(int argc, char **argv)
 		const char *name = nestref_backend_name(b);
 		const char *sep = "";
 
-		printf("%s%s\n  %s\n", name,
-		       strcmp(name, cli_default_backend()) ? "" : " *",
-		       nestref_backend_description(b));
+		/* A module names and describes its own backends. */
+		nestref_vec_escape_line(stdout, "%s%s", name,
+					strcmp(name, cli_default_backend()) ?
+						"" : " *");
+		nestref_vec_escape_line(stdout, "  %s",
+					nestref_backend_description(b));
 		print_caps("  capabilities:", nestref_backend_caps(b));
 		printf("  profiles:");
 		sep = "";
@@ -120,7 +124,9 @@ int cmd_backends(int argc, char **argv)
 			}
 		}
 		origin = nestref_backend_origin(b);
-		printf("\n  origin: %s\n", origin ? origin : "built in");
+		putchar('\n');
+		nestref_vec_escape_line(stdout, "  origin: %s",
+					origin ? origin : "built in");
 	}
 	list_profiles();
 	return 0;

@@ -40,12 +40,13 @@ static void explain_cmd(FILE *out, const char *label,
 
 static void explain_why(FILE *out, const struct nestref_smmuv3_trace_event *ev)
 {
-	fprintf(out, "      %-6s %s", "rule", ev->rule ? ev->rule : "");
-	if (ev->section || ev->function)
-		fprintf(out, " [%s%s%s]", ev->section ? ev->section : "",
-			ev->section && ev->function ? "; linux: " : "",
-			ev->function ? ev->function : "");
-	fputc('\n', out);
+	nestref_vec_escape_line(out, "      %-6s %s%s%s%s%s%s", "rule",
+				ev->rule ? ev->rule : "",
+				ev->section || ev->function ? " [" : "",
+				ev->section ? ev->section : "",
+				ev->section && ev->function ? "; linux: " : "",
+				ev->function ? ev->function : "",
+				ev->section || ev->function ? "]" : "");
 }
 
 static void explain_exec(FILE *out, const struct nestref_smmuv3_trace_event *ev)
@@ -96,7 +97,8 @@ static void explain_events(FILE *out, struct nestref_ctx *ctx)
 	size_t n, i;
 
 	if (nestref_smmuv3_trace(ctx, &ev, &n)) {
-		fprintf(out, "    (no trace: %s)\n", nestref_ctx_message(ctx));
+		nestref_vec_escape_line(out, "    (no trace: %s)",
+					nestref_ctx_message(ctx));
 		return;
 	}
 	for (i = 0; i < n; i++, ev++) {
@@ -168,7 +170,7 @@ static bool explain_answer(FILE *out, const struct nestref_vec_answer *ans)
 		ans->check == NESTREF_VEC_CHECK_PASS ? "as the vector expects" :
 						       "nothing checked");
 	if (ans->rc && ans->message[0])
-		fprintf(out, "    why    %s\n", ans->message);
+		nestref_vec_escape_line(out, "    why    %s", ans->message);
 	return ans->check == NESTREF_VEC_CHECK_FAIL;
 }
 
@@ -248,29 +250,36 @@ static int explain_test(FILE *out, const struct nestref_vec_file *file,
 	size_t i;
 	int rc;
 
-	fprintf(out, "%s/%ld  %s\n", nestref_vec_file_id(file),
-		nestref_vec_test_tc(file, test), comment ? comment : "");
+	/* The comment, the path and the messages may hold anything
+	 * (spec/report.md 6). */
+	nestref_vec_escape_line(out, "%s/%ld  %s", nestref_vec_file_id(file),
+				nestref_vec_test_tc(file, test),
+				comment ? comment : "");
 	rc = nestref_vec_session_open(file, test, base, &s, msg, sizeof(msg));
 	if (rc == -EOPNOTSUPP ||
 	    (!rc && explain_skip(out, file, nestref_vec_session_ctx(s),
 				 base->profile))) {
 		/* Outside the backend's profiles, or the file's: a skip. */
-		if (rc)
-			fprintf(out, "  skipped: %s\n\n", msg);
-		else
+		if (rc) {
+			nestref_vec_escape_line(out, "  skipped: %s", msg);
+			fputc('\n', out);
+		} else {
 			nestref_vec_session_close(s);
+		}
 		return 0;
 	}
 	if (rc) {
-		fprintf(out, "  %s\n\n", msg);
+		nestref_vec_escape_line(out, "  %s", msg);
+		fputc('\n', out);
 		return rc == -ENODEV ? 77 : 1;
 	}
 	ctx = nestref_vec_session_ctx(s);
 	explain_setup(out, file, ctx);
 	for (i = 0; i < nestref_vec_test_steps(file, test); i++) {
 		action = nestref_vec_step_action(file, test, i, &line, &column);
-		fprintf(out, "  step %zu  %s  (%s:%u:%u)\n", i + 1, action,
-			nestref_vec_file_path(file), line, column);
+		nestref_vec_escape_line(out, "  step %zu  %s  (%s:%u:%u)", i + 1,
+					action, nestref_vec_file_path(file),
+					line, column);
 		nestref_smmuv3_trace_clear(ctx);
 		rc = nestref_vec_session_step(s, i, &ans);
 		if (rc) {
@@ -314,8 +323,8 @@ static int explain_arg(const char *arg, const struct nestref_ctx_opts *base)
 	diag = nestref_vec_diag_new();
 	if (!diag || nestref_vec_load(path, &file, diag)) {
 		for (i = 0; i < nestref_vec_diag_count(diag); i++)
-			fprintf(stderr, "%s\n",
-				nestref_vec_diag_message(diag, i));
+			nestref_vec_escape_line(stderr, "%s",
+					nestref_vec_diag_message(diag, i));
 		nestref_vec_diag_free(diag);
 		free(path);
 		return EXIT_USAGE;
@@ -333,8 +342,9 @@ static int explain_arg(const char *arg, const struct nestref_ctx_opts *base)
 	}
 	nestref_vec_file_free(file);
 	if (!shown) {
-		fprintf(stderr, "nestref explain: %s has no test %ld\n", path,
-			tc);
+		nestref_vec_escape_line(stderr,
+					"nestref explain: %s has no test %ld",
+					path, tc);
 		free(path);
 		return EXIT_USAGE;
 	}

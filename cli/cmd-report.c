@@ -7,6 +7,7 @@
  * failed) when one passed it and the other failed it; a skip is no
  * verdict and disagrees with nothing.
  */
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include <string.h>
 
 #include <jansson.h>
+
+#include <nestref/vectors.h>
 
 #include "commands.h"
 #include "options.h"
@@ -110,7 +113,7 @@ static const char *str(const json_t *obj, const char *key)
 
 static int bad(const char *path, const char *why)
 {
-	fprintf(stderr, "nestref report: %s: %s\n", path, why);
+	nestref_vec_escape_line(stderr, "nestref report: %s: %s", path, why);
 	return -1;
 }
 
@@ -370,6 +373,31 @@ static void count(const struct table *t, struct counts *c)
 /* ------------------------------------------------------------------ */
 /* Printing                                                            */
 
+/*
+ * Every string of a report may hold anything (another implementation
+ * wrote it, or a path did): each is printed escaped (spec/report.md 6),
+ * in a TAP test line with '#' too, so that none can start a line or turn
+ * into a directive.
+ */
+static void put(const char *s, uint32_t flags)
+{
+	nestref_vec_escape_fputs(stdout, s, flags);
+}
+
+static int shown_width(const char *s)
+{
+	size_t n = nestref_vec_escape(NULL, 0, s, 0);
+
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* s escaped, then spaces up to width columns. */
+static void put_padded(const char *s, int width)
+{
+	put(s, 0);
+	printf("%*s", width > shown_width(s) ? width - shown_width(s) : 0, "");
+}
+
 static void print_totals(const struct report *r, size_t k, const char *prefix)
 {
 	const char *system = str(json_object_get(r->root, "implementation"),
@@ -378,16 +406,25 @@ static void print_totals(const struct report *r, size_t k, const char *prefix)
 	const char *sep = " without ";
 	size_t i;
 
-	printf("%s[%zu] %s, profile %s", prefix, k + 1, r->backend, r->profile);
+	printf("%s[%zu] ", prefix, k + 1);
+	put(r->backend, 0);
+	fputs(", profile ", stdout);
+	put(r->profile, 0);
 	json_array_foreach(json_object_get(r->root, "rules_off"), i, rule) {
 		if (json_string_value(rule)) {
-			printf("%s%s", sep, json_string_value(rule));
+			fputs(sep, stdout);
+			put(json_string_value(rule), 0);
 			sep = ",";
 		}
 	}
-	printf("%s%s (%s): %zu tests, %zu pass, %zu pass-partly, %zu fail, %zu skip\n",
-	       system ? ", on " : "", system ? system : "", r->path, r->n_tests,
-	       r->counts[MARK_PASS], r->counts[MARK_PARTLY],
+	if (system) {
+		fputs(", on ", stdout);
+		put(system, 0);
+	}
+	fputs(" (", stdout);
+	put(r->path, 0);
+	printf("): %zu tests, %zu pass, %zu pass-partly, %zu fail, %zu skip\n",
+	       r->n_tests, r->counts[MARK_PASS], r->counts[MARK_PARTLY],
 	       r->counts[MARK_FAIL], r->counts[MARK_SKIP]);
 }
 
@@ -416,7 +453,7 @@ static void print_row(const struct table *t, const struct row *row,
 {
 	size_t k;
 
-	printf("%-*s", name_width, row->name);
+	put_padded(row->name, name_width);
 	for (k = 0; k < t->n_reports; k++)
 		printf("  %-*s", k + 1 < t->n_reports ? widths[k] : 0,
 		       mark_text[row_mark(t, row, k)]);
@@ -433,12 +470,12 @@ static void print_table(const struct table *t, const struct counts *c)
 	if (!widths)
 		return;
 	for (i = 0; i < t->n_rows; i++)
-		if ((int)strlen(t->rows[i].name) > name_width)
-			name_width = (int)strlen(t->rows[i].name);
+		if (shown_width(t->rows[i].name) > name_width)
+			name_width = shown_width(t->rows[i].name);
 	for (k = 0; k < t->n_reports; k++) {
-		widths[k] = (int)strlen(t->reports[k].label);
-		if ((int)strlen(t->reports[k].profile) > widths[k])
-			widths[k] = (int)strlen(t->reports[k].profile);
+		widths[k] = shown_width(t->reports[k].label);
+		if (shown_width(t->reports[k].profile) > widths[k])
+			widths[k] = shown_width(t->reports[k].profile);
 		if (widths[k] < 5)
 			widths[k] = 5;
 	}
@@ -446,13 +483,17 @@ static void print_table(const struct table *t, const struct counts *c)
 	for (k = 0; k < t->n_reports; k++)
 		print_totals(&t->reports[k], k, "  ");
 	printf("\n%-*s", name_width, "TEST");
-	for (k = 0; k < t->n_reports; k++)
-		printf("  %-*s", k + 1 < t->n_reports ? widths[k] : 0,
-		       t->reports[k].label);
+	for (k = 0; k < t->n_reports; k++) {
+		fputs("  ", stdout);
+		put_padded(t->reports[k].label,
+			   k + 1 < t->n_reports ? widths[k] : 0);
+	}
 	printf("\n%-*s", name_width, "");
-	for (k = 0; k < t->n_reports; k++)
-		printf("  %-*s", k + 1 < t->n_reports ? widths[k] : 0,
-		       t->reports[k].profile);
+	for (k = 0; k < t->n_reports; k++) {
+		fputs("  ", stdout);
+		put_padded(t->reports[k].profile,
+			   k + 1 < t->n_reports ? widths[k] : 0);
+	}
 	putchar('\n');
 	for (i = 0; i < t->n_rows; i++)
 		print_row(t, &t->rows[i], name_width, widths);
@@ -463,12 +504,16 @@ static void print_table(const struct table *t, const struct counts *c)
 		if (!disagree)
 			continue;
 		print_row(t, &t->rows[i], name_width, widths);
-		for (k = 0; k < t->n_reports; k++)
-			if (ran(row_mark(t, &t->rows[i], k)))
-				printf("    %s: %s%s%s\n", t->reports[k].label,
-				       mark_text[row_mark(t, &t->rows[i], k)],
-				       *reason(t, &t->rows[i], k) ? ": " : "",
-				       reason(t, &t->rows[i], k));
+		for (k = 0; k < t->n_reports; k++) {
+			if (!ran(row_mark(t, &t->rows[i], k)))
+				continue;
+			fputs("    ", stdout);
+			put(t->reports[k].label, 0);
+			printf(": %s%s", mark_text[row_mark(t, &t->rows[i], k)],
+			       *reason(t, &t->rows[i], k) ? ": " : "");
+			put(reason(t, &t->rows[i], k), 0);
+			putchar('\n');
+		}
 	}
 	if (!c->disagree)
 		puts("(none)");
@@ -485,13 +530,28 @@ static void tap_failure(const json_t *test)
 	const char *v;
 	size_t i;
 
-	if (str(test, "reason"))
-		printf("#   %s\n", str(test, "reason"));
+	if (str(test, "reason")) {
+		fputs("#   ", stdout);
+		put(str(test, "reason"), 0);
+		putchar('\n');
+	}
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		v = str(failure, keys[i]);
-		if (v)
-			printf("#   %s: %s\n", keys[i], v);
+		if (v) {
+			printf("#   %s: ", keys[i]);
+			put(v, 0);
+			putchar('\n');
+		}
 	}
+}
+
+/* " LABEL MARK" of report k, in a TAP test line. */
+static void tap_mark(const struct table *t, const struct row *row, size_t k,
+		     const char *sep)
+{
+	printf("%s ", sep);
+	put(t->reports[k].label, NESTREF_VEC_ESCAPE_TAP);
+	printf(" %s", mark_text[row_mark(t, row, k)]);
 }
 
 static void print_tap(const struct table *t, const struct counts *c,
@@ -511,32 +571,38 @@ static void print_tap(const struct table *t, const struct counts *c,
 		row = &t->rows[i];
 		ran_by = row_ran(t, row, &disagree);
 		if (ran_by < 2) {
-			printf("ok %ld - %s # SKIP run by %s:", n++, row->name,
+			printf("ok %ld - ", n++);
+			put(row->name, NESTREF_VEC_ESCAPE_TAP);
+			printf(" # SKIP run by %s:",
 			       ran_by ? "one report only" : "no report");
-			sep = " ";
+			sep = "";
 			for (k = 0; k < t->n_reports; k++) {
-				printf("%s%s %s", sep, t->reports[k].label,
-				       mark_text[row_mark(t, row, k)]);
-				if (!ran(row_mark(t, row, k)) && *reason(t, row, k))
-					printf(" (%s)", reason(t, row, k));
-				sep = ", ";
+				tap_mark(t, row, k, sep);
+				if (!ran(row_mark(t, row, k)) && *reason(t, row, k)) {
+					fputs(" (", stdout);
+					put(reason(t, row, k),
+					    NESTREF_VEC_ESCAPE_TAP);
+					putchar(')');
+				}
+				sep = ",";
 			}
 			putchar('\n');
 		} else {
-			printf("%s %ld - %s: ", disagree ? "not ok" : "ok", n++,
-			       row->name);
+			printf("%s %ld - ", disagree ? "not ok" : "ok", n++);
+			put(row->name, NESTREF_VEC_ESCAPE_TAP);
+			fputs(": ", stdout);
 			sep = disagree ? "they disagree:" : "they agree:";
 			for (k = 0; k < t->n_reports; k++) {
-				printf("%s %s %s", sep, t->reports[k].label,
-				       mark_text[row_mark(t, row, k)]);
+				tap_mark(t, row, k, sep);
 				sep = ",";
 			}
 			putchar('\n');
 			for (k = 0; disagree && k < t->n_reports; k++) {
 				if (!ran(row_mark(t, row, k)))
 					continue;
-				printf("# %s: %s\n", t->reports[k].label,
-				       mark_text[row_mark(t, row, k)]);
+				fputs("# ", stdout);
+				put(t->reports[k].label, 0);
+				printf(": %s\n", mark_text[row_mark(t, row, k)]);
 				if (row_mark(t, row, k) == MARK_FAIL)
 					tap_failure(t->reports[k].tests[row->at[k]].obj);
 			}
@@ -544,8 +610,11 @@ static void print_tap(const struct table *t, const struct counts *c,
 		for (k = 0; k < t->n_reports; k++) {
 			if (row_mark(t, row, k) != MARK_FAIL)
 				continue;
-			printf("not ok %ld - %s: %s does not give the vector's answer\n",
-			       n++, row->name, t->reports[k].label);
+			printf("not ok %ld - ", n++);
+			put(row->name, NESTREF_VEC_ESCAPE_TAP);
+			fputs(": ", stdout);
+			put(t->reports[k].label, NESTREF_VEC_ESCAPE_TAP);
+			puts(" does not give the vector's answer");
 			tap_failure(t->reports[k].tests[row->at[k]].obj);
 		}
 	}

@@ -63,7 +63,8 @@ static int run_open(const char *path, FILE **out)
 	*out = fopen(path, "w");
 	if (*out)
 		return 0;
-	fprintf(stderr, "nestref run: %s: %s\n", path, strerror(errno));
+	nestref_vec_escape_line(stderr, "nestref run: %s: %s", path,
+				strerror(errno));
 	return -1;
 }
 
@@ -71,7 +72,8 @@ static int run_close(const char *path, FILE *f)
 {
 	if (!f || !fclose(f))
 		return 0;
-	fprintf(stderr, "nestref run: %s: %s\n", path, strerror(errno));
+	nestref_vec_escape_line(stderr, "nestref run: %s: %s", path,
+				strerror(errno));
 	return -1;
 }
 

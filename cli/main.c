@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <nestref/nestref.h>
+#include <nestref/vectors.h>
 
 #include "commands.h"
 
@@ -71,7 +71,8 @@ int main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
-	fprintf(stderr, "nestref: unknown command '%s'\n", argv[1]);
+	nestref_vec_escape_line(stderr, "nestref: unknown command '%s'",
+				argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
 }

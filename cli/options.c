@@ -70,7 +70,9 @@ static int cli_profile_arg(const char *cmd, const char *arg,
 					    nestref_profile_alias_note(arg));
 		return 0;
 	}
-	fprintf(stderr, "nestref %s: unknown profile '%s' (expected", cmd, arg);
+	fprintf(stderr, "nestref %s: unknown profile '", cmd);
+	nestref_vec_escape_fputs(stderr, arg, 0);
+	fputs("' (expected", stderr);
 	for (p = 0; p < NESTREF_PROFILE_COUNT; p++)
 		fprintf(stderr, "%s %s", p ? "," : "",
 			nestref_profile_name((enum nestref_profile)p));
@@ -111,16 +113,16 @@ static int cli_names_arg(const char *cmd, const char *option,
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		if (len >= sizeof(name) || len == 0) {
-			fprintf(stderr,
-				"nestref %s: %s takes %s names separated by commas, got '%s'\n",
+			nestref_vec_escape_line(stderr,
+				"nestref %s: %s takes %s names separated by commas, got '%s'",
 				cmd, option, what, arg);
 			return -1;
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';
 		if (bit_of(name, &bit)) {
-			fprintf(stderr,
-				"nestref %s: unknown %s '%s' (see 'nestref backends')\n",
+			nestref_vec_escape_line(stderr,
+				"nestref %s: unknown %s '%s' (see 'nestref backends')",
 				cmd, what, name);
 			return -1;
 		}
@@ -160,8 +162,8 @@ static int cli_report_option(const char *cmd, int c, const char *arg,
 		return 0;
 	case CLI_VAL_FORMAT:
 		if (strcmp(arg, "json") != 0) {
-			fprintf(stderr,
-				"nestref %s: unknown format '%s' (expected json)\n",
+			nestref_vec_escape_line(stderr,
+				"nestref %s: unknown format '%s' (expected json)",
 				cmd, arg);
 			return -1;
 		}
@@ -180,8 +182,8 @@ static int cli_report_option(const char *cmd, int c, const char *arg,
 		errno = 0;
 		opts->tap_from = strtol(arg, &end, 10);
 		if (errno || end == arg || *end || opts->tap_from < 1) {
-			fprintf(stderr,
-				"nestref %s: --tap-from takes a test number of 1 or more, got '%s'\n",
+			nestref_vec_escape_line(stderr,
+				"nestref %s: --tap-from takes a test number of 1 or more, got '%s'",
 				cmd, arg);
 			return -1;
 		}
@@ -242,14 +244,16 @@ static int cli_load(const char *cmd, unsigned int accept,
 
 	if ((accept & CLI_OPT_LOAD) && dirs &&
 	    nestref_module_load_dirs(dirs, msg, sizeof(msg))) {
-		fprintf(stderr, "nestref %s: NESTREF_BACKEND_PATH: %s\n", cmd,
-			msg);
+		nestref_vec_escape_line(stderr,
+					"nestref %s: NESTREF_BACKEND_PATH: %s",
+					cmd, msg);
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < opts->n_load; i++) {
 		if (nestref_module_load(opts->load[i], NULL, msg,
 					sizeof(msg))) {
-			fprintf(stderr, "nestref %s: %s\n", cmd, msg);
+			nestref_vec_escape_line(stderr, "nestref %s: %s", cmd,
+						msg);
 			return EXIT_USAGE;
 		}
 	}
@@ -258,7 +262,7 @@ static int cli_load(const char *cmd, unsigned int accept,
 		return 0;
 	if (nestref_module_load(opts->ctx.backend, &first, msg,
 				sizeof(msg))) {
-		fprintf(stderr, "nestref %s: %s\n", cmd, msg);
+		nestref_vec_escape_line(stderr, "nestref %s: %s", cmd, msg);
 		return EXIT_USAGE;
 	}
 	opts->ctx.backend = nestref_backend_name(first);
@@ -368,8 +372,8 @@ int cli_check_backend(const char *cmd, const struct cli_opts *opts)
 {
 	if (!opts->ctx.backend || nestref_backend_find(opts->ctx.backend))
 		return 0;
-	fprintf(stderr,
-		"nestref %s: no backend named '%s' (see 'nestref backends')\n",
+	nestref_vec_escape_line(stderr,
+		"nestref %s: no backend named '%s' (see 'nestref backends')",
 		cmd, opts->ctx.backend);
 	return EXIT_USAGE;
 }

@@ -29,22 +29,25 @@ int main(int argc, char **argv)
 	}
 	opts.backend = argv[1];
 	if (nestref_vec_load(argv[2], &file, diag)) {
+		/* The path and the message may hold any character. */
 		for (i = 0; i < nestref_vec_diag_count(diag); i++)
-			fprintf(stderr, "%s\n",
-				nestref_vec_diag_message(diag, i));
+			nestref_vec_escape_line(stderr, "%s",
+					nestref_vec_diag_message(diag, i));
 		goto out;
 	}
 	for (i = 0; i < nestref_vec_file_tests(file); i++)
-		fprintf(stderr, "# %s/%ld %s\n", nestref_vec_file_id(file),
-			nestref_vec_test_tc(file, i),
-			nestref_vec_test_comment(file, i) ?
-				nestref_vec_test_comment(file, i) : "");
+		nestref_vec_escape_line(stderr, "# %s/%ld %s",
+					nestref_vec_file_id(file),
+					nestref_vec_test_tc(file, i),
+					nestref_vec_test_comment(file, i) ?
+					nestref_vec_test_comment(file, i) : "");
 	if (nestref_vec_run_file(file, &opts, &result)) {
 		fprintf(stderr, "%s: out of memory\n", argv[0]);
 		goto out;
 	}
 	fputs(nestref_vec_result_tap(result), stdout);
-	fprintf(stderr, "# %s: %s%s%s\n", nestref_vec_file_id(file),
+	nestref_vec_escape_line(stderr, "# %s: %s%s%s",
+		nestref_vec_file_id(file),
 		nestref_vec_verdict_name(nestref_vec_result_verdict(result)),
 		nestref_vec_result_reason(result) ? ": " : "",
 		nestref_vec_result_reason(result) ?

@@ -49,7 +49,11 @@ extern "C" {
 /* ------------------------------------------------------------------ */
 /* Loading                                                             */
 
-/* Load errors, each a "file:line:column: message" string. */
+/*
+ * Load errors, each a "file:line:column: message" string.  The file is
+ * the path as given, not escaped: show a message with
+ * nestref_vec_escape_fputs() (spec/report.md 6).
+ */
 struct nestref_vec_diag;
 
 NESTREF_API struct nestref_vec_diag *nestref_vec_diag_new(void);
@@ -421,6 +425,47 @@ nestref_vec_export_files(const char *const *paths, size_t n_paths,
  * one in --profile, so that a run says it once.
  */
 NESTREF_API void nestref_vec_warn_deprecated(FILE *err, const char *note);
+
+/* ------------------------------------------------------------------ */
+/* Showing strings from vectors and paths (spec/report.md 6)           */
+
+/*
+ * A comment, a reference, a path or a backend's message may hold any
+ * character: everything this library prints (TAP, its YAML blocks, load
+ * errors, notes) shows such strings escaped, and so must a program that
+ * prints them itself (a load error of nestref_vec_diag_message() names
+ * the path as it was given).  Escaped are the control characters (C0,
+ * DEL, C1), the line and paragraph separators U+2028 and U+2029, the
+ * bidirectional controls, the bytes that are not valid UTF-8 and the
+ * backslash, as YAML's double-quoted escapes: \n, \r, \t, \e (ESC), \a
+ * (BEL), \b, \v, \f, \xNN for another control below 0x80 or a byte that
+ * is not UTF-8, \uNNNN for a code point above 0x7f, and \\.  Valid UTF-8
+ * is otherwise kept as it is.
+ */
+#define NESTREF_VEC_ESCAPE_TAP (1u << 0)    /* also '#' as \#: a TAP
+					     * description or directive */
+#define NESTREF_VEC_ESCAPE_QUOTED (1u << 1) /* also '"' as \": the inside of
+					     * a YAML double-quoted scalar */
+
+/**
+ * Writes s escaped into buf, at most len bytes with the NUL that ends it,
+ * cut between two escapes or characters, never inside one.  Returns the
+ * length of the whole escaped text, as snprintf() does: buf was too
+ * short when it is len or more.  buf may be NULL when len is 0; a NULL s
+ * is "".  flags: NESTREF_VEC_ESCAPE_*.
+ */
+NESTREF_API size_t nestref_vec_escape(char *buf, size_t len, const char *s,
+				      uint32_t flags);
+/** The same, written to out: 0, or -EIO. */
+NESTREF_API int nestref_vec_escape_fputs(FILE *out, const char *s,
+					 uint32_t flags);
+/**
+ * A message line: fmt formatted as printf() does, the whole text escaped
+ * (so fmt holds no newline), then a newline.  0, -EIO, or -EINVAL for a
+ * format printf() refuses.
+ */
+NESTREF_API int nestref_vec_escape_line(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #ifdef __cplusplus
 }

@@ -423,7 +423,8 @@ static int files_run(struct files_in *in, struct runner_summary *sum)
 	for (i = 0; !rc && i < in->list.count && runner_going(&st); i++) {
 		if (files_load_one(in->list.paths[i], NULL, in->ro.err,
 				   &file)) {
-			fprintf(in->ro.out, "Bail out! %s changed during the run\n",
+			nestref_vec_escape_line(in->ro.out,
+				"Bail out! %s changed during the run",
 				in->list.paths[i]);
 			snprintf(sum->stopped, sizeof(sum->stopped),
 				 "%s changed during the run",

@@ -22,6 +22,7 @@
 #include <nestref/backend.h>
 
 #include "api.h"
+#include "escape.h"
 #include "paths.h"
 #include "vector-load.h"
 
@@ -91,8 +92,15 @@ static void jw_close(struct jw *w, char c)
 	fputc(c, w->out);
 }
 
+/*
+ * A JSON string.  s is valid UTF-8 (libyaml checked the scalars, and
+ * jw_string() escapes a path that is not): DEL, C1 and the other
+ * controls of report.md 6.1 that JSON lets stand raw are written as
+ * \uXXXX, so that no control byte reaches the file or the terminal.
+ */
 static void jw_string_n(struct jw *w, const char *s, size_t len)
 {
+	struct esc_char ch;
 	size_t i;
 
 	fputc('"', w->out);
@@ -116,11 +124,18 @@ static void jw_string_n(struct jw *w, const char *s, size_t len)
 			fputs("\\t", w->out);
 			break;
 		default:
-			/* UTF-8 stays as it is: libyaml has checked it. */
-			if (c < 0x20 || c == 0x7f)
-				fprintf(w->out, "\\u%04x", c);
-			else
+			if (c >= 0x20 && c < 0x7f) {
 				fputc(c, w->out);
+				break;
+			}
+			esc_decode(s + i, &ch);
+			if (ch.invalid || i + ch.len > len)
+				fputs("\\ufffd", w->out); /* never, as said */
+			else if (esc_is_control(ch.cp))
+				fprintf(w->out, "\\u%04x", (unsigned int)ch.cp);
+			else
+				fwrite(s + i, 1, ch.len, w->out);
+			i += ch.invalid ? 0 : ch.len - 1;
 		}
 	}
 	fputc('"', w->out);
@@ -134,10 +149,19 @@ static void jw_key(struct jw *w, const char *key)
 	w->after_key = true;
 }
 
+/* A string of the model or a path: escaped if not UTF-8 (report.md 6.3). */
 static void jw_string(struct jw *w, const char *s)
 {
+	char *copy;
+	const char *value = esc_value(s, &copy);
+
+	if (!value) {
+		w->err = -ENOMEM;
+		return;
+	}
 	jw_item(w);
-	jw_string_n(w, s, strlen(s));
+	jw_string_n(w, value, strlen(value));
+	nestref_free(copy);
 }
 
 static void jw_raw(struct jw *w, const char *text)
@@ -530,7 +554,8 @@ static int export_file(const char *dir, const struct vec_file *f,
 	out = rc ? NULL : fopen(path, "w");
 	if (!out) {
 		rc = rc ? rc : -errno;
-		fprintf(err, "nestref: %s: %s\n", path, strerror(-rc));
+		nestref_vec_escape_line(err, "nestref: %s: %s", path,
+					strerror(-rc));
 		nestref_free(path);
 		return rc;
 	}
@@ -540,12 +565,12 @@ static int export_file(const char *dir, const struct vec_file *f,
 	if (fclose(out) && !rc)
 		rc = -errno;
 	if (rc)
-		fprintf(err, "nestref: %s: %s\n", path, export_error(rc));
+		nestref_vec_escape_line(err, "nestref: %s: %s", path,
+					export_error(rc));
 	nestref_free(path);
 	return rc;
 }
 
-/* vectors.md 1: ids are unique in the suite, so tcIds are unique too. */
 static int export_opts_in(struct nestref_vec_export_opts *o,
 			  const struct nestref_vec_export_opts *in)
 {
@@ -614,8 +639,9 @@ int nestref_vec_export_files(const char *const *paths, size_t n_paths,
 			if (!rc && !array)
 				fputc('\n', out);
 			if (rc)
-				fprintf(err, "nestref: %s: %s\n", file->path,
-					export_error(rc));
+				nestref_vec_escape_line(err, "nestref: %s: %s",
+							file->path,
+							export_error(rc));
 		}
 		done++;
 		tests += file->n_tests;
@@ -628,7 +654,8 @@ int nestref_vec_export_files(const char *const *paths, size_t n_paths,
 		rc = -EIO;
 	}
 	if (!rc && !(o.flags & NESTREF_VEC_QUIET))
-		fprintf(err, "nestref: exported %zu file(s), %zu tests%s%s\n",
+		nestref_vec_escape_line(err,
+			"nestref: exported %zu file(s), %zu tests%s%s",
 			done, tests, o.output_dir ? " into " : "",
 			o.output_dir ? o.output_dir : "");
 	rc = rc ? NESTREF_VEC_EXIT_USAGE : NESTREF_VEC_EXIT_OK;

@@ -27,8 +27,9 @@ int files_load_one(const char *path, FILE *warn, FILE *err,
 	rc = vec_load(path, out, &diag);
 	if (!rc && warn)
 		nestref_vec_warn_deprecated(warn, (*out)->profile_note);
+	/* The path in a message is as given (report.md 6). */
 	for (i = 0; i < diag.count; i++)
-		fprintf(err, "%s\n", vec_diag_message(&diag, i));
+		nestref_vec_escape_line(err, "%s", vec_diag_message(&diag, i));
 	vec_diag_free(&diag);
 	return rc;
 }
@@ -46,8 +47,8 @@ static int files_check_ids(const struct files_scan *scan, FILE *err)
 			b = &scan->ids[j];
 			if (strcmp(a->id, b->id) != 0)
 				continue;
-			fprintf(err,
-				"%s:%u:%u: id '%s' is already used by %s:%u:%u\n",
+			nestref_vec_escape_line(err,
+				"%s:%u:%u: id '%s' is already used by %s:%u:%u",
 				a->path, a->mark.line, a->mark.column, a->id,
 				b->path, b->mark.line, b->mark.column);
 			bad = 1;

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include <nestref/backend.h>
+#include <nestref/vectors.h>
 
 #include "paths.h"
 
@@ -60,7 +61,8 @@ static int paths_is_vector(const char *name)
 
 static void paths_note(FILE *err, const char *path, const char *why)
 {
-	fprintf(err, "nestref: note: %s: %s, passed over\n", path, why);
+	nestref_vec_escape_line(err, "nestref: note: %s: %s, passed over", path,
+				why);
 }
 
 /* Whether the folder was walked before; if not, it is now recorded. */
@@ -139,8 +141,10 @@ static int walk_entry(struct walk *w, const char *path, const char *name)
 	int rc;
 
 	if (lstat(path, &st) != 0) {
-		fprintf(w->err, "nestref: %s: %s\n", path, strerror(errno));
-		return -errno;
+		rc = -errno;
+		nestref_vec_escape_line(w->err, "nestref: %s: %s", path,
+					strerror(-rc));
+		return rc;
 	}
 	if (S_ISLNK(st.st_mode)) {
 		rc = walk_link(w, path, &st);
@@ -175,8 +179,10 @@ static int paths_walk(struct walk *w, const char *dir)
 
 	d = opendir(dir);
 	if (!d) {
-		fprintf(w->err, "nestref: %s: %s\n", dir, strerror(errno));
-		return -errno;
+		rc = -errno;
+		nestref_vec_escape_line(w->err, "nestref: %s: %s", dir,
+					strerror(-rc));
+		return rc;
 	}
 	while (!rc && (ent = readdir(d))) {
 		size_t len = strlen(dir) + strlen(ent->d_name) + 2;
@@ -207,8 +213,10 @@ static int paths_folder(struct path_list *list, const char *dir,
 
 	w.root = realpath(dir, NULL);
 	if (!w.root) {
-		fprintf(err, "nestref: %s: %s\n", dir, strerror(errno));
-		return -errno;
+		rc = -errno;
+		nestref_vec_escape_line(err, "nestref: %s: %s", dir,
+					strerror(-rc));
+		return rc;
 	}
 	w.root_len = strlen(w.root);
 	rc = walk_seen(&w, st, &seen);
@@ -270,7 +278,8 @@ static int paths_dedup(struct path_list *list, FILE *err)
 		if (pf[i].dev != pf[i - 1].dev || pf[i].ino != pf[i - 1].ino)
 			continue;
 		/* pf[i - 1] holds the first name: same file, lower index */
-		fprintf(err, "nestref: note: %s: the same file as %s, read once\n",
+		nestref_vec_escape_line(err,
+			"nestref: note: %s: the same file as %s, read once",
 			list->paths[pf[i].index], list->paths[pf[i - 1].index]);
 		nestref_free(list->paths[pf[i].index]);
 		list->paths[pf[i].index] = NULL;
@@ -301,9 +310,9 @@ int paths_collect(const char *const *args, size_t n_args,
 		while (n > 1 && arg[n - 1] == '/')
 			n--;
 		if (stat(args[i], &st) != 0) {
-			fprintf(err, "nestref: %s: %s\n", args[i],
-				strerror(errno));
 			rc = -errno;
+			nestref_vec_escape_line(err, "nestref: %s: %s",
+						args[i], strerror(-rc));
 		} else if (S_ISDIR(st.st_mode)) {
 			char *dir = nestref_strndup(arg, n);
 
@@ -318,7 +327,7 @@ int paths_collect(const char *const *args, size_t n_args,
 	if (rc == -ENOMEM)
 		fprintf(err, "nestref: out of memory\n");
 	if (!rc && !out->count) {
-		fprintf(err, "nestref: no vector file in %s%s: a folder is searched for *.yaml and *.yml files\n",
+		nestref_vec_escape_line(err, "nestref: no vector file in %s%s: a folder is searched for *.yaml and *.yml files",
 			n_args ? args[0] : "(nothing)",
 			n_args > 1 ? " and the other paths given" : "");
 		rc = -ENOENT;

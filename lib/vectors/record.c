@@ -16,6 +16,7 @@
 
 #include <nestref/backend.h>
 
+#include "escape.h"
 #include "record.h"
 #include "runner-report.h"
 
@@ -43,10 +44,25 @@ static void append(struct record *rec, json_t *array, json_t *value)
 		rec->nomem = true;
 }
 
+/*
+ * A string from a vector, a path, a backend or the command line: itself
+ * when it is UTF-8, else its escaped form (report.md 6.3), where jansson
+ * would refuse it.  NULL without memory.
+ */
+static json_t *any_string(const char *s)
+{
+	char *copy;
+	const char *value = esc_value(s, &copy);
+	json_t *j = value ? json_string(value) : NULL;
+
+	nestref_free(copy);
+	return j;
+}
+
 /* A string, or JSON null for NULL. */
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? any_string(s) : json_null();
 }
 
 /* "Linux 7.2.13 x86_64": what the machine that ran the tests runs. */
@@ -59,7 +75,7 @@ static json_t *system_text(void)
 		return json_null();
 	snprintf(buf, sizeof(buf), "%s %s %s", uts.sysname, uts.release,
 		 uts.machine);
-	return json_string(buf);
+	return any_string(buf);
 }
 
 struct record *record_new(const struct nestref_ctx_opts *ctx)
@@ -148,7 +164,7 @@ static json_t *string_list(struct record *rec, char *const *s, size_t n)
 	size_t i;
 
 	for (i = 0; list && i < n; i++)
-		append(rec, list, json_string(s[i]));
+		append(rec, list, any_string(s[i]));
 	return list;
 }
 
@@ -159,7 +175,7 @@ static json_t *position(const struct vec_file *file, struct vec_mark mark)
 
 	snprintf(buf, sizeof(buf), "%s:%u:%u", file->path, mark.line,
 		 mark.column);
-	return json_string(buf);
+	return any_string(buf);
 }
 
 /* The test's entry, appended to the tests; NULL without memory. */
@@ -178,9 +194,9 @@ static json_t *test_entry(struct record *rec, const struct vec_file *file,
 	set(rec, t, "name", json_string(name));
 	set(rec, t, "id", json_string(file->id));
 	set(rec, t, "tc", json_integer(test->tc));
-	set(rec, t, "file", json_string(file->path));
+	set(rec, t, "file", any_string(file->path));
 	if (test->comment)
-		set(rec, t, "comment", json_string(test->comment));
+		set(rec, t, "comment", any_string(test->comment));
 	set(rec, t, "verdict", json_string(nestref_vec_verdict_name(verdict)));
 	set(rec, t, "flags", string_list(rec, test->flags, test->n_flags));
 	set(rec, t, "references",
@@ -216,7 +232,7 @@ static void set_message(struct record *rec, json_t *obj, const char *msg)
 
 	if (!msg || !*msg)
 		return;
-	set(rec, obj, "message", json_string(msg));
+	set(rec, obj, "message", any_string(msg));
 	rule = message_rule(msg);
 	if (rule)
 		set(rec, obj, "rule", rule);
@@ -244,7 +260,7 @@ void record_test(struct record *rec, const struct vec_file *file,
 		set(rec, t, "reason", str_or_null(reason));
 		set(rec, t, "failure", failure);
 	} else if (reason) {
-		set(rec, t, "reason", json_string(reason));
+		set(rec, t, "reason", any_string(reason));
 	}
 	if (verdict == NESTREF_VEC_PASS_PARTLY) {
 		char caps[256];
@@ -476,15 +492,24 @@ void record_end(struct record *rec, int status, const char *stopped)
 		set(rec, totals, keys[i], json_integer((json_int_t)rec->counts[i]));
 	set(rec, rec->root, "status", json_integer(status));
 	set(rec, rec->root, "stopped",
-	    stopped && *stopped ? json_string(stopped) : json_null());
+	    stopped && *stopped ? any_string(stopped) : json_null());
 	set(rec, rec->root, "totals", totals);
 }
 
 int record_write_json(const struct record *rec, FILE *out)
 {
+	char *json;
+	int rc;
+
 	if (!rec || rec->nomem)
 		return -ENOMEM;
-	if (json_dumpf(rec->root, out, JSON_INDENT(2)) || fputc('\n', out) == EOF)
+	/* jansson leaves DEL and C1 raw: report.md 6.3 escapes them too. */
+	json = json_dumps(rec->root, JSON_INDENT(2));
+	if (!json)
+		return -ENOMEM;
+	rc = esc_json_write(out, json);
+	free(json); /* jansson's, from malloc() */
+	if (rc || fputc('\n', out) == EOF)
 		return -EIO;
 	return fflush(out) || ferror(out) ? -EIO : 0;
 }
@@ -495,13 +520,18 @@ int record_write_json(const struct record *rec, FILE *out)
 /*
  * Text for an attribute (attr) or an element: the five entities, in an
  * attribute line breaks and tabs as character references (so that they
- * are kept), and the control characters XML 1.0 forbids as U+FFFD.
+ * are kept), the control characters XML 1.0 forbids as U+FFFD, and DEL,
+ * C1 and the other controls of report.md 6.1, which it allows, as
+ * character references, so that none stands raw in the file.
  */
 static void xml_text(FILE *out, const char *s, bool attr)
 {
-	for (; s && *s; s++) {
+	struct esc_char ch;
+
+	for (; s && *s; s += ch.len) {
 		unsigned char c = (unsigned char)*s;
 
+		esc_decode(s, &ch);
 		switch (c) {
 		case '&':
 			fputs("&amp;", out);
@@ -529,10 +559,14 @@ static void xml_text(FILE *out, const char *s, bool attr)
 			fprintf(out, "&#%u;", c);
 			break;
 		default:
-			if (c < 0x20)
+			/* A byte that is not UTF-8: only a name cut to fit
+			 * (junit_case()) can end in one. */
+			if (c < 0x20 || ch.invalid)
 				fputs("\xef\xbf\xbd", out);
+			else if (esc_is_control(ch.cp))
+				fprintf(out, "&#x%x;", (unsigned int)ch.cp);
 			else
-				fputc(c, out);
+				fwrite(s, 1, ch.len, out);
 		}
 	}
 }

@@ -3,30 +3,25 @@
  * TAP version 13 (not 14: bookworm's prove rejects 14, style.md 0.3).
  * A failure carries a YAML block naming the file position of the failing
  * step, what was expected and what came back, so that the line alone is
- * enough to find and cite the vector.
+ * enough to find and cite the vector.  Every string from the vector, its
+ * path or the backend is escaped (spec/report.md 6.2): none can start a
+ * line, become a directive or end the YAML block.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
+#include <nestref/backend.h>
+#include <nestref/vectors.h>
+
+#include "escape.h"
 #include "runner-report.h"
 
 void report_plan(FILE *out, size_t count)
 {
 	fprintf(out, "TAP version 13\n1..%zu\n", count);
-}
-
-/* TAP descriptions end at a newline and treat '#' as a directive. */
-static void report_desc(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else if (*s == '#')
-			fputs("\\#", out);
-		else
-			fputc(*s, out);
-	}
 }
 
 static void report_line(const struct report_test *t, const char *status)
@@ -35,15 +30,19 @@ static void report_line(const struct report_test *t, const char *status)
 		t->test->tc);
 	if (t->test->comment) {
 		fputc(' ', t->out);
-		report_desc(t->out, t->test->comment);
+		/* Not a new line, not a directive (report.md 6.2). */
+		nestref_vec_escape_fputs(t->out, t->test->comment,
+					 NESTREF_VEC_ESCAPE_TAP);
 	}
 }
 
 void report_ok(const struct report_test *t, const char *skip)
 {
 	report_line(t, "ok");
-	if (skip)
-		fprintf(t->out, " # SKIP %s", skip);
+	if (skip) {
+		fputs(" # SKIP ", t->out);
+		nestref_vec_escape_fputs(t->out, skip, NESTREF_VEC_ESCAPE_TAP);
+	}
 	fputc('\n', t->out);
 }
 
@@ -64,19 +63,70 @@ void report_caps(char *buf, size_t len, const char *prefix, uint32_t caps)
 	}
 }
 
-/* A YAML double-quoted scalar. */
-static void report_quoted(FILE *out, const char *s)
+/*
+ * A YAML double-quoted scalar that reads back as s, or as its escaped
+ * form when s is not UTF-8 (report.md 6.2, 6.3).  A string that does not
+ * fit in memory is still shown, its bytes as \xNN.
+ */
+static void report_quoted(FILE *out, const char *s, const char *suffix)
 {
+	char *copy;
+	const char *value = esc_value(s, &copy);
+
 	fputc('"', out);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\x%02x", (unsigned char)*s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
+	nestref_vec_escape_fputs(out, value ? value : s,
+				 NESTREF_VEC_ESCAPE_QUOTED);
+	fprintf(out, "%s\"", suffix);
+	nestref_free(copy);
+}
+
+/*
+ * Whether s can stand as a plain YAML scalar in a block or a flow
+ * sequence and read back as the same string: a path or a name of the
+ * usual characters, not a word YAML 1.1 reads as a boolean, null or
+ * number.  Anything else is quoted (report.md 6.2).
+ */
+static bool report_plain(const char *s)
+{
+	static const char *const words[] = {
+		"y", "n", "yes", "no", "true", "false", "on", "off", "null",
+		".inf", ".nan",
+	};
+	size_t i;
+
+	if (!*s || (!isalpha((unsigned char)*s) && !strchr("/._", *s)))
+		return false;
+	for (i = 0; s[i]; i++)
+		if (!isalnum((unsigned char)s[i]) &&
+		    !strchr("/._-+~@=", s[i]) && (s[i] != ':' || !s[i + 1]))
+			return false;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcasecmp(s, words[i]))
+			return false;
+	return true;
+}
+
+static void report_scalar(FILE *out, const char *s)
+{
+	if (report_plain(s))
+		fputs(s, out);
+	else
+		report_quoted(out, s, "");
+}
+
+/* "file: path:line:column", the path quoted when it needs to be. */
+static void report_position(FILE *out, const char *path,
+			    struct vec_mark mark)
+{
+	char where[32];
+
+	snprintf(where, sizeof(where), ":%u:%u", mark.line, mark.column);
+	fputs("  file: ", out);
+	if (report_plain(path))
+		fprintf(out, "%s%s", path, where);
+	else
+		report_quoted(out, path, where);
+	fputc('\n', out);
 }
 
 static void report_flags(const struct report_test *t)
@@ -86,8 +136,10 @@ static void report_flags(const struct report_test *t)
 	if (!t->test->n_flags)
 		return;
 	fputs("  flags: [", t->out);
-	for (i = 0; i < t->test->n_flags; i++)
-		fprintf(t->out, "%s%s", i ? ", " : "", t->test->flags[i]);
+	for (i = 0; i < t->test->n_flags; i++) {
+		fputs(i ? ", " : "", t->out);
+		report_scalar(t->out, t->test->flags[i]);
+	}
 	fputs("]\n", t->out);
 }
 
@@ -95,9 +147,10 @@ void report_not_ok_setup(const struct report_test *t, const char *message)
 {
 	report_line(t, "not ok");
 	fputc('\n', t->out);
-	fprintf(t->out, "  ---\n  file: %s:%u:%u\n  message: ", t->file->path,
-		t->test->mark.line, t->test->mark.column);
-	report_quoted(t->out, message);
+	fputs("  ---\n", t->out);
+	report_position(t->out, t->file->path, t->test->mark);
+	fputs("  message: ", t->out);
+	report_quoted(t->out, message, "");
 	fputc('\n', t->out);
 	report_flags(t);
 	fputs("  ...\n", t->out);
@@ -260,9 +313,10 @@ void report_not_ok_step(const struct report_test *t, size_t step_index,
 
 	report_line(t, "not ok");
 	fputc('\n', out);
-	fprintf(out, "  ---\n  file: %s:%u:%u\n  step: %zu\n  action: %s\n",
-		t->file->path, step->mark.line, step->mark.column,
-		step_index + 1, report_action(step->kind));
+	fputs("  ---\n", out);
+	report_position(out, t->file->path, step->mark);
+	fprintf(out, "  step: %zu\n  action: %s\n", step_index + 1,
+		report_action(step->kind));
 	report_expected(out, step, v);
 	report_got(out, step, got);
 	if (v->failed & STEP_CHECK_ISSUED) {
@@ -282,7 +336,7 @@ void report_not_ok_step(const struct report_test *t, size_t step_index,
 	}
 	if (got->message[0]) {
 		fputs("  message: ", out);
-		report_quoted(out, got->message);
+		report_quoted(out, got->message, "");
 		fputc('\n', out);
 	}
 	report_flags(t);

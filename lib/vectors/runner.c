@@ -78,8 +78,8 @@ static void runner_progress(const struct run_state *st,
 {
 	if (!st->opts->progress)
 		return;
-	fprintf(st->opts->err, "\r\033[K[%zu/%zu] %s", st->number, st->total,
-		file->path);
+	fprintf(st->opts->err, "\r\033[K[%zu/%zu] ", st->number, st->total);
+	nestref_vec_escape_fputs(st->opts->err, file->path, 0);
 	fflush(st->opts->err);
 }
 
@@ -221,15 +221,18 @@ static int runner_probe(struct run_state *st, uint32_t *caps)
 
 	rc = nestref_ctx_new(&ctx, &st->copts, msg, sizeof(msg));
 	if (rc == -ENODEV) {
-		fprintf(opts->out, "TAP version 13\n1..0 # SKIP backend unavailable: %s\n",
-			msg);
-		fprintf(opts->err, "nestref: backend unavailable: %s\n", msg);
+		fputs("TAP version 13\n1..0 # SKIP backend unavailable: ",
+		      opts->out);
+		nestref_vec_escape_fputs(opts->out, msg, NESTREF_VEC_ESCAPE_TAP);
+		fputc('\n', opts->out);
+		nestref_vec_escape_line(opts->err,
+					"nestref: backend unavailable: %s", msg);
 		snprintf(st->sum->stopped, sizeof(st->sum->stopped),
 			 "backend unavailable: %s", msg);
 		return RUNNER_EXIT_UNAVAILABLE;
 	}
 	if (rc) {
-		fprintf(opts->err, "nestref: %s\n", msg);
+		nestref_vec_escape_line(opts->err, "nestref: %s", msg);
 		snprintf(st->sum->stopped, sizeof(st->sum->stopped), "%s", msg);
 		return RUNNER_EXIT_USAGE;
 	}
@@ -264,8 +267,8 @@ static bool runner_expect(const struct run_state *st, const char *backend,
 		else
 			snprintf(name, sizeof(name), "bit %u", i);
 		if (!(caps & bit))
-			fprintf(st->opts->err,
-				"nestref: backend %s lacks expected capability %s (%zu tests skipped, %zu checked only in part)\n",
+			nestref_vec_escape_line(st->opts->err,
+				"nestref: backend %s lacks expected capability %s (%zu tests skipped, %zu checked only in part)",
 				backend, name, skipped, partly);
 		else
 			fprintf(st->opts->err,
@@ -314,9 +317,11 @@ int runner_end(struct run_state *st)
 		fputs("\r\033[K", opts->err);
 	if (st->unavailable) {
 		/* It answered the probe and then went away: the run is broken. */
-		fprintf(opts->out, "Bail out! backend %s became unavailable: %s\n",
+		nestref_vec_escape_line(opts->out,
+			"Bail out! backend %s became unavailable: %s",
 			nestref_backend_name(be), st->unavailable_msg);
-		fprintf(opts->err, "nestref: backend %s became unavailable: %s\n",
+		nestref_vec_escape_line(opts->err,
+			"nestref: backend %s became unavailable: %s",
 			nestref_backend_name(be), st->unavailable_msg);
 		snprintf(sum->stopped, sizeof(sum->stopped),
 			 "backend %s became unavailable: %s",
@@ -325,8 +330,8 @@ int runner_end(struct run_state *st)
 	}
 	origin = nestref_backend_origin(be);
 	if (!opts->quiet)
-		fprintf(opts->err,
-			"nestref: %zu tests on backend %s%s%s%s, profile %s: %zu passed, %zu passed with unchecked parts, %zu failed, %zu skipped\n",
+		nestref_vec_escape_line(opts->err,
+			"nestref: %zu tests on backend %s%s%s%s, profile %s: %zu passed, %zu passed with unchecked parts, %zu failed, %zu skipped",
 			st->total, nestref_backend_name(be),
 			origin ? " (from " : "", origin ? origin : "",
 			origin ? ")" : "",
