@@ -45,10 +45,19 @@ refused() {
 	fi
 }
 
-# no_temps: nothing but what the test made is left in $tmp.
+# temps PATTERN: the bench's temporary files (.NAME.XXXXXX) in $tmp.
+temps() {
+	left=
+	# shellcheck disable=SC2231 # $1 is a pattern
+	for f in "$tmp"/.$1.??????; do
+		[ -e "$f" ] && left="$left ${f##*/}"
+	done
+	[ -n "$left" ]
+}
+
+# no_temps: no temporary file is left in $tmp.
 no_temps() {
-	left=$(cd "$tmp" && ls -A | grep '^\..*\.......$')
-	if [ -z "$left" ]; then ok "$1: no temporary file is left"; else
+	if ! temps "*"; then ok "$1: no temporary file is left"; else
 		not_ok "$1: temporary files are left" "$left"
 	fi
 }
@@ -144,7 +153,7 @@ echo old >"$tmp/r.json"
 "$bench" $slow --json "$tmp/r.json" >/dev/null 2>&1 &
 pid=$!
 i=0
-while [ $i -lt 100 ] && ! ls -A "$tmp" | grep -q '^\.r\.json\.'; do
+while [ $i -lt 100 ] && ! temps r.json; do
 	sleep 0.05
 	i=$((i + 1))
 done

@@ -125,7 +125,7 @@ bench_usage "--iters 0" "--iters: '0' is not a whole number from 1 to 10^12" \
 	--callgrind-child x --iters 0
 
 bench_usage "--suite nope" "--suite: 'nope' is not full or kernel" --suite nope
-for v in nope sim, sim,,mock ,sim; do
+for v in nope 'sim,' 'sim,,mock' ',sim'; do
 	bench_usage "--only '$v'" \
 		"--only: '$v' is not a comma-separated list of rewrite, sim, mock, churn, kernel, ioctl" \
 		--only "$v"
