@@ -15,7 +15,8 @@
  *   kernel.c     the real kernel (issue 5 point 1(d)): whether it can be
  *                measured here, and the ratios against it;
  *   report.c     terminal table, progress, CSV;
- *   json.c       the JSON file (schema in docs/bench.md), with jansson.
+ *   json.c       the JSON file (schema in docs/bench.md), with jansson;
+ *   output.c     the files of --json and --csv, opened before measuring.
  * The binary measures and writes; scripts read its JSON: targets.py judges
  * the targets, plot.py draws the plots (docs/bench.md).
  *
@@ -141,11 +142,15 @@ struct bench_plan {
 	size_t n;
 };
 
-/* The sweeps of issue 5 point 2 (or the smoke's tiny ones); -ENOMEM. */
+/* The sweeps of issue 5 point 2 (or the smoke's tiny ones); -ENOMEM,
+ * or -EINVAL for an --only that is not bench_only_valid. */
 int bench_plan_build(struct bench_plan *plan, const struct bench_options *opts);
 void bench_plan_free(struct bench_plan *plan);
 /* Whether --only (NULL: everything) names kind. */
 bool bench_only_names(const char *only, enum bench_kind kind);
+/* Whether --only's value is a list of kinds: comma-separated, none
+ * empty (no ",," and no trailing comma). */
+bool bench_only_valid(const char *only);
 
 /* ------------------------------------------------------------ worlds */
 
@@ -236,6 +241,9 @@ struct bench_pin {
 
 /* Pins to cpu (-1: the highest CPU this process may use). */
 void bench_pin(int cpu, struct bench_pin *pin);
+/* Whether this process may run on cpu (true when it cannot tell), with
+ * the CPUs it may run on in list ("0-3,6") for --cpu's message. */
+bool bench_cpu_allowed(int cpu, char *list, size_t len);
 uint64_t bench_now_ns(void);
 
 /* Calibrates, warms up and takes the samples of one benchmark. */
@@ -295,6 +303,7 @@ extern int (*bench_ioctl)(int fd, unsigned long request, void *arg);
 struct bench_kernel_probe {
 	bool probed;      /* false: the run does not ask for the kernel */
 	bool available;   /* iommufd with its selftest answers here */
+	int rc;           /* nestref_ctx_new's: -EINVAL for bad options */
 	char reason[256]; /* why not */
 };
 
@@ -390,12 +399,40 @@ void bench_report_table(FILE *out, const struct bench_result *res, size_t n);
 /* The kernel's rows against the other paths, or why there are none. */
 void bench_report_kernel(FILE *out, const struct bench_context *ctx,
 			 const struct bench_result *res, size_t n);
-/* 0 or -errno; on failure nothing useful was written. */
-int bench_write_csv(const char *path, const struct bench_result *res,
-		    size_t n);
-/* "targets" is written empty: bench/targets.py --update fills it in. */
-int bench_write_json(const char *path, const struct bench_context *ctx,
+/* The CSV into f; whether it reached the file is bench_output_close's
+ * to say. */
+void bench_write_csv(FILE *f, const struct bench_result *res, size_t n);
+/* The JSON into f: 0, or -ENOMEM when it could not be built.
+ * "targets" is written empty: bench/targets.py --update fills it in. */
+int bench_write_json(FILE *f, const struct bench_context *ctx,
 		     const struct bench_options *opts,
 		     const struct bench_result *res, size_t n);
+
+/* ------------------------------------------------------------ files */
+
+/* A file of --json or --csv (output.c). */
+struct bench_output {
+	const char *option; /* "--json", for messages */
+	const char *path;   /* "-": stdout; NULL: not asked for */
+	FILE *f;     /* where to write, from bench_output_open to _close */
+	char *buf;   /* f's text (open_memstream) */
+	size_t len;
+	int fd;      /* the file it goes to, open from the start */
+	char *tmp;   /* fd's name when it is renamed to path at the end */
+};
+
+/*
+ * Opens o->path for writing before anything is measured: 0 (also when
+ * path is NULL), or -errno with err saying "--json: cannot write PATH:
+ * why".  An existing regular file is left as it is until
+ * bench_output_close.
+ */
+int bench_output_open(struct bench_output *o, char *err, size_t len);
+/* Writes what f holds to the file and puts it in place: 0, or -errno
+ * with err saying which write failed (a full disk) and nothing renamed;
+ * either way everything is closed. */
+int bench_output_close(struct bench_output *o, char *err, size_t len);
+/* Closes everything without writing: an old file stays as it was. */
+void bench_output_discard(struct bench_output *o);
 
 #endif /* NESTREF_BENCH_H */

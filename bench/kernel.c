@@ -88,7 +88,9 @@ void bench_kernel_probe(const struct bench_options *opts,
 	bench_kernel_options(opts, options, sizeof(options));
 	memset(probe, 0, sizeof(*probe));
 	probe->probed = true;
-	if (nestref_ctx_new(&ctx, &o, probe->reason, sizeof(probe->reason)))
+	probe->rc = nestref_ctx_new(&ctx, &o, probe->reason,
+				    sizeof(probe->reason));
+	if (probe->rc)
 		return;
 	nestref_ctx_free(ctx);
 	probe->available = true;

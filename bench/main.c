@@ -10,11 +10,12 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nestref/vectors.h>
@@ -82,7 +83,8 @@ static void usage(FILE *out)
 	      "      --backend-options=S  the iommufd backend's options for the kernel\n"
 	      "                           rows (default mode=selftest), such as\n"
 	      "                           mode=vfio,devices=/dev/vfio/devices/vfio0:...\n"
-	      "      --cpu=N              pin to CPU N (default: the highest CPU allowed)\n"
+	      "      --cpu=N              pin to CPU N, one this process may run on\n"
+	      "                           (default: the highest of them)\n"
 	      "      --no-pin             do not pin\n"
 	      "      --no-callgrind       do not count instructions under callgrind\n"
 	      "  -j, --json=FILE          write the results as JSON (schema: docs/bench.md)\n"
@@ -93,12 +95,18 @@ static void usage(FILE *out)
 	      "  -h, --help               show this help\n"
 	      "  -V, --version            show the version\n"
 	      "\n"
-	      "FILE may be '-' for stdout; the table then goes to stderr.\n"
+	      "FILE may be '-' for stdout; the table then goes to stderr.  Each FILE\n"
+	      "is created (under a temporary name beside it) before anything is\n"
+	      "measured, and replaces FILE only once complete.  An option that takes\n"
+	      "a value is given once; every value is checked before the run starts,\n"
+	      "--backend-options by the iommufd backend itself.\n"
 	      "Instructions per operation need valgrind ($NESTREF_BENCH_VALGRIND, else\n"
 	      "valgrind in $PATH); without it they are reported as not measured.\n"
 	      "\n"
 	      "Exit status: 0 every benchmark ran (whether or not targets were met),\n"
-	      "1 a benchmark or an output failed, 2 usage error, 77 nothing failed but\n"
+	      "1 a benchmark or an output failed (a write of a FILE or of the table,\n"
+	      "to a full disk say), 2 usage error (a bad option or value, or a FILE\n"
+	      "that cannot be written: nothing was measured), 77 nothing failed but\n"
 	      "a benchmark asked for could not run here (the kernel rows).\n"
 	      "\n"
 	      "Report bugs to: " PACKAGE_BUGREPORT "\n",
@@ -123,20 +131,6 @@ static int usage_error(const char *fmt, ...)
 	return BENCH_EXIT_USAGE;
 }
 
-/* A decimal number in [lo, hi]; 0 or -EINVAL. */
-static int parse_num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi))
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 enum {
 	OPT_WORKING_SET = 256,
 	OPT_ONLY,
@@ -152,39 +146,202 @@ enum {
 	OPT_ITERS,
 };
 
+static const struct option longopts[] = {
+	{ "quick", no_argument, NULL, 'q' },
+	{ "repetitions", required_argument, NULL, 'r' },
+	{ "min-time", required_argument, NULL, 't' },
+	{ "warmup", required_argument, NULL, 'w' },
+	{ "working-set", required_argument, NULL, OPT_WORKING_SET },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "suite", required_argument, NULL, OPT_SUITE },
+	{ "iommufd", required_argument, NULL, OPT_IOMMUFD },
+	{ "backend-options", required_argument, NULL, OPT_BACKEND_OPTIONS },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "no-pin", no_argument, NULL, OPT_NO_PIN },
+	{ "no-callgrind", no_argument, NULL, OPT_NO_CALLGRIND },
+	{ "json", required_argument, NULL, 'j' },
+	{ "csv", required_argument, NULL, 'c' },
+	/* Gone: says where it went. */
+	{ "plot", required_argument, NULL, 'p' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	/* Internal: one benchmark under callgrind (callgrind.c). */
+	{ "callgrind-child", required_argument, NULL, OPT_CHILD },
+	{ "iters", required_argument, NULL, OPT_ITERS },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define N_LONGOPTS (sizeof(longopts) / sizeof(longopts[0]) - 1)
+
+/* The index of getopt's answer c in longopts (short options too). */
+static size_t opt_index(int c)
+{
+	size_t i;
+
+	for (i = 0; i < N_LONGOPTS && longopts[i].val != c; i++)
+		;
+	return i;
+}
+
+/*
+ * A whole number in [lo, hi]: decimal digits only, so that "", " 5",
+ * "+5", "-1", "5x", "0x10", "1e3" and what overflows are refused.
+ */
+static int parse_whole(const char *s, uint64_t lo, uint64_t hi,
+		       uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Milliseconds in [lo, hi]: digits with an optional fraction ("20",
+ * "0.5", ".5"); no sign, exponent, hex, inf or nan. */
+static int parse_ms(const char *s, double lo, double hi, double *out)
+{
+	size_t digits = strspn(s, "0123456789"), frac = 0;
+	char *end;
+	double v;
+
+	if (s[digits] == '.')
+		frac = strspn(s + digits + 1, "0123456789");
+	if (!digits && !frac)
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || end != s + digits + (s[digits] == '.') + frac ||
+	    !(v >= lo && v <= hi))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* One option's value into cli; BENCH_EXIT_OK or a usage error. */
+static int parse_value(int c, const char *arg, struct cli *cli)
+{
+	char cpus[128];
+	uint64_t u;
+	double v;
+
+	switch (c) {
+	case 'r':
+		if (parse_whole(arg, 1, 10000, &u))
+			return usage_error("--repetitions: '%s' is not a whole number from 1 to 10000",
+					   arg);
+		cli->opts.repetitions = (uint32_t)u;
+		break;
+	case 't':
+		if (parse_ms(arg, 0.001, 60000, &v))
+			return usage_error("--min-time: '%s' is not a number of milliseconds from 0.001 to 60000",
+					   arg);
+		cli->opts.min_sample_ms = v;
+		break;
+	case 'w':
+		if (parse_ms(arg, 0, 600000, &v))
+			return usage_error("--warmup: '%s' is not a number of milliseconds from 0 to 600000",
+					   arg);
+		cli->opts.warmup_ms = v;
+		break;
+	case OPT_WORKING_SET:
+		if (!strcmp(arg, "all"))
+			cli->opts.working_set = BENCH_WS_ALL;
+		else if (parse_whole(arg, 1, 1 << 24, &u))
+			return usage_error("--working-set: '%s' is not 'all' or a whole number from 1 to 16777216",
+					   arg);
+		else
+			cli->opts.working_set = (uint32_t)u;
+		break;
+	case OPT_ONLY:
+		if (!bench_only_valid(arg))
+			return usage_error("--only: '%s' is not a comma-separated list of rewrite, sim, mock, churn, kernel, ioctl",
+					   arg);
+		cli->opts.only = arg;
+		break;
+	case OPT_SUITE:
+		if (!strcmp(arg, "full"))
+			cli->opts.suite = BENCH_SUITE_FULL;
+		else if (!strcmp(arg, "kernel"))
+			cli->opts.suite = BENCH_SUITE_KERNEL;
+		else
+			return usage_error("--suite: '%s' is not full or kernel",
+					   arg);
+		break;
+	case OPT_IOMMUFD:
+		/* It travels inside the backend options ("iommufd=PATH"). */
+		if (strchr(arg, ','))
+			return usage_error("--iommufd: '%s' has a comma, which the backend options cannot carry",
+					   arg);
+		cli->opts.iommufd = arg;
+		break;
+	case OPT_BACKEND_OPTIONS:
+		/* Checked by the iommufd backend itself (check_kernel). */
+		cli->opts.backend_options = arg;
+		break;
+	case OPT_CPU:
+		if (parse_whole(arg, 0, CPU_SETSIZE - 1, &u))
+			return usage_error("--cpu: '%s' is not a CPU number",
+					   arg);
+		if (!bench_cpu_allowed((int)u, cpus, sizeof(cpus)))
+			return usage_error("--cpu: this process may not run on CPU %s (it may on %s)",
+					   arg, cpus);
+		cli->cpu = (int)u;
+		break;
+	case 'j':
+		cli->json = arg;
+		break;
+	case 'c':
+		cli->csv = arg;
+		break;
+	case OPT_CHILD:
+		cli->child_spec = arg;
+		break;
+	case OPT_ITERS:
+		if (parse_whole(arg, 1, UINT64_C(1000000000000), &u))
+			return usage_error("--iters: '%s' is not a whole number from 1 to 10^12",
+					   arg);
+		cli->child_iters = u;
+		break;
+	}
+	return BENCH_EXIT_OK;
+}
+
+/* The options that exclude each other, and --callgrind-child's pair. */
+static int parse_check(const struct cli *cli, const bool *seen)
+{
+	struct stat st;
+
+	if (seen[opt_index(OPT_PROGRESS)] && seen[opt_index(OPT_NO_PROGRESS)])
+		return usage_error("%s", "--progress and --no-progress exclude each other");
+	if (seen[opt_index(OPT_CPU)] && !cli->pin)
+		return usage_error("%s", "--cpu and --no-pin exclude each other");
+	/* One would overwrite the other; two devices (/dev/null) do not. */
+	if (cli->json && cli->csv && !strcmp(cli->json, cli->csv) &&
+	    (!strcmp(cli->json, "-") || stat(cli->json, &st) ||
+	     S_ISREG(st.st_mode)))
+		return usage_error("--json and --csv both name '%s'",
+				   cli->json);
+	if (cli->child_spec && !cli->child_iters)
+		return usage_error("%s", "--callgrind-child needs --iters");
+	return BENCH_EXIT_OK;
+}
+
 /* BENCH_EXIT_OK to go on, -1 to exit 0 (help, version), else a status. */
 static int parse(int argc, char **argv, struct cli *cli)
 {
-	static const struct option longopts[] = {
-		{ "quick", no_argument, NULL, 'q' },
-		{ "repetitions", required_argument, NULL, 'r' },
-		{ "min-time", required_argument, NULL, 't' },
-		{ "warmup", required_argument, NULL, 'w' },
-		{ "working-set", required_argument, NULL, OPT_WORKING_SET },
-		{ "only", required_argument, NULL, OPT_ONLY },
-		{ "suite", required_argument, NULL, OPT_SUITE },
-		{ "iommufd", required_argument, NULL, OPT_IOMMUFD },
-		{ "backend-options", required_argument, NULL,
-		  OPT_BACKEND_OPTIONS },
-		{ "cpu", required_argument, NULL, OPT_CPU },
-		{ "no-pin", no_argument, NULL, OPT_NO_PIN },
-		{ "no-callgrind", no_argument, NULL, OPT_NO_CALLGRIND },
-		{ "json", required_argument, NULL, 'j' },
-		{ "csv", required_argument, NULL, 'c' },
-		/* Gone: says where it went. */
-		{ "plot", required_argument, NULL, 'p' },
-		{ "progress", no_argument, NULL, OPT_PROGRESS },
-		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		/* Internal: one benchmark under callgrind (callgrind.c). */
-		{ "callgrind-child", required_argument, NULL, OPT_CHILD },
-		{ "iters", required_argument, NULL, OPT_ITERS },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool set_r = false, set_t = false, set_w = false;
-	double v;
-	int c;
+	/* Which options were given: one that takes a value, once. */
+	bool seen[N_LONGOPTS] = { false };
+	const struct option *o;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "qr:t:w:j:c:p:hV", longopts,
 				NULL)) != -1) {
@@ -192,72 +349,11 @@ static int parse(int argc, char **argv, struct cli *cli)
 		case 'q':
 			cli->opts.quick = true;
 			break;
-		case 'r':
-			if (parse_num(optarg, 1, 10000, &v) || v != floor(v))
-				return usage_error("--repetitions: '%s' is not a whole number from 1 to 10000",
-						   optarg);
-			cli->opts.repetitions = (uint32_t)v;
-			set_r = true;
-			break;
-		case 't':
-			if (parse_num(optarg, 0.001, 60000, &v))
-				return usage_error("--min-time: '%s' is not a number of milliseconds above 0",
-						   optarg);
-			cli->opts.min_sample_ms = v;
-			set_t = true;
-			break;
-		case 'w':
-			if (parse_num(optarg, 0, 600000, &v))
-				return usage_error("--warmup: '%s' is not a number of milliseconds",
-						   optarg);
-			cli->opts.warmup_ms = v;
-			set_w = true;
-			break;
-		case OPT_WORKING_SET:
-			if (!strcmp(optarg, "all"))
-				cli->opts.working_set = BENCH_WS_ALL;
-			else if (parse_num(optarg, 1, 1 << 24, &v) ||
-				 v != floor(v))
-				return usage_error("--working-set: '%s' is not 'all' or a whole number from 1 to 16777216",
-						   optarg);
-			else
-				cli->opts.working_set = (uint32_t)v;
-			break;
-		case OPT_ONLY:
-			cli->opts.only = optarg;
-			break;
-		case OPT_SUITE:
-			if (!strcmp(optarg, "full"))
-				cli->opts.suite = BENCH_SUITE_FULL;
-			else if (!strcmp(optarg, "kernel"))
-				cli->opts.suite = BENCH_SUITE_KERNEL;
-			else
-				return usage_error("--suite: '%s' is not full or kernel",
-						   optarg);
-			break;
-		case OPT_IOMMUFD:
-			cli->opts.iommufd = optarg;
-			break;
-		case OPT_BACKEND_OPTIONS:
-			cli->opts.backend_options = optarg;
-			break;
-		case OPT_CPU:
-			if (parse_num(optarg, 0, 1023, &v) || v != floor(v))
-				return usage_error("--cpu: '%s' is not a CPU number",
-						   optarg);
-			cli->cpu = (int)v;
-			break;
 		case OPT_NO_PIN:
 			cli->pin = false;
 			break;
 		case OPT_NO_CALLGRIND:
 			cli->opts.callgrind = false;
-			break;
-		case 'j':
-			cli->json = optarg;
-			break;
-		case 'c':
-			cli->csv = optarg;
 			break;
 		case 'p':
 			return usage_error("%s", "--plot is bench/plot.py now: --json FILE, then bench/plot.py FILE DIR (docs/bench.md section 2)");
@@ -274,36 +370,36 @@ static int parse(int argc, char **argv, struct cli *cli)
 			printf("%s (libnestref) %s\n", BENCH_PROGRAM,
 			       nestref_version());
 			return -1;
-		case OPT_CHILD:
-			cli->child_spec = optarg;
-			break;
-		case OPT_ITERS:
-			if (parse_num(optarg, 1, 1e12, &v) || v != floor(v))
-				return usage_error("--iters: '%s' is not a whole number above 0",
-						   optarg);
-			cli->child_iters = (uint64_t)v;
-			break;
-		default:
+		case '?':
+		case ':':
 			fprintf(stderr, "Try '" BENCH_PROGRAM " --help' for more information.\n");
 			return BENCH_EXIT_USAGE;
+		default:
+			o = &longopts[opt_index(c)];
+			/* A second value would silently replace the first. */
+			if (seen[o - longopts])
+				return usage_error("--%s given twice: give it once",
+						   o->name);
+			if (!*optarg)
+				return usage_error("--%s: the value is empty",
+						   o->name);
+			rc = parse_value(c, optarg, cli);
+			if (rc)
+				return rc;
 		}
+		seen[opt_index(c)] = true;
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (cli->opts.quick) {
-		if (!set_r)
+		if (!seen[opt_index('r')])
 			cli->opts.repetitions = 1;
-		if (!set_t)
+		if (!seen[opt_index('t')])
 			cli->opts.min_sample_ms = 1;
-		if (!set_w)
+		if (!seen[opt_index('w')])
 			cli->opts.warmup_ms = 0;
 	}
-	if (cli->json && cli->csv && !strcmp(cli->json, "-") &&
-	    !strcmp(cli->csv, "-"))
-		return usage_error("%s", "--json and --csv cannot both be '-'");
-	if (cli->child_spec && !cli->child_iters)
-		return usage_error("%s", "--callgrind-child needs --iters");
-	return BENCH_EXIT_OK;
+	return parse_check(cli, seen);
 }
 
 /* Marks res failed with a sentence. */
@@ -408,24 +504,123 @@ static void free_results(struct bench_result *res, size_t n)
 	free(res);
 }
 
-/* The outputs asked for; the number that failed. */
-static int write_outputs(const struct cli *cli, const struct bench_context *ctx,
-			 const struct bench_result *res, size_t n)
+/*
+ * --backend-options (and --iommufd) go to the iommufd backend, which
+ * refuses what it does not understand: ask it now, before anything is
+ * measured, even where --only leaves the kernel rows out.  Where the
+ * plan has kernel rows, the probe's answer also decides whether they
+ * can run here.  BENCH_EXIT_OK or a usage error.
+ */
+static int check_kernel(struct cli *cli, struct bench_kernel_probe *kprobe)
 {
-	int failed = 0, rc;
+	bool wanted = bench_only_names(cli->opts.only, BENCH_KERNEL) ||
+		      bench_only_names(cli->opts.only, BENCH_IOCTL);
 
-	if (cli->json &&
-	    (rc = bench_write_json(cli->json, ctx, &cli->opts, res, n))) {
-		nestref_vec_escape_line(stderr, BENCH_PROGRAM ": %s: %s",
-					cli->json, strerror(-rc));
+	if (!wanted && !cli->opts.backend_options && !cli->opts.iommufd)
+		return BENCH_EXIT_OK;
+	bench_kernel_probe(&cli->opts, kprobe);
+	if (kprobe->rc == -EINVAL)
+		return usage_error("%s: %s",
+				   cli->opts.backend_options ?
+					   "--backend-options" :
+					   "--iommufd",
+				   kprobe->reason);
+	if (wanted)
+		cli->opts.kernel_available = kprobe->available;
+	else
+		*kprobe = (struct bench_kernel_probe){ .probed = false };
+	return BENCH_EXIT_OK;
+}
+
+/* Opens every file asked for, before anything is measured: 0, or a usage
+ * error with every file closed. */
+static int open_outputs(struct bench_output *outs, size_t n)
+{
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!bench_output_open(&outs[i], err, sizeof(err)))
+			continue;
+		nestref_vec_escape_line(stderr,
+					BENCH_PROGRAM ": %s (nothing was measured)",
+					err);
+		while (i--)
+			bench_output_discard(&outs[i]);
+		return BENCH_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Writes and closes the files: the number that failed. */
+static size_t write_outputs(struct bench_output *outs, const struct cli *cli,
+			    const struct bench_context *ctx,
+			    const struct bench_result *res, size_t n)
+{
+	struct bench_output *json = &outs[0], *csv = &outs[1];
+	size_t failed = 0;
+	char err[512];
+	int built = 0;
+
+	if (json->f)
+		built = bench_write_json(json->f, ctx, &cli->opts, res, n);
+	if (csv->f)
+		bench_write_csv(csv->f, res, n);
+	if (built) {
+		/* Nothing was written: the old file stays. */
+		fprintf(stderr, BENCH_PROGRAM ": --json: %s\n",
+			strerror(-built));
+		bench_output_discard(json);
 		failed++;
 	}
-	if (cli->csv && (rc = bench_write_csv(cli->csv, res, n))) {
-		nestref_vec_escape_line(stderr, BENCH_PROGRAM ": %s: %s",
-					cli->csv, strerror(-rc));
+	if (bench_output_close(json, err, sizeof(err))) {
+		nestref_vec_escape_line(stderr, BENCH_PROGRAM ": %s", err);
+		failed++;
+	}
+	if (bench_output_close(csv, err, sizeof(err))) {
+		nestref_vec_escape_line(stderr, BENCH_PROGRAM ": %s", err);
 		failed++;
 	}
 	return failed;
+}
+
+/* The context, the table and the kernel's comparison on out: 0, or 1
+ * when out could not take them (a full disk). */
+static size_t report(FILE *out, const struct cli *cli,
+		     const struct bench_context *ctx,
+		     const struct bench_result *res, size_t n, size_t *absent)
+{
+	size_t i;
+
+	bench_report_context(out, ctx, &cli->opts);
+	bench_report_table(out, res, n);
+	for (i = 0; i < n; i++) {
+		if (res[i].spec.callgrind && res[i].ok &&
+		    !res[i].instr_measured && ctx->cg.available)
+			fprintf(out, "callgrind failed for row %zu: %s\n", i + 1,
+				res[i].instr_note);
+		*absent += res[i].not_measured;
+	}
+	if (ctx->kernel_probe.probed || cli->opts.suite == BENCH_SUITE_KERNEL)
+		bench_report_kernel(out, ctx, res, n);
+	/* The kernel suite's and --quick's sizes are not the targets'. */
+	if (!cli->opts.quick && cli->opts.suite == BENCH_SUITE_FULL) {
+		const char *file = cli->json && strcmp(cli->json, "-") != 0 ?
+					   cli->json :
+					   "RESULTS.json";
+
+		fputc('\n', out);
+		nestref_vec_escape_line(out,
+			"targets: bench/targets.py %s judges them (make bench runs both)",
+			file);
+	}
+	errno = 0;
+	if (!fflush(out) && !ferror(out))
+		return 0;
+	fprintf(stderr, BENCH_PROGRAM ": writing the table to %s: %s\n",
+		out == stdout ? "stdout" : "stderr",
+		strerror(errno ? errno : EIO));
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -446,9 +641,12 @@ int main(int argc, char **argv)
 	struct bench_context ctx;
 	struct bench_plan plan;
 	struct bench_kernel_probe kprobe = { .probed = false };
+	struct bench_output outs[2] = {
+		{ .option = "--json" },
+		{ .option = "--csv" },
+	};
 	struct bench_result *res;
-	size_t failed, absent = 0, i;
-	FILE *out;
+	size_t failed, absent = 0;
 	int rc;
 
 	rc = parse(argc, argv, &cli);
@@ -456,24 +654,23 @@ int main(int argc, char **argv)
 		return rc < 0 ? BENCH_EXIT_OK : rc;
 	if (cli.child_spec)
 		return bench_callgrind_child(cli.child_spec, cli.child_iters);
-	/* Whether the kernel answers here decides the full run's plan. */
-	if (bench_only_names(cli.opts.only, BENCH_KERNEL) ||
-	    bench_only_names(cli.opts.only, BENCH_IOCTL)) {
-		bench_kernel_probe(&cli.opts, &kprobe);
-		cli.opts.kernel_available = kprobe.available;
-	}
+	/* Whatever can be refused is refused before anything is measured. */
+	rc = check_kernel(&cli, &kprobe);
+	if (rc)
+		return rc;
+	outs[0].path = cli.json;
+	outs[1].path = cli.csv;
+	rc = open_outputs(outs, 2);
+	if (rc)
+		return rc;
 	if (bench_plan_build(&plan, &cli.opts)) {
-		if (cli.opts.only)
-			return usage_error("--only: '%s' is not a list of rewrite, sim, mock, churn, kernel, ioctl",
-					   cli.opts.only);
 		fprintf(stderr, BENCH_PROGRAM ": out of memory\n");
-		return BENCH_EXIT_FAILED;
+		goto err_outputs;
 	}
 	res = calloc(plan.n ? plan.n : 1, sizeof(*res));
 	if (!res) {
-		bench_plan_free(&plan);
 		fprintf(stderr, BENCH_PROGRAM ": out of memory\n");
-		return BENCH_EXIT_FAILED;
+		goto err_plan;
 	}
 	/* The context first: the load average before the bench adds to it. */
 	bench_context_collect(&ctx);
@@ -491,34 +688,13 @@ int main(int argc, char **argv)
 	failed += run_callgrind(&ctx.cg, res, plan.n, &prog);
 	bench_progress_end(&prog);
 
-	out = (cli.json && !strcmp(cli.json, "-")) ||
-			      (cli.csv && !strcmp(cli.csv, "-")) ?
-		      stderr :
-		      stdout;
-	bench_report_context(out, &ctx, &cli.opts);
-	bench_report_table(out, res, plan.n);
-	for (i = 0; i < plan.n; i++) {
-		if (res[i].spec.callgrind && res[i].ok &&
-		    !res[i].instr_measured && ctx.cg.available)
-			fprintf(out, "callgrind failed for row %zu: %s\n", i + 1,
-				res[i].instr_note);
-		absent += res[i].not_measured;
-	}
-	if (kprobe.probed || cli.opts.suite == BENCH_SUITE_KERNEL)
-		bench_report_kernel(out, &ctx, res, plan.n);
-	/* The kernel suite's and --quick's sizes are not the targets'. */
-	if (!cli.opts.quick && cli.opts.suite == BENCH_SUITE_FULL) {
-		const char *file = cli.json && strcmp(cli.json, "-") != 0 ?
-					   cli.json :
-					   "RESULTS.json";
-
-		fputc('\n', out);
-		nestref_vec_escape_line(out,
-			"targets: bench/targets.py %s judges them (make bench runs both)",
-			file);
-	}
-	fflush(out);
-	failed += (size_t)write_outputs(&cli, &ctx, res, plan.n);
+	/* With a file on stdout, the table goes to stderr. */
+	failed += report((cli.json && !strcmp(cli.json, "-")) ||
+					 (cli.csv && !strcmp(cli.csv, "-")) ?
+				 stderr :
+				 stdout,
+			 &cli, &ctx, res, plan.n, &absent);
+	failed += write_outputs(outs, &cli, &ctx, res, plan.n);
 	if (failed)
 		fprintf(stderr, BENCH_PROGRAM ": %zu benchmark(s) or output(s) failed\n",
 			failed);
@@ -530,4 +706,11 @@ int main(int argc, char **argv)
 	if (failed)
 		return BENCH_EXIT_FAILED;
 	return absent ? BENCH_EXIT_NOT_MEASURED : BENCH_EXIT_OK;
+
+err_plan:
+	bench_plan_free(&plan);
+err_outputs:
+	bench_output_discard(&outs[1]);
+	bench_output_discard(&outs[0]);
+	return BENCH_EXIT_FAILED;
 }

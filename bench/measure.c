@@ -64,6 +64,36 @@ void bench_pin(int cpu, struct bench_pin *pin)
 	pin->cpu = cpu;
 }
 
+bool bench_cpu_allowed(int cpu, char *list, size_t len)
+{
+	size_t used = 0;
+	cpu_set_t set;
+	int i, j, n;
+
+	list[0] = '\0';
+	CPU_ZERO(&set);
+	/* Unknown: bench_pin will say why it could not pin. */
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return true;
+	/* "0-3,6": the ranges of the mask. */
+	for (i = 0; i < CPU_SETSIZE; i = j) {
+		if (!CPU_ISSET(i, &set)) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i + 1; j < CPU_SETSIZE && CPU_ISSET(j, &set); j++)
+			;
+		n = j - 1 > i ? snprintf(list + used, len - used, "%s%d-%d",
+					 used ? "," : "", i, j - 1) :
+				snprintf(list + used, len - used, "%s%d",
+					 used ? "," : "", i);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set);
+}
+
 /* Runs iters iterations; their duration in ns (at least 1), 0 on error. */
 static uint64_t timed(struct bench_workload *wl, uint64_t iters,
 		      struct bench_result *res)

@@ -90,26 +90,25 @@ bool bench_only_names(const char *only, enum bench_kind kind)
 	return false;
 }
 
-/* True when every comma-separated name in only is a kind. */
-static bool only_valid(const char *only)
+bool bench_only_valid(const char *only)
 {
-	const char *p;
+	const char *p = only;
 	unsigned int k;
+	size_t n;
 
-	for (p = only; *p;) {
-		size_t n = strcspn(p, ",");
-
+	for (;;) {
+		n = strcspn(p, ",");
 		for (k = 0; k < BENCH_KIND_COUNT; k++)
 			if (n == strlen(bench_kind_name((enum bench_kind)k)) &&
 			    !strncmp(p, bench_kind_name((enum bench_kind)k), n))
 				break;
+		/* An empty name matches no kind: "", ",,", "sim,". */
 		if (k == BENCH_KIND_COUNT)
 			return false;
-		p += n;
-		if (*p == ',')
-			p++;
+		if (!p[n])
+			return true;
+		p += n + 1;
 	}
-	return *only != '\0';
 }
 
 static void add_cached(struct plan_builder *b, enum bench_kind kind,
@@ -321,7 +320,7 @@ int bench_plan_build(struct bench_plan *plan, const struct bench_options *opts)
 
 	plan->specs = NULL;
 	plan->n = 0;
-	if (opts->only && !only_valid(opts->only))
+	if (opts->only && !bench_only_valid(opts->only))
 		return -EINVAL;
 	if (opts->suite == BENCH_SUITE_KERNEL) {
 		plan_kernel(&b);

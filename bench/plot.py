@@ -19,10 +19,17 @@ runs gnuplot (Debian's gnuplot-nox) for NAME.svg and NAME.png:
    (dotted) and the whole population as working set (dashed).
 
 Both have one panel per profile of the run.  A short run (--quick) plots
-its own sizes.  Without gnuplot the data and scripts are still written and
-the script says so; that is not a failure.  Exit status: 0, 1 when the
-file cannot be read, DIR cannot be written or gnuplot fails, 2 for a usage
-error.  Standard library only.
+its own sizes.  Without gnuplot nothing is drawn: that is a failure, after
+the data and scripts are written, unless --no-images asks for them alone.
+
+    bench/plot.py --check DIR
+
+checks, before a long bench run (make bench-plot), what would fail at its
+end: that gnuplot is there and DIR can be written (it is created).
+
+Exit status: 0, 1 when the file cannot be read, DIR cannot be written,
+gnuplot is missing (without --no-images) or fails, 2 for a usage error.
+Standard library only.
 """
 
 import argparse
@@ -239,13 +246,51 @@ def last_line(path):
         return ""
 
 
+NO_GNUPLOT = ("plot.py: gnuplot not found in $PATH: no images (Debian: "
+              "apt-get install gnuplot-nox; --no-images writes the data and "
+              "scripts alone)")
+
+
+def check(outdir):
+    """--check: 0 when gnuplot is there and outdir can be written."""
+    rc = 0
+    if not shutil.which("gnuplot"):
+        print(NO_GNUPLOT, file=sys.stderr)
+        rc = 1
+    try:
+        os.makedirs(outdir, exist_ok=True)
+        probe = os.path.join(outdir, ".plot-check")
+        with open(probe, "w", encoding="utf-8"):
+            pass
+        os.remove(probe)
+    except OSError as e:
+        print("plot.py: cannot write %s: %s" % (outdir, e), file=sys.stderr)
+        rc = 1
+    return rc
+
+
 def main(argv):
     ap = argparse.ArgumentParser(
         prog="plot.py",
+        usage="%(prog)s [--no-images] RESULTS DIR\n       %(prog)s --check DIR",
         description="Plot a nestref-bench JSON file with gnuplot.")
-    ap.add_argument("results", help="nestref-bench --json output ('-': stdin)")
-    ap.add_argument("dir", help="where the data, scripts and images go")
+    ap.add_argument("paths", nargs="+", metavar="PATH",
+                    help="RESULTS, nestref-bench --json output ('-': stdin), "
+                    "then DIR, where the data, scripts and images go")
+    ap.add_argument("--no-images", action="store_true",
+                    help="write the data and the gnuplot scripts only; "
+                    "without it a missing gnuplot is an error")
+    ap.add_argument("--check", action="store_true",
+                    help="with DIR alone: check that gnuplot is there and "
+                    "DIR can be written, and draw nothing")
     args = ap.parse_args(argv)
+    if args.check:
+        if len(args.paths) != 1:
+            ap.error("--check takes DIR alone")
+        return check(args.paths[0])
+    if len(args.paths) != 2:
+        ap.error("give RESULTS and DIR")
+    args.results, args.dir = args.paths
     results = bench_results.load(args.results, "plot.py")
     if results is None:
         return 1
@@ -266,12 +311,15 @@ def main(argv):
     except OSError as e:
         print("plot.py: writing %s: %s" % (args.dir, e), file=sys.stderr)
         return 1
+    if args.no_images:
+        print("plot.py: data and scripts written to %s (--no-images)" %
+              args.dir, file=sys.stderr)
+        return 0
     gnuplot = shutil.which("gnuplot")
     if not gnuplot:
-        print("plot.py: gnuplot not found: data and scripts are in %s, no "
-              "images (Debian: apt-get install gnuplot-nox)" % args.dir,
+        print(NO_GNUPLOT + "; the data and scripts are in %s" % args.dir,
               file=sys.stderr)
-        return 0
+        return 1
     log = os.path.join(args.dir, "gnuplot.log")
     for chart in CHARTS:
         with open(log, "w", encoding="utf-8") as err:

@@ -301,15 +301,10 @@ static void csv_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-int bench_write_csv(const char *path, const struct bench_result *res,
-		    size_t n)
+void bench_write_csv(FILE *f, const struct bench_result *res, size_t n)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
 	size_t i;
-	int rc = 0;
 
-	if (!f)
-		return -errno;
 	fputs("name,backend,profile,mix,batch,populated,working_set,cached,unit,"
 	      "ops_per_sample,samples,median,min,max,mean,stddev,cv,q1,q3,"
 	      "outliers_mild,outliers_severe,instructions_per_op,"
@@ -352,9 +347,4 @@ int bench_write_csv(const char *path, const struct bench_result *res,
 		csv_str(f, r->ok ? "" : r->error);
 		fputc('\n', f);
 	}
-	if (fflush(f) || ferror(f))
-		rc = -EIO;
-	if (f != stdout && fclose(f) && !rc)
-		rc = -EIO;
-	return rc;
 }

@@ -393,7 +393,8 @@ int cmd_explain(int argc, char **argv)
 		explain_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (cli_check_backend("explain", &opts))
+	if (cli_check_backend("explain", &opts) ||
+	    cli_check_context("explain", &opts))
 		return EXIT_USAGE;
 	rc = 0;
 	for (i = opts.first_arg; i < argc; i++) {

@@ -27,34 +27,41 @@ static const struct cli_option {
 	struct option opt;
 	unsigned int group; /* CLI_OPT_*; 0: every command */
 	bool long_only;
+	/* It takes one value: a second would silently replace the first, so
+	 * it is refused (lists and --load add up; a flag may repeat). */
+	bool once;
 } cli_options[] = {
-	{ { "backend", required_argument, NULL, 'b' }, CLI_OPT_CONTEXT, false },
+	{ { "backend", required_argument, NULL, 'b' }, CLI_OPT_CONTEXT, false,
+	  true },
 	{ { "backend-options", required_argument, NULL, 'o' }, CLI_OPT_CONTEXT,
-	  false },
+	  false, true },
 	{ { "profile", required_argument, NULL, 'p' },
-	  CLI_OPT_CONTEXT | CLI_OPT_PROFILE, false },
+	  CLI_OPT_CONTEXT | CLI_OPT_PROFILE, false, true },
 	{ { "without-rule", required_argument, NULL, 'W' }, CLI_OPT_CONTEXT,
+	  false, false },
+	{ { "quiet", no_argument, NULL, 'q' }, CLI_OPT_QUIET, false, false },
+	{ { "progress", no_argument, NULL, 'P' }, CLI_OPT_PROGRESS, true,
 	  false },
-	{ { "quiet", no_argument, NULL, 'q' }, CLI_OPT_QUIET, false },
-	{ { "progress", no_argument, NULL, 'P' }, CLI_OPT_PROGRESS, true },
-	{ { "load", required_argument, NULL, 'L' }, CLI_OPT_LOAD, true },
+	{ { "load", required_argument, NULL, 'L' }, CLI_OPT_LOAD, true, false },
 	{ { "expect-caps", required_argument, NULL, 'E' }, CLI_OPT_EXPECT,
-	  true },
+	  true, false },
 	{ { "report", required_argument, NULL, CLI_VAL_REPORT }, CLI_OPT_REPORT,
-	  true },
+	  true, true },
 	{ { "junit", required_argument, NULL, CLI_VAL_JUNIT }, CLI_OPT_REPORT,
-	  true },
+	  true, true },
 	{ { "partial", no_argument, NULL, CLI_VAL_PARTIAL }, CLI_OPT_REPORT,
-	  true },
+	  true, false },
 	{ { "format", required_argument, NULL, CLI_VAL_FORMAT }, CLI_OPT_EXPORT,
-	  true },
+	  true, true },
 	{ { "output", required_argument, NULL, CLI_VAL_OUTPUT }, CLI_OPT_EXPORT,
-	  true },
-	{ { "array", no_argument, NULL, CLI_VAL_ARRAY }, CLI_OPT_EXPORT, true },
-	{ { "tap", no_argument, NULL, CLI_VAL_TAP }, CLI_OPT_COMPARE, true },
+	  true, true },
+	{ { "array", no_argument, NULL, CLI_VAL_ARRAY }, CLI_OPT_EXPORT, true,
+	  false },
+	{ { "tap", no_argument, NULL, CLI_VAL_TAP }, CLI_OPT_COMPARE, true,
+	  false },
 	{ { "tap-from", required_argument, NULL, CLI_VAL_TAP_FROM },
-	  CLI_OPT_COMPARE, true },
-	{ { "help", no_argument, NULL, 'h' }, 0, false },
+	  CLI_OPT_COMPARE, true, true },
+	{ { "help", no_argument, NULL, 'h' }, 0, false, false },
 };
 
 #define CLI_N_OPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
@@ -179,9 +186,11 @@ static int cli_report_option(const char *cmd, int c, const char *arg,
 		opts->tap = true;
 		return 0;
 	case CLI_VAL_TAP_FROM:
+		/* Digits only: no sign, space, hex or exponent. */
 		errno = 0;
 		opts->tap_from = strtol(arg, &end, 10);
-		if (errno || end == arg || *end || opts->tap_from < 1) {
+		if (*arg < '0' || *arg > '9' || errno || *end ||
+		    opts->tap_from < 1) {
 			nestref_vec_escape_line(stderr,
 				"nestref %s: --tap-from takes a test number of 1 or more, got '%s'",
 				cmd, arg);
@@ -191,6 +200,34 @@ static int cli_report_option(const char *cmd, int c, const char *arg,
 		return 0;
 	}
 	return -1;
+}
+
+/*
+ * What every value must be, whichever the option: not empty, and not a
+ * second value of an option that takes one (seen: the options given so
+ * far, by index in cli_options).  0, or -1 after a message.
+ */
+static int cli_check_value(const char *cmd, int c, const char *arg,
+			   bool *seen)
+{
+	size_t i;
+
+	for (i = 0; i < CLI_N_OPTIONS && cli_options[i].opt.val != c; i++)
+		;
+	if (i == CLI_N_OPTIONS)
+		return 0;
+	if (seen[i] && cli_options[i].once) {
+		fprintf(stderr, "nestref %s: --%s given twice: give it once\n",
+			cmd, cli_options[i].opt.name);
+		return -1;
+	}
+	seen[i] = true;
+	if (arg && !*arg) {
+		fprintf(stderr, "nestref %s: --%s: the value is empty\n", cmd,
+			cli_options[i].opt.name);
+		return -1;
+	}
+	return 0;
 }
 
 /* One option's value into opts: 0, or -1 after a message. */
@@ -324,6 +361,7 @@ int cli_parse(const char *cmd, int argc, char **argv, unsigned int accept,
 {
 	struct option longopts[CLI_N_OPTIONS + 1];
 	char shortopts[2 * CLI_N_OPTIONS + 1];
+	bool seen[CLI_N_OPTIONS] = { false };
 	size_t i, n = 0, s = 0;
 	int c;
 
@@ -359,7 +397,8 @@ int cli_parse(const char *cmd, int argc, char **argv, unsigned int accept,
 			usage(stderr);
 			return EXIT_USAGE;
 		}
-		if (cli_option(cmd, c, optarg, opts))
+		if (cli_check_value(cmd, c, optarg, seen) ||
+		    cli_option(cmd, c, optarg, opts))
 			return EXIT_USAGE;
 	}
 	opts->first_arg = optind;
@@ -375,5 +414,21 @@ int cli_check_backend(const char *cmd, const struct cli_opts *opts)
 	nestref_vec_escape_line(stderr,
 		"nestref %s: no backend named '%s' (see 'nestref backends')",
 		cmd, opts->ctx.backend);
+	return EXIT_USAGE;
+}
+
+int cli_check_context(const char *cmd, const struct cli_opts *opts)
+{
+	struct nestref_ctx *ctx;
+	char msg[512];
+	int rc;
+
+	rc = nestref_ctx_new(&ctx, &opts->ctx, msg, sizeof(msg));
+	nestref_ctx_free(ctx);
+	/* -EINVAL is the options' fault; the rest (cannot run here, not
+	 * this profile or page size) the command reports per test. */
+	if (rc != -EINVAL)
+		return 0;
+	fprintf(stderr, "nestref %s: %s\n", cmd, msg);
 	return EXIT_USAGE;
 }

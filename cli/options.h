@@ -96,4 +96,13 @@ const char *cli_default_backend(void);
 /* "nestref CMD: no backend named ..." and EXIT_USAGE, or 0. */
 int cli_check_backend(const char *cmd, const struct cli_opts *opts);
 
+/*
+ * Opens one context with the command's options, as `run` does before
+ * anything, so that options the backend refuses (-EINVAL: its
+ * --backend-options) are a usage error, not a failure of every test:
+ * EXIT_USAGE after "nestref CMD: why", or 0, also when the context
+ * cannot open for another reason, which the command reports per test.
+ */
+int cli_check_context(const char *cmd, const struct cli_opts *opts);
+
 #endif /* NESTREF_CLI_OPTIONS_H */

@@ -283,6 +283,68 @@ START_TEST(ctx_new_checks_options)
 }
 END_TEST
 
+/* ctx_new with backend_options; its rc and message. */
+static int open_with(const char *backend, const char *options, char *msg,
+		     size_t len)
+{
+	struct nestref_ctx_opts opts = {
+		.size = sizeof(opts),
+		.backend = backend,
+		.backend_options = options,
+	};
+	struct nestref_ctx *ctx = NULL;
+	int rc;
+
+	rc = nestref_ctx_new(&ctx, &opts, msg, len);
+	nestref_ctx_free(ctx);
+	return rc;
+}
+
+/*
+ * Every backend refuses the options it does not understand, through the
+ * one parser (issue 13 point 7): the mock, which has no open and so
+ * takes none, smmuv3-sim, which takes none either, and the fake, whose
+ * flags take no value.
+ */
+START_TEST(backends_refuse_unknown_options)
+{
+	char msg[256];
+
+	fake_backend_setup();
+	ck_assert_int_eq(open_with("mock", NULL, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(open_with("mock", "", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(open_with("mock", "fast=1", msg, sizeof(msg)),
+			 -EINVAL);
+	ck_assert_str_eq(msg,
+			 "backend 'mock': mock: unknown backend option 'fast': it takes none");
+	ck_assert_int_eq(open_with("smmuv3-sim", "fast", msg, sizeof(msg)),
+			 -EINVAL);
+	ck_assert_str_eq(msg,
+			 "backend 'smmuv3-sim': smmuv3-sim: unknown backend option 'fast': it takes none");
+	ck_assert_int_eq(open_with("fake", "no-issued", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(open_with("fake", "no-issued,bogus=2", msg,
+				   sizeof(msg)),
+			 -EINVAL);
+	ck_assert_str_eq(msg,
+			 "backend 'fake': fake: unknown backend option 'bogus' (it takes unavailable, no-issued)");
+	ck_assert_int_eq(open_with("fake", "unavailable=yes", msg,
+				   sizeof(msg)),
+			 -EINVAL);
+	ck_assert_str_eq(msg,
+			 "backend 'fake': fake: backend option 'unavailable' takes no value (got 'unavailable=yes')");
+	ck_assert_int_eq(open_with("fake", "no-issued,,unavailable", msg,
+				   sizeof(msg)),
+			 -EINVAL);
+	ck_assert_str_eq(msg,
+			 "backend 'fake': fake: empty item in the backend options 'no-issued,,unavailable' (it takes unavailable, no-issued)");
+	/* The items come in order: the first error ends the walk. */
+	ck_assert_int_eq(open_with("fake", "unavailable,bogus", msg,
+				   sizeof(msg)),
+			 -ENODEV);
+	ck_assert_str_eq(msg, "backend 'fake': fake: told to be unavailable");
+}
+END_TEST
+
 /*
  * The version rule (backend.h): a backend built against version 1 of the
  * struct, allocated at exactly that size (so that ASan catches any read
@@ -1574,6 +1636,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, copy_struct_rules);
 	tcase_add_test(tc, names_round_trip);
 	tcase_add_test(tc, ctx_new_checks_options);
+	tcase_add_test(tc, backends_refuse_unknown_options);
 	tcase_add_test(tc, ctx_smmu_features);
 	tcase_add_test(tc, backend_version_1_is_read_at_its_size);
 	tcase_add_test(tc, backend_profiles_by_name);

@@ -202,11 +202,50 @@ START_TEST(unavailable_without_dev_iommu)
 }
 END_TEST
 
+/* Options the backend refuses with rc, before it opens anything, with a
+ * message that holds want. */
+static void ifd_refuses(const char *options, int rc, const char *want)
+{
+	struct nestref_ctx_opts opts = {
+		.size = sizeof(opts),
+		.backend = "iommufd",
+		.backend_options = options,
+	};
+	struct nestref_ctx *ctx = NULL;
+	char msg[256];
+
+	fake_reset();
+	ifd_sys_set(&fake_sys);
+	ck_assert_int_eq(nestref_ctx_new(&ctx, &opts, msg, sizeof(msg)), rc);
+	ck_assert_ptr_null(ctx);
+	ck_assert_msg(strstr(msg, want), "'%s': got '%s', want '%s'",
+		      options, msg, want);
+	ck_assert_uint_eq(fk.n, 0);
+	ck_assert_uint_eq(fk.n_closed, 0);
+}
+
 START_TEST(options)
 {
 	fake_reset();
 	ifd_open_with("mode=fast", -EINVAL);
 	ifd_open_with("mode=vfio", -EINVAL); /* vfio needs devices= */
+	/* Every backend refuses what it does not understand (issue 13). */
+	ifd_refuses("mode=selftest,fast=1", -EINVAL,
+		    "iommufd: unknown backend option 'fast' (it takes "
+		    "mode=selftest|vfio, devices=PATH[:PATH...], iommufd=PATH)");
+	ifd_refuses("mode=fast", -EINVAL,
+		    "iommufd: mode 'fast' is not selftest or vfio");
+	ifd_refuses("iommufd=", -EINVAL,
+		    "iommufd: backend option 'iommufd' needs a value: iommufd=PATH");
+	ifd_refuses("mode", -EINVAL, "backend option 'mode' needs a value");
+	ifd_refuses("mode=selftest,", -EINVAL,
+		    "empty item in the backend options 'mode=selftest,'");
+	ifd_refuses("mode=vfio,devices=/a::/b", -EINVAL,
+		    "iommufd: devices=/a::/b has an empty path");
+	ifd_refuses("mode=vfio,devices=/1:/2:/3:/4:/5:/6:/7:/8:/9:/10:/11:/12:"
+		    "/13:/14:/15:/16:/17",
+		    -E2BIG, "iommufd: devices= names more than 16 devices");
+	ifd_refuses("mode=vfio", -EINVAL, "mode=vfio needs devices=");
 	nestref_ctx_free(ifd_open_with("iommufd=/other/iommu", 0));
 	ifd_open_with("iommufd=/nowhere", -ENODEV);
 	ifd_sys_set(NULL);

@@ -41,6 +41,18 @@ for profile in linux-7.2 linux-6.13 rfc-v3 linux-7.4; do
 	fi
 done
 
+# The child's options are its own, and it refuses those it does not
+# understand (protocol.md section 6): a usage error naming the key.
+run_capture run --quiet --backend "exec:$py '$top/examples/exec-python/mock.py'" \
+	--backend-options fast=1 "$top/vectors/mock"
+expect_rc "the Python mock refuses an unknown option: usage error" 2
+expect_in "the unknown option is named" "$err" \
+	"exec-python-mock: unknown backend option 'fast': it takes none"
+case $out in
+*"ok "*) not_ok "no test runs with an unknown option" "$out" ;;
+*) ok "no test runs with an unknown option" ;;
+esac
+
 # One session per test, recorded under two profiles, checked line by line.
 EXEC_RECORD="$tmp/record"
 export EXEC_RECORD

@@ -28,18 +28,37 @@ static uint32_t le32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static int fake_open(struct nestref_ctx *ctx, const char *options)
+/* Flags a test gives through backend_options. */
+enum { FAKE_OPT_UNAVAILABLE, FAKE_OPT_NO_ISSUED };
+
+static const struct nestref_option_key fake_option_keys[] = {
+	[FAKE_OPT_UNAVAILABLE] = { "unavailable", NULL },
+	/* A backend that cannot see what the SMMU received (a kernel). */
+	[FAKE_OPT_NO_ISSUED] = { "no-issued", NULL },
+	{ NULL, NULL },
+};
+
+static int fake_option(struct nestref_ctx *ctx, size_t key, const char *value,
+		       void *arg)
 {
-	(void)ctx;
-	if (options && strcmp(options, "unavailable") == 0) {
+	(void)value;
+	(void)arg;
+	if (key == FAKE_OPT_UNAVAILABLE) {
 		nestref_ctx_set_message(ctx, "fake: told to be unavailable");
 		return -ENODEV;
 	}
-	/* A backend that cannot see what the SMMU received (a kernel). */
-	if (options && strcmp(options, "no-issued") == 0)
-		nestref_ctx_set_caps(ctx, nestref_ctx_caps(ctx) &
-					  ~NESTREF_CAP_OBSERVE_ISSUED);
-	return fake_knobs.open_rc;
+	nestref_ctx_set_caps(ctx, nestref_ctx_caps(ctx) &
+				  ~NESTREF_CAP_OBSERVE_ISSUED);
+	return 0;
+}
+
+static int fake_open(struct nestref_ctx *ctx, const char *options)
+{
+	int rc;
+
+	rc = nestref_ctx_parse_options(ctx, options, fake_option_keys,
+				       fake_option, NULL);
+	return rc ? rc : fake_knobs.open_rc;
 }
 
 static int fake_set(struct nestref_dev *dev, const void *data)

@@ -60,50 +60,84 @@ void ifd_destroy(struct nestref_ctx *ctx, uint32_t id)
 			  "IOMMU_DESTROY");
 }
 
+/* The keys of the options, in the order ifd_option() switches on. */
+enum { IFD_OPT_MODE, IFD_OPT_DEVICES, IFD_OPT_IOMMUFD };
+
+static const struct nestref_option_key ifd_option_keys[] = {
+	[IFD_OPT_MODE] = { "mode", "selftest|vfio" },
+	[IFD_OPT_DEVICES] = { "devices", "PATH[:PATH...]" },
+	/* For a kernel whose misc device lives elsewhere. */
+	[IFD_OPT_IOMMUFD] = { "iommufd", "PATH" },
+	{ NULL, NULL },
+};
+
+/* devices=A:B:C adds the cdevs A, B and C, in the order vectors name
+ * devices. */
+static int ifd_option_devices(struct nestref_ctx *ctx, const char *list)
+{
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+	const char *p = list;
+	size_t len;
+
+	for (;;) {
+		len = strcspn(p, ":");
+		if (!len) {
+			nestref_ctx_set_message(ctx,
+						"iommufd: devices=%s has an empty path",
+						list);
+			return -EINVAL;
+		}
+		if (ic->n_paths == IFD_MAX_VFIO) {
+			nestref_ctx_set_message(ctx,
+						"iommufd: devices= names more than %d devices",
+						IFD_MAX_VFIO);
+			return -E2BIG;
+		}
+		ic->paths[ic->n_paths] = nestref_strndup(p, len);
+		if (!ic->paths[ic->n_paths++])
+			return -ENOMEM;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+static int ifd_option(struct nestref_ctx *ctx, size_t key, const char *value,
+		      void *arg)
+{
+	struct ifd_ctx *ic = ifd_ctx(ctx);
+
+	(void)arg;
+	switch (key) {
+	case IFD_OPT_MODE:
+		if (strcmp(value, "selftest") == 0) {
+			ic->mode = IFD_SELFTEST;
+		} else if (strcmp(value, "vfio") == 0) {
+			ic->mode = IFD_VFIO;
+		} else {
+			nestref_ctx_set_message(ctx,
+						"iommufd: mode '%s' is not selftest or vfio",
+						value);
+			return -EINVAL;
+		}
+		return 0;
+	case IFD_OPT_DEVICES:
+		return ifd_option_devices(ctx, value);
+	default:
+		nestref_free(ic->iommufd_path);
+		ic->iommufd_path = nestref_strdup(value);
+		return ic->iommufd_path ? 0 : -ENOMEM;
+	}
+}
+
 /* "mode=vfio,devices=/dev/vfio/devices/vfio0:/dev/vfio/devices/vfio1" */
 static int ifd_options(struct nestref_ctx *ctx, const char *options)
 {
-	struct ifd_ctx *ic = ifd_ctx(ctx);
-	char *copy, *item, *save = NULL, *path, *psave = NULL;
-	int rc = 0;
+	int rc;
 
-	if (!options || !*options)
-		return 0;
-	copy = nestref_strdup(options);
-	if (!copy)
-		return -ENOMEM;
-	for (item = strtok_r(copy, ",", &save); item && !rc;
-	     item = strtok_r(NULL, ",", &save)) {
-		if (strcmp(item, "mode=selftest") == 0) {
-			ic->mode = IFD_SELFTEST;
-		} else if (strcmp(item, "mode=vfio") == 0) {
-			ic->mode = IFD_VFIO;
-		} else if (strncmp(item, "iommufd=", 8) == 0) {
-			/* For a kernel whose misc device lives elsewhere. */
-			nestref_free(ic->iommufd_path);
-			ic->iommufd_path = nestref_strdup(item + 8);
-			if (!ic->iommufd_path)
-				rc = -ENOMEM;
-		} else if (strncmp(item, "devices=", 8) == 0) {
-			for (path = strtok_r(item + 8, ":", &psave); path && !rc;
-			     path = strtok_r(NULL, ":", &psave)) {
-				if (ic->n_paths == IFD_MAX_VFIO) {
-					rc = -E2BIG;
-					break;
-				}
-				ic->paths[ic->n_paths] = nestref_strdup(path);
-				if (!ic->paths[ic->n_paths++])
-					rc = -ENOMEM;
-			}
-		} else {
-			nestref_ctx_set_message(ctx,
-						"iommufd: unknown option '%s' (mode=selftest|vfio, devices=PATH:..., iommufd=PATH)",
-						item);
-			rc = -EINVAL;
-		}
-	}
-	nestref_free(copy);
-	if (!rc && ic->mode == IFD_VFIO && !ic->n_paths) {
+	rc = nestref_ctx_parse_options(ctx, options, ifd_option_keys,
+				       ifd_option, NULL);
+	if (!rc && ifd_ctx(ctx)->mode == IFD_VFIO && !ifd_ctx(ctx)->n_paths) {
 		nestref_ctx_set_message(ctx,
 					"iommufd: mode=vfio needs devices=/dev/vfio/devices/vfioN[:...]");
 		rc = -EINVAL;

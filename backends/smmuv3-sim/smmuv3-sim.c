@@ -56,12 +56,10 @@ static int sim_open(struct nestref_ctx *ctx, const char *options)
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 	int rc;
 
-	if (options && *options) {
-		nestref_ctx_set_message(ctx,
-					"smmuv3-sim takes no backend options (got '%s')",
-					options);
-		return -EINVAL;
-	}
+	/* Its features come as ext_opts (<nestref/smmuv3.h>), not here. */
+	rc = nestref_ctx_parse_options(ctx, options, NULL, NULL, NULL);
+	if (rc)
+		return rc;
 	nestref_smmuv3_ctx_features(ctx, &sc->features);
 	rc = smmu_model_new(&sc->smmu, &sc->features, SIM_CMDQ_LOG2);
 	if (rc)

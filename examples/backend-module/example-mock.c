@@ -14,7 +14,6 @@
  * 5.4, 5.5).
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <nestref/backend.h>
@@ -84,7 +83,8 @@ static int ex_invalidate(struct nestref_viommu *viommu,
 		return 0; /* the type probe */
 	if (bytes > nestref_ctx_kmalloc_max(ctx))
 		return -ENOMEM; /* before anything: entry_num stays */
-	copy = malloc(bytes ? (size_t)bytes : 1);
+	/* The library's allocator, never the C library's (section 2). */
+	copy = nestref_malloc(bytes ? (size_t)bytes : 1);
 	if (!copy)
 		return -ENOMEM;
 	rc = nestref_user_array_copy(array, 0xdeadbeefu, ENTRY, 0,
@@ -95,7 +95,7 @@ static int ex_invalidate(struct nestref_viommu *viommu,
 			break;
 	}
 	array->entry_num = done;
-	free(copy);
+	nestref_free(copy);
 	return rc;
 }
 
@@ -127,12 +127,12 @@ static int ex_register(nestref_module_register_fn reg)
 	int rc;
 
 	/* Exactly the version-1 bytes, as a backend built then would have. */
-	v1 = malloc(NESTREF_BACKEND_V1_SIZE);
+	v1 = nestref_malloc(NESTREF_BACKEND_V1_SIZE);
 	if (!v1)
 		return -ENOMEM;
 	memcpy(v1, &full, NESTREF_BACKEND_V1_SIZE);
 	rc = reg(v1);
-	free(v1); /* the library keeps a copy */
+	nestref_free(v1); /* the library keeps a copy */
 	return rc;
 }
 

@@ -55,6 +55,12 @@ class Mock:
         }
 
     def op_open(self, req):
+        # It takes no options: refuse them, never ignore a typo
+        # (protocol.md section 6).
+        if req["options"]:
+            key = req["options"].split(",")[0].split("=")[0]
+            raise Fail("EINVAL", "%s: unknown backend option '%s': it takes "
+                       "none" % (self.name, key))
         self.rules = set(req["rules"])
         self.kmalloc_max = get_u64(req["kmalloc_max"])
 

@@ -258,6 +258,39 @@ NESTREF_API void nestref_ctx_set_caps(struct nestref_ctx *ctx, uint32_t caps);
 NESTREF_API void nestref_ctx_set_dev_user_data_len(struct nestref_ctx *ctx,
 						   size_t len);
 
+/*
+ * A key a backend's options may hold (nestref_ctx_parse_options()).
+ * value says what its value is, for messages ("selftest|vfio", "PATH");
+ * NULL makes the key a flag, given bare and without a value.
+ */
+struct nestref_option_key {
+	const char *key;
+	const char *value;
+};
+
+/* Called for each item in order: key indexes the keys array; value is
+ * the text after '=' (never empty), or NULL for a flag.  0 or a negative
+ * errno, with the message set, which ends the walk. */
+typedef int (*nestref_option_fn)(struct nestref_ctx *ctx, size_t key,
+				 const char *value, void *arg);
+
+/**
+ * The one parser of open's options (the --backend-options string):
+ * comma-separated items, "key=value" or a bare flag "key"; NULL or ""
+ * has none.  keys is the backend's list, ended by a NULL key (NULL: it
+ * takes none).  An item whose key is not in keys, a key without its
+ * value, a flag given one and an empty item ("a,,b") fail with -EINVAL
+ * and a message naming the item and the keys accepted
+ * ("my-backend: unknown backend option 'fast' (it takes mode=a|b)"):
+ * a backend refuses what it does not understand, never ignores it.
+ * Otherwise fn (may be NULL) gets each item; -ENOMEM, or fn's error.
+ * A backend without open takes no options: the core refuses them.
+ */
+NESTREF_API int nestref_ctx_parse_options(struct nestref_ctx *ctx,
+					  const char *options,
+					  const struct nestref_option_key *keys,
+					  nestref_option_fn fn, void *arg);
+
 /** Sets the sentence nestref_ctx_message() returns (printf format). */
 NESTREF_API void nestref_ctx_set_message(struct nestref_ctx *ctx,
 					 const char *fmt, ...)

@@ -233,13 +233,14 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 		nr_msg_out(msg, msg_len, "%s", ctx->msg);
 		goto err_free;
 	}
-	if (be->open) {
-		rc = be->open(ctx, opts.backend_options);
-		if (rc) {
-			nr_msg_out(msg, msg_len, "backend '%s': %s", be->name,
-				   ctx->msg[0] ? ctx->msg : nestref_strerror(rc));
-			goto err_free;
-		}
+	/* A backend without open has nothing to read options with. */
+	rc = be->open ? be->open(ctx, opts.backend_options) :
+			nestref_ctx_parse_options(ctx, opts.backend_options,
+						  NULL, NULL, NULL);
+	if (rc) {
+		nr_msg_out(msg, msg_len, "backend '%s': %s", be->name,
+			   ctx->msg[0] ? ctx->msg : nestref_strerror(rc));
+		goto err_free;
 	}
 	*out = ctx;
 	return 0;
