@@ -60,13 +60,22 @@ int vec_diag_vadd(struct vec_diag *diag, const char *path,
 	memcpy(msg + path_len, prefix, plen);
 	vsnprintf(msg + path_len + plen, (size_t)n + 1, fmt, ap);
 
-	grown = nestref_realloc(diag->messages,
-			(diag->count + 1) * sizeof(*diag->messages));
-	if (!grown) {
-		nestref_free(msg);
-		return -ENOMEM;
+	/*
+	 * The array doubles (8, 16, 32, ...) when count reaches its size, so
+	 * that n messages cost O(n) copies: an alias can make a small file
+	 * report tens of thousands (found by tests/fuzz/fuzz-vectors).
+	 */
+	if (diag->count == 0 ||
+	    (diag->count >= 8 && !(diag->count & (diag->count - 1)))) {
+		grown = nestref_reallocarray(diag->messages,
+					     diag->count ? 2 * diag->count : 8,
+					     sizeof(*diag->messages));
+		if (!grown) {
+			nestref_free(msg);
+			return -ENOMEM;
+		}
+		diag->messages = grown;
 	}
-	diag->messages = grown;
 	diag->messages[diag->count++] = msg;
 	return 0;
 }
