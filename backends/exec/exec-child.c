@@ -409,21 +409,6 @@ static ssize_t exec_read(struct exec_child *c)
 	return r;
 }
 
-/* A printable excerpt of what the child wrote, for messages. */
-static void exec_excerpt(const char *p, size_t n, char *out, size_t out_len)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < n && j + 4 < out_len && i < 40; i++)
-		out[j++] = (char)(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?');
-	if (i < n && j + 4 < out_len) {
-		out[j++] = '.';
-		out[j++] = '.';
-		out[j++] = '.';
-	}
-	out[j] = '\0';
-}
-
 /* Output before the request: the child speaks out of turn (or is gone). */
 static int exec_check_quiet(struct exec_child *c, const char *op, char *msg,
 			    size_t msg_len, double deadline)
@@ -549,44 +534,12 @@ static int exec_receive(struct exec_child *c, const char *op, char *msg,
 			       EXEC_REPLY_MAX);
 }
 
-/* The members every reply has (protocol.md section 3). */
-static int exec_check_reply(struct exec_child *c, const char *op,
-			    const json_t *r, char *msg, size_t msg_len)
-{
-	const json_t *rc = json_object_get(r, "rc");
-	const json_t *name = json_object_get(r, "errno");
-	const json_t *text = json_object_get(r, "message");
-	const json_t *rule = json_object_get(r, "rule");
-	uint64_t id;
-	int err;
-
-	if (exec_json_get_u64(json_object_get(r, "id"), &id) || id != c->id)
-		return exec_child_fail(c, op, msg, msg_len,
-				       "the reply's id is not %lu", c->id);
-	if (!json_is_integer(rc) || json_integer_value(rc) > 0)
-		return exec_child_fail(c, op, msg, msg_len,
-				       "the reply's rc is not 0 or a negative errno");
-	if (json_integer_value(rc) < 0 &&
-	    (!json_is_string(name) ||
-	     nestref_errno_parse(json_string_value(name), &err)))
-		return exec_child_fail(c, op, msg, msg_len,
-				       "rc %lld without the name of an errno nestref knows",
-				       (long long)json_integer_value(rc));
-	if ((text && !json_is_string(text)) || (rule && !json_is_string(rule)))
-		return exec_child_fail(c, op, msg, msg_len,
-				       "the reply's message or rule is not a string");
-	return 0;
-}
-
 int exec_child_call(struct exec_child *c, const char *op, json_t *req,
 		    json_t **reply, char *msg, size_t msg_len)
 {
 	double deadline;
-	json_error_t jerr;
-	char text[64];
 	char *line;
 	size_t n, nl = 0;
-	json_t *head, *r;
 	int rc;
 
 	*reply = NULL;
@@ -597,52 +550,20 @@ int exec_child_call(struct exec_child *c, const char *op, json_t *req,
 			 c->failed ? c->failure : "the child is not running");
 		return -EIO;
 	}
-	/* id and op first, for people reading a session. */
-	head = json_pack("{s:I, s:s}", "id", (json_int_t)c->id, "op", op);
-	n = head && !json_object_update(head, req) ?
-		    json_dumpb(head, NULL, 0, JSON_COMPACT) :
-		    0;
-	line = n ? nestref_malloc(n + 1) : NULL;
-	if (!line || json_dumpb(head, line, n, JSON_COMPACT) != n) {
-		nestref_free(line);
-		json_decref(head);
+	rc = exec_line_request(c->id, op, req, &line, &n);
+	if (rc) {
 		snprintf(msg, msg_len, "exec: request %lu (%s): out of memory",
 			 c->id, op);
-		return -ENOMEM;
+		return rc;
 	}
-	json_decref(head);
-	line[n] = '\n';
 	deadline = exec_now() + c->timeout;
 	rc = exec_check_quiet(c, op, msg, msg_len, deadline);
 	if (!rc)
-		rc = exec_send(c, op, line, n + 1, msg, msg_len, deadline);
+		rc = exec_send(c, op, line, n, msg, msg_len, deadline);
 	nestref_free(line);
 	if (!rc)
 		rc = exec_receive(c, op, msg, msg_len, deadline, &nl);
 	if (rc)
 		return rc;
-	r = json_loadb(c->buf, nl, JSON_REJECT_DUPLICATES, &jerr);
-	if (!r || !json_is_object(r)) {
-		json_decref(r);
-		exec_excerpt(c->buf, nl, text, sizeof(text));
-		return exec_child_fail(c, op, msg, msg_len,
-				       "the reply is not a JSON object: '%s'",
-				       text);
-	}
-	rc = exec_check_reply(c, op, r, msg, msg_len);
-	if (rc) {
-		json_decref(r);
-		return rc;
-	}
-	if (nl + 1 < c->len) {
-		json_decref(r);
-		exec_excerpt(c->buf + nl + 1, c->len - nl - 1, text,
-			     sizeof(text));
-		return exec_child_fail(c, op, msg, msg_len,
-				       "the child wrote '%s' after its reply (stray output)",
-				       text);
-	}
-	c->len = 0;
-	*reply = r;
-	return 0;
+	return exec_line_reply(c, op, nl, reply, msg, msg_len);
 }

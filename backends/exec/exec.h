@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The exec backend's private header: the child process and its transport
- * (exec-child.c), and the JSON helpers of the protocol (exec-json.c).
+ * (exec-child.c), the request and reply lines (exec-line.c), and the
+ * JSON helpers of the protocol (exec-json.c).
  * docs/spec/protocol.md is the protocol.
  */
 #ifndef NESTREF_BACKEND_EXEC_H
@@ -60,6 +61,29 @@ int exec_child_start(struct exec_child *c, const char *command, char *msg,
  */
 int exec_child_call(struct exec_child *c, const char *op, json_t *req,
 		    json_t **reply, char *msg, size_t msg_len);
+
+/* The lines (exec-line.c) ------------------------------------------- */
+
+/**
+ * The request line for req (its members after "id" and "op"), ended by
+ * its newline: 0 with *line (nestref_free() it) and its length *len, or
+ * -ENOMEM.
+ */
+int exec_line_request(unsigned long id, const char *op, json_t *req,
+		      char **line, size_t *len);
+
+/**
+ * Checks the reply in c->buf, whose newline is at offset nl: one JSON
+ * object with the id of request c->id and a valid rc/errno pair, and
+ * nothing after its newline (c->len bytes were read).  Returns 0 with
+ * *reply (the caller owns it) and c->len reset, or exec_child_fail()'s
+ * -EIO with msg saying why.
+ */
+int exec_line_reply(struct exec_child *c, const char *op, size_t nl,
+		    json_t **reply, char *msg, size_t msg_len);
+
+/* A printable excerpt of n bytes at p (40 at most), for messages. */
+void exec_excerpt(const char *p, size_t n, char *out, size_t out_len);
 
 /**
  * A reply broke the protocol in a way only its op can tell (a missing

@@ -422,8 +422,31 @@ static int sim_caches_fill(struct nestref_ctx *ctx,
 			   size_t count)
 {
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
+	int rc = smmu_caches_fill(sc->smmu, entries, count);
 
-	return smmu_caches_fill(sc->smmu, entries, count);
+	/* The model knows no context: the sentence is said here. */
+	switch (rc) {
+	case 0:
+		break;
+	case -EINVAL:
+		nestref_ctx_set_message(ctx,
+					"smmuv3-sim: caches_fill: an entry the modelled SMMU cannot hold (its kind, fields or features)");
+		break;
+	case -EEXIST:
+		nestref_ctx_set_message(ctx,
+					"smmuv3-sim: caches_fill: an entry is cached already or given twice");
+		break;
+	case -ENOSPC:
+		nestref_ctx_set_message(ctx,
+					"smmuv3-sim: caches_fill: the caches hold %u entries at most",
+					SMMU_CACHES_MAX);
+		break;
+	default:
+		nestref_ctx_set_message(ctx, "smmuv3-sim: caches_fill: %s",
+					nestref_strerror(rc));
+		break;
+	}
+	return rc;
 }
 
 static int sim_caches_get(struct nestref_ctx *ctx,

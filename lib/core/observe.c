@@ -44,7 +44,11 @@ int nestref_check_cache(struct nestref_ctx *ctx, uint32_t dev_id,
 
 	dev = nr_observed_dev(ctx, NESTREF_CAP_CHECK_CACHE,
 			      ctx->be->check_cache, "check_cache", dev_id, &rc);
-	return dev ? ctx->be->check_cache(dev, index, value) : rc;
+	if (!dev)
+		return rc;
+	/* Every failure gets a sentence (nestref.h), the backend's first. */
+	rc = ctx->be->check_cache(dev, index, value);
+	return rc ? nr_fail_backend(ctx, rc, "check_cache") : 0;
 }
 
 int nestref_hw_info(struct nestref_ctx *ctx, uint32_t dev_id, uint32_t *flags)
@@ -54,16 +58,22 @@ int nestref_hw_info(struct nestref_ctx *ctx, uint32_t dev_id, uint32_t *flags)
 
 	dev = nr_observed_dev(ctx, NESTREF_CAP_OBSERVE_HW_INFO,
 			      ctx->be->hw_info, "hw_info", dev_id, &rc);
-	return dev ? ctx->be->hw_info(dev, flags) : rc;
+	if (!dev)
+		return rc;
+	rc = ctx->be->hw_info(dev, flags);
+	return rc ? nr_fail_backend(ctx, rc, "hw_info") : 0;
 }
 
 int nestref_counters(struct nestref_ctx *ctx,
 		     const struct nestref_counter **counters, size_t *count)
 {
+	int rc;
+
 	nr_fail(ctx, 0, NULL);
 	if (!ctx->be->counters)
 		return nr_fail(ctx, -EOPNOTSUPP,
 			       "counters: backend '%s' keeps none",
 			       ctx->be->name);
-	return ctx->be->counters(ctx, counters, count);
+	rc = ctx->be->counters(ctx, counters, count);
+	return rc ? nr_fail_backend(ctx, rc, "counters") : 0;
 }

@@ -74,21 +74,25 @@ static const struct {
 		"user-data-tail-efault",
 		"a user-data struct longer than the driver's with a non-zero tail is EFAULT, not E2BIG",
 		"RFC v3 2/4 iommufd_device_set_data (kernel-facts 1.3 step 7)",
+		NULL, /* needs no capability */
 	},
 	[NESTREF_RULE_RFC_USER_DATA] = {
 		"rfc-user-data",
 		"the RFC's drivers: the selftest mock stores its value opaquely (two devices may hold the same one); SMMUv3 refuses vSID 0 (EINVAL) and a taken vSID (EBUSY)",
 		"RFC v3 3/4 mock set_dev_user_data; nesting v2 06/17 arm_smmu_set_dev_user_data (kernel-facts 1.4, 1.6)",
+		NULL, /* needs no capability */
 	},
 	[NESTREF_RULE_ONE_VDEVICE_PER_DEVICE] = {
 		"one-vdevice-per-device",
 		"a device that already has user data (a vDEVICE, in any vIOMMU) is refused with EEXIST",
 		"iommufd_vdevice_alloc_ioctl, idev->vdev (kernel-facts 2.9); RFC iommufd_device_set_data step 4",
+		NULL, /* needs no capability */
 	},
 	[NESTREF_RULE_VDEVICE_TOMBSTONE] = {
 		"vdevice-tombstone",
 		"destroying a device that has a vDEVICE destroys the vDEVICE but keeps its ID reserved (IOMMU_DESTROY on it is ENOENT, no new object gets it) until the context is closed",
 		"iommufd_device_pre_destroy, iommufd_object_tombstone_user (kernel-facts 2.9)",
+		NULL, /* needs no capability */
 	},
 	[NESTREF_RULE_VDEVICE_ONE_STREAM] = {
 		"vdevice-one-stream",
@@ -100,16 +104,19 @@ static const struct {
 		"invalidate-bounds",
 		"with entries, entry_len above PAGE_SIZE or entry_num above 2^19 is EINVAL and entry_num comes back 0",
 		"iommufd_hwpt_invalidate (kernel-facts 2.7)",
+		NULL, /* needs no capability */
 	},
 	[NESTREF_RULE_INVALIDATE_CORE_LOOP] = {
 		"invalidate-core-loop",
 		"the core calls the driver again on the rest of the array while it makes progress",
 		"iommufd_hwpt_invalidate, commit 61e2f25a49bc (kernel-facts 2.7, 3.5)",
+		NULL, /* needs no capability */
 	},
 	[NESTREF_RULE_INVALIDATE_WHOLE_ARRAY] = {
 		"invalidate-whole-array",
 		"the driver allocates the whole array before copying or checking it: above the largest kmalloc that is ENOMEM, nothing is done and entry_num comes back unchanged",
 		"arm_vsmmu_cache_invalidate, mock_viommu_cache_invalidate (kernel-facts 3.4, 5.4)",
+		NULL, /* needs no capability */
 	},
 	[NESTREF_RULE_STRICT_COMMANDS] = {
 		"strict-commands",

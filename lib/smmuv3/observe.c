@@ -42,6 +42,18 @@ smmuv3_ops(struct nestref_ctx *ctx, uint32_t cap, size_t op_offset,
 #define SMMUV3_OPS(ctx, cap, op, what) \
 	smmuv3_ops(ctx, cap, offsetof(struct nestref_smmuv3_ops, op), what)
 
+/*
+ * A backend's error, with a sentence for people (nestref.h): its own, or
+ * "what: <strerror>" when it gave none.
+ */
+static int smmuv3_said(struct nestref_ctx *ctx, int rc, const char *what)
+{
+	if (rc && !nestref_ctx_message(ctx)[0])
+		nestref_ctx_set_message(ctx, "%s: %s", what,
+					nestref_strerror(rc));
+	return rc;
+}
+
 int nestref_smmuv3_issued(struct nestref_ctx *ctx,
 			  const struct nestref_smmuv3_cmd **cmds,
 			  size_t *count)
@@ -49,7 +61,9 @@ int nestref_smmuv3_issued(struct nestref_ctx *ctx,
 	const struct nestref_smmuv3_ops *ops =
 		SMMUV3_OPS(ctx, NESTREF_CAP_OBSERVE_ISSUED, issued, "issued");
 
-	return ops ? ops->issued(ctx, cmds, count) : -EOPNOTSUPP;
+	if (!ops)
+		return -EOPNOTSUPP;
+	return smmuv3_said(ctx, ops->issued(ctx, cmds, count), "issued");
 }
 
 void nestref_smmuv3_issued_clear(struct nestref_ctx *ctx)
@@ -69,7 +83,10 @@ int nestref_smmuv3_caches_fill(struct nestref_ctx *ctx,
 	const struct nestref_smmuv3_ops *ops = SMMUV3_OPS(
 		ctx, NESTREF_CAP_OBSERVE_CACHES, caches_fill, "caches_fill");
 
-	return ops ? ops->caches_fill(ctx, entries, count) : -EOPNOTSUPP;
+	if (!ops)
+		return -EOPNOTSUPP;
+	return smmuv3_said(ctx, ops->caches_fill(ctx, entries, count),
+			   "caches_fill");
 }
 
 int nestref_smmuv3_caches_get(struct nestref_ctx *ctx,
@@ -79,7 +96,10 @@ int nestref_smmuv3_caches_get(struct nestref_ctx *ctx,
 	const struct nestref_smmuv3_ops *ops = SMMUV3_OPS(
 		ctx, NESTREF_CAP_OBSERVE_CACHES, caches_get, "caches_get");
 
-	return ops ? ops->caches_get(ctx, entries, count) : -EOPNOTSUPP;
+	if (!ops)
+		return -EOPNOTSUPP;
+	return smmuv3_said(ctx, ops->caches_get(ctx, entries, count),
+			   "caches_get");
 }
 
 int nestref_smmuv3_trace(struct nestref_ctx *ctx,
@@ -89,7 +109,9 @@ int nestref_smmuv3_trace(struct nestref_ctx *ctx,
 	const struct nestref_smmuv3_ops *ops =
 		SMMUV3_OPS(ctx, 0, trace, "trace");
 
-	return ops ? ops->trace(ctx, events, count) : -EOPNOTSUPP;
+	if (!ops)
+		return -EOPNOTSUPP;
+	return smmuv3_said(ctx, ops->trace(ctx, events, count), "trace");
 }
 
 void nestref_smmuv3_trace_clear(struct nestref_ctx *ctx)

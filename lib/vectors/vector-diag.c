@@ -95,11 +95,20 @@ int vec_diag_vadd(struct vec_diag *diag, const char *path,
 	if (diag_path(diag, path, &path_index) ||
 	    diag_line_fit(diag, strlen(path) + DIAG_MARK_MAX + (size_t)n + 1))
 		goto err_text;
-	grown = nestref_reallocarray(diag->msgs, diag->count + 1,
-				     sizeof(*grown));
-	if (!grown)
-		goto err_text;
-	diag->msgs = grown;
+	/*
+	 * The array doubles (8, 16, 32, ...) when count reaches its size, so
+	 * that n messages cost O(n) copies: a diag may gather the errors of
+	 * many files (found by tests/fuzz/fuzz-vectors).
+	 */
+	if (diag->count == 0 ||
+	    (diag->count >= 8 && !(diag->count & (diag->count - 1)))) {
+		grown = nestref_reallocarray(diag->msgs,
+					     diag->count ? 2 * diag->count : 8,
+					     sizeof(*grown));
+		if (!grown)
+			goto err_text;
+		diag->msgs = grown;
+	}
 	m = &diag->msgs[diag->count++];
 	m->path = path_index;
 	m->mark = mark;

@@ -643,19 +643,14 @@ static struct vec_file *file_new(const char *path)
 	return file;
 }
 
-int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
+/* The walk of a parsed document, which it deletes. */
+/* The walk of a parsed document of size bytes (its budgets, 1.5). */
+static int load_doc(const char *path, yaml_document_t *doc, size_t size,
+		    struct vec_file **out, struct vec_diag *diag)
 {
-	yaml_document_t doc;
-	yaml_node_t *root;
+	yaml_node_t *root = yaml_document_get_root_node(doc);
 	struct vl vl;
-	size_t size;
 	int ret;
-
-	*out = NULL;
-	ret = vl_read(path, diag, &doc, &size);
-	if (ret)
-		return ret;
-	root = yaml_document_get_root_node(&doc);
 
 	memset(&vl, 0, sizeof(vl));
 	if (size < VL_BUDGET_FLOOR)
@@ -665,8 +660,8 @@ int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
 	vl.at = root;
 	vl.path = path;
 	vl.diag = diag;
-	vl.doc = &doc;
-	vl.max_visits = (size_t)(doc.nodes.top - doc.nodes.start) +
+	vl.doc = doc;
+	vl.max_visits = (size_t)(doc->nodes.top - doc->nodes.start) +
 			VL_ALIAS_BUDGET;
 	vl.file = file_new(path);
 	if (!vl.file) {
@@ -691,14 +686,40 @@ int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
 		goto err_file;
 	}
 	*out = vl.file;
-	yaml_document_delete(&doc);
+	yaml_document_delete(doc);
 	return 0;
 
 err_file:
 	vec_file_free(vl.file);
 err_doc:
-	yaml_document_delete(&doc);
+	yaml_document_delete(doc);
 	return ret;
+}
+
+int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag)
+{
+	yaml_document_t doc;
+	size_t size;
+	int ret;
+
+	*out = NULL;
+	ret = vl_read(path, diag, &doc, &size);
+	if (ret)
+		return ret;
+	return load_doc(path, &doc, size, out, diag);
+}
+
+int vec_load_mem(const char *name, const unsigned char *buf, size_t len,
+		 struct vec_file **out, struct vec_diag *diag)
+{
+	yaml_document_t doc;
+	int ret;
+
+	*out = NULL;
+	ret = vl_parse(name, diag, buf, len, &doc);
+	if (ret)
+		return ret;
+	return load_doc(name, &doc, len, out, diag);
 }
 
 void vec_file_free(struct vec_file *file)

@@ -157,6 +157,12 @@ bool vl_hexbytes(struct vl *vl, const yaml_node_t *node, const char *name,
 /* lib/vectors/vector-read.c */
 int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc,
 	    size_t *size);
+/*
+ * The YAML document in len bytes at buf, path naming them in messages:
+ * what vl_read() does once the file is read.
+ */
+int vl_parse(const char *path, struct vec_diag *diag, const unsigned char *buf,
+	     size_t len, yaml_document_t *doc);
 
 /* lib/vectors/vector-load.c */
 bool vl_find_device(struct vl *vl, const char *name, size_t *index);

@@ -430,10 +430,40 @@ static int prescan(const char *path, struct vec_diag *diag,
 	return ret;
 }
 
+int vl_parse(const char *path, struct vec_diag *diag, const unsigned char *buf,
+	     size_t len, yaml_document_t *doc)
+{
+	yaml_parser_t parser;
+	int ret;
+
+	ret = prescan(path, diag, buf, len);
+	if (ret)
+		return ret;
+	if (!yaml_parser_initialize(&parser)) {
+		vec_diag_add(diag, path, offset_mark(buf, len, 0),
+			     "out of memory");
+		return -ENOMEM;
+	}
+	yaml_parser_set_input_string(&parser, buf, len);
+	/* the document copies every string: the parser can go */
+	if (!yaml_parser_load(&parser, doc)) {
+		ret = syntax_error(&parser, path, buf, len, diag);
+		goto out_parser;
+	}
+	if (!yaml_document_get_root_node(doc)) {
+		yaml_document_delete(doc);
+		ret = -EINVAL;
+		vec_diag_add(diag, path, offset_mark(buf, len, 0),
+			     "expected a mapping, got an empty document");
+	}
+out_parser:
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
 int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc,
 	    size_t *size)
 {
-	yaml_parser_t parser;
 	unsigned char *buf;
 	size_t len;
 	int ret;
@@ -441,37 +471,9 @@ int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc,
 	ret = read_file(path, diag, &buf, &len);
 	if (ret)
 		return ret;
-	ret = prescan(path, diag, buf, len);
-	if (ret)
-		goto err_buf;
-	if (!yaml_parser_initialize(&parser)) {
-		ret = -ENOMEM;
-		vec_diag_add(diag, path, offset_mark(buf, len, 0),
-			     "out of memory");
-		goto err_buf;
-	}
-	yaml_parser_set_input_string(&parser, buf, len);
-	/* the document copies every string: parser and buffer can go */
-	if (!yaml_parser_load(&parser, doc)) {
-		ret = syntax_error(&parser, path, buf, len, diag);
-		goto err_parser;
-	}
-	if (!yaml_document_get_root_node(doc)) {
-		yaml_document_delete(doc);
-		ret = -EINVAL;
-		vec_diag_add(diag, path, offset_mark(buf, len, 0),
-			     "expected a mapping, got an empty document");
-		goto err_parser;
-	}
-	yaml_parser_delete(&parser);
-	nestref_free(buf);
-	if (size)
+	ret = vl_parse(path, diag, buf, len, doc);
+	if (!ret && size)
 		*size = len;
-	return 0;
-
-err_parser:
-	yaml_parser_delete(&parser);
-err_buf:
 	nestref_free(buf);
 	return ret;
 }

@@ -31,6 +31,9 @@ struct vec_mark vl_mark(const yaml_node_t *node)
 }
 
 static void vl_verror(struct vl *vl, struct vec_mark mark, const char *fmt,
+		      va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void vl_verror(struct vl *vl, struct vec_mark mark, const char *fmt,
 		      va_list ap)
 {
 	if (vl->stop)

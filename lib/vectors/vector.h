@@ -224,6 +224,13 @@ struct vec_diag {
  * are all collected), or -ENOMEM / -errno of fopen (also in diag).
  */
 int vec_load(const char *path, struct vec_file **out, struct vec_diag *diag);
+/*
+ * The same from len bytes in memory, name standing for the path (in
+ * messages and vec_file.path): what tests/fuzz feeds the loader without a
+ * file per input.  No size limit: the caller already holds the bytes.
+ */
+int vec_load_mem(const char *name, const unsigned char *buf, size_t len,
+		 struct vec_file **out, struct vec_diag *diag);
 void vec_file_free(struct vec_file *file);
 
 void vec_diag_init(struct vec_diag *diag);
