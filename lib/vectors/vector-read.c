@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,27 @@
 
 /* Vector files are small; this keeps /dev/zero from eating the memory. */
 #define VL_FILE_MAX (16u << 20)
+
+/*
+ * A load error that stops the read: err with its message in diag, or
+ * -ENOMEM when the message could not be kept, so that a caller never
+ * sees an error without its sentence (the walk's vl->nomem likewise).
+ */
+static int read_fail(struct vec_diag *diag, const char *path,
+		     struct vec_mark mark, int err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int read_fail(struct vec_diag *diag, const char *path,
+		     struct vec_mark mark, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vec_diag_vadd(diag, path, mark, fmt, ap);
+	va_end(ap);
+	return rc ? rc : err;
+}
 
 static int read_file(const char *path, struct vec_diag *diag,
 		     unsigned char **out, size_t *len)
@@ -41,29 +63,25 @@ static int read_file(const char *path, struct vec_diag *diag,
 		ret = -errno;
 		if (fd >= 0)
 			close(fd);
-		vec_diag_add(diag, path, nowhere, "cannot open: %s",
-			     strerror(-ret));
-		return ret;
+		return read_fail(diag, path, nowhere, ret, "cannot open: %s",
+				 strerror(-ret));
 	}
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
-		vec_diag_add(diag, path, nowhere, "cannot read: %s",
-			     strerror(EISDIR));
-		return -EISDIR;
+		return read_fail(diag, path, nowhere, -EISDIR,
+				 "cannot read: %s", strerror(EISDIR));
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		vec_diag_add(diag, path, nowhere,
-			     "not a regular file (a FIFO, device or socket is never read)");
-		return -EINVAL;
+		return read_fail(diag, path, nowhere, -EINVAL,
+				 "not a regular file (a FIFO, device or socket is never read)");
 	}
 	f = fdopen(fd, "rb");
 	if (!f) {
 		ret = -errno;
 		close(fd);
-		vec_diag_add(diag, path, nowhere, "cannot open: %s",
-			     strerror(-ret));
-		return ret;
+		return read_fail(diag, path, nowhere, ret, "cannot open: %s",
+				 strerror(-ret));
 	}
 	buf = nestref_malloc(size);
 	if (!buf) {
@@ -77,10 +95,9 @@ static int read_file(const char *path, struct vec_diag *diag,
 		if (used < size)
 			break;
 		if (size >= VL_FILE_MAX) {
-			vec_diag_add(diag, path, nowhere,
-				     "file is larger than %u MiB",
-				     VL_FILE_MAX >> 20);
-			ret = -EFBIG;
+			ret = read_fail(diag, path, nowhere, -EFBIG,
+					"file is larger than %u MiB",
+					VL_FILE_MAX >> 20);
 			goto err_free;
 		}
 		grown = nestref_realloc(buf, size * 2);
@@ -93,8 +110,8 @@ static int read_file(const char *path, struct vec_diag *diag,
 	}
 	if (ferror(f)) {
 		ret = errno ? -errno : -EIO;
-		vec_diag_add(diag, path, nowhere, "cannot read: %s",
-			     strerror(-ret));
+		ret = read_fail(diag, path, nowhere, ret, "cannot read: %s",
+				strerror(-ret));
 		goto err_free;
 	}
 	fclose(f);
@@ -147,23 +164,20 @@ static int syntax_error(const yaml_parser_t *parser, const char *path,
 	case YAML_READER_ERROR:
 		mark = offset_mark(buf, len, parser->problem_offset);
 		if (parser->problem_value != -1)
-			vec_diag_add(diag, path, mark, "%s (0x%x)", problem,
-				     (unsigned int)parser->problem_value);
-		else
-			vec_diag_add(diag, path, mark, "%s", problem);
-		return -EINVAL;
+			return read_fail(diag, path, mark, -EINVAL,
+					 "%s (0x%x)", problem,
+					 (unsigned int)parser->problem_value);
+		return read_fail(diag, path, mark, -EINVAL, "%s", problem);
 	default:
 		mark.line = (unsigned int)parser->problem_mark.line + 1;
 		mark.column = (unsigned int)parser->problem_mark.column + 1;
 		if (parser->context)
-			vec_diag_add(diag, path, mark,
-				     "%s (%s at line %zu column %zu)", problem,
-				     parser->context,
-				     parser->context_mark.line + 1,
-				     parser->context_mark.column + 1);
-		else
-			vec_diag_add(diag, path, mark, "%s", problem);
-		return -EINVAL;
+			return read_fail(diag, path, mark, -EINVAL,
+					 "%s (%s at line %zu column %zu)",
+					 problem, parser->context,
+					 parser->context_mark.line + 1,
+					 parser->context_mark.column + 1);
+		return read_fail(diag, path, mark, -EINVAL, "%s", problem);
 	}
 }
 
@@ -207,20 +221,16 @@ static int prescan(const char *path, struct vec_diag *diag,
 			done = true;
 			break;
 		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				vec_diag_add(diag, path, mark,
-					     "expected one document");
-				ret = -EINVAL;
-			}
+			if (++docs > 1)
+				ret = read_fail(diag, path, mark, -EINVAL,
+						"expected one document");
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
-			if (++depth > VL_MAX_DEPTH) {
-				vec_diag_add(diag, path, mark,
-					     "mappings and lists nest deeper than %u levels",
-					     VL_MAX_DEPTH);
-				ret = -EINVAL;
-			}
+			if (++depth > VL_MAX_DEPTH)
+				ret = read_fail(diag, path, mark, -EINVAL,
+						"mappings and lists nest deeper than %u levels",
+						VL_MAX_DEPTH);
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
@@ -262,9 +272,8 @@ int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc)
 	}
 	if (!yaml_document_get_root_node(doc)) {
 		yaml_document_delete(doc);
-		ret = -EINVAL;
-		vec_diag_add(diag, path, offset_mark(buf, len, 0),
-			     "expected a mapping, got an empty document");
+		ret = read_fail(diag, path, offset_mark(buf, len, 0), -EINVAL,
+				"expected a mapping, got an empty document");
 		goto err_parser;
 	}
 	yaml_parser_delete(&parser);
