@@ -484,7 +484,10 @@ int record_write_json(const struct record *rec, FILE *out)
 {
 	if (!rec || rec->nomem)
 		return -ENOMEM;
-	if (json_dumpf(rec->root, out, JSON_INDENT(2)) || fputc('\n', out) == EOF)
+	/* jansson's dump fails for a write error or for memory. */
+	if (json_dumpf(rec->root, out, JSON_INDENT(2)))
+		return ferror(out) ? -EIO : -ENOMEM;
+	if (fputc('\n', out) == EOF)
 		return -EIO;
 	return fflush(out) || ferror(out) ? -EIO : 0;
 }
