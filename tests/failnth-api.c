@@ -394,8 +394,10 @@ static void fa_backend(struct failnth_list *list, const char *backend,
 		seq->kind = kind;
 		/* fa_open's profile. */
 		seq->n_profiles = p;
-		if (kind == FA_EXEC)
+		if (kind == FA_EXEC) {
 			seq->prepare = fa_need_python;
+			seq->heavy = true;
+		}
 	}
 }
 

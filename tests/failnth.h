@@ -67,6 +67,8 @@ struct failnth_seq {
 	size_t keeps;
 	/* Fail every stride-th allocation only (1: every one). */
 	unsigned int stride;
+	/* Long: started first, so that the jobs end together. */
+	bool heavy;
 	/*
 	 * Optional, before the first part and after the last, neither
 	 * counted nor failed: what every part reads (a loaded file).
