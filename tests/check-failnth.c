@@ -20,12 +20,10 @@
  *   check-failnth [--jobs N] [--only TEXT] [--skip TEXT] [--sample] [--list]
  *
  * --only runs the sequences whose name contains TEXT, --skip the others;
- * --sample runs a few
- * small ones, one of each kind, for valgrind.  $FAILNTH_JOBS is --jobs'
- * default.  Exit status: 0 when every sequence passed, 1 otherwise, 2 for
+ * --sample runs a few small ones, one of each kind, for valgrind.
+ * $FAILNTH_JOBS is --jobs' default.  Exit status: 0 when every sequence passed, 1 otherwise, 2 for
  * a usage error, 99 when the driver itself failed.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -39,6 +37,7 @@
 
 #include <nestref/nestref.h>
 
+#include "failnth-where.h"
 #include "failnth.h"
 
 /* What a sequence's process found, in memory shared with the driver. */
@@ -79,169 +78,6 @@ static double fn_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* ------------------------------------------------ what parts report */
-
-void failnth_problem(struct failnth_run *run, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (run->problem[0])
-		return;
-	va_start(ap, fmt);
-	vsnprintf(run->problem, sizeof(run->problem), fmt, ap);
-	va_end(ap);
-}
-
-void failnth_note(struct failnth_run *run, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(run->outcome, fmt, ap);
-	va_end(ap);
-}
-
-static const char *fn_errno(int rc)
-{
-	static char buf[32];
-	const char *name = nestref_errno_name(rc);
-
-	if (name)
-		return name;
-	snprintf(buf, sizeof(buf), "%d", rc);
-	return buf;
-}
-
-int failnth_rc(struct failnth_run *run, const char *call, int rc)
-{
-	if (rc == -ENOMEM)
-		run->enomem = true;
-	failnth_note(run, "%s -> %s\n", call, rc ? fn_errno(rc) : "0");
-	return rc;
-}
-
-bool failnth_retry(struct failnth_run *run, const char *call, int rc,
-		   bool fired_before)
-{
-	(void)call;
-	if (rc != -ENOMEM)
-		return false;
-	run->enomem = true;
-	if (!fired_before && failnth_alloc_fired())
-		return true;
-	/* Said later than the failure: what follows may differ. */
-	run->diverged = true;
-	return false;
-}
-
-void failnth_answer(struct failnth_run *run, const char *call, int rc,
-		    const char *msg, bool fired_before)
-{
-	int *grown;
-
-	failnth_note(run, "%s -> %s\n", call, rc ? fn_errno(rc) : "0");
-	/* The failure, earlier, reported now. */
-	if (!run->clean && rc && fired_before && msg &&
-	    strstr(msg, "out of memory")) {
-		run->enomem = true;
-		run->diverged = true;
-	}
-	if (run->clean) {
-		if (run->n_answers == run->cap_answers) {
-			run->cap_answers = run->cap_answers ?
-						   2 * run->cap_answers : 64;
-			grown = realloc(run->answers,
-					run->cap_answers * sizeof(*grown));
-			if (!grown) {
-				perror("failnth");
-				exit(99);
-			}
-			run->answers = grown;
-		}
-		run->answers[run->n_answers++] = rc;
-		return;
-	}
-	if (run->diverged)
-		return;
-	if (run->cursor >= run->n_answers) {
-		failnth_problem(run, "%s: a call the clean run did not make",
-				call);
-		return;
-	}
-	if (run->answers[run->cursor] != rc)
-		failnth_problem(run, "%s answered %s where the clean run had %s",
-				call, rc ? fn_errno(rc) : "0",
-				run->answers[run->cursor] ?
-					fn_errno(run->answers[run->cursor]) :
-					"0");
-	run->cursor++;
-}
-
-struct failnth_seq *failnth_add(struct failnth_list *list, failnth_part_fn run,
-				size_t n_parts, const char *fmt, ...)
-{
-	struct failnth_seq *seq;
-	va_list ap;
-
-	if (list->n == list->cap) {
-		list->cap = list->cap ? 2 * list->cap : 256;
-		seq = realloc(list->seqs, list->cap * sizeof(*seq));
-		if (!seq) {
-			perror("failnth");
-			exit(99);
-		}
-		list->seqs = seq;
-	}
-	seq = &list->seqs[list->n++];
-	memset(seq, 0, sizeof(*seq));
-	seq->run = run;
-	seq->n_parts = n_parts;
-	seq->stride = 1;
-	va_start(ap, fmt);
-	vsnprintf(seq->name, sizeof(seq->name), fmt, ap);
-	va_end(ap);
-	return seq;
-}
-
-static const char *fn_path(const char *var, const char *rel)
-{
-	/* Kept for the process: the sequences point at them. */
-	static char *paths[1024];
-	static size_t n;
-	const char *top = getenv(var);
-	size_t i;
-	char *p;
-
-	if (!top || !*top)
-		top = ".";
-	if (asprintf(&p, "%s/%s", top, rel) < 0) {
-		perror("failnth");
-		exit(99);
-	}
-	for (i = 0; i < n; i++) {
-		if (strcmp(paths[i], p) == 0) {
-			free(p);
-			return paths[i];
-		}
-	}
-	if (n == NESTREF_ARRAY_SIZE(paths)) {
-		fprintf(stderr, "failnth: more than %zu paths\n", n);
-		exit(99);
-	}
-	paths[n++] = p;
-	return p;
-}
-
-const char *failnth_srcpath(const char *rel)
-{
-	return fn_path("top_srcdir", rel);
-}
-
-const char *failnth_buildpath(const char *rel)
-{
-	return fn_path("abs_top_builddir", rel);
 }
 
 /* ------------------------------------------------ running a part */
@@ -425,136 +261,6 @@ static void fn_first_diff(const char *a, const char *b, char *out, size_t len)
 		 b + start);
 }
 
-/* addr2line's answers, for the addresses that come back often. */
-#define FN_CACHE 1024
-static struct {
-	void *pc;
-	char *line; /* "" for a frame not shown */
-} fn_cache[FN_CACHE];
-
-static bool fn_where_cached(void *pc, char *line, size_t len)
-{
-	size_t i = ((uintptr_t)pc >> 2) % FN_CACHE;
-
-	if (fn_cache[i].pc != pc || !fn_cache[i].line)
-		return false;
-	snprintf(line, len, "%s", fn_cache[i].line);
-	return true;
-}
-
-static void fn_where_cache(void *pc, const char *line)
-{
-	size_t i = ((uintptr_t)pc >> 2) % FN_CACHE;
-	char *copy = strdup(line);
-
-	if (!copy)
-		return;
-	free(fn_cache[i].line);
-	fn_cache[i].pc = pc;
-	fn_cache[i].line = copy;
-}
-
-/*
- * Where the failed allocation was asked for: up to max callers above the
- * allocator, as addr2line names them ("function at file:line < ...").
- */
-static void fn_where(const struct fn_outcome *o, size_t max, char *out,
-		     size_t len)
-{
-	size_t used = 0, i, shown = 0;
-
-	out[0] = '\0';
-	for (i = 0; i < o->n_where && shown < max; i++) {
-		Dl_info info;
-		char cmd[1024], line[512];
-		FILE *p;
-		uintptr_t at = (uintptr_t)o->where[i] - 1;
-
-		if (fn_where_cached(o->where[i], line, sizeof(line))) {
-			if (!line[0])
-				continue;
-			goto add;
-		}
-		if (!dladdr(o->where[i], &info) || !info.dli_fname)
-			continue;
-		/* The C library's or the sanitizer's (its backtrace). */
-		if (strstr(info.dli_fname, "libc.so") ||
-		    strstr(info.dli_fname, "libasan")) {
-			fn_where_cache(o->where[i], "");
-			continue;
-		}
-		snprintf(cmd, sizeof(cmd),
-			 "addr2line -f -p -s -e '%s' 0x%lx 2>/dev/null",
-			 info.dli_fname,
-			 (unsigned long)(at - (uintptr_t)info.dli_fbase));
-		p = popen(cmd, "r");
-		if (!p || !fgets(line, sizeof(line), p))
-			snprintf(line, sizeof(line), "%s+0x%lx\n",
-				 strrchr(info.dli_fname, '/') ?
-					 strrchr(info.dli_fname, '/') + 1 :
-					 info.dli_fname,
-				 (unsigned long)(at - (uintptr_t)info.dli_fbase));
-		if (p)
-			pclose(p);
-		line[strcspn(line, "\n")] = '\0';
-		/* The allocators' own frames say nothing. */
-		if (strstr(line, "failnth-alloc.c:") ||
-		    (strstr(line, "alloc.c:") && strstr(line, "nestref_")))
-			line[0] = '\0';
-		fn_where_cache(o->where[i], line);
-		if (!line[0])
-			continue;
-add:
-		used += (size_t)snprintf(out + used, used < len ? len - used : 0,
-					 "%s%s", shown ? " < " : "", line);
-		shown++;
-		if (used >= len)
-			break;
-	}
-}
-
-/*
- * Allocations whose failure changes nothing a caller could see, each
- * with the reason: a failure swallowed where the stack holds both
- * functions is counted apart, not as a finding.
- */
-static const struct {
-	const char *inner;
-	const char *outer;
-	const char *why;
-} fn_optional[] = {
-	{ "exec_close_ctx", "exec_close_ctx",
-	  "exec's close request announces only what the end of the child's stdin announces too (protocol.md section 1)" },
-	{ "smmu_record", "smmu_record",
-	  "smmuv3-sim's issued list is an observation: a command it could not keep makes the next nestref_smmuv3_issued() say ENOMEM, and a run that does not read the list loses nothing" },
-	{ "host_trace", "host_trace",
-	  "smmuv3-sim's trace is an observation: an event it could not keep makes the next nestref_smmuv3_trace() say ENOMEM, and a run that does not read the trace loses nothing" },
-	{ "exec_tell", "exec_tell",
-	  "exec's void requests (destroy, unset, clear): one that cannot be sent fails the child, which the next request says; a run that makes none ends with the child stopped" },
-	{ "exec_unset_dev_user_data", "exec_unset_dev_user_data",
-	  "the same, its request built before exec_tell" },
-	{ "exec_viommu_destroy", "exec_viommu_destroy",
-	  "the same, its request built before exec_tell" },
-	{ "exec_dev_destroy", "exec_dev_destroy",
-	  "the same, its request built before exec_tell" },
-	{ "exec_", "nestref_ctx_free",
-	  "a request of exec's while the context is freed: the child that could not be told is stopped right after" },
-};
-
-/* The reason when the failure at o is one of fn_optional, else NULL. */
-static const char *fn_is_optional(const struct fn_outcome *o)
-{
-	char where[4096];
-	size_t i;
-
-	fn_where(o, 16, where, sizeof(where));
-	for (i = 0; i < NESTREF_ARRAY_SIZE(fn_optional); i++)
-		if (strstr(where, fn_optional[i].inner) &&
-		    strstr(where, fn_optional[i].outer))
-			return fn_optional[i].why;
-	return NULL;
-}
-
 /* The checks of one failure point; false when one failed. */
 static bool fn_check(const struct failnth_seq *seq, size_t part, uint64_t nth,
 		     uint64_t n, const struct fn_outcome *clean,
@@ -573,7 +279,8 @@ static bool fn_check(const struct failnth_seq *seq, size_t part, uint64_t nth,
 	else if (o->problem[0])
 		snprintf(why, sizeof(why), "%s", o->problem);
 	else if (!o->enomem && !fn_mentions(o->text, clean->text)) {
-		if (strcmp(o->text, clean->text) == 0 && fn_is_optional(o)) {
+		if (strcmp(o->text, clean->text) == 0 &&
+		    failnth_optional(o->where, o->n_where)) {
 			res->optional++;
 			return true;
 		}
@@ -591,7 +298,7 @@ static bool fn_check(const struct failnth_seq *seq, size_t part, uint64_t nth,
 		return true;
 	res->failed++;
 	if (res->failed <= 4) {
-		fn_where(o, 6, where, sizeof(where));
+		failnth_where(o->where, o->n_where, 6, where, sizeof(where));
 		fn_report(res, "# part %zu, allocation %llu of %llu (at %s): %s\n",
 			  part + 1, (unsigned long long)nth,
 			  (unsigned long long)n, where[0] ? where : "?", why);
@@ -925,8 +632,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)strided, (unsigned long long)exempt);
 	printf("# check-failnth: %llu failure points changed nothing a caller sees, by design:\n",
 	       (unsigned long long)optional);
-	for (i = 0; i < NESTREF_ARRAY_SIZE(fn_optional); i++)
-		printf("#   in %s: %s\n", fn_optional[i].inner, fn_optional[i].why);
+	failnth_optional_print(stdout);
 	printf("1..%zu\n", n_order);
 out:
 	fn_coverage_reset();
