@@ -21,10 +21,12 @@
  *
  * --only runs the sequences whose name contains TEXT, --skip the others;
  * --sample runs a few small ones, one of each kind, for valgrind.
- * $FAILNTH_JOBS is --jobs' default.  Exit status: 0 when every sequence passed, 1 otherwise, 2 for
+ * $FAILNTH_JOBS is --jobs' default; a sequence that takes longer than
+ * $FAILNTH_TIMEOUT seconds (600) fails.  Exit status: 0 when every sequence passed, 1 otherwise, 2 for
  * a usage error, 99 when the driver itself failed.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -415,6 +417,9 @@ static void fn_coverage_reset(void)
 
 /* ------------------------------------------------ the driver */
 
+/* Seconds a sequence may take ($FAILNTH_TIMEOUT). */
+static unsigned int fn_timeout = 600;
+
 struct fn_job {
 	pid_t pid;
 	size_t seq;
@@ -441,7 +446,10 @@ static void fn_print(const struct failnth_seq *seq, size_t number,
 		       (unsigned long long)res->failed,
 		       res->failed > 4 ? "; the first 4:" : ":");
 	fputs(res->report, stdout);
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		printf("# the sequence took longer than %u s (FAILNTH_TIMEOUT), in part %zu at allocation %llu\n",
+		       fn_timeout, res->part + 1, (unsigned long long)res->nth);
+	else if (WIFSIGNALED(status))
 		printf("# the sequence's process died of signal %d in part %zu at allocation %llu\n",
 		       WTERMSIG(status), res->part + 1,
 		       (unsigned long long)res->nth);
@@ -517,6 +525,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	env = getenv("FAILNTH_TIMEOUT");
+	if (env && *env)
+		fn_timeout = (unsigned int)strtoul(env, NULL, 10);
 	if (n_jobs < 1 || n_jobs > 64) {
 		fprintf(stderr, "check-failnth: --jobs is 1 to 64\n");
 		return 2;
@@ -577,6 +588,8 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			if (pid == 0) {
+				/* A hang is a failure, not a stuck CI. */
+				alarm(fn_timeout);
 				fn_coverage_reset();
 				fn_sweep(&list.seqs[order[next]], &res[next]);
 				res[next].done = 1;
