@@ -409,6 +409,17 @@ static ssize_t exec_read(struct exec_child *c)
 	return r;
 }
 
+/*
+ * No memory for what the child wrote: the reply is lost with it, so the
+ * child goes as after any failure, but the request says ENOMEM.
+ */
+static int exec_nomem(struct exec_child *c, const char *op, char *msg,
+		      size_t msg_len)
+{
+	exec_child_fail(c, op, msg, msg_len, "out of memory for the reply");
+	return -ENOMEM;
+}
+
 /* Output before the request: the child speaks out of turn (or is gone). */
 static int exec_check_quiet(struct exec_child *c, const char *op, char *msg,
 			    size_t msg_len, double deadline)
@@ -425,6 +436,8 @@ static int exec_check_quiet(struct exec_child *c, const char *op, char *msg,
 				 "before the request was sent");
 	if (r == -EAGAIN)
 		return 0;
+	if (r == -ENOMEM)
+		return exec_nomem(c, op, msg, msg_len);
 	if (r < 0)
 		return exec_child_fail(c, op, msg, msg_len,
 				       "reading from the child: %s",
@@ -463,6 +476,8 @@ static int exec_send(struct exec_child *c, const char *op, const char *line,
 				return exec_child_fail(c, op, msg, msg_len,
 						       "the reply is longer than %u bytes",
 						       EXEC_REPLY_MAX);
+			if (r == -ENOMEM)
+				return exec_nomem(c, op, msg, msg_len);
 			if (r < 0 && r != -EAGAIN)
 				return exec_child_fail(c, op, msg, msg_len,
 						       "reading from the child: %s",
@@ -524,6 +539,8 @@ static int exec_receive(struct exec_child *c, const char *op, char *msg,
 						  "before it replied");
 		if (r == -E2BIG)
 			break;
+		if (r == -ENOMEM)
+			return exec_nomem(c, op, msg, msg_len);
 		if (r < 0 && r != -EAGAIN)
 			return exec_child_fail(c, op, msg, msg_len,
 					       "reading from the child: %s",

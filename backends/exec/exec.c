@@ -84,24 +84,30 @@ static int exec_verdict(struct nestref_ctx *ctx, const json_t *r)
  * One request (req is consumed; NULL means it could not be built): the
  * child's verdict, or -EIO when the child or the protocol failed, each
  * with its message.  With reply, the reply whenever the child gave one
- * (the caller frees it).
+ * (the caller frees it).  -ENOMEM when memory ran out on nestref's side,
+ * the request unsent or its reply lost.  With tell, the request is a
+ * void op's (a destroy, an unset, a clear), which cannot fail: when it
+ * ran out of memory the child keeps what nestref dropped, so the child
+ * is failed, and every later request says why (protocol.md section 6).
  */
-static int exec_call(struct nestref_ctx *ctx, const char *op, json_t *req,
-		     json_t **reply)
+static int exec_call_ex(struct nestref_ctx *ctx, const char *op, json_t *req,
+			json_t **reply, bool tell)
 {
 	struct exec_ctx *ec = exec_priv(ctx);
 	char msg[EXEC_MSG_LEN + 64];
 	json_t *r = NULL;
-	int rc;
+	int rc = -ENOMEM;
 
 	if (reply)
 		*reply = NULL;
-	if (!req) {
-		nestref_ctx_set_message(ctx, "exec: %s: out of memory", op);
-		return -ENOMEM;
+	snprintf(msg, sizeof(msg), "exec: %s: out of memory", op);
+	if (req) {
+		rc = exec_child_call(&ec->child, op, req, &r, msg, sizeof(msg));
+		json_decref(req);
 	}
-	rc = exec_child_call(&ec->child, op, req, &r, msg, sizeof(msg));
-	json_decref(req);
+	if (rc == -ENOMEM && tell && !ec->child.failed)
+		exec_child_fail(&ec->child, op, msg, sizeof(msg),
+				"out of memory: the child was not told, and its state is no longer nestref's");
 	if (rc) {
 		nestref_ctx_set_message(ctx, "%s", msg);
 		return rc;
@@ -112,6 +118,18 @@ static int exec_call(struct nestref_ctx *ctx, const char *op, json_t *req,
 	else
 		json_decref(r);
 	return rc;
+}
+
+static int exec_call(struct nestref_ctx *ctx, const char *op, json_t *req,
+		     json_t **reply)
+{
+	return exec_call_ex(ctx, op, req, reply, false);
+}
+
+/* A void op's request (exec_call_ex). */
+static void exec_tell(struct nestref_ctx *ctx, const char *op, json_t *req)
+{
+	exec_call_ex(ctx, op, req, NULL, true);
 }
 
 /* A reply member that breaks the protocol: the child is done. */
@@ -370,6 +388,10 @@ static void exec_close_ctx(struct nestref_ctx *ctx)
 {
 	struct exec_ctx *ec = exec_priv(ctx);
 
+	/*
+	 * Not a void op's exec_tell: a child that is not told (memory ran
+	 * out) ends at the end of its stdin all the same (protocol.md 1).
+	 */
 	exec_call(ctx, "close", json_object(), NULL);
 	exec_child_stop(&ec->child);
 	exec_obs_free(ec);
@@ -389,10 +411,9 @@ static int exec_viommu_init(struct nestref_viommu *viommu)
 
 static void exec_viommu_destroy(struct nestref_viommu *viommu)
 {
-	exec_call(nestref_viommu_ctx(viommu), "viommu_destroy",
+	exec_tell(nestref_viommu_ctx(viommu), "viommu_destroy",
 		  json_pack("{s:I}", "viommu",
-			    (json_int_t)nestref_viommu_id(viommu)),
-		  NULL);
+			    (json_int_t)nestref_viommu_id(viommu)));
 }
 
 static int exec_dev_init(struct nestref_dev *dev)
@@ -415,9 +436,8 @@ static int exec_dev_init(struct nestref_dev *dev)
 
 static void exec_dev_destroy(struct nestref_dev *dev)
 {
-	exec_call(nestref_dev_ctx(dev), "dev_destroy",
-		  json_pack("{s:I}", "dev", (json_int_t)nestref_dev_id(dev)),
-		  NULL);
+	exec_tell(nestref_dev_ctx(dev), "dev_destroy",
+		  json_pack("{s:I}", "dev", (json_int_t)nestref_dev_id(dev)));
 }
 
 /* ------------------------------------------------------------ user data */
@@ -462,11 +482,16 @@ static int exec_set_dev_user_data(struct nestref_dev *dev,
 	}
 	json_decref(r);
 	rc = nestref_viommu_link(viommu, virt_id, dev);
+	if (!rc)
+		return 0;
+	/*
+	 * The child linked and the core could not (the ID is taken in the
+	 * core's table, or memory ran out): undo the child's set.
+	 */
+	exec_tell(ctx, "unset_dev_user_data",
+		  exec_unset_req(dev, viommu, exec_json_u64(virt_id)));
 	if (rc != -EEXIST)
 		return rc;
-	/* The child's table and the core's disagree: undo the child's set. */
-	exec_call(ctx, "unset_dev_user_data",
-		  exec_unset_req(dev, viommu, exec_json_u64(virt_id)), NULL);
 	nestref_ctx_set_message(ctx,
 				"exec: %s linked virtual ID 0x%llx, which is already linked in vIOMMU %u (a driver refuses it)",
 				exec_priv(ctx)->name, (unsigned long long)virt_id,
@@ -480,10 +505,9 @@ static void exec_unset_dev_user_data(struct nestref_dev *dev)
 	uint64_t virt_id = nestref_dev_virt_id(dev);
 	bool linked = nestref_viommu_find_dev(viommu, virt_id) == dev;
 
-	exec_call(nestref_dev_ctx(dev), "unset_dev_user_data",
+	exec_tell(nestref_dev_ctx(dev), "unset_dev_user_data",
 		  exec_unset_req(dev, viommu,
-				 linked ? exec_json_u64(virt_id) : json_null()),
-		  NULL);
+				 linked ? exec_json_u64(virt_id) : json_null()));
 	if (linked)
 		nestref_viommu_unlink(viommu, virt_id);
 }
@@ -710,7 +734,7 @@ static int exec_issued(struct nestref_ctx *ctx,
 
 static void exec_issued_clear(struct nestref_ctx *ctx)
 {
-	exec_call(ctx, "issued_clear", json_object(), NULL);
+	exec_tell(ctx, "issued_clear", json_object());
 }
 
 static json_t *exec_cache_entry_json(const struct nestref_smmuv3_cache_entry *e)
@@ -797,15 +821,17 @@ static int exec_caches_fill(struct nestref_ctx *ctx,
 	size_t i;
 
 	for (i = 0; a && i < count; i++) {
-		json_t *e = exec_cache_entry_json(&entries[i]);
+		json_t *e;
 
-		if (!e) {
+		if (entries[i].kind >= NESTREF_ARRAY_SIZE(exec_cache_kinds)) {
 			nestref_ctx_set_message(ctx,
 						"exec: cache entry %zu has kind %u",
 						i, entries[i].kind);
 			json_decref(a);
 			return -EINVAL;
 		}
+		/* NULL only for memory: the append then fails too. */
+		e = exec_cache_entry_json(&entries[i]);
 		if (json_array_append_new(a, e)) {
 			json_decref(a);
 			a = NULL;
@@ -850,7 +876,10 @@ static int exec_caches_get(struct nestref_ctx *ctx,
 	return 0;
 }
 
-/* A string member kept until the next trace; "" stays NULL. */
+/*
+ * A string member kept until the next trace; "" stays NULL.  -1 when it
+ * is no string, -ENOMEM when it cannot be kept.
+ */
 static int exec_text(struct exec_ctx *ec, const json_t *o, const char *key,
 		     const char **out)
 {
@@ -863,7 +892,7 @@ static int exec_text(struct exec_ctx *ec, const json_t *o, const char *key,
 		return -1;
 	ec->texts[ec->n_texts] = nestref_strdup(json_string_value(v));
 	if (!ec->texts[ec->n_texts])
-		return -1;
+		return -ENOMEM;
 	*out = ec->texts[ec->n_texts++];
 	return 0;
 }
@@ -876,7 +905,7 @@ static int exec_trace_event(struct exec_ctx *ec, const json_t *o,
 				   NESTREF_ARRAY_SIZE(exec_trace_kinds));
 	const json_t *err = json_object_get(o, "errno");
 	const json_t *removed = json_object_get(o, "removed");
-	int e = 0;
+	int e = 0, rc;
 	size_t i;
 
 	memset(ev, 0, sizeof(*ev));
@@ -904,11 +933,12 @@ static int exec_trace_event(struct exec_ctx *ec, const json_t *o,
 					      &ev->removed[i]))
 				return -1;
 	}
-	if (exec_text(ec, o, "rule", &ev->rule) ||
-	    exec_text(ec, o, "section", &ev->section) ||
-	    exec_text(ec, o, "function", &ev->function))
-		return -1;
-	return 0;
+	rc = exec_text(ec, o, "rule", &ev->rule);
+	if (!rc)
+		rc = exec_text(ec, o, "section", &ev->section);
+	if (!rc)
+		rc = exec_text(ec, o, "function", &ev->function);
+	return rc;
 }
 
 static int exec_trace(struct nestref_ctx *ctx,
@@ -937,7 +967,14 @@ static int exec_trace(struct nestref_ctx *ctx,
 		return -ENOMEM;
 	}
 	json_array_foreach (a, i, v) {
-		if (exec_trace_event(ec, v, &ec->events[i])) {
+		rc = exec_trace_event(ec, v, &ec->events[i]);
+		if (rc == -ENOMEM) {
+			/* The reply was good: the child stays. */
+			json_decref(a);
+			nestref_ctx_set_message(ctx, "exec: trace: out of memory");
+			return rc;
+		}
+		if (rc) {
 			json_decref(a);
 			return exec_bad_reply(ctx, "trace",
 					      "a trace event is malformed (protocol.md section 4.6)");
@@ -952,7 +989,7 @@ static int exec_trace(struct nestref_ctx *ctx,
 
 static void exec_trace_clear(struct nestref_ctx *ctx)
 {
-	exec_call(ctx, "trace_clear", json_object(), NULL);
+	exec_tell(ctx, "trace_clear", json_object());
 }
 
 static const struct nestref_smmuv3_ops exec_smmuv3_ops = {

@@ -406,6 +406,12 @@ static int sim_issued(struct nestref_ctx *ctx,
 {
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 
+	/* A list that lost commands would lie: say so, as sim_trace does. */
+	if (!smmu_issued_complete(sc->smmu)) {
+		nestref_ctx_set_message(ctx,
+					"smmuv3-sim: the issued list lost commands (out of memory)");
+		return -ENOMEM;
+	}
 	*cmds = smmu_issued(sc->smmu, count);
 	return 0;
 }

@@ -276,8 +276,8 @@ struct nestref_vec_answer {
 /**
  * Runs the next step; step must be the number of steps run so far (steps
  * run in order, as a test runs them).  Returns 0 and *answer, -EINVAL for
- * another index, or a negative errno when the step could not be run or
- * observed (-ENOMEM, -E2BIG for an array of more than 64 MiB).
+ * another index, or a negative errno when the step could not be run,
+ * observed or checked (-ENOMEM, -E2BIG for an array of more than 64 MiB).
  */
 NESTREF_API int nestref_vec_session_step(struct nestref_vec_session *session,
 					 size_t step,

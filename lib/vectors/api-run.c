@@ -310,9 +310,10 @@ int nestref_vec_session_step(struct nestref_vec_session *session,
 	step_got_free(&session->got);
 	session->next++;
 	rc = step_run(&session->env, vs, &session->got);
+	if (!rc)
+		rc = step_check(&session->env, vs, &session->got, &v);
 	if (rc)
 		return rc;
-	step_check(&session->env, vs, &session->got, &v);
 	a.size = answer->size;
 	a.rc = session->got.rc;
 	a.has_entry_num = session->got.has_entry_num;

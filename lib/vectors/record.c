@@ -498,6 +498,7 @@ void record_end(struct record *rec, int status, const char *stopped)
 
 int record_write_json(const struct record *rec, FILE *out)
 {
+	json_free_t json_release;
 	char *json;
 	int rc;
 
@@ -508,7 +509,9 @@ int record_write_json(const struct record *rec, FILE *out)
 	if (!json)
 		return -ENOMEM;
 	rc = esc_json_write(out, json);
-	free(json); /* jansson's, from malloc() */
+	/* jansson's memory goes back to jansson's allocator, whichever */
+	json_get_alloc_funcs(NULL, &json_release);
+	json_release(json);
 	if (rc || fputc('\n', out) == EOF)
 		return -EIO;
 	return fflush(out) || ferror(out) ? -EIO : 0;

@@ -4,6 +4,7 @@
  * A check whose capability the backend lacks is not made and is recorded
  * as such, never counted as passed.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,14 +84,19 @@ cache_kind(const struct nestref_smmuv3_cache_entry *all, size_t n, uint32_t kind
 	return sel;
 }
 
-/* vectors.md 3.4: each named cache holds exactly the listed entries. */
-static bool check_caches(const struct vec_expect *ex,
-			 const struct step_got *got)
+/*
+ * vectors.md 3.4: each named cache holds exactly the listed entries.
+ * *same says whether they do; -ENOMEM when they could not be compared.
+ */
+static int check_caches(const struct vec_expect *ex,
+			const struct step_got *got, bool *same)
 {
 	uint32_t kind;
-	bool same = true;
+	int rc = 0;
 
-	for (kind = 0; same && kind < NESTREF_SMMUV3_CACHE_KIND_COUNT; kind++) {
+	*same = true;
+	for (kind = 0; *same && kind < NESTREF_SMMUV3_CACHE_KIND_COUNT;
+	     kind++) {
 		struct nestref_smmuv3_cache_entry *want, *have;
 		size_t n_want = 0, n_have = 0, i;
 
@@ -98,13 +104,16 @@ static bool check_caches(const struct vec_expect *ex,
 			continue;
 		want = cache_kind(ex->caches, ex->n_caches, kind, &n_want);
 		have = cache_kind(got->caches, got->n_caches, kind, &n_have);
-		same = want && have && n_want == n_have;
-		for (i = 0; same && i < n_want; i++)
-			same = nestref_smmuv3_cache_entry_cmp(&want[i], &have[i]) == 0;
+		if (!want || !have)
+			rc = -ENOMEM;
+		*same = !rc && n_want == n_have;
+		for (i = 0; *same && i < n_want; i++)
+			*same = nestref_smmuv3_cache_entry_cmp(&want[i],
+							       &have[i]) == 0;
 		nestref_free(want);
 		nestref_free(have);
 	}
-	return same;
+	return rc;
 }
 
 static void verdict_add(struct step_verdict *v, unsigned int check, bool ok)
@@ -121,21 +130,23 @@ static void verdict_skip(struct step_verdict *v, unsigned int check,
 	v->missing |= cap;
 }
 
-void step_check(const struct test_env *env, const struct vec_step *step,
-		const struct step_got *got, struct step_verdict *v)
+int step_check(const struct test_env *env, const struct vec_step *step,
+	       const struct step_got *got, struct step_verdict *v)
 {
 	const struct vec_expect *ex = &step->expect;
+	bool same;
+	int rc;
 
 	memset(v, 0, sizeof(*v));
 	if (step->kind == VEC_STEP_CHECK_CACHE &&
 	    !(env->caps & NESTREF_CAP_CHECK_CACHE)) {
 		verdict_skip(v, STEP_CHECK_CACHE_WORD, NESTREF_CAP_CHECK_CACHE);
-		return;
+		return 0;
 	}
 	if (step->kind == VEC_STEP_HW_INFO &&
 	    !(env->caps & NESTREF_CAP_OBSERVE_HW_INFO)) {
 		verdict_skip(v, STEP_CHECK_FLAGS, NESTREF_CAP_OBSERVE_HW_INFO);
-		return;
+		return 0;
 	}
 	if (ex->result != VEC_RESULT_EITHER)
 		verdict_add(v, STEP_CHECK_RESULT, check_result(ex, got->rc));
@@ -143,7 +154,7 @@ void step_check(const struct test_env *env, const struct vec_step *step,
 		verdict_add(v, STEP_CHECK_FLAGS,
 			    got->has_flags && got->flags == ex->flags);
 	if (step->kind != VEC_STEP_INVALIDATE)
-		return;
+		return 0;
 	if (ex->has_entry_num || ex->result == VEC_RESULT_OK)
 		verdict_add(v, STEP_CHECK_ENTRY_NUM,
 			    got->entry_num == step_expected_entry_num(step));
@@ -155,12 +166,13 @@ void step_check(const struct test_env *env, const struct vec_step *step,
 			verdict_skip(v, STEP_CHECK_ISSUED,
 				     NESTREF_CAP_OBSERVE_ISSUED);
 	}
-	if (ex->has_caches) {
-		if (got->has_caches)
-			verdict_add(v, STEP_CHECK_CACHES,
-				    check_caches(ex, got));
-		else
-			verdict_skip(v, STEP_CHECK_CACHES,
-				     NESTREF_CAP_OBSERVE_CACHES);
+	if (ex->has_caches && !got->has_caches) {
+		verdict_skip(v, STEP_CHECK_CACHES, NESTREF_CAP_OBSERVE_CACHES);
+	} else if (ex->has_caches) {
+		rc = check_caches(ex, got, &same);
+		if (rc)
+			return rc;
+		verdict_add(v, STEP_CHECK_CACHES, same);
 	}
+	return 0;
 }

@@ -71,9 +71,12 @@ int step_run(struct test_env *env, const struct vec_step *step,
 	     struct step_got *got);
 void step_got_free(struct step_got *got);
 
-/* Compares what a step answered with its expect (runner-check.c). */
-void step_check(const struct test_env *env, const struct vec_step *step,
-		const struct step_got *got, struct step_verdict *verdict);
+/*
+ * Compares what a step answered with its expect (runner-check.c).
+ * Returns 0, or -ENOMEM when the comparison could not be made.
+ */
+int step_check(const struct test_env *env, const struct vec_step *step,
+	       const struct step_got *got, struct step_verdict *verdict);
 
 /* The entry_num an ok invalidate must write back by default. */
 uint32_t step_expected_entry_num(const struct vec_step *step);

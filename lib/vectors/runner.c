@@ -125,9 +125,11 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 	}
 	for (i = 0; i < test->n_steps; i++) {
 		rc = step_run(&env, &test->steps[i], &got);
+		if (!rc)
+			rc = step_check(&env, &test->steps[i], &got, &v);
 		if (rc) {
 			snprintf(msg, sizeof(msg),
-				 "runner: step %zu could not run or be observed: %s",
+				 "runner: step %zu could not run, be observed or be checked: %s",
 				 i + 1, nestref_strerror(rc));
 			report_not_ok_setup(&t, msg);
 			record_test(st->opts->record, file, test,
@@ -137,7 +139,6 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 			env_close(&env);
 			return;
 		}
-		step_check(&env, &test->steps[i], &got, &v);
 		total.made += v.made;
 		total.not_made |= v.not_made;
 		total.missing |= v.missing;

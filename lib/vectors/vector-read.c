@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,27 @@
 
 /* Vector files are small; this keeps /dev/zero from eating the memory. */
 #define VL_FILE_MAX (16u << 20)
+
+/*
+ * A load error that stops the read: err with its message in diag, or
+ * -ENOMEM when the message could not be kept, so that a caller never
+ * sees an error without its sentence (the walk's vl->nomem likewise).
+ */
+static int read_fail(struct vec_diag *diag, const char *path,
+		     struct vec_mark mark, int err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int read_fail(struct vec_diag *diag, const char *path,
+		     struct vec_mark mark, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vec_diag_vadd(diag, path, mark, fmt, ap);
+	va_end(ap);
+	return rc ? rc : err;
+}
 
 static int read_file(const char *path, struct vec_diag *diag,
 		     unsigned char **out, size_t *len)
@@ -43,29 +65,25 @@ static int read_file(const char *path, struct vec_diag *diag,
 		ret = -errno;
 		if (fd >= 0)
 			close(fd);
-		vec_diag_add(diag, path, nowhere, "cannot open: %s",
-			     strerror(-ret));
-		return ret;
+		return read_fail(diag, path, nowhere, ret, "cannot open: %s",
+				 strerror(-ret));
 	}
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
-		vec_diag_add(diag, path, nowhere, "cannot read: %s",
-			     strerror(EISDIR));
-		return -EISDIR;
+		return read_fail(diag, path, nowhere, -EISDIR,
+				 "cannot read: %s", strerror(EISDIR));
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		vec_diag_add(diag, path, nowhere,
-			     "not a regular file (a FIFO, device or socket is never read)");
-		return -EINVAL;
+		return read_fail(diag, path, nowhere, -EINVAL,
+				 "not a regular file (a FIFO, device or socket is never read)");
 	}
 	f = fdopen(fd, "rb");
 	if (!f) {
 		ret = -errno;
 		close(fd);
-		vec_diag_add(diag, path, nowhere, "cannot open: %s",
-			     strerror(-ret));
-		return ret;
+		return read_fail(diag, path, nowhere, ret, "cannot open: %s",
+				 strerror(-ret));
 	}
 	buf = nestref_malloc(size);
 	if (!buf) {
@@ -79,10 +97,9 @@ static int read_file(const char *path, struct vec_diag *diag,
 		if (used < size)
 			break;
 		if (size >= VL_FILE_MAX) {
-			vec_diag_add(diag, path, nowhere,
-				     "file is larger than %u MiB",
-				     VL_FILE_MAX >> 20);
-			ret = -EFBIG;
+			ret = read_fail(diag, path, nowhere, -EFBIG,
+					"file is larger than %u MiB",
+					VL_FILE_MAX >> 20);
 			goto err_free;
 		}
 		grown = nestref_realloc(buf, size * 2);
@@ -95,8 +112,8 @@ static int read_file(const char *path, struct vec_diag *diag,
 	}
 	if (ferror(f)) {
 		ret = errno ? -errno : -EIO;
-		vec_diag_add(diag, path, nowhere, "cannot read: %s",
-			     strerror(-ret));
+		ret = read_fail(diag, path, nowhere, ret, "cannot read: %s",
+				strerror(-ret));
 		goto err_free;
 	}
 	fclose(f);
@@ -149,23 +166,20 @@ static int syntax_error(const yaml_parser_t *parser, const char *path,
 	case YAML_READER_ERROR:
 		mark = offset_mark(buf, len, parser->problem_offset);
 		if (parser->problem_value != -1)
-			vec_diag_add(diag, path, mark, "%s (0x%x)", problem,
-				     (unsigned int)parser->problem_value);
-		else
-			vec_diag_add(diag, path, mark, "%s", problem);
-		return -EINVAL;
+			return read_fail(diag, path, mark, -EINVAL,
+					 "%s (0x%x)", problem,
+					 (unsigned int)parser->problem_value);
+		return read_fail(diag, path, mark, -EINVAL, "%s", problem);
 	default:
 		mark.line = (unsigned int)parser->problem_mark.line + 1;
 		mark.column = (unsigned int)parser->problem_mark.column + 1;
 		if (parser->context)
-			vec_diag_add(diag, path, mark,
-				     "%s (%s at line %zu column %zu)", problem,
-				     parser->context,
-				     parser->context_mark.line + 1,
-				     parser->context_mark.column + 1);
-		else
-			vec_diag_add(diag, path, mark, "%s", problem);
-		return -EINVAL;
+			return read_fail(diag, path, mark, -EINVAL,
+					 "%s (%s at line %zu column %zu)",
+					 problem, parser->context,
+					 parser->context_mark.line + 1,
+					 parser->context_mark.column + 1);
+		return read_fail(diag, path, mark, -EINVAL, "%s", problem);
 	}
 }
 
@@ -218,11 +232,10 @@ static int scan_add_bytes(struct vl_scan *sc, uint64_t bytes,
 	sc->scalar_bytes += bytes;
 	if (sc->scalar_bytes <= sc->scalar_budget)
 		return 0;
-	vec_diag_add(sc->diag, sc->path, mark,
-		     "aliases expand the file's text beyond %llu bytes (%u times its size, at least %u KiB): limit of the loader",
-		     (unsigned long long)sc->scalar_budget,
-		     VL_EXPANDED_TIMES, VL_BUDGET_FLOOR >> 10);
-	return -EINVAL;
+	return read_fail(sc->diag, sc->path, mark, -EINVAL,
+			 "aliases expand the file's text beyond %llu bytes (%u times its size, at least %u KiB): limit of the loader",
+			 (unsigned long long)sc->scalar_budget,
+			 VL_EXPANDED_TIMES, VL_BUDGET_FLOOR >> 10);
 }
 
 static int scan_anchor_add(struct vl_scan *sc, const char *name,
@@ -231,12 +244,10 @@ static int scan_anchor_add(struct vl_scan *sc, const char *name,
 {
 	struct vl_anchor *grown, *a;
 
-	if (sc->n_anchors >= VL_ANCHORS_MAX) {
-		vec_diag_add(sc->diag, sc->path, mark,
-			     "more than %u anchors: limit of the loader",
-			     VL_ANCHORS_MAX);
-		return -EINVAL;
-	}
+	if (sc->n_anchors >= VL_ANCHORS_MAX)
+		return read_fail(sc->diag, sc->path, mark, -EINVAL,
+				 "more than %u anchors: limit of the loader",
+				 VL_ANCHORS_MAX);
 	grown = nestref_reallocarray(sc->anchors, sc->n_anchors + 1,
 				     sizeof(*grown));
 	if (!grown)
@@ -258,25 +269,21 @@ static int scan_alias(struct vl_scan *sc, const char *name,
 {
 	const struct vl_anchor *a = scan_anchor_find(sc, name);
 
-	if (++sc->aliases > VL_ALIASES_MAX) {
-		vec_diag_add(sc->diag, sc->path, mark,
-			     "more than %u aliases: limit of the loader",
-			     VL_ALIASES_MAX);
-		return -EINVAL;
-	}
+	if (++sc->aliases > VL_ALIASES_MAX)
+		return read_fail(sc->diag, sc->path, mark, -EINVAL,
+				 "more than %u aliases: limit of the loader",
+				 VL_ALIASES_MAX);
 	/* An unknown anchor is libyaml's error, found when it loads. */
 	if (!a)
 		return 0;
-	if (a->depth) {
-		vec_diag_add(sc->diag, sc->path, mark,
-			     "alias *%.40s refers to a collection that contains it",
-			     name);
-		return -EINVAL;
-	}
+	if (a->depth)
+		return read_fail(sc->diag, sc->path, mark, -EINVAL,
+				 "alias *%.40s refers to a collection that contains it",
+				 name);
 	return scan_add_bytes(sc, a->bytes, mark);
 }
 
-/* Any tag written in the file: the format has no use for one (1.2). */
+/* Any tag written in the file: the format has no use for one (1.4). */
 static int scan_tag(struct vl_scan *sc, const yaml_char_t *tag,
 		    struct vec_mark mark)
 {
@@ -287,14 +294,12 @@ static int scan_tag(struct vl_scan *sc, const yaml_char_t *tag,
 		return 0;
 	/* shown as written: libyaml resolves !!str to the core schema's URI */
 	if (!strncmp(t, core, sizeof(core) - 1))
-		vec_diag_add(sc->diag, sc->path, mark,
-			     "explicit YAML tag '!!%.40s': the format has no tags (write the value without it)",
-			     t + sizeof(core) - 1);
-	else
-		vec_diag_add(sc->diag, sc->path, mark,
-			     "explicit YAML tag '%.40s': the format has no tags (write the value without it)",
-			     t);
-	return -EINVAL;
+		return read_fail(sc->diag, sc->path, mark, -EINVAL,
+				 "explicit YAML tag '!!%.40s': the format has no tags (write the value without it)",
+				 t + sizeof(core) - 1);
+	return read_fail(sc->diag, sc->path, mark, -EINVAL,
+			 "explicit YAML tag '%.40s': the format has no tags (write the value without it)",
+			 t);
 }
 
 static int scan_collection_start(struct vl_scan *sc, const yaml_char_t *tag,
@@ -305,12 +310,10 @@ static int scan_collection_start(struct vl_scan *sc, const yaml_char_t *tag,
 
 	if (ret)
 		return ret;
-	if (++sc->depth > VL_MAX_DEPTH) {
-		vec_diag_add(sc->diag, sc->path, mark,
-			     "mappings and lists nest deeper than %u levels",
-			     VL_MAX_DEPTH);
-		return -EINVAL;
-	}
+	if (++sc->depth > VL_MAX_DEPTH)
+		return read_fail(sc->diag, sc->path, mark, -EINVAL,
+				 "mappings and lists nest deeper than %u levels",
+				 VL_MAX_DEPTH);
 	sc->open_bytes[sc->depth] = 0;
 	/* the anchor's size is known at the end of its collection */
 	if (anchor)
@@ -348,11 +351,9 @@ static int scan_event(struct vl_scan *sc, const yaml_event_t *event,
 		*done = true;
 		return 0;
 	case YAML_DOCUMENT_START_EVENT:
-		if (++sc->docs > 1) {
-			vec_diag_add(sc->diag, sc->path, mark,
-				     "expected one document");
-			return -EINVAL;
-		}
+		if (++sc->docs > 1)
+			return read_fail(sc->diag, sc->path, mark, -EINVAL,
+					 "expected one document");
 		return 0;
 	case YAML_SCALAR_EVENT:
 		ret = scan_tag(sc, event->data.scalar.tag, mark);
@@ -406,11 +407,9 @@ static int prescan(const char *path, struct vec_diag *diag,
 
 	sc.scalar_budget = (uint64_t)VL_EXPANDED_TIMES *
 			   (len > VL_BUDGET_FLOOR ? len : VL_BUDGET_FLOOR);
-	if (!yaml_parser_initialize(&parser)) {
-		vec_diag_add(diag, path, offset_mark(buf, len, 0),
-			     "out of memory");
-		return -ENOMEM;
-	}
+	if (!yaml_parser_initialize(&parser))
+		return read_fail(diag, path, offset_mark(buf, len, 0), -ENOMEM,
+				 "out of memory");
 	yaml_parser_set_input_string(&parser, buf, len);
 	while (!done && !ret) {
 		if (!yaml_parser_parse(&parser, &event)) {
@@ -421,8 +420,8 @@ static int prescan(const char *path, struct vec_diag *diag,
 		yaml_event_delete(&event);
 	}
 	if (ret == -ENOMEM)
-		vec_diag_add(diag, path, offset_mark(buf, len, 0),
-			     "out of memory");
+		ret = read_fail(diag, path, offset_mark(buf, len, 0), -ENOMEM,
+				"out of memory");
 	yaml_parser_delete(&parser);
 	for (i = 0; i < sc.n_anchors; i++)
 		nestref_free(sc.anchors[i].name);
@@ -439,11 +438,9 @@ int vl_parse(const char *path, struct vec_diag *diag, const unsigned char *buf,
 	ret = prescan(path, diag, buf, len);
 	if (ret)
 		return ret;
-	if (!yaml_parser_initialize(&parser)) {
-		vec_diag_add(diag, path, offset_mark(buf, len, 0),
-			     "out of memory");
-		return -ENOMEM;
-	}
+	if (!yaml_parser_initialize(&parser))
+		return read_fail(diag, path, offset_mark(buf, len, 0), -ENOMEM,
+				 "out of memory");
 	yaml_parser_set_input_string(&parser, buf, len);
 	/* the document copies every string: the parser can go */
 	if (!yaml_parser_load(&parser, doc)) {
@@ -452,9 +449,8 @@ int vl_parse(const char *path, struct vec_diag *diag, const unsigned char *buf,
 	}
 	if (!yaml_document_get_root_node(doc)) {
 		yaml_document_delete(doc);
-		ret = -EINVAL;
-		vec_diag_add(diag, path, offset_mark(buf, len, 0),
-			     "expected a mapping, got an empty document");
+		ret = read_fail(diag, path, offset_mark(buf, len, 0), -EINVAL,
+				"expected a mapping, got an empty document");
 	}
 out_parser:
 	yaml_parser_delete(&parser);

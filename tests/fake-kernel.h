@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fake kernel behind the iommufd backend's system-call table
+ * (backends/iommufd/sys.h): /dev/iommu and /fake/vfioN open, every ioctl
+ * the backend makes is recorded with its argument and answered with IDs
+ * counted from 1, and one request can be told to fail.  Shared by
+ * tests/check-iommufd.c, which checks every argument, and
+ * tests/check-failnth.c, which fails the backend's allocations behind it.
+ */
+#ifndef NESTREF_TESTS_FAKE_KERNEL_H
+#define NESTREF_TESTS_FAKE_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/iommufd/sys.h"
+
+#define FAKE_IOMMUFD 10
+#define FAKE_VFIO_BASE 20
+
+struct fake_call {
+	int fd;
+	unsigned long req;
+	unsigned char arg[80];
+	unsigned char data[32]; /* HWPT_INVALIDATE: the first bytes read */
+};
+
+struct fake_kernel {
+	struct fake_call calls[64];
+	size_t n;
+	int closed[16];
+	size_t n_closed;
+	uint32_t next_id;
+	int open_errno;          /* for /dev/iommu */
+	int probe_errno;         /* TEST_CMD with op 0 */
+	unsigned long fail_req;  /* this request fails ... */
+	int fail_errno;          /* ... with this errno */
+	uint32_t inv_entry_num;  /* written back by HWPT_INVALIDATE */
+	int inv_errno;
+};
+
+extern struct fake_kernel fk;
+extern const struct ifd_sys fake_sys;
+
+/* Forgets every call and knob: the next ID is 1, the probe EOPNOTSUPP. */
+void fake_reset(void);
+
+/*
+ * Called for an ioctl the fake does not know (it then fails with
+ * ENOTTY); each program that links the fake defines it.
+ */
+void fake_kernel_unknown(unsigned long req);
+
+#endif /* NESTREF_TESTS_FAKE_KERNEL_H */
