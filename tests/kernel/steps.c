@@ -282,7 +282,8 @@ static int run_file(struct steps *st, const char *path)
 	rc = nestref_vec_load(path, &file, diag);
 	if (rc) {
 		for (i = 0; i < nestref_vec_diag_count(diag); i++)
-			fprintf(stderr, "%s\n", nestref_vec_diag_message(diag, i));
+			nestref_vec_escape_line(stderr, "%s",
+						nestref_vec_diag_message(diag, i));
 		nestref_vec_diag_free(diag);
 		return rc;
 	}
