@@ -90,6 +90,9 @@ static void ff_list(const char *dir, const char *suffix, bool subdirs,
 /* The fixtures: tree (links, a FIFO) and plain (two files), under tmp. */
 static char ff_tmp[256];
 static char ff_tree[300], ff_plain[300], ff_out[300], ff_bad[300];
+/* A vector and a bad one under a path longer than a line buffer (512),
+ * with a name that is no UTF-8: what the escaping allocates for. */
+static char ff_odd[800], ff_odd_bad[800];
 
 static int ff_copy(const char *from, const char *to)
 {
@@ -134,7 +137,7 @@ static int ff_fixtures(struct failnth_seq *seq, char *msg, size_t len)
 	const char *b = failnth_srcpath("vectors/mock/rfc-opaque.yaml");
 	const char *bad = failnth_srcpath("tests/data/bad/setup-vmid/input.yaml");
 	const char *tmp = getenv("TMPDIR");
-	char p[400], q[400];
+	char p[800], q[800];
 	int rc = 0;
 
 	(void)seq;
@@ -163,6 +166,17 @@ static int ff_fixtures(struct failnth_seq *seq, char *msg, size_t len)
 	FF_PATH(p, "%s/sub/notes.txt", ff_tree);
 	rc = rc ? rc : ff_copy(a, p);
 	rc = rc ? rc : ff_copy(bad, ff_bad);
+	FF_PATH(p, "%s/d%0250d", ff_tmp, 0);
+	if (!rc && mkdir(p, 0777))
+		rc = -errno;
+	FF_PATH(ff_odd, "%s/e%0250d", p, 0);
+	if (!rc && mkdir(ff_odd, 0777))
+		rc = -errno;
+	FF_PATH(ff_odd_bad, "%s/\xff-bad.yaml", ff_odd);
+	rc = rc ? rc : ff_copy(bad, ff_odd_bad);
+	FF_PATH(q, "%s/\xfe-odd.yaml", ff_odd);
+	rc = rc ? rc : ff_copy(a, q);
+	FF_PATH(ff_odd, "%s", q);
 	/* Each kind of entry the walk says a note about, or follows. */
 	FF_PATH(p, "%s/link.yaml", ff_tree);
 	if (!rc && symlink("a.yaml", p))
@@ -200,6 +214,8 @@ enum {
 	FF_LINT_ARGS,    /* lint on files, a folder with a slash, nothing */
 	FF_EXPORT_LINES, /* export to a stream, as lines and as an array */
 	FF_EXPORT_DIR,   /* export into a folder, with a profile filter */
+	FF_RUN_ODD,      /* a long path, no UTF-8: escaped, with reports */
+	FF_LINT_ODD,     /* its load errors, each line longer than 512 */
 	FF_PARTS
 };
 
@@ -324,10 +340,17 @@ static void ff_run(const struct failnth_seq *seq, size_t part,
 		eo.output_dir = ff_out;
 		eo.profiles = NESTREF_PROFILE_BIT(NESTREF_PROFILE_RFC_V3);
 		break;
+	case FF_RUN_ODD:
+		paths[n++] = ff_odd;
+		break;
+	case FF_LINT_ODD:
+		paths[n++] = ff_odd_bad;
+		break;
 	}
 	switch (part) {
 	case FF_LINT_TREE:
 	case FF_LINT_ARGS:
+	case FF_LINT_ODD:
 		rc = nestref_vec_lint_files(paths, n, &o);
 		failnth_note(run, "lint -> %d\n", rc);
 		if (part == FF_LINT_ARGS)
@@ -516,31 +539,12 @@ static int ff_module_dir(struct failnth_seq *seq, char *msg, size_t len)
 
 void failnth_files_add(struct failnth_list *list)
 {
-	static const char **bad, **inputs, *bomb[1];
+	static const char **bad, **inputs;
 	static struct nestref_vec_file *exported[2];
 	static size_t n_bad, n_inputs;
 	struct failnth_seq *seq;
-	size_t i;
 
 	ff_list("tests/data/bad", "/input.yaml", true, &bad, &n_bad);
-	/*
-	 * The alias bomb: the loader walks some 64000 nodes (and allocates
-	 * as often) before its alias budget stops it, and each run takes
-	 * 0.2 s under ASan; every failure point would take hours, every
-	 * 1999th a quarter of a minute.
-	 */
-	for (i = 0; i < n_bad; i++) {
-		if (!strstr(bad[i], "/alias-bomb/"))
-			continue;
-		bomb[0] = bad[i];
-		seq = failnth_add(list, ff_load, 1,
-				  "load tests/data/bad/alias-bomb");
-		seq->data = bomb;
-		seq->stride = 1999;
-		seq->heavy = true;
-		bad[i] = bad[--n_bad];
-		break;
-	}
 	seq = failnth_add(list, ff_load, n_bad,
 			  "load tests/data/bad (every load error)");
 	seq->data = bad;

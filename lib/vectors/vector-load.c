@@ -678,11 +678,13 @@ static int load_doc(const char *path, yaml_document_t *doc, size_t size,
 		goto err_file;
 	}
 	if (vl.errors) {
-		if (vl.errors > VL_ERRORS_MAX)
-			vec_diag_add(diag, path, (struct vec_mark){ 0, 0 },
-				     "... and %u more errors (the first %u of a file are shown)",
-				     vl.errors - VL_ERRORS_MAX, VL_ERRORS_MAX);
 		ret = -EINVAL;
+		/* a count that cannot be kept is lost memory, not a detail */
+		if (vl.errors > VL_ERRORS_MAX &&
+		    vec_diag_add(diag, path, (struct vec_mark){ 0, 0 },
+				 "... and %u more errors (the first %u of a file are shown)",
+				 vl.errors - VL_ERRORS_MAX, VL_ERRORS_MAX))
+			ret = -ENOMEM;
 		goto err_file;
 	}
 	*out = vl.file;
