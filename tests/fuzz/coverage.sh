@@ -10,7 +10,9 @@
 # replays the inputs with BUILD/tests/fuzz/replay-HARNESS and prints, for
 # lib/, backends/ and cli/ and each folder in the first two, the lines
 # run and the lines there are (each source file once; a file the replay
-# does not link counts as 0 of its lines).
+# does not link counts as 0 of its lines).  The counts start from zero
+# unless FUZZ_COVERAGE_KEEP=1: then they add up over several runs, for
+# the lines all the harnesses reach together.
 set -eu
 if [ $# -lt 3 ]; then
 	echo "usage: coverage.sh BUILD HARNESS FILE-OR-FOLDER..." >&2
@@ -19,13 +21,15 @@ fi
 build=$1
 h=$2
 shift 2
-find "$build" -name '*.gcda' -exec rm -f {} +
+[ "${FUZZ_COVERAGE_KEEP-}" = 1 ] ||
+	find "$build" -name '*.gcda' -exec rm -f {} +
 "$build/tests/fuzz/replay-$h" "$@" >/dev/null
 cd "$build"
 # The objects of the internal archives and of the command; not those of
-# the installed libraries (the same sources again, named lib_*_la-*).
-find lib backends cli -name '*.gcno' ! -name 'lib_libnestref_la-*' \
-	! -name 'lib_libnestref_vectors_la-*' | sort | while read -r g; do
+# the installed libraries (the same sources again, *libnestref_la-* and
+# *libnestref_vectors_la-*).
+find lib backends cli -name '*.gcno' ! -name '*libnestref_la-*' \
+	! -name '*libnestref_vectors_la-*' | sort | while read -r g; do
 	gcov -n -o "$(dirname "$g")" "$g" 2>/dev/null
 done | awk '
 	/^File / {
