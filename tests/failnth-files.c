@@ -92,7 +92,7 @@ static char ff_tmp[256];
 static char ff_tree[300], ff_plain[300], ff_out[300], ff_bad[300];
 /* A vector and a bad one under a path longer than a line buffer (512),
  * with a name that is no UTF-8: what the escaping allocates for. */
-static char ff_odd[800], ff_odd_bad[800];
+static char ff_odd[1100], ff_odd_bad[1100];
 
 static int ff_copy(const char *from, const char *to)
 {
@@ -137,7 +137,7 @@ static int ff_fixtures(struct failnth_seq *seq, char *msg, size_t len)
 	const char *b = failnth_srcpath("vectors/mock/rfc-opaque.yaml");
 	const char *bad = failnth_srcpath("tests/data/bad/setup-vmid/input.yaml");
 	const char *tmp = getenv("TMPDIR");
-	char p[800], q[800];
+	char p[600], q[600], odd_dir[1024];
 	int rc = 0;
 
 	(void)seq;
@@ -169,14 +169,13 @@ static int ff_fixtures(struct failnth_seq *seq, char *msg, size_t len)
 	FF_PATH(p, "%s/d%0250d", ff_tmp, 0);
 	if (!rc && mkdir(p, 0777))
 		rc = -errno;
-	FF_PATH(ff_odd, "%s/e%0250d", p, 0);
-	if (!rc && mkdir(ff_odd, 0777))
+	FF_PATH(odd_dir, "%s/e%0250d", p, 0);
+	if (!rc && mkdir(odd_dir, 0777))
 		rc = -errno;
-	FF_PATH(ff_odd_bad, "%s/\xff-bad.yaml", ff_odd);
+	FF_PATH(ff_odd_bad, "%s/\xff-bad.yaml", odd_dir);
 	rc = rc ? rc : ff_copy(bad, ff_odd_bad);
-	FF_PATH(q, "%s/\xfe-odd.yaml", ff_odd);
-	rc = rc ? rc : ff_copy(a, q);
-	FF_PATH(ff_odd, "%s", q);
+	FF_PATH(ff_odd, "%s/\xfe-odd.yaml", odd_dir);
+	rc = rc ? rc : ff_copy(a, ff_odd);
 	/* Each kind of entry the walk says a note about, or follows. */
 	FF_PATH(p, "%s/link.yaml", ff_tree);
 	if (!rc && symlink("a.yaml", p))
