@@ -461,8 +461,10 @@ NESTREF_API int nestref_vec_escape_fputs(FILE *out, const char *s,
 					 uint32_t flags);
 /**
  * A message line: fmt formatted as printf() does, the whole text escaped
- * (so fmt holds no newline), then a newline.  0, -EIO, or -EINVAL for a
- * format printf() refuses.
+ * (so fmt holds no newline), then a newline.  0, -EIO, -EINVAL for a
+ * format printf() refuses, or -ENOMEM when a line too long for the stack
+ * found no memory: its start is written, then "... (out of memory for
+ * the rest)".
  */
 NESTREF_API int nestref_vec_escape_line(FILE *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

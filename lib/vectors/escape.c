@@ -190,9 +190,12 @@ int nestref_vec_escape_line(FILE *out, const char *fmt, ...)
 		}
 	}
 	rc = nestref_vec_escape_fputs(out, text, 0);
-	/* Without memory for a long line, its start is still said. */
-	if ((size_t)n >= sizeof(small) && !big)
-		fputs("...", out);
+	/* Without memory for a long line, its start is still said, and why
+	 * the rest is not. */
+	if ((size_t)n >= sizeof(small) && !big) {
+		fputs("... (out of memory for the rest)", out);
+		rc = rc ? rc : -ENOMEM;
+	}
 	if (fputc('\n', out) == EOF)
 		rc = -EIO;
 	nestref_free(big);
