@@ -356,17 +356,6 @@ static void fa_vsid_table(const struct failnth_seq *seq, size_t part,
 
 /* ------------------------------------------------ the list */
 
-/* The exec sequences' child needs Python (Debian: python3). */
-static int fa_need_python(struct failnth_seq *seq, char *msg, size_t len)
-{
-	(void)seq;
-	if (access("/usr/bin/python3", X_OK) == 0)
-		return 0;
-	snprintf(msg, len,
-		 "/usr/bin/python3 is missing: install the Debian package python3");
-	return -ENOENT;
-}
-
 static void fa_backend(struct failnth_list *list, const char *backend,
 		       const char *options, const char *label, enum fa_kind kind,
 		       uint32_t only)
@@ -395,7 +384,7 @@ static void fa_backend(struct failnth_list *list, const char *backend,
 		/* fa_open's profile. */
 		seq->n_profiles = p;
 		if (kind == FA_EXEC) {
-			seq->prepare = fa_need_python;
+			seq->prepare = failnth_need_python;
 			seq->heavy = true;
 		}
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <nestref/nestref.h>
 
@@ -163,6 +164,16 @@ static const char *fn_path(const char *var, const char *rel)
 	}
 	paths[n++] = p;
 	return p;
+}
+
+int failnth_need_python(struct failnth_seq *seq, char *msg, size_t len)
+{
+	(void)seq;
+	if (access("/usr/bin/python3", X_OK) == 0)
+		return 0;
+	snprintf(msg, len,
+		 "/usr/bin/python3 is missing: install the Debian package python3");
+	return -ENOENT;
 }
 
 const char *failnth_srcpath(const char *rel)

@@ -218,17 +218,6 @@ static void fv_run_only(const struct failnth_seq *seq, size_t part,
 	fv_run(seq, part * FV_MODES, run);
 }
 
-/* The exec sequences' child needs Python (Debian: python3). */
-static int fv_need_python(struct failnth_seq *seq, char *msg, size_t len)
-{
-	(void)seq;
-	if (access("/usr/bin/python3", X_OK) == 0)
-		return 0;
-	snprintf(msg, len,
-		 "/usr/bin/python3 is missing: install the Debian package python3");
-	return -ENOENT;
-}
-
 /* A backend's sequences: every file whose requirements it has. */
 static void fv_backend(struct failnth_list *list, char **rel, const char **full,
 		       struct nestref_vec_file **files, size_t n,
@@ -266,7 +255,7 @@ static void fv_backend(struct failnth_list *list, char **rel, const char **full,
 		seq->data = files[i];
 		seq->stride = stride;
 		if (strcmp(backend, "exec") == 0)
-			seq->prepare = fv_need_python;
+			seq->prepare = failnth_need_python;
 	}
 }
 

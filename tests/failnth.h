@@ -134,6 +134,9 @@ struct failnth_seq *failnth_add(struct failnth_list *list, failnth_part_fn run,
 				size_t n_parts, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* A prepare hook: the exec sequences' child needs Python (python3). */
+int failnth_need_python(struct failnth_seq *seq, char *msg, size_t len);
+
 /* $top_srcdir/rel (or ./rel), in C library memory that stays. */
 const char *failnth_srcpath(const char *rel);
 /* $abs_top_builddir/rel (or ./rel), likewise. */

@@ -560,19 +560,9 @@ int exec_child_call(struct exec_child *c, const char *op, json_t *req,
 	int rc;
 
 	*reply = NULL;
-	c->id++;
-	if (c->failed || c->pid <= 0) {
-		snprintf(msg, msg_len, "exec: request %lu (%s) not sent: %s",
-			 c->id, op,
-			 c->failed ? c->failure : "the child is not running");
-		return -EIO;
-	}
-	rc = exec_line_request(c->id, op, req, &line, &n);
-	if (rc) {
-		snprintf(msg, msg_len, "exec: request %lu (%s): out of memory",
-			 c->id, op);
+	rc = exec_line_request(c, op, req, &line, &n, msg, msg_len);
+	if (rc)
 		return rc;
-	}
 	deadline = exec_now() + c->timeout;
 	rc = exec_check_quiet(c, op, msg, msg_len, deadline);
 	if (!rc)

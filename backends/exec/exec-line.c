@@ -29,8 +29,8 @@ void exec_excerpt(const char *p, size_t n, char *out, size_t out_len)
 	out[j] = '\0';
 }
 
-int exec_line_request(unsigned long id, const char *op, json_t *req,
-		      char **line, size_t *len)
+int exec_line_request(struct exec_child *c, const char *op, json_t *req,
+		      char **line, size_t *len, char *msg, size_t msg_len)
 {
 	json_t *head;
 	size_t n;
@@ -38,8 +38,15 @@ int exec_line_request(unsigned long id, const char *op, json_t *req,
 
 	*line = NULL;
 	*len = 0;
+	c->id++;
+	if (c->failed || c->pid <= 0) {
+		snprintf(msg, msg_len, "exec: request %lu (%s) not sent: %s",
+			 c->id, op,
+			 c->failed ? c->failure : "the child is not running");
+		return -EIO;
+	}
 	/* id and op first, for people reading a session. */
-	head = json_pack("{s:I, s:s}", "id", (json_int_t)id, "op", op);
+	head = json_pack("{s:I, s:s}", "id", (json_int_t)c->id, "op", op);
 	n = head && !json_object_update(head, req) ?
 		    json_dumpb(head, NULL, 0, JSON_COMPACT) :
 		    0;
@@ -47,6 +54,8 @@ int exec_line_request(unsigned long id, const char *op, json_t *req,
 	if (!s || json_dumpb(head, s, n, JSON_COMPACT) != n) {
 		nestref_free(s);
 		json_decref(head);
+		snprintf(msg, msg_len, "exec: request %lu (%s): out of memory",
+			 c->id, op);
 		return -ENOMEM;
 	}
 	json_decref(head);

@@ -65,12 +65,13 @@ int exec_child_call(struct exec_child *c, const char *op, json_t *req,
 /* The lines (exec-line.c) ------------------------------------------- */
 
 /**
- * The request line for req (its members after "id" and "op"), ended by
- * its newline: 0 with *line (nestref_free() it) and its length *len, or
- * -ENOMEM.
+ * The next request to c: counts it (c->id), then builds its line for req
+ * (its members after "id" and "op"), ended by its newline.  0 with *line
+ * (nestref_free() it) and its length *len; -EIO when c has failed or is
+ * not running, -ENOMEM, each with msg saying so.
  */
-int exec_line_request(unsigned long id, const char *op, json_t *req,
-		      char **line, size_t *len);
+int exec_line_request(struct exec_child *c, const char *op, json_t *req,
+		      char **line, size_t *len, char *msg, size_t msg_len);
 
 /**
  * Checks the reply in c->buf, whose newline is at offset nl: one JSON
