@@ -95,7 +95,24 @@ expect_rc "5.5 M empty entries: a load error" 2
 expect_in "naming the limit" "$err" "limit of the loader"
 expect_bounded "5.5 M empty entries: memory bounded" "$tmp/empty-entries.yaml"
 
-# 4. A folder of four large files that load and run: memory is that of
+# 4. Aliases of a test with a hundred empty steps, in a file padded with
+# comments so that the loader's memory budget (which grows with the size)
+# is not what stops it: the walk's own budget of mappings and lists does,
+# and says so although the errors before it fill the cap.
+{
+	printf 'format: nestref/vectors-1\nid: alias-lists\ntitle: generated\n'
+	awk 'BEGIN { for (i = 0; i < 30000; i++) print "# padding: the memory budget grows with the file, the walk budget does not" }'
+	printf 'tests:\n  - &t {tc: 1, steps: ['
+	awk 'BEGIN { for (i = 0; i < 99; i++) printf "{}, "; print "{}]}" }'
+	awk 'BEGIN { for (i = 0; i < 999; i++) print "  - *t" }'
+} >"$tmp/alias-lists.yaml" || exit 99
+peak alias-lists lint "$tmp/alias-lists.yaml"
+expect_rc "aliases of many lists: a load error" 2
+expect_in "the walk's limit is said past the cap of 100 errors" "$err" \
+	"aliases expand the file by more than 65536 mappings and lists"
+expect_bounded "aliases of many lists: memory bounded" "$tmp/alias-lists.yaml"
+
+# 5. A folder of four large files that load and run: memory is that of
 # one file, not of four (files are read one at a time).
 mkdir "$tmp/four" || exit 99
 for k in 1 2 3 4; do

@@ -30,16 +30,23 @@ struct vec_mark vl_mark(const yaml_node_t *node)
 	return mark;
 }
 
-static void vl_verror(struct vl *vl, struct vec_mark mark, const char *fmt,
-		      va_list ap) __attribute__((format(printf, 3, 0)));
+static void vl_vreport(struct vl *vl, struct vec_mark mark, bool limit,
+		       const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void vl_limit(struct vl *vl, const yaml_node_t *node, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
 
-static void vl_verror(struct vl *vl, struct vec_mark mark, const char *fmt,
-		      va_list ap)
+static void vl_vreport(struct vl *vl, struct vec_mark mark, bool limit,
+		       const char *fmt, va_list ap)
 {
 	if (vl->stop)
 		return;
-	/* past the cap, counted only (docs/spec/vectors.md 1.5) */
-	if (++vl->errors > VL_ERRORS_MAX)
+	/*
+	 * Past the cap, counted only (docs/spec/vectors.md 1.5); but the
+	 * limit that stops the walk is always said, or a file of many errors
+	 * would hide why the load stopped.
+	 */
+	if (++vl->errors > VL_ERRORS_MAX && !limit)
 		return;
 	if (vec_diag_vadd(vl->diag, vl->path, mark, fmt, ap))
 		vl->nomem = true;
@@ -50,7 +57,7 @@ void vl_error_at(struct vl *vl, struct vec_mark mark, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vl_verror(vl, mark, fmt, ap);
+	vl_vreport(vl, mark, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -59,8 +66,20 @@ void vl_error(struct vl *vl, const yaml_node_t *node, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vl_verror(vl, vl_mark(node), fmt, ap);
+	vl_vreport(vl, vl_mark(node), false, fmt, ap);
 	va_end(ap);
+}
+
+/* A limit of the loader: said whatever the cap, then the walk stops. */
+static void vl_limit(struct vl *vl, const yaml_node_t *node, const char *fmt,
+		     ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vl_vreport(vl, vl_mark(node), true, fmt, ap);
+	va_end(ap);
+	vl->stop = true;
 }
 
 /*
@@ -75,10 +94,9 @@ bool vl_charge(struct vl *vl, const yaml_node_t *node, size_t n, size_t size)
 		vl->charged += n * size;
 		return true;
 	}
-	vl_error(vl, node,
+	vl_limit(vl, node,
 		 "loading the file needs more than %zu bytes (%u times its size, at least %u KiB): limit of the loader",
 		 vl->budget, VL_LOAD_TIMES, VL_BUDGET_FLOOR >> 10);
-	vl->stop = true;
 	return false;
 }
 
@@ -226,10 +244,9 @@ static bool vl_visit(struct vl *vl, const yaml_node_t *node)
 	vl->at = node;
 	if (++vl->visits <= vl->max_visits)
 		return true;
-	vl_error(vl, node,
+	vl_limit(vl, node,
 		 "aliases expand the file by more than %u mappings and lists",
 		 VL_ALIAS_BUDGET);
-	vl->stop = true;
 	return false;
 }
 
