@@ -33,16 +33,20 @@ extern "C" {
  * SQLite's iVersion): a backend sets version to the NESTREF_BACKEND_VERSION
  * it was built with, and the core reads only the slots that version has.
  * Later versions only append.  Version 1 ends before hw_info; version 2
- * adds hw_info and profile_names; version 3 nested HWPTs and attach.
+ * adds hw_info and profile_names; version 3 nested HWPTs and attach;
+ * version 4 event queues.
  */
-#define NESTREF_BACKEND_VERSION 3
+#define NESTREF_BACKEND_VERSION 4
 #define NESTREF_BACKEND_V1_SIZE offsetof(struct nestref_backend, hw_info)
 #define NESTREF_BACKEND_V2_SIZE \
 	offsetof(struct nestref_backend, hwpt_priv_size)
+#define NESTREF_BACKEND_V3_SIZE \
+	offsetof(struct nestref_backend, veventq_priv_size)
 
 struct nestref_viommu; /* a vIOMMU: its stage-2 tag and its vSID table */
 struct nestref_dev;    /* a bound device: its pSIDs and its user data */
 struct nestref_hwpt;   /* a nested HWPT: its vIOMMU and the driver's data */
+struct nestref_veventq; /* a vEVENTQ: its vIOMMU, type and records */
 
 struct nestref_backend {
 	unsigned int version; /* NESTREF_BACKEND_VERSION */
@@ -153,6 +157,35 @@ struct nestref_backend {
 				const void *data, size_t len);
 	void (*hwpt_nested_destroy)(struct nestref_hwpt *hwpt);
 	int (*dev_attach)(struct nestref_dev *dev, struct nestref_hwpt *hwpt);
+
+	/* ---------------------------------------------- version 4 */
+
+	/*
+	 * Event queues (kernel-facts 2.12).  For a backend that leaves
+	 * veventq_alloc NULL the core keeps the queues, as the iommufd core
+	 * keeps them for its drivers: the backend reports events with
+	 * nestref_viommu_report_event() and never sees a read.  A backend
+	 * whose queues live elsewhere (the real kernel's) sets veventq_alloc,
+	 * veventq_read and veventq_destroy together.  The core has made
+	 * every check of nestref_veventq_alloc() (profile, flags, type,
+	 * depth, vIOMMU, one queue per type) before veventq_alloc, and
+	 * allocates veventq_priv_size zeroed bytes with each queue
+	 * (nestref_veventq_priv()); veventq_read gets a count of at least
+	 * NESTREF_VEVENT_HEADER_SIZE and must honour buf->data_size as the
+	 * core does; answers of both come back unchanged.  veventq_destroy
+	 * cannot fail.
+	 */
+	size_t veventq_priv_size;
+	int (*veventq_alloc)(struct nestref_veventq *q);
+	int (*veventq_read)(struct nestref_veventq *q,
+			    struct nestref_event_buffer *buf);
+	void (*veventq_destroy)(struct nestref_veventq *q);
+	/*
+	 * IOMMU_TEST_OP_TRIGGER_VEVENT (capability trigger-vevent,
+	 * kernel-facts 5.10): report the selftest event of dev, or say why
+	 * not.  The core has found the device; the rest is the backend's.
+	 */
+	int (*trigger_vevent)(struct nestref_dev *dev);
 };
 
 /**
@@ -401,6 +434,30 @@ NESTREF_API uint32_t nestref_hwpt_id(const struct nestref_hwpt *hwpt);
 /** The vIOMMU the HWPT was allocated on (IOMMU_HWPT_ALLOC's pt_id). */
 NESTREF_API struct nestref_viommu *
 nestref_hwpt_viommu(const struct nestref_hwpt *hwpt);
+
+/* vEVENTQ ---------------------------------------------------------- */
+
+NESTREF_API void *nestref_veventq_priv(struct nestref_veventq *q);
+NESTREF_API struct nestref_ctx *
+nestref_veventq_ctx(const struct nestref_veventq *q);
+NESTREF_API uint32_t nestref_veventq_id(const struct nestref_veventq *q);
+NESTREF_API uint32_t nestref_veventq_type(const struct nestref_veventq *q);
+NESTREF_API uint32_t nestref_veventq_depth(const struct nestref_veventq *q);
+NESTREF_API struct nestref_viommu *
+nestref_veventq_viommu(const struct nestref_veventq *q);
+
+/**
+ * iommufd_viommu_report_event (kernel-facts 2.12): puts one event of type,
+ * len bytes at data, into the vIOMMU's queue of that type, which the core
+ * keeps.  Returns 0, also when the event was lost to a full queue (the
+ * LOST_EVENTS header then carries its sequence number); -EOPNOTSUPP when
+ * the vIOMMU has no queue of type (the event is dropped, as the kernel's
+ * drivers drop it); -EINVAL for len 0 or data NULL; -ENOMEM when the
+ * record could not be allocated, which counts as a lost event.
+ */
+NESTREF_API int nestref_viommu_report_event(struct nestref_viommu *viommu,
+					    uint32_t type, const void *data,
+					    size_t len);
 
 /* -------------------------------------------- published for hot paths */
 

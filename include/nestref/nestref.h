@@ -196,6 +196,9 @@ enum nestref_rule {
 	/* Attaching a device to a nested HWPT that translates at stage 1
 	 * needs a vDEVICE of the device in its vIOMMU (ENOENT). */
 	NESTREF_RULE_ATTACH_NEEDS_VDEVICE,
+	/* vEVENTQs exist (6.15): IOMMU_VEVENTQ_ALLOC and reading events;
+	 * without the rule both are -ENOTTY, an unknown ioctl. */
+	NESTREF_RULE_VEVENTQ,
 	NESTREF_RULE_COUNT
 };
 
@@ -228,9 +231,18 @@ enum nestref_cap {
 	NESTREF_CAP_OBSERVE_HW_INFO = 1u << 6,
 	/* nestref_hwpt_alloc_nested() and nestref_dev_attach() */
 	NESTREF_CAP_ATTACH_NESTED = 1u << 7,
+	/* nestref_trigger_vevent(): the selftest mock's TRIGGER_VEVENT */
+	NESTREF_CAP_TRIGGER_VEVENT = 1u << 8,
+	/*
+	 * nestref_veventq_set_sequence(): a queue's next sequence number can
+	 * be preset, a simulation aid no kernel offers.  The core gives it
+	 * to every backend whose queues it keeps (no veventq_alloc op).
+	 */
+	NESTREF_CAP_VEVENTQ_SEQUENCE = 1u << 9,
+	/* Bit 10 belongs to <nestref/smmuv3.h>. */
 };
 
-#define NESTREF_CAP_COUNT 8
+#define NESTREF_CAP_COUNT 11
 
 /** "inv-selftest" for NESTREF_CAP_INV_SELFTEST; NULL unless one bit. */
 NESTREF_API const char *nestref_cap_name(uint32_t cap);
@@ -351,7 +363,8 @@ NESTREF_API int nestref_dev_add_streams(struct nestref_ctx *ctx,
 /**
  * IOMMU_DESTROY (kernel-facts 2.3): destroys any object by ID.
  * -ENOENT for an unknown ID; -EBUSY for a vIOMMU that still has user data
- * linked or a nested HWPT, and for a nested HWPT a device is attached to.
+ * linked, a nested HWPT or a vEVENTQ, and for a nested HWPT a device is
+ * attached to.
  * Destroying the user-data (vDEVICE) object is the same as
  * nestref_unset_dev_user_data() on its device; destroying a device unsets
  * its user data first, as the RFC core did on unbind (kernel-facts 1.3),
@@ -458,6 +471,100 @@ struct nestref_user_array {
  */
 NESTREF_API int nestref_invalidate(struct nestref_ctx *ctx, uint32_t target_id,
 				   struct nestref_user_array *array);
+
+/* ------------------------------------------------------------------ */
+/* Event queues: the way back (IOMMU_VEVENTQ_ALLOC, kernel-facts 2.12) */
+
+/*
+ * A vEVENTQ is a queue of events on a vIOMMU: what a device did wrong,
+ * named by its virtual ID so that the guest can tell which of its devices
+ * it was.  A driver reports events into it (on SMMUv3 with the vSID in
+ * place of the pSID, kernel-facts 3.11); the guest's VMM reads records out:
+ * an 8-byte header, then the event's data, whose length the queue's type
+ * fixes.  Under profiles without the veventq rule (before 6.15) both calls
+ * are -ENOTTY.
+ */
+
+/* IOMMU_VEVENTQ_TYPE_DEFAULT: reserved, refused (-EOPNOTSUPP). */
+#define NESTREF_VEVENTQ_TYPE_DEFAULT 0u
+/* IOMMU_VEVENTQ_TYPE_SELFTEST: the selftest mock's, 4-byte {u32 virt_id}. */
+#define NESTREF_VEVENTQ_TYPE_SELFTEST 0xbeefbeefu
+#define NESTREF_VEVENT_SELFTEST_SIZE 4u
+/* VEVENTQ_MAX_DEPTH: the largest veventq_depth. */
+#define NESTREF_VEVENTQ_DEPTH_MAX (1u << 19)
+
+/*
+ * struct iommufd_vevent_header, little-endian in the buffer: flags at 0,
+ * sequence at 4.  Sequence numbers run from 0 to 0x7fffffff and wrap to 0.
+ */
+#define NESTREF_VEVENT_HEADER_SIZE 8u
+/* The header ends the records and no data follows it: events were lost. */
+#define NESTREF_VEVENT_FLAG_LOST_EVENTS (1u << 0)
+#define NESTREF_VEVENT_SEQUENCE_MAX 0x7fffffffu
+
+/**
+ * IOMMU_VEVENTQ_ALLOC: a queue of type events on the vIOMMU viommu_id
+ * holding at most depth of them.  Returns 0 and its object ID, or, in the
+ * order they are checked (kernel-facts 2.12): -ENOTTY under a profile
+ * without the veventq rule; -EOPNOTSUPP for non-zero flags or type
+ * NESTREF_VEVENTQ_TYPE_DEFAULT (any other type is taken); -EINVAL for depth
+ * 0 or above NESTREF_VEVENTQ_DEPTH_MAX; -ENOENT for an ID that is not a
+ * vIOMMU; -EEXIST when the vIOMMU has a queue of that type; then the
+ * backend's error.  The queue holds its vIOMMU (destroying that is -EBUSY);
+ * nestref_destroy() of the queue closes it and drops unread events (the
+ * kernel's file descriptor is closed first).
+ */
+NESTREF_API int nestref_veventq_alloc(struct nestref_ctx *ctx,
+				      uint32_t viommu_id, uint32_t type,
+				      uint32_t depth, uint32_t flags,
+				      uint32_t *out_veventq_id);
+
+/*
+ * A read(2) of a queue.  data_size is how many bytes at data the callee
+ * may write: a write past it is a fault (-EFAULT), as on unmapped memory.
+ */
+struct nestref_event_buffer {
+	void *data;
+	size_t count;     /* read(2)'s count */
+	size_t data_size; /* writable bytes at data */
+	size_t done;      /* out: the bytes read, whole records */
+};
+
+/**
+ * Reads whole records, oldest first, into buf (kernel-facts 2.12):
+ * 0 with buf->done bytes (0 for an empty queue), or -ENOTTY (profile),
+ * -ENOENT for an ID that is not a vEVENTQ (the kernel's closed file
+ * descriptor), -EINVAL for count below NESTREF_VEVENT_HEADER_SIZE or a
+ * first record that does not fit in count, -EFAULT for a fault before the
+ * first record was written.  A record that does not fit, or faults,
+ * stays queued.
+ */
+NESTREF_API int nestref_veventq_read(struct nestref_ctx *ctx,
+				     uint32_t veventq_id,
+				     struct nestref_event_buffer *buf);
+
+/**
+ * A simulation aid no kernel offers (capability veventq-sequence): the
+ * sequence number the queue's next event takes, 0 to
+ * NESTREF_VEVENT_SEQUENCE_MAX, so that the wrap is reached without 2^31
+ * events.  -EOPNOTSUPP without the capability, -ENOENT for an ID that is
+ * not a vEVENTQ, -EINVAL above the maximum.
+ */
+NESTREF_API int nestref_veventq_set_sequence(struct nestref_ctx *ctx,
+					     uint32_t veventq_id,
+					     uint32_t sequence);
+
+/**
+ * IOMMU_TEST_OP_TRIGGER_VEVENT (capability trigger-vevent, kernel-facts
+ * 5.10): the selftest mock reports one event {virt_id} for the device,
+ * with the virt_id of the vDEVICE it had when it was attached to a nested
+ * HWPT.  -EOPNOTSUPP without the capability; -ENOENT for an ID that is not
+ * a device, a device not attached to a nested HWPT of a vIOMMU, or
+ * virt_id 0; -EOPNOTSUPP when that vIOMMU has no selftest queue; 0 also
+ * when the event was lost to a full queue.
+ */
+NESTREF_API int nestref_trigger_vevent(struct nestref_ctx *ctx,
+				       uint32_t dev_id);
 
 /* ------------------------------------------------------------------ */
 /* Observation                                                         */

@@ -26,6 +26,8 @@ extern "C" {
 #define NESTREF_CAP_INV_ARM_SMMUV3 (1u << 0)
 #define NESTREF_CAP_OBSERVE_ISSUED (1u << 2)
 #define NESTREF_CAP_OBSERVE_CACHES (1u << 5)
+/* nestref_smmuv3_raise_event(): the modelled SMMU raises events. */
+#define NESTREF_CAP_INJECT_EVENT (1u << 10)
 
 /* IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 (kernel-facts 2.5) */
 #define NESTREF_INV_TYPE_ARM_SMMUV3 1u
@@ -134,6 +136,11 @@ NESTREF_API int nestref_smmuv3_caches_get(struct nestref_ctx *ctx,
 NESTREF_API int nestref_smmuv3_cache_entry_cmp(const struct nestref_smmuv3_cache_entry *a,
 					const struct nestref_smmuv3_cache_entry *b);
 
+/* One event record (kernel-facts 3.11): dw[0] = bits 63:0 ... dw[3] = bits 255:192. */
+struct nestref_smmuv3_event {
+	uint64_t dw[4];
+};
+
 /*
  * Traces: what a backend did with the last calls, step by step, for people
  * (`nestref explain`).  Recording starts with the first
@@ -145,6 +152,9 @@ enum nestref_smmuv3_trace_kind {
 	NESTREF_SMMUV3_TRACE_ISSUE,       /* `count` commands written to the queue */
 	NESTREF_SMMUV3_TRACE_EXEC,        /* the SMMU consumed `out` */
 	NESTREF_SMMUV3_TRACE_NOTE,        /* anything else worth saying: `rule` */
+	NESTREF_SMMUV3_TRACE_EVENT,       /* the SMMU wrote record `evt` (pSID) */
+	NESTREF_SMMUV3_TRACE_FORWARD,     /* the host reported `evt` as `evt_out` (vSID) */
+	NESTREF_SMMUV3_TRACE_DROP,        /* the host dropped `evt`: `err`, `rule` */
 	NESTREF_SMMUV3_TRACE_KIND_COUNT
 };
 
@@ -160,6 +170,8 @@ struct nestref_smmuv3_trace_event {
 	const char *function; /* static text: the Linux function doing it */
 	uint32_t cerror;      /* EXEC: CMDQ_CONS.ERR raised, 0 for none */
 	uint32_t removed[NESTREF_SMMUV3_CACHE_KIND_COUNT]; /* EXEC: entries removed */
+	struct nestref_smmuv3_event evt;     /* EVENT, FORWARD, DROP */
+	struct nestref_smmuv3_event evt_out; /* FORWARD: the guest's record */
 };
 
 /**
@@ -295,15 +307,106 @@ NESTREF_API void nestref_smmuv3_from_bytes(struct nestref_smmuv3_cmd *cmd,
 NESTREF_API void nestref_smmuv3_to_bytes(const struct nestref_smmuv3_cmd *cmd,
 					 unsigned char bytes[16]);
 
+/* ------------------------------------------------------------------ */
+/* Events (kernel-facts 3.11): the SMMU's 256-bit event records          */
+
+/* IOMMU_VEVENTQ_TYPE_ARM_SMMUV3: the vEVENTQ type of SMMUv3 events. */
+#define NESTREF_VEVENTQ_TYPE_ARM_SMMUV3 1u
+/* struct iommu_vevent_arm_smmuv3: one record, four little-endian words. */
+#define NESTREF_SMMUV3_EVENT_SIZE 32u
+
+/* The record's fields the host reads (kernel-facts 3.11). */
+enum nestref_smmuv3_event_field {
+	NESTREF_SMMUV3_EVT_ID,    /* dw0 7:0, the event type */
+	NESTREF_SMMUV3_EVT_SSV,   /* dw0 11 */
+	NESTREF_SMMUV3_EVT_SSID,  /* dw0 31:12 */
+	NESTREF_SMMUV3_EVT_SID,   /* dw0 63:32 */
+	NESTREF_SMMUV3_EVT_STAG,  /* dw1 15:0 */
+	NESTREF_SMMUV3_EVT_STALL, /* dw1 31 */
+	NESTREF_SMMUV3_EVT_PNU,   /* dw1 33 */
+	NESTREF_SMMUV3_EVT_IND,   /* dw1 34 */
+	NESTREF_SMMUV3_EVT_RNW,   /* dw1 35 */
+	NESTREF_SMMUV3_EVT_S2,    /* dw1 39 */
+	NESTREF_SMMUV3_EVT_CLASS, /* dw1 41:40 */
+	NESTREF_SMMUV3_EVT_ADDR,  /* dw2 63:0, the input address */
+	NESTREF_SMMUV3_EVT_IPA,   /* dw3 51:12, a byte address */
+	NESTREF_SMMUV3_EVT_FIELD_COUNT
+};
+
+/* Event ids Linux names (kernel-facts 3.11). */
+#define NESTREF_SMMUV3_EVT_C_BAD_STREAMID 0x02u
+#define NESTREF_SMMUV3_EVT_F_STE_FETCH 0x03u
+#define NESTREF_SMMUV3_EVT_C_BAD_STE 0x04u
+#define NESTREF_SMMUV3_EVT_F_STREAM_DISABLED 0x06u
+#define NESTREF_SMMUV3_EVT_C_BAD_SUBSTREAMID 0x08u
+#define NESTREF_SMMUV3_EVT_F_CD_FETCH 0x09u
+#define NESTREF_SMMUV3_EVT_C_BAD_CD 0x0au
+#define NESTREF_SMMUV3_EVT_F_TRANSLATION 0x10u
+#define NESTREF_SMMUV3_EVT_F_ADDR_SIZE 0x11u
+#define NESTREF_SMMUV3_EVT_F_ACCESS 0x12u
+#define NESTREF_SMMUV3_EVT_F_PERMISSION 0x13u
+#define NESTREF_SMMUV3_EVT_F_VMS_FETCH 0x25u
+
+/** "F_TRANSLATION" for 0x10; NULL for an id Linux does not name. */
+NESTREF_API const char *nestref_smmuv3_event_name(uint8_t id);
+/** Parses an event name into its id: 0 or -EINVAL. */
+NESTREF_API int nestref_smmuv3_event_parse(const char *name, uint8_t *id);
+/** Whether the host forwards events of this id to a guest (3.11 step 1). */
+NESTREF_API bool nestref_smmuv3_event_forwarded(uint8_t id);
+
+NESTREF_API const char *
+nestref_smmuv3_event_field_name(enum nestref_smmuv3_event_field field);
+NESTREF_API int
+nestref_smmuv3_event_field_parse(const char *name,
+				 enum nestref_smmuv3_event_field *out);
+/**
+ * Writes a field: 0, -ERANGE when the value does not fit, -EINVAL for
+ * an IPA with bits below 12 set or an unknown field.  A failed set leaves
+ * evt unchanged.
+ */
+NESTREF_API int nestref_smmuv3_event_set(struct nestref_smmuv3_event *evt,
+					 enum nestref_smmuv3_event_field field,
+					 uint64_t value);
+/** Reads a field (the IPA as a byte address); 0 for an unknown field. */
+NESTREF_API uint64_t
+nestref_smmuv3_event_get(const struct nestref_smmuv3_event *evt,
+			 enum nestref_smmuv3_event_field field);
+/**
+ * "F_TRANSLATION sid=0x99 addr=0x1000 rnw=1": the name (or id=0xNN), every
+ * non-zero field but the id in field order, then " rest=..." for bits no
+ * field covers.  Returns the length snprintf would have written.
+ */
+NESTREF_API int
+nestref_smmuv3_event_format(const struct nestref_smmuv3_event *evt,
+			    char *buf, size_t len);
+/** The uAPI's 32 little-endian bytes to a record and back. */
+NESTREF_API void
+nestref_smmuv3_event_from_bytes(struct nestref_smmuv3_event *evt,
+				const unsigned char bytes[32]);
+NESTREF_API void
+nestref_smmuv3_event_to_bytes(const struct nestref_smmuv3_event *evt,
+			      unsigned char bytes[32]);
+
+/**
+ * The modelled SMMU meets evt (its StreamID field is the physical one) and
+ * writes it to its event queue; the host handles the queue before the call
+ * returns (kernel-facts 3.11): it forwards the event, with the vSID, to the
+ * vEVENTQ of the device's vIOMMU, or drops it, as the kernel does.
+ * Returns 0 once the SMMU took the record (what the host did is in the
+ * trace, the counters and the queue), -EOPNOTSUPP without inject-event.
+ */
+NESTREF_API int nestref_smmuv3_raise_event(struct nestref_ctx *ctx,
+					   const struct nestref_smmuv3_event *evt);
+
 /*
  * What an SMMUv3 backend implements for the functions above, each needing
  * its capability bit (issued: observe-issued, caches: observe-caches);
  * trace is optional and needs none.  Version 2 appended rewrite and
  * rewrite_symbol, which have no wrapper function: a caller finds them
  * with nestref_ctx_ext(ctx, NESTREF_SMMUV3_EXT) and reads them only when
- * version is 2 or more.  A later version appends again.
+ * version is 2 or more.  Version 3 appended raise_event (inject-event).
  */
-#define NESTREF_SMMUV3_OPS_VERSION 2
+#define NESTREF_SMMUV3_OPS_VERSION 3
 
 struct nestref_viommu; /* <nestref/backend.h> */
 
@@ -344,6 +447,12 @@ struct nestref_smmuv3_ops {
 	 * its loop.  NULL when there is no such function.
 	 */
 	const char *rewrite_symbol;
+
+	/* ---------------------------------------------- version 3 */
+
+	/* nestref_smmuv3_raise_event(), capability inject-event. */
+	int (*raise_event)(struct nestref_ctx *ctx,
+			   const struct nestref_smmuv3_event *evt);
 };
 
 /**
