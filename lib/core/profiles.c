@@ -134,8 +134,8 @@ static const struct {
 	},
 	[NESTREF_RULE_ATTACH_NEEDS_VDEVICE] = {
 		"attach-needs-vdevice",
-		"attaching a device to a nested HWPT whose vSTE translates at stage 1 (SMMUv3 CFG 5) needs a vDEVICE of the device in the HWPT's vIOMMU, else ENOENT; abort and bypass vSTEs attach without one",
-		"arm_smmu_attach_prepare_vmaster, iommufd_viommu_get_vdev_id (kernel-facts 2.9, 2.11)",
+		"attaching a device to a nested HWPT whose vSTE translates at stage 1 (SMMUv3 CFG 5) needs a vDEVICE of the device in the HWPT's vIOMMU, else ENOENT; abort and bypass vSTEs attach without one; the selftest mock's nested HWPTs always need one",
+		"arm_smmu_attach_prepare_vmaster, mock_domain_nop_attach, iommufd_viommu_get_vdev_id (kernel-facts 2.9, 2.11, 5.10)",
 		"attach-nested",
 	},
 	[NESTREF_RULE_VEVENTQ] = {
