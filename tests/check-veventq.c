@@ -16,8 +16,6 @@
 #include "lib/core/internal.h"
 
 #define SELFTEST NESTREF_VEVENTQ_TYPE_SELFTEST
-#define LOST NESTREF_VEVENT_FLAG_LOST_EVENTS
-#define REC 12 /* a selftest record: header and {u32 virt_id} */
 
 struct objs {
 	struct nestref_ctx *ctx;
@@ -83,72 +81,12 @@ static void reports(struct objs *o, uint32_t first, uint32_t n)
 		ck_assert_int_eq(report(o, first + i), 0);
 }
 
-/* Reads with count and data_size into out (zeroed first). */
-static int read_q(struct objs *o, unsigned char *out, size_t count,
-		  size_t data_size, size_t *done)
-{
-	struct nestref_event_buffer buf = {
-		.data = out, .count = count, .data_size = data_size,
-		.done = 12345,
-	};
-	int rc;
-
-	memset(out, 0, data_size);
-	rc = nestref_veventq_read(o->ctx, o->q, &buf);
-	*done = buf.done;
-	return rc;
-}
-
-/* The record at p: its header, and the virt_id unless it is LOST. */
-static void assert_record(const unsigned char *p, uint32_t flags,
-			  uint32_t seq, uint32_t virt_id)
-{
-	ck_assert_uint_eq(nestref_le32(p), flags);
-	ck_assert_uint_eq(nestref_le32(p + 4), seq);
-	if (!(flags & LOST))
-		ck_assert_uint_eq(nestref_le32(p + 8), virt_id);
-}
-
-/* One record read back: flags, sequence and, unless LOST, virt_id. */
-struct rec {
-	uint32_t flags, seq, virt_id;
-};
-
-/* A read of count bytes (data_size writable) gives exactly want. */
-static void expect_read(struct objs *o, size_t count, size_t data_size,
-			const struct rec *want, size_t n)
-{
-	unsigned char out[64];
-	size_t done, at = 0, i;
-
-	ck_assert_uint_le(data_size, sizeof(out));
-	ck_assert_int_eq(read_q(o, out, count, data_size, &done), 0);
-	for (i = 0; i < n; i++) {
-		assert_record(out + at, want[i].flags, want[i].seq,
-			      want[i].virt_id);
-		at += want[i].flags & LOST ? NESTREF_VEVENT_HEADER_SIZE : REC;
-	}
-	ck_assert_uint_eq(done, at);
-}
-
-#define EXPECT_READ(o, count, data_size, ...)                              \
-	expect_read(o, count, data_size, (const struct rec[]){ __VA_ARGS__ }, \
-		    sizeof((const struct rec[]){ __VA_ARGS__ }) /          \
-			    sizeof(struct rec))
+/* The helpers of check-helpers.h on the fixture's queue. */
+#define EXPECT_READ(o, ...) EXPECT_VEVENTS((o)->ctx, (o)->q, __VA_ARGS__)
 #define EXPECT_NOTHING(o, count, data_size) \
-	expect_read(o, count, data_size, NULL, 0)
-
-/* A read that fails with err has read nothing. */
-static void expect_error(struct objs *o, size_t count, size_t data_size,
-			 int err)
-{
-	unsigned char out[64];
-	size_t done;
-
-	ck_assert_uint_le(data_size, sizeof(out));
-	ck_assert_int_eq(read_q(o, out, count, data_size, &done), err);
-	ck_assert_uint_eq(done, 0);
-}
+	expect_vevents((o)->ctx, (o)->q, count, data_size, NULL, 0)
+#define expect_error(o, count, data_size, err) \
+	expect_vevents_error((o)->ctx, (o)->q, count, data_size, err)
 
 /* Allocation ---------------------------------------------------------- */
 
@@ -269,7 +207,8 @@ START_TEST(destroy_rules)
 	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(o.ctx), "vEVENTQ"));
 	ck_assert_int_eq(nestref_destroy(o.ctx, o.q), 0);
 	/* The closed queue is gone for every call. */
-	ck_assert_int_eq(read_q(&o, out, sizeof(out), sizeof(out), &done),
+	ck_assert_int_eq(vevents_read(o.ctx, o.q, out, sizeof(out),
+				      sizeof(out), &done),
 			 -ENOENT);
 	ck_assert_uint_eq(done, 12345);
 	ck_assert_int_eq(nestref_veventq_set_sequence(o.ctx, o.q, 1), -ENOENT);
