@@ -209,8 +209,11 @@ static void record_form(struct vl *vl, yaml_node_t *node, int form,
 
 	switch (form) {
 	case FORM_LOST:
-		r->form = VEC_RECORD_LOST;
-		if (vl_bool(vl, kv[RC_LOST].val, "lost", &lost) && !lost)
+		if (!vl_bool(vl, kv[RC_LOST].val, "lost", &lost))
+			return;
+		if (lost)
+			r->form = VEC_RECORD_LOST;
+		else
 			vl_error(vl, kv[RC_LOST].val,
 				 "lost: false is no record: write lost: true or another form");
 		return;
@@ -296,6 +299,11 @@ void vl_records(struct vl *vl, yaml_node_t *node, struct vec_expect *ex)
 	ex->n_records = n;
 	for (i = 0; i < n; i++)
 		load_record(vl, vl_item(vl, node, i), &ex->records[i]);
+	/* kernel-facts 2.12: the header is only ever seen at the tail. */
+	for (i = 0; i + 1 < n; i++)
+		if (ex->records[i].form == VEC_RECORD_LOST)
+			vl_error_at(vl, ex->records[i].mark,
+				    "a LOST_EVENTS header is the last record read: nothing follows it");
 }
 
 /* "selftest", "arm-smmuv3" or "0x77", for messages. */
@@ -329,7 +337,7 @@ void vl_records_check(struct vl *vl, const struct vec_expect *ex, bool known,
 	for (i = 0; i < ex->n_records; i++) {
 		const struct vec_record *r = &ex->records[i];
 
-		if (r->form == VEC_RECORD_LOST)
+		if (r->form == VEC_RECORD_LOST || r->form == VEC_RECORD_NONE)
 			continue;
 		if (!known && r->form != VEC_RECORD_BYTES)
 			vl_error_at(vl, r->mark,

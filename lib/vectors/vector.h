@@ -55,6 +55,7 @@ struct vec_issued {
 
 /* One record of expect.records (vectors.md 3.10), already encoded. */
 enum vec_record_form {
+	VEC_RECORD_NONE,     /* not read: the file has a load error */
 	VEC_RECORD_LOST,     /* lost: true, the LOST_EVENTS header */
 	VEC_RECORD_SELFTEST, /* virt_id: N, 4 bytes */
 	VEC_RECORD_SMMUV3,   /* event: ... or raw: [...], 32 bytes */
@@ -193,6 +194,8 @@ struct vec_step {
 	/* read_vevents, destroy {veventq} (3.10, 3.6) */
 	struct vec_queueref queue;
 	bool destroy_veventq;
+	/* destroy {viommu}: the setup vIOMMU `viommu` (3.6) */
+	bool destroy_viommu;
 	/* read_vevents: read(2)'s count and the bytes of it that are mapped */
 	uint32_t count;
 	uint32_t writable;
