@@ -164,6 +164,8 @@ static bool explain_answer(FILE *out, const struct nestref_vec_answer *ans)
 		fprintf(out, ", entry_num %" PRIu32, ans->entry_num);
 	if (ans->has_flags)
 		fprintf(out, ", flags 0x%" PRIx32, ans->flags);
+	if (ans->has_read)
+		fprintf(out, ", %zu bytes read", ans->read_bytes);
 	fprintf(out, "  (%s)\n",
 		ans->check == NESTREF_VEC_CHECK_FAIL ?
 			"NOT what the vector expects" :
@@ -236,6 +238,74 @@ static bool explain_skip(FILE *out, const struct nestref_vec_file *file,
 	return true;
 }
 
+/* ---------------------------------------------------------------- */
+/* What each kind of step did, between the step and its answer       */
+
+/* invalidate: each guest command, the host's rewrite, the SMMU. */
+static void explain_invalidate(FILE *out, struct nestref_vec_session *s)
+{
+	explain_events(out, nestref_vec_session_ctx(s));
+}
+
+/* attach: the vSTE the host checked and installed. */
+static void explain_attach(FILE *out, struct nestref_vec_session *s)
+{
+	explain_events(out, nestref_vec_session_ctx(s));
+}
+
+/* fault: the SMMU's record, then what the host made of it. */
+static void explain_fault(FILE *out, struct nestref_vec_session *s)
+{
+	explain_events(out, nestref_vec_session_ctx(s));
+}
+
+static void explain_record(const char *text, void *arg)
+{
+	nestref_vec_escape_line(arg, "    record %s", text);
+}
+
+/* read_vevents: each record read, as the reports show it. */
+static void explain_read_vevents(FILE *out, struct nestref_vec_session *s)
+{
+	nestref_vec_session_records(s, explain_record, out);
+}
+
+/* alloc_veventq and trigger_vevent: their answer says it all. */
+static void explain_alloc_veventq(FILE *out, struct nestref_vec_session *s)
+{
+	(void)out;
+	(void)s;
+}
+
+static void explain_trigger_vevent(FILE *out, struct nestref_vec_session *s)
+{
+	(void)out;
+	(void)s;
+}
+
+static const struct {
+	const char *action;
+	void (*explain)(FILE *out, struct nestref_vec_session *s);
+} step_kinds[] = {
+	{ "invalidate", explain_invalidate },
+	{ "attach", explain_attach },
+	{ "fault", explain_fault },
+	{ "read_vevents", explain_read_vevents },
+	{ "alloc_veventq", explain_alloc_veventq },
+	{ "trigger_vevent", explain_trigger_vevent },
+};
+
+/* The steps not listed answer and leave nothing else to show. */
+static void explain_step(FILE *out, const char *action,
+			 struct nestref_vec_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(step_kinds) / sizeof(step_kinds[0]); i++)
+		if (!strcmp(action, step_kinds[i].action))
+			step_kinds[i].explain(out, s);
+}
+
 static int explain_test(FILE *out, const struct nestref_vec_file *file,
 			size_t test, const struct nestref_ctx_opts *base)
 {
@@ -287,10 +357,7 @@ static int explain_test(FILE *out, const struct nestref_vec_file *file,
 				nestref_strerror(rc));
 			break;
 		}
-		/* What the host did with the guest's commands, or its vSTE. */
-		if (strcmp(action, "invalidate") == 0 ||
-		    strcmp(action, "attach") == 0)
-			explain_events(out, ctx);
+		explain_step(out, action, s);
 		differs = explain_answer(out, &ans);
 		/* As in `run`, the first step that differs ends the test. */
 		if (differs)

@@ -268,49 +268,51 @@ static void load_unset(struct vl *vl, yaml_node_t *node,
 
 /*
  * IOMMU_DESTROY of a device (dev: or dev_id:), of the vDEVICE that a
- * device's last successful set_dev_user_data made (vdevice_of:), or of a
- * vEVENTQ (veventq:, 3.6).
+ * device's last successful set_dev_user_data made (vdevice_of:), of a
+ * vEVENTQ (veventq:) or of a setup vIOMMU (viommu:), 3.6.
  */
-enum { DS_DEV, DS_DEV_ID, DS_VDEVICE_OF, DS_VEVENTQ, DS_N };
+enum { DS_DEV, DS_DEV_ID, DS_VDEVICE_OF, DS_VEVENTQ, DS_VIOMMU, DS_N };
 
 static void load_destroy(struct vl *vl, yaml_node_t *node,
 			 struct vec_step *step)
 {
 	static const char *const keys[] = { "dev", "dev_id", "vdevice_of",
-					    "veventq", NULL };
+					    "veventq", "viommu", NULL };
 	struct vl_kv kv[DS_N];
+	int k, first = -1;
 
 	if (!vl_map(vl, node, "destroy", "destroy", keys, kv))
 		return;
-	if (!kv[DS_DEV].val && !kv[DS_DEV_ID].val && !kv[DS_VDEVICE_OF].val &&
-	    !kv[DS_VEVENTQ].val) {
-		vl_error(vl, node,
-			 "missing required key: one of dev, dev_id, vdevice_of or veventq");
+	for (k = 0; k < DS_N; k++) {
+		if (!kv[k].val)
+			continue;
+		if (first < 0) {
+			first = k;
+			continue;
+		}
+		vl_error(vl, kv[k].key,
+			 "destroy takes one of dev, dev_id, vdevice_of, veventq or viommu, got '%s' and '%s'",
+			 keys[first], keys[k]);
 		return;
 	}
-	if (kv[DS_VEVENTQ].val &&
-	    (kv[DS_DEV].val || kv[DS_DEV_ID].val || kv[DS_VDEVICE_OF].val)) {
-		vl_error(vl, kv[DS_VEVENTQ].key,
-			 "veventq names a vEVENTQ by itself: not with dev, dev_id or vdevice_of");
+	if (first < 0) {
+		vl_error(vl, node,
+			 "missing required key: one of dev, dev_id, vdevice_of, veventq or viommu");
 		return;
 	}
 	if (kv[DS_VEVENTQ].val) {
 		step->destroy_veventq = true;
 		vl_queue_name(vl, kv[DS_VEVENTQ].val, &step->queue);
-		return;
-	}
-	if (kv[DS_VDEVICE_OF].val && (kv[DS_DEV].val || kv[DS_DEV_ID].val)) {
-		vl_error(vl, kv[DS_VDEVICE_OF].key,
-			 "vdevice_of names a device by itself: not with dev or dev_id");
-		return;
-	}
-	if (kv[DS_VDEVICE_OF].val) {
+	} else if (kv[DS_VIOMMU].val) {
+		step->destroy_viommu = true;
+		vl_viommu(vl, kv[DS_VIOMMU].val, &step->viommu);
+	} else if (kv[DS_VDEVICE_OF].val) {
 		step->destroy_vdevice = true;
 		vl_devref(vl, node, &kv[DS_VDEVICE_OF], &kv[DS_DEV_ID],
 			  &step->dev);
-		return;
+	} else {
+		vl_devref(vl, node, &kv[DS_DEV], &kv[DS_DEV_ID], &step->dev);
 	}
-	vl_devref(vl, node, &kv[DS_DEV], &kv[DS_DEV_ID], &step->dev);
 }
 
 /* IOMMU_GET_HW_INFO of a device: its flags word. */
