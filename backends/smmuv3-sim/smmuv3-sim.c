@@ -18,6 +18,11 @@
 
 /* Room for a batch of 63 + CMD_SYNC with plenty to spare: 256 slots. */
 #define SIM_CMDQ_LOG2 8
+/*
+ * The host drains the event queue after every record (host-events.c), so
+ * one slot would do; 32 keep the model's queue honest about wrapping.
+ */
+#define SIM_EVTQ_LOG2 5
 #define SIM_CMD_SIZE 16
 
 static const struct nestref_smmuv3_features *
@@ -61,7 +66,8 @@ static int sim_open(struct nestref_ctx *ctx, const char *options)
 	if (rc)
 		return rc;
 	nestref_smmuv3_ctx_features(ctx, &sc->features);
-	rc = smmu_model_new(&sc->smmu, &sc->features, SIM_CMDQ_LOG2);
+	rc = smmu_model_new(&sc->smmu, &sc->features, SIM_CMDQ_LOG2,
+			    SIM_EVTQ_LOG2);
 	if (rc)
 		return rc;
 	host_rewriter_init(&sc->rw,
