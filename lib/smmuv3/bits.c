@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/smmuv3/bits.h"
 
@@ -37,6 +38,23 @@ int nr_bits_write(uint64_t *word, struct nr_bits f, uint64_t value)
 		return -ERANGE;
 	*word = (*word & ~mask) | (value << shift);
 	return 0;
+}
+
+int nr_name_find(const char *name, const void *table, size_t n,
+		 size_t stride)
+{
+	const char *entry = table;
+	size_t i;
+
+	if (!name)
+		return -1;
+	for (i = 0; i < n; i++, entry += stride) {
+		const char *const *have = (const char *const *)entry;
+
+		if (*have && !strcmp(name, *have))
+			return (int)i;
+	}
+	return -1;
 }
 
 void nr_out_printf(struct nr_out *out, const char *fmt, ...)
