@@ -4,7 +4,8 @@
  * step tells in plain text what happened: every guest command before and
  * after the host's rewrite, the rule that fired (with its specification
  * section and the Linux function that does the same), what the modelled
- * SMMU did with each command, and the answer against the expectation.
+ * SMMU did with each command, each event record on its way back to the
+ * guest, and the answer against the expectation.
  * For learning; it needs a backend that traces (smmuv3-sim).
  *
  * A client of <nestref/vectors.h>: a session runs the test one step at a
@@ -91,6 +92,45 @@ static void explain_words(FILE *out, const struct nestref_smmuv3_trace_event *ev
 			"kept", kept[0], kept[1]);
 }
 
+static void explain_evt(FILE *out, const char *label,
+			const struct nestref_smmuv3_event *evt)
+{
+	char text[256];
+
+	nestref_smmuv3_event_format(evt, text, sizeof(text));
+	nestref_vec_escape_line(out, "      %-6s %s", label, text);
+	fprintf(out, "      %-6s 0x%016" PRIx64 " 0x%016" PRIx64
+		" 0x%016" PRIx64 " 0x%016" PRIx64 "\n", "",
+		evt->dw[0], evt->dw[1], evt->dw[2], evt->dw[3]);
+}
+
+/*
+ * The way back (kernel-facts 3.11): the SMMU's record, then what the host
+ * made of it, the guest's record or the reason it was dropped.
+ */
+static void explain_event(FILE *out, const struct nestref_smmuv3_trace_event *ev)
+{
+	switch (ev->kind) {
+	case NESTREF_SMMUV3_TRACE_EVENT:
+		fprintf(out, "    event  the SMMU writes a record at slot %u\n",
+			ev->index);
+		explain_evt(out, "smmu", &ev->evt);
+		break;
+	case NESTREF_SMMUV3_TRACE_FORWARD:
+		fputs("    forward  to the guest's vEVENTQ\n", out);
+		explain_evt(out, "guest", &ev->evt_out);
+		explain_why(out, ev);
+		break;
+	default:
+		fprintf(out, "    drop   %s\n",
+			nestref_errno_name(ev->err) ?
+				nestref_errno_name(ev->err) : "error");
+		explain_evt(out, "record", &ev->evt);
+		explain_why(out, ev);
+		break;
+	}
+}
+
 static void explain_events(FILE *out, struct nestref_ctx *ctx)
 {
 	const struct nestref_smmuv3_trace_event *ev;
@@ -123,6 +163,11 @@ static void explain_events(FILE *out, struct nestref_ctx *ctx)
 			break;
 		case NESTREF_SMMUV3_TRACE_EXEC:
 			explain_exec(out, ev);
+			break;
+		case NESTREF_SMMUV3_TRACE_EVENT:
+		case NESTREF_SMMUV3_TRACE_FORWARD:
+		case NESTREF_SMMUV3_TRACE_DROP:
+			explain_event(out, ev);
 			break;
 		default:
 			fprintf(out, "    note   %s", ev->rule ? ev->rule : "");
