@@ -81,7 +81,7 @@ enum bench_mix {
 	MIX_UNMAP,      /* a guest unmapping buffers: see workloads.c */
 	MIX_SELFTEST,   /* the mock's selftest entries */
 	MIX_NONE,       /* churn: no invalidation */
-	MIX_F_TRANSLATION, /* events on the sim: F_TRANSLATION records */
+	MIX_FAULT, /* events on the sim: F_TRANSLATION records */
 	MIX_COUNT
 };
 

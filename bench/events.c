@@ -10,7 +10,7 @@
  * allocated.  An iteration raises `batch` events, one per device of the
  * shuffled stream, and reads them back with one read of exactly their
  * size:
- *  - smmuv3-sim, mix f-translation: the modelled SMMU writes an
+ *  - smmuv3-sim, mix fault: the modelled SMMU writes an
  *    F_TRANSLATION record with the device's pSID and a pseudo-random
  *    address; the host's event handler finds the device, replaces the
  *    StreamID with its vSID and reports it (nestref_smmuv3_raise_event);
@@ -301,7 +301,7 @@ int bench_events_new(struct bench_events **out, struct nestref_ctx *ctx,
 		return -ENOMEM;
 	}
 	ev->ctx = ctx;
-	ev->sim = spec->mix == MIX_F_TRANSLATION;
+	ev->sim = spec->mix == MIX_FAULT;
 	ev->batch = spec->batch;
 	ev->len = len;
 	ev->dev_ids = dev_ids;

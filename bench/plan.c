@@ -176,7 +176,7 @@ static void plan_quick(struct plan_builder *b)
 		add(b, BENCH_CHURN, "smmuv3-sim", profiles[p], MIX_NONE, 1, pop,
 		    ws, false);
 		add(b, BENCH_EVENTS, "smmuv3-sim", profiles[p],
-		    MIX_F_TRANSLATION, batch, pop, ws, false);
+		    MIX_FAULT, batch, pop, ws, false);
 	}
 	/* Last on its world: the cached entries stay. */
 	add_cached(b, BENCH_SIM, "smmuv3-sim", NESTREF_PROFILE_LINUX_7_4,
@@ -220,7 +220,7 @@ static void plan_smmu_world(struct plan_builder *b, enum nestref_profile prof,
 	add(b, BENCH_CHURN, "smmuv3-sim", prof, MIX_NONE, 1, pop, ws,
 	    pop == CHURN_CG_POP);
 	for (i = 0; pop == HEADLINE_POP && i < N_OF(event_batches); i++)
-		add(b, BENCH_EVENTS, "smmuv3-sim", prof, MIX_F_TRANSLATION,
+		add(b, BENCH_EVENTS, "smmuv3-sim", prof, MIX_FAULT,
 		    event_batches[i], pop, ws,
 		    event_batches[i] == EVENTS_CG_BATCH);
 	if (pop == HEADLINE_POP)

@@ -72,6 +72,8 @@ static void si(double v, char *buf, size_t len)
 
 static const char *short_unit(const struct bench_spec *spec)
 {
+	if (spec->kind == BENCH_EVENTS)
+		return "event/s";
 	if (!strcmp(bench_unit(spec), "entries/s"))
 		return "entry/s";
 	return spec->kind == BENCH_CHURN ? "pair/s" : "cmd/s";

@@ -244,7 +244,7 @@ const char *bench_mix_name(enum bench_mix mix)
 {
 	static const char *const names[] = { "cfgi-cd", "tlbi-nh-va",
 					     "unmap", "selftest", "-",
-					     "f-translation" };
+					     "fault" };
 
 	return (unsigned int)mix < MIX_COUNT ? names[mix] : "?";
 }
@@ -611,7 +611,7 @@ static void pool_fill(const struct bench_spec *spec, uint32_t ws,
 				who[at++] = UINT32_MAX;
 				break;
 			case MIX_SELFTEST:
-			case MIX_F_TRANSLATION:
+			case MIX_FAULT:
 				/* The entry (or event) is built from who[]
 				 * alone. */
 				who[at++] = dev;
@@ -1024,7 +1024,7 @@ static bool spec_fits(const struct bench_spec *spec)
 		       spec->mix == MIX_NONE && !spec->cached;
 	case BENCH_EVENTS:
 		return ((!strcmp(spec->backend, "smmuv3-sim") &&
-			 spec->mix == MIX_F_TRANSLATION) ||
+			 spec->mix == MIX_FAULT) ||
 			(!strcmp(spec->backend, "mock") &&
 			 spec->mix == MIX_SELFTEST)) &&
 		       !spec->cached;

@@ -26,13 +26,16 @@ copy_tree() {
 		(cd "$2" && tar -xf -) || die "copying the tree into $2 failed"
 }
 
-# build_tree DIR: configures and builds the copy in DIR/build, quietly,
-# the log in DIR/build.log.
+# build_tree DIR [TARGET...]: configures and builds the copy in
+# DIR/build (everything, or the targets given), quietly, the log in
+# DIR/build.log.
 build_tree() {
-	echo "$me: $(basename "$1"): configuring and building (log: $1/build.log)"
-	if ! (cd "$1" && ./autogen.sh && mkdir -p build && cd build &&
-		../configure --quiet && make -j2 --quiet) >"$1/build.log" 2>&1; then
-		tail -n 20 "$1/build.log" >&2
-		die "$(basename "$1"): the mutant does not build"
+	d=$1
+	shift
+	echo "$me: $(basename "$d"): configuring and building (log: $d/build.log)"
+	if ! (cd "$d" && ./autogen.sh && mkdir -p build && cd build &&
+		../configure --quiet && make -j2 --quiet "$@") >"$d/build.log" 2>&1; then
+		tail -n 20 "$d/build.log" >&2
+		die "$(basename "$d"): the mutant does not build"
 	fi
 }
