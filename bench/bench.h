@@ -71,6 +71,7 @@ enum bench_kind {
 	BENCH_CHURN,   /* set_dev_user_data + unset_dev_user_data */
 	BENCH_KERNEL,  /* nestref_invalidate on iommufd (the real kernel) */
 	BENCH_IOCTL,   /* IOMMU_HWPT_INVALIDATE alone, the same entries */
+	BENCH_EVENTS,  /* events from pSID to vSID, raised and read (events.c) */
 	BENCH_KIND_COUNT
 };
 
@@ -80,6 +81,7 @@ enum bench_mix {
 	MIX_UNMAP,      /* a guest unmapping buffers: see workloads.c */
 	MIX_SELFTEST,   /* the mock's selftest entries */
 	MIX_NONE,       /* churn: no invalidation */
+	MIX_F_TRANSLATION, /* events on the sim: F_TRANSLATION records */
 	MIX_COUNT
 };
 
@@ -102,7 +104,8 @@ const char *bench_kind_name(enum bench_kind kind);
 const char *bench_mix_name(enum bench_mix mix);
 /* Whether kind runs on the real kernel (kernel, ioctl). */
 bool bench_kind_is_kernel(enum bench_kind kind);
-/* "commands/s", "entries/s" (selftest entries), "pairs/s" (churn). */
+/* "commands/s", "entries/s" (selftest entries), "pairs/s" (churn),
+ * "events/s". */
 const char *bench_unit(const struct bench_spec *spec);
 /* The working set the stream really uses: min(working_set, populated). */
 uint32_t bench_spec_ws(const struct bench_spec *spec);
@@ -199,6 +202,31 @@ int bench_workload_run(struct bench_workload *wl, uint64_t iters, char *err,
 /* rewrite: the backend's function that rewrites one command, for
  * callgrind's in-rw count (struct nestref_smmuv3_ops); else NULL. */
 const char *bench_workload_rewrite_symbol(const struct bench_workload *wl);
+
+/*
+ * The world's fixed links (workloads.c): device i has pSID
+ * bench_psid_of(i) and vSID bench_vsid_of(i).
+ */
+uint32_t bench_vsid_of(uint32_t i);
+uint32_t bench_psid_of(uint32_t i);
+
+/* ------------------------------------------------------------ events */
+
+/*
+ * The events benchmark (events.c) on a world's context and vIOMMU: who
+ * holds len + batch device indexes (the stream, its start repeated),
+ * dev_ids the world's device IDs by index.  It attaches the devices,
+ * allocates the vEVENTQ and checks one pass.  0, or a negative errno with
+ * err set.
+ */
+struct bench_events;
+int bench_events_new(struct bench_events **out, struct nestref_ctx *ctx,
+		     uint32_t viommu_id, const struct bench_spec *spec,
+		     const uint32_t *dev_ids, const uint32_t *who, size_t len,
+		     char *err, size_t err_len);
+int bench_events_run(struct bench_events *ev, uint64_t iters, char *err,
+		     size_t err_len);
+void bench_events_free(struct bench_events *ev);
 
 /* ------------------------------------------------------------ stats */
 

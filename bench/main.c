@@ -37,7 +37,7 @@ static void usage(FILE *out)
 {
 	fputs("Usage: " BENCH_PROGRAM " [OPTIONS]\n"
 	      "\n"
-	      "Measures the throughput of nestref's invalidation paths (issue 5):\n"
+	      "Measures the throughput of nestref's invalidation and event paths:\n"
 	      "  rewrite  the host driver's rewrite alone: validate (linux-7.4) and\n"
 	      "           convert each guest SMMUv3 command, vSID to pSID and VMID\n"
 	      "  sim      the whole simulated path: nestref_invalidate on smmuv3-sim\n"
@@ -47,8 +47,11 @@ static void usage(FILE *out)
 	      "  kernel   nestref_invalidate on the iommufd backend: the real kernel's\n"
 	      "           IOMMU_HWPT_INVALIDATE on its selftest vIOMMU, selftest entries\n"
 	      "  ioctl    that ioctl alone, the same entries, without nestref\n"
+	      "  events   device events on the way back: raised (smmuv3-sim: an\n"
+	      "           F_TRANSLATION with the pSID; mock: TRIGGER_VEVENT), rewritten\n"
+	      "           to the vSID, queued and read from the vEVENTQ, per event\n"
 	      "over batch sizes, populated vSIDs, command mixes and profiles, then\n"
-	      "prints a table.  bench/targets.py judges the targets of issue 5 on the\n"
+	      "prints a table.  bench/targets.py judges the targets on the\n"
 	      "JSON, bench/plot.py draws it (make bench, make bench-plot).\n"
 	      "\n"
 	      "kernel and ioctl need /dev/iommu with the selftest (CONFIG_IOMMUFD_TEST).\n"
@@ -67,7 +70,7 @@ static void usage(FILE *out)
 	      "Options:\n"
 	      "  -q, --quick              the smoke test: every measurement once with tiny\n"
 	      "                           sizes, too small to judge targets (seconds)\n"
-	      "      --suite=NAME         full (default): the sweeps of issue 5; kernel:\n"
+	      "      --suite=NAME         full (default): every sweep of docs/bench.md; kernel:\n"
 	      "                           kernel and ioctl against mock and sim (cfgi-cd)\n"
 	      "                           at the same batches with 1 and 256 vSIDs,\n"
 	      "                           linux-7.2, with the ratios (mode=vfio: see\n"
@@ -77,7 +80,7 @@ static void usage(FILE *out)
 	      "  -w, --warmup=MS          warm-up per benchmark, in milliseconds (default 50)\n"
 	      "      --working-set=N|all  devices the command stream names (default 256)\n"
 	      "      --only=KINDS         comma-separated: rewrite,sim,mock,churn,kernel,\n"
-	      "                           ioctl\n"
+	      "                           ioctl,events\n"
 	      "      --iommufd=PATH       the iommufd device of the kernel rows (default\n"
 	      "                           /dev/iommu)\n"
 	      "      --backend-options=S  the iommufd backend's options for the kernel\n"
@@ -263,7 +266,7 @@ static int parse_value(int c, const char *arg, struct cli *cli)
 		break;
 	case OPT_ONLY:
 		if (!bench_only_valid(arg))
-			return usage_error("--only: '%s' is not a comma-separated list of rewrite, sim, mock, churn, kernel, ioctl",
+			return usage_error("--only: '%s' is not a comma-separated list of rewrite, sim, mock, churn, kernel, ioctl, events",
 					   arg);
 		cli->opts.only = arg;
 		break;

@@ -16,11 +16,13 @@
  *  - the mock: every batch size at 64k, batch 64 at 1, 1k and 1M, and
  *    the whole population as working set at 1k, 64k and 1M;
  *  - churn on both backends at every population;
+ *  - events (events.c) on smmuv3-sim and the mock with 64k vSIDs, 1, 16
+ *    and 256 events per read;
  *  - last in the 64k world (the entries stay): sim of every mix at batch
  *    64 with 1k TLB entries of another tenant cached (workloads.c).
  * Instructions per operation (callgrind) for every mix of rewrite and sim,
  * and for the mock, at 64k vSIDs and batch 64, for churn at 1k, and for
- * one cached-TLB row (linux-7.2, unmap).
+ * one cached-TLB row (linux-7.2, unmap), and for events at 16 per read.
  *
  * --quick: 64 vSIDs, a working set of 16, batch 16, every kind, mix and
  * profile once; callgrind for one rewrite only.
@@ -47,6 +49,9 @@
 static const uint32_t batches[] = { 1, 16, 63, 64, 256, 4096 };
 static const uint32_t pops[] = { 1, 1024, 65536, 1048576 };
 static const uint32_t kernel_pops[] = { 1, 256 };
+/* Events per read, the vEVENTQ's depth (events.c). */
+static const uint32_t event_batches[] = { 1, 16, 256 };
+#define EVENTS_CG_BATCH 16u
 static const enum nestref_profile profiles[] = {
 	NESTREF_PROFILE_LINUX_7_2, NESTREF_PROFILE_LINUX_7_4
 };
@@ -170,6 +175,8 @@ static void plan_quick(struct plan_builder *b)
 		}
 		add(b, BENCH_CHURN, "smmuv3-sim", profiles[p], MIX_NONE, 1, pop,
 		    ws, false);
+		add(b, BENCH_EVENTS, "smmuv3-sim", profiles[p],
+		    MIX_F_TRANSLATION, batch, pop, ws, false);
 	}
 	/* Last on its world: the cached entries stay. */
 	add_cached(b, BENCH_SIM, "smmuv3-sim", NESTREF_PROFILE_LINUX_7_4,
@@ -177,6 +184,8 @@ static void plan_quick(struct plan_builder *b)
 	for (p = 0; p < N_OF(profiles); p++) {
 		add(b, BENCH_MOCK, "mock", profiles[p], MIX_SELFTEST, batch, pop,
 		    ws, false);
+		add(b, BENCH_EVENTS, "mock", profiles[p], MIX_SELFTEST, batch,
+		    pop, ws, false);
 		add(b, BENCH_CHURN, "mock", profiles[p], MIX_NONE, 1, pop, ws,
 		    false);
 	}
@@ -210,6 +219,10 @@ static void plan_smmu_world(struct plan_builder *b, enum nestref_profile prof,
 	}
 	add(b, BENCH_CHURN, "smmuv3-sim", prof, MIX_NONE, 1, pop, ws,
 	    pop == CHURN_CG_POP);
+	for (i = 0; pop == HEADLINE_POP && i < N_OF(event_batches); i++)
+		add(b, BENCH_EVENTS, "smmuv3-sim", prof, MIX_F_TRANSLATION,
+		    event_batches[i], pop, ws,
+		    event_batches[i] == EVENTS_CG_BATCH);
 	if (pop == HEADLINE_POP)
 		for (m = 0; m < N_OF(smmu_mixes); m++)
 			add_cached(b, BENCH_SIM, "smmuv3-sim", prof,
@@ -237,6 +250,10 @@ static void plan_mock_world(struct plan_builder *b, enum nestref_profile prof,
 	if (pop > ws && pop > 1)
 		add(b, BENCH_MOCK, "mock", prof, MIX_SELFTEST, HEADLINE_BATCH,
 		    pop, BENCH_WS_ALL, false);
+	for (i = 0; pop == HEADLINE_POP && i < N_OF(event_batches); i++)
+		add(b, BENCH_EVENTS, "mock", prof, MIX_SELFTEST,
+		    event_batches[i], pop, ws,
+		    event_batches[i] == EVENTS_CG_BATCH);
 	add(b, BENCH_CHURN, "mock", prof, MIX_NONE, 1, pop, ws,
 	    pop == CHURN_CG_POP);
 }

@@ -130,6 +130,7 @@ struct bench_workload {
 	uint64_t iter;
 	/* rewrite: the backend's struct nestref_smmuv3_ops (version 2) */
 	const struct nestref_smmuv3_ops *smmuv3;
+	struct bench_events *events; /* events (events.c) */
 };
 
 static void set_err(char *err, size_t err_len, const char *fmt, ...)
@@ -163,9 +164,19 @@ static uint32_t vsid_of(uint32_t i)
 	return mix32(i + 1);
 }
 
+uint32_t bench_vsid_of(uint32_t i)
+{
+	return vsid_of(i);
+}
+
 static uint32_t psid_of(uint32_t i)
 {
 	return PSID_BASE + 2 * i;
+}
+
+uint32_t bench_psid_of(uint32_t i)
+{
+	return psid_of(i);
 }
 
 /* Churn devices sit between the populated pSIDs (odd ones), spread over
@@ -204,7 +215,8 @@ static uint32_t rng_below(uint64_t *state, uint32_t n)
 const char *bench_kind_name(enum bench_kind kind)
 {
 	static const char *const names[] = { "rewrite", "sim",    "mock",
-					     "churn",   "kernel", "ioctl" };
+					     "churn",   "kernel", "ioctl",
+					     "events" };
 
 	return (unsigned int)kind < BENCH_KIND_COUNT ? names[kind] : "?";
 }
@@ -231,13 +243,16 @@ static uint32_t spec_inv_type(const struct bench_spec *spec)
 const char *bench_mix_name(enum bench_mix mix)
 {
 	static const char *const names[] = { "cfgi-cd", "tlbi-nh-va",
-					     "unmap", "selftest", "-" };
+					     "unmap", "selftest", "-",
+					     "f-translation" };
 
 	return (unsigned int)mix < MIX_COUNT ? names[mix] : "?";
 }
 
 const char *bench_unit(const struct bench_spec *spec)
 {
+	if (spec->kind == BENCH_EVENTS)
+		return "events/s";
 	if (spec_is_selftest(spec))
 		return "entries/s";
 	return spec->kind == BENCH_CHURN ? "pairs/s" : "commands/s";
@@ -596,7 +611,9 @@ static void pool_fill(const struct bench_spec *spec, uint32_t ws,
 				who[at++] = UINT32_MAX;
 				break;
 			case MIX_SELFTEST:
-				/* The entry is built from who[] alone. */
+			case MIX_F_TRANSLATION:
+				/* The entry (or event) is built from who[]
+				 * alone. */
 				who[at++] = dev;
 				break;
 			case MIX_UNMAP:
@@ -797,6 +814,8 @@ int bench_workload_run(struct bench_workload *wl, uint64_t iters, char *err,
 		return run_ioctl(wl, iters, err, err_len);
 	case BENCH_CHURN:
 		return run_churn(wl, iters, err, err_len);
+	case BENCH_EVENTS:
+		return bench_events_run(wl->events, iters, err, err_len);
 	default:
 		set_err(err, err_len, "unknown benchmark kind");
 		return -EINVAL;
@@ -1003,6 +1022,12 @@ static bool spec_fits(const struct bench_spec *spec)
 	case BENCH_CHURN:
 		return strcmp(spec->backend, "iommufd") != 0 &&
 		       spec->mix == MIX_NONE && !spec->cached;
+	case BENCH_EVENTS:
+		return ((!strcmp(spec->backend, "smmuv3-sim") &&
+			 spec->mix == MIX_F_TRANSLATION) ||
+			(!strcmp(spec->backend, "mock") &&
+			 spec->mix == MIX_SELFTEST)) &&
+		       !spec->cached;
 	default:
 		return false;
 	}
@@ -1012,6 +1037,7 @@ void bench_workload_free(struct bench_workload *wl)
 {
 	if (!wl)
 		return;
+	bench_events_free(wl->events);
 	free(wl->cmds);
 	free(wl->scratch);
 	free(wl->bytes);
@@ -1080,6 +1106,12 @@ int bench_workload_new(struct bench_workload **out, struct bench_world *w,
 	memcpy(wl->cmds + wl->pool_len, wl->cmds,
 	       (size_t)spec->batch * sizeof(*wl->cmds));
 	memcpy(who + wl->pool_len, who, (size_t)spec->batch * sizeof(*who));
+	if (spec->kind == BENCH_EVENTS) {
+		rc = bench_events_new(&wl->events, w->ctx, w->viommu_id, spec,
+				      w->dev_ids, who, wl->pool_len, err,
+				      err_len);
+		goto out;
+	}
 	if (wl->bytes)
 		bytes_fill(wl, who, total);
 	rc = 0;

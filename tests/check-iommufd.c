@@ -381,6 +381,7 @@ START_TEST(vfio_mode_ioctls)
 
 	fake_reset();
 	ctx = ifd_open_with("mode=vfio,devices=/fake/vfio0:/fake/vfio1", 0);
+	/* The kernel keeps the queues: no veventq-sequence (2.12). */
 	ck_assert_uint_eq(nestref_ctx_caps(ctx), NESTREF_CAP_INV_ARM_SMMUV3 |
 						 NESTREF_CAP_ATTACH_NESTED);
 	c = call(0, NR_IOMMU_IOAS_ALLOC); /* no selftest probe: ioas 1 */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The mock backend through the public API: the selftest mock's cache words,
- * its invalidation rules and their order (kernel-facts 5.4, 5.5), and the
- * kernel's vdevice_cache sequence (5.7) row by row.
+ * its invalidation rules and their order (kernel-facts 5.4, 5.5), the
+ * kernel's vdevice_cache sequence (5.7) row by row, and the way back: its
+ * nested HWPTs, attach and TRIGGER_VEVENT (5.10), with the kernel's
+ * vdevice_alloc test (2.13).
  */
 #include <string.h>
 
@@ -70,7 +72,9 @@ START_TEST(mock_describes_itself)
 	ck_assert_ptr_nonnull(b);
 	ck_assert_uint_eq(nestref_backend_caps(b),
 			  NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
-				  NESTREF_CAP_RAW_USER_DATA);
+				  NESTREF_CAP_RAW_USER_DATA |
+				  NESTREF_CAP_ATTACH_NESTED |
+				  NESTREF_CAP_TRIGGER_VEVENT);
 	ck_assert_uint_eq(nestref_backend_profiles(b), NESTREF_PROFILES_ALL);
 }
 END_TEST
@@ -364,6 +368,266 @@ START_TEST(mock_rejects_smmuv3_arrays)
 }
 END_TEST
 
+/* The way back (kernel-facts 5.10) ------------------------------------- */
+
+#define HWPT_SELFTEST 0xdeadu
+
+/* A nested HWPT of the selftest's type: {u32 iotlb}, 4 bytes. */
+static uint32_t mock_hwpt(struct mock_fixture *f, uint32_t viommu)
+{
+	static const unsigned char iotlb[4] = { 0 };
+	uint32_t id;
+
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(f->ctx, viommu,
+						   HWPT_SELFTEST, iotlb,
+						   sizeof(iotlb), &id),
+			 0);
+	return id;
+}
+
+static uint32_t mock_veventq(struct mock_fixture *f, uint32_t viommu,
+			     uint32_t depth)
+{
+	uint32_t id;
+
+	ck_assert_int_eq(nestref_veventq_alloc(f->ctx, viommu,
+					       NESTREF_VEVENTQ_TYPE_SELFTEST,
+					       depth, 0, &id),
+			 0);
+	return id;
+}
+
+/* Moves the device's vDEVICE to virt_id in viommu. */
+static void mock_reset_vdevice(struct mock_fixture *f, uint32_t viommu,
+			       uint32_t virt_id)
+{
+	unsigned char vsid[4];
+
+	ck_assert_int_eq(nestref_unset_dev_user_data(f->ctx, f->dev), 0);
+	le32_put(vsid, virt_id);
+	ck_assert_int_eq(nestref_set_dev_user_data(f->ctx, viommu, f->dev,
+						   vsid, 4, NULL),
+			 0);
+}
+
+/* __mock_domain_alloc_nested: its type, 4 to 8 bytes zero-extended. */
+START_TEST(nested_hwpt_data_rules)
+{
+	static const unsigned char data[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	struct mock_fixture f;
+	uint32_t id = 0;
+	size_t len;
+
+	mock_open(&f, NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(f.ctx, f.viommu,
+						   NESTREF_HWPT_DATA_ARM_SMMUV3,
+						   data, 8, &id),
+			 -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx), "0xdead"));
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(f.ctx, f.viommu,
+						   HWPT_SELFTEST, data, 3, &id),
+			 -EINVAL);
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(f.ctx, f.viommu,
+						   HWPT_SELFTEST, data, 9, &id),
+			 -EINVAL);
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(f.ctx, f.viommu,
+						   HWPT_SELFTEST, NULL, 4, &id),
+			 -EFAULT);
+	ck_assert_uint_eq(id, 0);
+	for (len = 4; len <= 8; len++)
+		ck_assert_int_eq(nestref_hwpt_alloc_nested(f.ctx, f.viommu,
+							   HWPT_SELFTEST, data,
+							   len, &id),
+				 0);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+/* mock_domain_nop_attach: a vDEVICE in the HWPT's vIOMMU, by the rule. */
+START_TEST(attach_needs_the_vdevice)
+{
+	struct mock_fixture f;
+	uint32_t viommu2, hwpt2, dev2, q;
+
+	mock_open(&f, NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_viommu_alloc(f.ctx, 2, &viommu2), 0);
+	hwpt2 = mock_hwpt(&f, viommu2);
+	/* Its vDEVICE is in the other vIOMMU. */
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, hwpt2), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx),
+				     "[rule attach-needs-vdevice, linux-7.2]"));
+	ck_assert_int_eq(nestref_dev_add(f.ctx, 0x5678, &dev2), 0);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, dev2, hwpt2), -ENOENT);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, mock_hwpt(&f,
+								   f.viommu)),
+			 0);
+	nestref_ctx_free(f.ctx);
+
+	/* 6.13 had no lookup: the attach works, with no virt_id. */
+	mock_open(&f, NESTREF_PROFILE_LINUX_6_13);
+	ck_assert_int_eq(nestref_viommu_alloc(f.ctx, 2, &viommu2), 0);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, mock_hwpt(&f,
+								   viommu2)),
+			 0);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx),
+				     "without a virt_id"));
+	/* Without the veventq rule no queue exists to fill. */
+	ck_assert_int_eq(nestref_veventq_alloc(f.ctx, viommu2,
+					       NESTREF_VEVENTQ_TYPE_SELFTEST, 1,
+					       0, &q),
+			 -ENOTTY);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+/* iommufd_test_trigger_vevent's answers, in its order. */
+START_TEST(trigger_rules)
+{
+	struct mock_fixture f;
+	uint32_t hwpt, q;
+
+	mock_open(&f, NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, 9999), -ENOENT);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.viommu), -ENOENT);
+	/* Not attached to a nested HWPT. */
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx),
+				     "no nested HWPT"));
+	hwpt = mock_hwpt(&f, f.viommu);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, hwpt), 0);
+	/* No selftest queue: the report's EOPNOTSUPP, the event gone. */
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), -EOPNOTSUPP);
+	ck_assert_int_eq(nestref_veventq_alloc(f.ctx, f.viommu, 0x77, 4, 0, &q),
+			 0);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), -EOPNOTSUPP);
+	q = mock_veventq(&f, f.viommu, 2);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	/* Full: lost, and still 0. */
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	EXPECT_VEVENTS(f.ctx, q, 64, 64, { 0, 0, 0x99 }, { 0, 1, 0x99 },
+		       { LOST, 2, 0 });
+	/* A virt_id of 0 is no virt_id. */
+	ck_assert_int_eq(nestref_destroy(f.ctx, f.dev), 0);
+	ck_assert_int_eq(nestref_dev_add(f.ctx, 0x1234, &f.dev), 0);
+	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, f.dev,
+						   "\0\0\0\0", 4, NULL),
+			 0);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, hwpt), 0);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(f.ctx),
+				     "without a virt_id"));
+	expect_vevents(f.ctx, q, 64, 64, NULL, 0);
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+/*
+ * The virt_id is the one of the attach that changed the vIOMMU: stale
+ * after its vDEVICE goes, and after an attach to another nested HWPT of
+ * the same vIOMMU; new after an attach through another vIOMMU.
+ */
+START_TEST(virt_id_is_taken_when_the_viommu_changes)
+{
+	struct mock_fixture f;
+	uint32_t viommu2, h1a, h1b, h2, q1, q2;
+
+	mock_open(&f, NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_viommu_alloc(f.ctx, 2, &viommu2), 0);
+	h1a = mock_hwpt(&f, f.viommu);
+	h1b = mock_hwpt(&f, f.viommu);
+	h2 = mock_hwpt(&f, viommu2);
+	q1 = mock_veventq(&f, f.viommu, 8);
+	q2 = mock_veventq(&f, viommu2, 8);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, h1a), 0);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	/* Its vDEVICE replaced: the old virt_id, also after h1b. */
+	mock_reset_vdevice(&f, f.viommu, 0x55);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, h1b), 0);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	EXPECT_VEVENTS(f.ctx, q1, 64, 64, { 0, 0, 0x99 }, { 0, 1, 0x99 },
+		       { 0, 2, 0x99 });
+	/* Through the other vIOMMU: its virt_id, on its queue. */
+	mock_reset_vdevice(&f, viommu2, 0x77);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, h2), 0);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	EXPECT_VEVENTS(f.ctx, q2, 64, 64, { 0, 0, 0x77 });
+	/* And back: the new one. */
+	mock_reset_vdevice(&f, f.viommu, 0x66);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, h1a), 0);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	EXPECT_VEVENTS(f.ctx, q1, 64, 64, { 0, 3, 0x66 });
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
+/*
+ * TEST_F(iommufd_viommu, vdevice_alloc) (kernel-facts 2.13), step by
+ * step; its attaches to the IOAS, which forget the virt_id, are a new
+ * device here.
+ */
+START_TEST(kernel_vdevice_alloc_test)
+{
+	unsigned char vsid[4];
+	struct mock_fixture f;
+	uint32_t hwpt, q, id;
+
+	f.ctx = ctx_open("mock", NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_viommu_alloc(f.ctx, 1, &f.viommu), 0);
+	ck_assert_int_eq(nestref_dev_add(f.ctx, 0x1234, &f.dev), 0);
+	hwpt = mock_hwpt(&f, f.viommu);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, hwpt), -ENOENT);
+	ck_assert_int_eq(nestref_veventq_alloc(f.ctx, f.viommu,
+					       NESTREF_VEVENTQ_TYPE_SELFTEST, 0,
+					       0, &id),
+			 -EINVAL);
+	ck_assert_int_eq(nestref_veventq_alloc(f.ctx, f.viommu,
+					       NESTREF_VEVENTQ_TYPE_SELFTEST,
+					       NESTREF_VEVENTQ_DEPTH_MAX + 1, 0,
+					       &id),
+			 -EINVAL);
+	q = mock_veventq(&f, f.viommu, NESTREF_VEVENTQ_DEPTH_MAX);
+	ck_assert_int_eq(nestref_destroy(f.ctx, q), 0);
+	q = mock_veventq(&f, f.viommu, 2);
+	ck_assert_int_eq(nestref_veventq_alloc(f.ctx, f.viommu,
+					       NESTREF_VEVENTQ_TYPE_SELFTEST, 2,
+					       0, &id),
+			 -EEXIST);
+	expect_vevents_error(f.ctx, q, 0, 64, -EINVAL);
+	expect_vevents_error(f.ctx, q, 7, 64, -EINVAL);
+	le32_put(vsid, 0x99);
+	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, f.dev,
+						   vsid, 4, NULL),
+			 0);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, hwpt), 0);
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	expect_vevents_error(f.ctx, q, 0, 64, -EINVAL);
+	expect_vevents_error(f.ctx, q, 8, 64, -EINVAL);
+	EXPECT_VEVENTS(f.ctx, q, 64, 64, { 0, 0, 0x99 });
+	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, f.dev,
+						   vsid, 4, NULL),
+			 -EEXIST);
+	ck_assert_int_eq(nestref_destroy(f.ctx, f.dev), 0);
+	/* Again with 0x88: an overflow with three events. */
+	ck_assert_int_eq(nestref_dev_add(f.ctx, 0x1234, &f.dev), 0);
+	le32_put(vsid, 0x88);
+	ck_assert_int_eq(nestref_set_dev_user_data(f.ctx, f.viommu, f.dev,
+						   vsid, 4, NULL),
+			 0);
+	ck_assert_int_eq(nestref_dev_attach(f.ctx, f.dev, hwpt), 0);
+	for (id = 0; id < 3; id++)
+		ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	EXPECT_VEVENTS(f.ctx, q, 36, 36, { 0, 1, 0x88 }, { 0, 2, 0x88 },
+		       { LOST, 3, 0 });
+	/* The overflow is gone after the read. */
+	ck_assert_int_eq(nestref_trigger_vevent(f.ctx, f.dev), 0);
+	EXPECT_VEVENTS(f.ctx, q, 64, 64, { 0, 4, 0x88 });
+	nestref_ctx_free(f.ctx);
+}
+END_TEST
+
 static Suite *mock_suite(void)
 {
 	Suite *s = suite_create("mock");
@@ -379,6 +643,11 @@ static Suite *mock_suite(void)
 	tcase_add_test(tc, mock_rejects_smmuv3_arrays);
 	tcase_add_test(tc, rfc_mock_stores_opaquely);
 	tcase_add_test(tc, whole_array_allocation_follows_the_rule);
+	tcase_add_test(tc, nested_hwpt_data_rules);
+	tcase_add_test(tc, attach_needs_the_vdevice);
+	tcase_add_test(tc, trigger_rules);
+	tcase_add_test(tc, virt_id_is_taken_when_the_viommu_changes);
+	tcase_add_test(tc, kernel_vdevice_alloc_test);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -32,7 +32,7 @@ expect_in "backends lists the mock" "$out" "mock$nl  in-memory replica"
 expect_in "backends lists the mock's capabilities" "$out" \
 	"capabilities: inv-selftest, check-cache, raw-user-data"
 expect_in "backends lists the mock's profiles" "$out" \
-	"mock$nl  in-memory replica of the Linux iommufd selftest mock driver$nl  capabilities: inv-selftest, check-cache, raw-user-data$nl  profiles: rfc-v3, linux-6.13, linux-7.2, linux-7.4$nl"
+	"mock$nl  in-memory replica of the Linux iommufd selftest mock driver$nl  capabilities: inv-selftest, check-cache, raw-user-data, attach-nested, trigger-vevent$nl  profiles: rfc-v3, linux-6.13, linux-7.2, linux-7.4$nl"
 expect_in "backends lists iommufd under linux-7.2 only" "$out" \
 	"capabilities: inv-arm-smmuv3, inv-selftest, check-cache, attach-nested$nl  profiles: linux-7.2$nl"
 expect_in "backends marks linux-7.2 as the default profile" "$out" \

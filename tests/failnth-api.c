@@ -4,7 +4,8 @@
  * reach, on each backend and under each profile it supports.  Each part
  * is the life of one context: objects made, linked, unlinked and
  * destroyed (past the first growth of the ID table and of a vIOMMU's vSID
- * table), invalidation and every observation, nested HWPTs and attach.
+ * table), invalidation and every observation, event queues and the
+ * trigger, nested HWPTs and attach.
  * Every call goes through FAILNTH_CALL, so a call that hit the failed
  * allocation must say ENOMEM and then work when made again.
  *
@@ -40,7 +41,14 @@ void fake_kernel_unknown(unsigned long req)
 
 enum fa_kind { FA_MOCK, FA_SIM, FA_EXEC, FA_IFD_SELFTEST, FA_IFD_VFIO };
 
-enum { FA_PART_OBJECTS, FA_PART_INVALIDATE, FA_PART_NESTED, FA_PARTS };
+/* The nested part is last: a backend without attach-nested stops before. */
+enum {
+	FA_PART_OBJECTS,
+	FA_PART_INVALIDATE,
+	FA_PART_EVENTS,
+	FA_PART_NESTED,
+	FA_PARTS
+};
 
 /* Devices made in the objects part: past the ID table's 16 slots and a
  * vSID table's first growth (a quarter of 16). */
@@ -276,13 +284,34 @@ static void fa_invalidate(struct fa_env *e)
 
 /* ------------------------------------------------ nested HWPTs */
 
-static void fa_nested(struct fa_env *e)
+/*
+ * A nested HWPT of the data the backend's driver takes: the selftest's
+ * {u32 iotlb} (kernel-facts 5.10), else an SMMUv3 vSTE (3.7), bypass or
+ * stage 1.
+ */
+static int fa_hwpt(struct fa_env *e, uint32_t viommu, bool s1, uint32_t *out)
 {
 	/* V=1, Config=4 (bypass): a vSTE every driver takes (3.7). */
 	static const unsigned char bypass[NESTREF_SMMUV3_VSTE_SIZE] = { 0x09 };
-	static const unsigned char s1[NESTREF_SMMUV3_VSTE_SIZE] = {
+	static const unsigned char s1_ste[NESTREF_SMMUV3_VSTE_SIZE] = {
 		0x0b, 0, 0, 0x80, 0, 0, 0, 0, 0xd5, 0, 0, 0x10,
 	};
+	static const unsigned char iotlb[4] = { 0 };
+	int rc;
+
+	if (e->selftest)
+		FA_CALL(e, rc, nestref_hwpt_alloc_nested(e->ctx, viommu, 0xdead,
+							 iotlb, sizeof(iotlb),
+							 out));
+	else
+		FA_CALL(e, rc, nestref_hwpt_alloc_nested(e->ctx, viommu,
+			NESTREF_HWPT_DATA_ARM_SMMUV3, s1 ? s1_ste : bypass,
+			NESTREF_SMMUV3_VSTE_SIZE, out));
+	return rc;
+}
+
+static void fa_nested(struct fa_env *e)
+{
 	uint32_t v = 0, d0 = 0, d1 = 0, h1 = 0, h2 = 0;
 	int rc;
 
@@ -290,16 +319,50 @@ static void fa_nested(struct fa_env *e)
 	FA_CALL(e, rc, nestref_dev_add(e->ctx, 0x101, &d0));
 	FA_CALL(e, rc, nestref_dev_add(e->ctx, 0x102, &d1));
 	fa_set(e, v, d0, 0x41, NULL);
-	FA_CALL(e, rc, nestref_hwpt_alloc_nested(e->ctx, v,
-		NESTREF_HWPT_DATA_ARM_SMMUV3, bypass, sizeof(bypass), &h1));
-	FA_CALL(e, rc, nestref_hwpt_alloc_nested(e->ctx, v,
-		NESTREF_HWPT_DATA_ARM_SMMUV3, s1, sizeof(s1), &h2));
+	fa_hwpt(e, v, false, &h1);
+	fa_hwpt(e, v, true, &h2);
 	FA_CALL(e, rc, nestref_dev_attach(e->ctx, d0, h1));
 	FA_CALL(e, rc, nestref_dev_attach(e->ctx, d1, h1));
 	FA_CALL(e, rc, nestref_dev_attach(e->ctx, d0, h2));
 	FA_CALL(e, rc, nestref_destroy(e->ctx, h1));
 	FA_CALL(e, rc, nestref_destroy(e->ctx, d1));
 	FA_CALL(e, rc, nestref_destroy(e->ctx, h1));
+	fa_close(e);
+}
+
+/* ------------------------------------------------ event queues */
+
+/*
+ * Two queues, a device attached with its vDEVICE, triggers past the
+ * depth (records and the LOST_EVENTS header, kernel-facts 2.12), a read,
+ * a queue destroyed with a record unread and one left for the close.
+ * Where a call does not apply (no trigger, no attach, no veventq rule)
+ * its error is the answer every run must give.
+ */
+static void fa_events(struct fa_env *e)
+{
+	unsigned char data[64];
+	struct nestref_event_buffer buf = {
+		.data = data, .count = sizeof(data), .data_size = sizeof(data),
+	};
+	uint32_t v = 0, d0 = 0, h = 0, q = 0, q2 = 0;
+	int rc, i;
+
+	FA_CALL(e, rc, nestref_viommu_alloc(e->ctx, 1, &v));
+	FA_CALL(e, rc, nestref_dev_add(e->ctx, 0x101, &d0));
+	fa_set(e, v, d0, 0x41, NULL);
+	FA_CALL(e, rc, nestref_veventq_alloc(e->ctx, v,
+					     NESTREF_VEVENTQ_TYPE_SELFTEST, 2,
+					     0, &q));
+	FA_CALL(e, rc, nestref_veventq_alloc(e->ctx, v, 0x77, 1, 0, &q2));
+	fa_hwpt(e, v, true, &h);
+	FA_CALL(e, rc, nestref_dev_attach(e->ctx, d0, h));
+	for (i = 0; i < 3; i++)
+		FA_CALL(e, rc, nestref_trigger_vevent(e->ctx, d0));
+	FA_CALL(e, rc, nestref_veventq_read(e->ctx, q, &buf));
+	failnth_note(e->run, "read %zu bytes\n", buf.done);
+	FA_CALL(e, rc, nestref_trigger_vevent(e->ctx, d0));
+	FA_CALL(e, rc, nestref_destroy(e->ctx, q));
 	fa_close(e);
 }
 
@@ -318,6 +381,9 @@ static void fa_part(const struct failnth_seq *seq, size_t part,
 		break;
 	case FA_PART_INVALIDATE:
 		fa_invalidate(&e);
+		break;
+	case FA_PART_EVENTS:
+		fa_events(&e);
 		break;
 	default:
 		fa_nested(&e);

@@ -9,6 +9,11 @@
  * A selftest invalidation entry {flags, vdev_id, cache_id} names a device
  * by the virtual ID its user data linked (5.4) and zeroes one word, or all
  * four with FLAG_ALL.  check_cache reads a word back (5.5).
+ *
+ * The way back (5.10): a nested HWPT on a vIOMMU takes the selftest's
+ * data; a device attached to it remembers its vDEVICE's virt_id, which
+ * TRIGGER_VEVENT reports as the event {virt_id} on that vIOMMU, through
+ * the queues the core keeps (kernel-facts 2.12).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,10 +29,21 @@
 #define MOCK_INV_ENTRY_LEN 12
 /* The user data: the RFC mock's 4-byte struct, here the virtual ID. */
 #define MOCK_USER_DATA_LEN 4
+/* IOMMU_HWPT_DATA_SELFTEST: struct iommu_hwpt_selftest {u32 iotlb;
+ * u32 pagetable_type}, of which iotlb is the first version's. */
+#define MOCK_HWPT_DATA_SELFTEST 0xdeadu
+#define MOCK_HWPT_DATA_MIN 4
+#define MOCK_HWPT_DATA_LEN 8
 
 struct mock_dev {
 	uint32_t cache[MOCK_DEV_CACHE_NUM];
 	uint32_t data; /* the RFC mock's opaque value */
+	/*
+	 * The virt_id of the device's vDEVICE when it was attached to a
+	 * nested HWPT of its vIOMMU (mock_domain_nop_attach), 0 for none:
+	 * what TRIGGER_VEVENT reports, stale once the vDEVICE goes (5.10).
+	 */
+	uint64_t vdev_id;
 };
 
 static int mock_dev_init(struct nestref_dev *dev)
@@ -187,6 +203,87 @@ static int mock_check_cache(struct nestref_dev *dev, uint32_t index,
 	return 0;
 }
 
+/*
+ * __mock_domain_alloc_nested: the selftest's data type only, read by the
+ * single-struct copy of iommu_copy_struct_from_user (kernel-facts 5.10,
+ * 2.6).  The iotlb value it carries has no observer here.
+ */
+static int mock_hwpt_nested_init(struct nestref_hwpt *hwpt, uint32_t data_type,
+				 const void *data, size_t len)
+{
+	struct nestref_ctx *ctx = nestref_hwpt_ctx(hwpt);
+
+	if (data_type != MOCK_HWPT_DATA_SELFTEST) {
+		nestref_ctx_set_message(ctx,
+					"mock: nested HWPT data type 0x%x; the mock takes IOMMU_HWPT_DATA_SELFTEST (0xdead) only (kernel-facts 5.10)",
+					data_type);
+		return -EOPNOTSUPP;
+	}
+	if (len < MOCK_HWPT_DATA_MIN || len > MOCK_HWPT_DATA_LEN) {
+		nestref_ctx_set_message(ctx,
+					"mock: %zu bytes of struct iommu_hwpt_selftest; it takes %d to %d (kernel-facts 5.10)",
+					len, MOCK_HWPT_DATA_MIN,
+					MOCK_HWPT_DATA_LEN);
+		return -EINVAL;
+	}
+	if (!data) {
+		nestref_ctx_set_message(ctx,
+					"mock: the nested HWPT's data pointer is NULL (kernel-facts 2.6)");
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * mock_domain_nop_attach: the device's vDEVICE in the HWPT's vIOMMU,
+ * looked up as iommufd_viommu_get_vdev_id does; none is ENOENT where the
+ * kernel has the lookup (attach-needs-vdevice).  The virt_id is taken
+ * only when the vIOMMU changes: a second nested HWPT on the same vIOMMU
+ * keeps the one of the first attach (kernel-facts 5.10).
+ */
+static int mock_dev_attach(struct nestref_dev *dev, struct nestref_hwpt *hwpt)
+{
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
+	struct mock_dev *md = nestref_dev_priv(dev);
+	struct nestref_viommu *viommu = nestref_hwpt_viommu(hwpt);
+	struct nestref_hwpt *old = nestref_dev_hwpt(dev);
+	uint64_t virt_id = 0;
+
+	if (nestref_viommu_dev_virt_id(viommu, dev, &virt_id) &&
+	    nestref_ctx_rule(ctx, NESTREF_RULE_ATTACH_NEEDS_VDEVICE))
+		return nestref_ctx_fail_rule(ctx, -ENOENT,
+					     NESTREF_RULE_ATTACH_NEEDS_VDEVICE,
+					     "mock: device %u has no vDEVICE in vIOMMU %u (kernel-facts 5.10)",
+					     nestref_dev_id(dev),
+					     nestref_viommu_id(viommu));
+	if (!old || nestref_hwpt_viommu(old) != viommu)
+		md->vdev_id = virt_id;
+	return 0;
+}
+
+/* iommufd_test_trigger_vevent (kernel-facts 5.10). */
+static int mock_trigger_vevent(struct nestref_dev *dev)
+{
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
+	const struct mock_dev *md = nestref_dev_priv(dev);
+	struct nestref_hwpt *hwpt = nestref_dev_hwpt(dev);
+	unsigned char event[NESTREF_VEVENT_SELFTEST_SIZE];
+
+	if (!hwpt || !md->vdev_id) {
+		nestref_ctx_set_message(ctx,
+					"mock: device %u %s (kernel-facts 5.10)",
+					nestref_dev_id(dev),
+					hwpt ? "was attached without a virt_id" :
+					       "is attached to no nested HWPT");
+		return -ENOENT;
+	}
+	/* struct iommu_viommu_event_selftest {u32 virt_id}. */
+	nestref_le_put(event, sizeof(event), md->vdev_id);
+	return nestref_viommu_report_event(nestref_hwpt_viommu(hwpt),
+					   NESTREF_VEVENTQ_TYPE_SELFTEST, event,
+					   sizeof(event));
+}
+
 /* By name (backend.h, version 2): the kernels it can answer as. */
 static const char *const mock_profiles[] = {
 	"rfc-v3", "linux-6.13", "linux-7.2", "linux-7.4", NULL,
@@ -197,7 +294,8 @@ const struct nestref_backend nr_backend_mock = {
 	.name = "mock",
 	.description = "in-memory replica of the Linux iommufd selftest mock driver",
 	.caps = NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
-		NESTREF_CAP_RAW_USER_DATA,
+		NESTREF_CAP_RAW_USER_DATA | NESTREF_CAP_ATTACH_NESTED |
+		NESTREF_CAP_TRIGGER_VEVENT,
 	.profile_names = mock_profiles,
 	.dev_priv_size = sizeof(struct mock_dev),
 	.dev_init = mock_dev_init,
@@ -206,4 +304,7 @@ const struct nestref_backend nr_backend_mock = {
 	.dev_user_data_len = MOCK_USER_DATA_LEN,
 	.cache_invalidate_user = mock_cache_invalidate_user,
 	.check_cache = mock_check_cache,
+	.hwpt_nested_init = mock_hwpt_nested_init,
+	.dev_attach = mock_dev_attach,
+	.trigger_vevent = mock_trigger_vevent,
 };

@@ -38,19 +38,9 @@ if [ "${MUTANTS_KEEP-}" != 1 ] && [ -z "${MUTANTS_DIR-}" ]; then
 fi
 trap 'exit 1' INT TERM HUP
 
-# mutate NAME FILE PERL-SUBSTITUTION: applies it in the copy; it must
-# change the file.
-mutate() {
-	f=$2
-	cp "$f" "$f.orig" || die "$1: cannot copy $f"
-	perl -0pi -e "$3" "$f" || die "$1: perl failed on $f"
-	if cmp -s "$f" "$f.orig"; then
-		die "$1: the pattern did not match $f: the model changed; adapt this script"
-	fi
-	echo "mutants.sh: $1: in $(basename "$f"):"
-	diff -u "$f.orig" "$f" | sed -n 's/^\([-+]\)\([^-+]\)/  \1\2/p'
-	rm -f "$f.orig"
-}
+me=mutants.sh
+# shellcheck source=tests/mutate-lib.sh
+. "$top/tests/mutate-lib.sh"
 
 apply() {
 	case $1 in
@@ -72,18 +62,9 @@ caught=0
 missed=0
 for m in "$@"; do
 	src=$work/$m
-	rm -rf "$src"
-	mkdir -p "$src" || die "cannot create $src"
-	# The tracked files as they are in the working tree.
-	(cd "$top" && git ls-files -z | xargs -0 tar -cf - 2>/dev/null) |
-		(cd "$src" && tar -xf -) || die "copying the tree into $src failed"
+	copy_tree "$top" "$src"
 	apply "$m" "$src"
-	echo "mutants.sh: $m: configuring and building (log: $src/build.log)"
-	if ! (cd "$src" && ./autogen.sh && mkdir -p build && cd build &&
-		../configure --quiet && make -j2 --quiet) >"$src/build.log" 2>&1; then
-		tail -n 20 "$src/build.log" >&2
-		die "$m: the mutant does not build"
-	fi
+	build_tree "$src"
 	echo "mutants.sh: $m: make check-kernel-arm64 (log: $src/build/tests/kernel/arm64.log)"
 	if make -C "$src/build" check-kernel-arm64 >"$src/check.log" 2>&1; then
 		missed=$((missed + 1))
