@@ -4,7 +4,8 @@
  * step tells in plain text what happened: every guest command before and
  * after the host's rewrite, the rule that fired (with its specification
  * section and the Linux function that does the same), what the modelled
- * SMMU did with each command, and the answer against the expectation.
+ * SMMU did with each command, each event record on its way back to the
+ * guest, and the answer against the expectation.
  * For learning; it needs a backend that traces (smmuv3-sim).
  *
  * A client of <nestref/vectors.h>: a session runs the test one step at a
@@ -91,6 +92,45 @@ static void explain_words(FILE *out, const struct nestref_smmuv3_trace_event *ev
 			"kept", kept[0], kept[1]);
 }
 
+static void explain_evt(FILE *out, const char *label,
+			const struct nestref_smmuv3_event *evt)
+{
+	char text[256];
+
+	nestref_smmuv3_event_format(evt, text, sizeof(text));
+	nestref_vec_escape_line(out, "      %-6s %s", label, text);
+	fprintf(out, "      %-6s 0x%016" PRIx64 " 0x%016" PRIx64
+		" 0x%016" PRIx64 " 0x%016" PRIx64 "\n", "",
+		evt->dw[0], evt->dw[1], evt->dw[2], evt->dw[3]);
+}
+
+/*
+ * The way back (kernel-facts 3.11): the SMMU's record, then what the host
+ * made of it, the guest's record or the reason it was dropped.
+ */
+static void explain_event(FILE *out, const struct nestref_smmuv3_trace_event *ev)
+{
+	switch (ev->kind) {
+	case NESTREF_SMMUV3_TRACE_EVENT:
+		fprintf(out, "    event  the SMMU writes a record at slot %u\n",
+			ev->index);
+		explain_evt(out, "smmu", &ev->evt);
+		break;
+	case NESTREF_SMMUV3_TRACE_FORWARD:
+		fputs("    forward  to the guest's vEVENTQ\n", out);
+		explain_evt(out, "guest", &ev->evt_out);
+		explain_why(out, ev);
+		break;
+	default:
+		fprintf(out, "    drop   %s\n",
+			nestref_errno_name(ev->err) ?
+				nestref_errno_name(ev->err) : "error");
+		explain_evt(out, "record", &ev->evt);
+		explain_why(out, ev);
+		break;
+	}
+}
+
 static void explain_events(FILE *out, struct nestref_ctx *ctx)
 {
 	const struct nestref_smmuv3_trace_event *ev;
@@ -123,6 +163,11 @@ static void explain_events(FILE *out, struct nestref_ctx *ctx)
 			break;
 		case NESTREF_SMMUV3_TRACE_EXEC:
 			explain_exec(out, ev);
+			break;
+		case NESTREF_SMMUV3_TRACE_EVENT:
+		case NESTREF_SMMUV3_TRACE_FORWARD:
+		case NESTREF_SMMUV3_TRACE_DROP:
+			explain_event(out, ev);
 			break;
 		default:
 			fprintf(out, "    note   %s", ev->rule ? ev->rule : "");
@@ -164,6 +209,8 @@ static bool explain_answer(FILE *out, const struct nestref_vec_answer *ans)
 		fprintf(out, ", entry_num %" PRIu32, ans->entry_num);
 	if (ans->has_flags)
 		fprintf(out, ", flags 0x%" PRIx32, ans->flags);
+	if (ans->has_read)
+		fprintf(out, ", %zu bytes read", ans->read_bytes);
 	fprintf(out, "  (%s)\n",
 		ans->check == NESTREF_VEC_CHECK_FAIL ?
 			"NOT what the vector expects" :
@@ -236,6 +283,74 @@ static bool explain_skip(FILE *out, const struct nestref_vec_file *file,
 	return true;
 }
 
+/* ---------------------------------------------------------------- */
+/* What each kind of step did, between the step and its answer       */
+
+/* invalidate: each guest command, the host's rewrite, the SMMU. */
+static void explain_invalidate(FILE *out, struct nestref_vec_session *s)
+{
+	explain_events(out, nestref_vec_session_ctx(s));
+}
+
+/* attach: the vSTE the host checked and installed. */
+static void explain_attach(FILE *out, struct nestref_vec_session *s)
+{
+	explain_events(out, nestref_vec_session_ctx(s));
+}
+
+/* fault: the SMMU's record, then what the host made of it. */
+static void explain_fault(FILE *out, struct nestref_vec_session *s)
+{
+	explain_events(out, nestref_vec_session_ctx(s));
+}
+
+static void explain_record(const char *text, void *arg)
+{
+	nestref_vec_escape_line(arg, "    record %s", text);
+}
+
+/* read_vevents: each record read, as the reports show it. */
+static void explain_read_vevents(FILE *out, struct nestref_vec_session *s)
+{
+	nestref_vec_session_records(s, explain_record, out);
+}
+
+/* alloc_veventq and trigger_vevent: their answer says it all. */
+static void explain_alloc_veventq(FILE *out, struct nestref_vec_session *s)
+{
+	(void)out;
+	(void)s;
+}
+
+static void explain_trigger_vevent(FILE *out, struct nestref_vec_session *s)
+{
+	(void)out;
+	(void)s;
+}
+
+static const struct {
+	const char *action;
+	void (*explain)(FILE *out, struct nestref_vec_session *s);
+} step_kinds[] = {
+	{ "invalidate", explain_invalidate },
+	{ "attach", explain_attach },
+	{ "fault", explain_fault },
+	{ "read_vevents", explain_read_vevents },
+	{ "alloc_veventq", explain_alloc_veventq },
+	{ "trigger_vevent", explain_trigger_vevent },
+};
+
+/* The steps not listed answer and leave nothing else to show. */
+static void explain_step(FILE *out, const char *action,
+			 struct nestref_vec_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(step_kinds) / sizeof(step_kinds[0]); i++)
+		if (!strcmp(action, step_kinds[i].action))
+			step_kinds[i].explain(out, s);
+}
+
 static int explain_test(FILE *out, const struct nestref_vec_file *file,
 			size_t test, const struct nestref_ctx_opts *base)
 {
@@ -287,10 +402,7 @@ static int explain_test(FILE *out, const struct nestref_vec_file *file,
 				nestref_strerror(rc));
 			break;
 		}
-		/* What the host did with the guest's commands, or its vSTE. */
-		if (strcmp(action, "invalidate") == 0 ||
-		    strcmp(action, "attach") == 0)
-			explain_events(out, ctx);
+		explain_step(out, action, s);
 		differs = explain_answer(out, &ans);
 		/* As in `run`, the first step that differs ends the test. */
 		if (differs)

@@ -40,7 +40,7 @@ static struct smmu_model *model_log2(const struct nestref_smmuv3_features *f,
 {
 	struct smmu_model *m = NULL;
 
-	ck_assert_int_eq(smmu_model_new(&m, f, log2), 0);
+	ck_assert_int_eq(smmu_model_new(&m, f, log2, 2), 0);
 	ck_assert_ptr_nonnull(m);
 	smmu_issued_clear(m); /* these tests observe: start recording */
 	return m;
@@ -269,17 +269,22 @@ START_TEST(test_new_args)
 	struct nestref_smmuv3_features f = feat();
 	struct smmu_model *m = (struct smmu_model *)&f;
 
-	ck_assert_int_eq(smmu_model_new(&m, &f, 0), -EINVAL);
+	ck_assert_int_eq(smmu_model_new(&m, &f, 0, 4), -EINVAL);
 	ck_assert_ptr_null(m);
-	ck_assert_int_eq(smmu_model_new(&m, &f, 20), -EINVAL);
+	ck_assert_int_eq(smmu_model_new(&m, &f, 20, 4), -EINVAL);
+	/* EVENTQS: 1 to 19 as CMDQS */
+	ck_assert_int_eq(smmu_model_new(&m, &f, 4, 0), -EINVAL);
+	ck_assert_int_eq(smmu_model_new(&m, &f, 4, 20), -EINVAL);
+	ck_assert_ptr_null(m);
 	f.sidsize = 33;
-	ck_assert_int_eq(smmu_model_new(&m, &f, 4), -EINVAL);
+	ck_assert_int_eq(smmu_model_new(&m, &f, 4, 4), -EINVAL);
 	f = feat();
 	f.ssidsize = 21;
-	ck_assert_int_eq(smmu_model_new(&m, &f, 4), -EINVAL);
+	ck_assert_int_eq(smmu_model_new(&m, &f, 4, 4), -EINVAL);
 	/* NULL features: the defaults of spec/vectors.md */
-	ck_assert_int_eq(smmu_model_new(&m, NULL, 19), 0);
+	ck_assert_int_eq(smmu_model_new(&m, NULL, 19, 19), 0);
 	ck_assert_uint_eq(smmu_cmdq_space(m), 1u << 19);
+	ck_assert(smmu_evtq_empty(m));
 	smmu_model_free(m);
 	smmu_model_free(NULL);
 }
@@ -410,6 +415,126 @@ START_TEST(test_queue_error_stops)
 	ck_assert_int_eq(smmu_cmdq_consume(m), SMMU_CERROR_ILL);
 	ck_assert_uint_eq(smmu_cmdq_cons(m), 1);
 	ck_assert_uint_eq(smmu_counters(m)->cerrors[SMMU_CERROR_ILL], 1);
+	smmu_model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------- event queue */
+
+static struct nestref_smmuv3_event evt(uint8_t id, uint32_t sid, uint64_t n)
+{
+	struct nestref_smmuv3_event e = {
+		{ (uint64_t)sid << 32 | id, n, ~n, n << 12 },
+	};
+
+	return e;
+}
+
+static void evtq_expect(struct smmu_model *m, const struct nestref_smmuv3_event *e)
+{
+	struct nestref_smmuv3_event got;
+
+	ck_assert(smmu_evtq_remove(m, &got));
+	ck_assert_msg(!memcmp(&got, e, sizeof(got)),
+		      "read 0x%016" PRIx64 " 0x%016" PRIx64 ", not 0x%016" PRIx64
+		      " 0x%016" PRIx64,
+		      got.dw[0], got.dw[1], e->dw[0], e->dw[1]);
+}
+
+/*
+ * IHI 0070 3.5.1 with the SMMU as producer: records go in at PROD, come
+ * out at CONS in order, the wrap bit toggles every 2^log2 records, and
+ * every bit of a record comes back.
+ */
+START_TEST(test_evtq_order_and_wrap)
+{
+	struct nestref_smmuv3_features f = feat();
+	struct smmu_model *m = NULL;
+	struct nestref_smmuv3_event e[7], got;
+	uint32_t slot = 99;
+	size_t i;
+
+	ck_assert_int_eq(smmu_model_new(&m, &f, 2, 2), 0);
+	ck_assert(smmu_evtq_empty(m));
+	ck_assert(!smmu_evtq_remove(m, &got));
+	for (i = 0; i < 7; i++)
+		e[i] = evt(0x10, 0x1234, i + 1);
+	/* three in, at slots 0 to 2; out in order */
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(smmu_evtq_record(m, &e[i], &slot), 0);
+		ck_assert_uint_eq(slot, i);
+	}
+	ck_assert_uint_eq(smmu_evtq_prod(m), 3);
+	for (i = 0; i < 3; i++)
+		evtq_expect(m, &e[i]);
+	ck_assert(smmu_evtq_empty(m));
+	ck_assert_uint_eq(smmu_evtq_cons(m), 3);
+	/* four more: slots 3, 0, 1, 2; PROD index 3 with the wrap bit (4) */
+	for (i = 3; i < 7; i++) {
+		ck_assert_int_eq(smmu_evtq_record(m, &e[i], &slot), 0);
+		ck_assert_uint_eq(slot, i % 4);
+	}
+	ck_assert_uint_eq(smmu_evtq_prod(m), 4 | 3);
+	ck_assert(!smmu_evtq_overflow(m)); /* exactly full, nothing lost */
+	for (i = 3; i < 7; i++)
+		evtq_expect(m, &e[i]);
+	ck_assert_uint_eq(smmu_evtq_cons(m), 4 | 3);
+	ck_assert(smmu_evtq_empty(m));
+	ck_assert_uint_eq(smmu_counters(m)->events[0x10], 7);
+	ck_assert_uint_eq(smmu_counters(m)->events_lost, 0);
+	smmu_model_free(m);
+}
+END_TEST
+
+/*
+ * IHI 0070 7.4, as smmu-evtq.c models it: a record that finds the queue
+ * full is lost, nothing queued changes, and PROD.OVFLG toggles once per
+ * overflow: further losses before the acknowledgement only count.  After
+ * CONS.OVACKFLG takes OVFLG's value the next loss toggles it again.
+ */
+START_TEST(test_evtq_full_overflow)
+{
+	struct nestref_smmuv3_features f = feat();
+	struct smmu_model *m = NULL;
+	struct nestref_smmuv3_event e[4], lost = evt(0x13, 0x9999, 0xdead);
+	const struct smmu_counters *c;
+	uint32_t slot;
+	size_t i;
+
+	ck_assert_int_eq(smmu_model_new(&m, &f, 2, 1), 0);
+	c = smmu_counters(m);
+	for (i = 0; i < 4; i++)
+		e[i] = evt(0x04, 0x2000 + (uint32_t)i, i);
+	ck_assert_int_eq(smmu_evtq_record(m, &e[0], &slot), 0);
+	ck_assert_int_eq(smmu_evtq_record(m, &e[1], &slot), 0);
+	slot = 77;
+	ck_assert_int_eq(smmu_evtq_record(m, &lost, &slot), -ENOSPC);
+	ck_assert_uint_eq(slot, 77);
+	ck_assert(smmu_evtq_overflow(m));
+	ck_assert_uint_eq(c->evtq_overflows, 1);
+	ck_assert_int_eq(smmu_evtq_record(m, &lost, &slot), -ENOSPC);
+	ck_assert_uint_eq(c->evtq_overflows, 1); /* pending: no second toggle */
+	ck_assert_uint_eq(c->events_lost, 2);
+	ck_assert_uint_eq(c->events[0x13], 0);
+	ck_assert_uint_eq(c->events[0x04], 2);
+	/* the queued records are untouched; the flag outlives the drain */
+	evtq_expect(m, &e[0]);
+	evtq_expect(m, &e[1]);
+	ck_assert(smmu_evtq_empty(m));
+	ck_assert(smmu_evtq_overflow(m));
+	smmu_evtq_overflow_ack(m);
+	ck_assert(!smmu_evtq_overflow(m));
+	/* room again; then full again: a new overflow toggles OVFLG back */
+	ck_assert_int_eq(smmu_evtq_record(m, &e[2], &slot), 0);
+	ck_assert_int_eq(smmu_evtq_record(m, &e[3], &slot), 0);
+	ck_assert_int_eq(smmu_evtq_record(m, &lost, &slot), -ENOSPC);
+	ck_assert(smmu_evtq_overflow(m));
+	ck_assert_uint_eq(c->evtq_overflows, 2);
+	ck_assert_uint_eq(c->events_lost, 3);
+	evtq_expect(m, &e[2]);
+	evtq_expect(m, &e[3]);
+	smmu_evtq_overflow_ack(m);
+	ck_assert(!smmu_evtq_overflow(m));
 	smmu_model_free(m);
 }
 END_TEST
@@ -1603,6 +1728,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_queue_ack_without_fix);
 	tcase_add_test(tc, test_trace_and_counters);
 	tcase_add_test(tc, test_tables);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("evtq");
+	tcase_add_test(tc, test_evtq_order_and_wrap);
+	tcase_add_test(tc, test_evtq_full_overflow);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("caches");

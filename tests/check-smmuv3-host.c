@@ -2,8 +2,9 @@
 /*
  * smmuv3-sim's host layer: the released conversion (kernel-facts 3.3, the
  * worked examples of 4.4), the queued validation masks (3.5), batching and
- * entry_num per profile (3.4, 3.5), the user-data rules (1.6, 2.9) and
- * the Linux host's reaction to CERROR_ILL.
+ * entry_num per profile (3.4, 3.5), the user-data rules (1.6, 2.9),
+ * the Linux host's reaction to CERROR_ILL, and the way back: events from
+ * the SMMU's queue to the guest's vEVENTQ (3.11, 2.12).
  */
 #include <string.h>
 
@@ -601,6 +602,590 @@ START_TEST(options_and_limits)
 }
 END_TEST
 
+/* ------------------------------------------------------------ events */
+
+/* vSTE words 0 (V and CFG): the 16 bytes of a nested HWPT's data. */
+#define VSTE_ABORT 0x01u
+#define VSTE_BYPASS 0x09u
+#define VSTE_S1 0x0bu
+
+static uint32_t hwpt_on(struct nestref_ctx *ctx, uint32_t viommu,
+			unsigned char cfg)
+{
+	unsigned char vste[NESTREF_SMMUV3_VSTE_SIZE] = { cfg };
+	uint32_t id = 0;
+
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu,
+						   NESTREF_HWPT_DATA_ARM_SMMUV3,
+						   vste, sizeof(vste), &id),
+			 0);
+	return id;
+}
+
+/* A new nested HWPT of the vSTE cfg on viommu, and dev attached to it. */
+static uint32_t attach_new(struct nestref_ctx *ctx, uint32_t viommu,
+			   uint32_t dev, unsigned char cfg)
+{
+	uint32_t hwpt = hwpt_on(ctx, viommu, cfg);
+
+	ck_assert_int_eq(nestref_dev_attach(ctx, dev, hwpt), 0);
+	return hwpt;
+}
+
+static uint32_t queue_on(struct nestref_ctx *ctx, uint32_t viommu,
+			 uint32_t depth)
+{
+	uint32_t id = 0;
+
+	ck_assert_int_eq(nestref_veventq_alloc(ctx, viommu,
+					       NESTREF_VEVENTQ_TYPE_ARM_SMMUV3,
+					       depth, 0, &id),
+			 0);
+	return id;
+}
+
+static void set_vsid(struct nestref_ctx *ctx, uint32_t viommu, uint32_t dev,
+		     uint32_t vsid)
+{
+	unsigned char data[4];
+
+	le32_put(data, vsid);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, data, 4,
+						   NULL),
+			 0);
+}
+
+/*
+ * sim_open's vIOMMU, d0 (pSID 0x1234, vSID 0x99) attached to a vSTE of
+ * cfg, and an arm-smmuv3 queue of depth on the vIOMMU; tracing.
+ */
+struct ev_sim {
+	struct sim s;
+	uint32_t hwpt, q;
+};
+
+static void ev_open_with(struct ev_sim *e, enum nestref_profile profile,
+			 unsigned char cfg, uint32_t depth)
+{
+	sim_open(&e->s, profile);
+	e->hwpt = attach_new(e->s.ctx, e->s.viommu, e->s.d0, cfg);
+	e->q = queue_on(e->s.ctx, e->s.viommu, depth);
+	nestref_smmuv3_trace_clear(e->s.ctx);
+}
+
+/* A stage-1 vSTE and a queue of depth 64. */
+static void ev_open(struct ev_sim *e, enum nestref_profile profile)
+{
+	ev_open_with(e, profile, VSTE_S1, 64);
+}
+
+/* A record whose every bit is set but STALL, S2, the id and StreamID. */
+static struct nestref_smmuv3_event full_evt(uint8_t id, uint32_t sid)
+{
+	struct nestref_smmuv3_event evt = { {
+		(uint64_t)sid << 32 | UINT64_C(0xffffff00) | id,
+		~(UINT64_C(1) << 31 | UINT64_C(1) << 39),
+		~UINT64_C(0),
+		~UINT64_C(0),
+	} };
+
+	return evt;
+}
+
+static void raise_evt(struct nestref_ctx *ctx,
+		      const struct nestref_smmuv3_event *evt)
+{
+	ck_assert_int_eq(nestref_smmuv3_raise_event(ctx, evt), 0);
+}
+
+/* One record read from a queue: its header and, unless lost, its data. */
+struct ev_rec {
+	uint32_t flags, seq;
+	struct nestref_smmuv3_event evt;
+};
+
+/* Reads the whole queue (count 4096) into recs; returns how many. */
+static size_t read_all(struct nestref_ctx *ctx, uint32_t q,
+		       struct ev_rec *recs, size_t max)
+{
+	unsigned char buf[4096];
+	struct nestref_event_buffer b = {
+		.data = buf, .count = sizeof(buf), .data_size = sizeof(buf),
+	};
+	size_t off = 0, n = 0;
+
+	ck_assert_int_eq(nestref_veventq_read(ctx, q, &b), 0);
+	while (off < b.done) {
+		ck_assert_uint_lt(n, max);
+		recs[n].flags = nestref_le32(buf + off);
+		recs[n].seq = nestref_le32(buf + off + 4);
+		off += NESTREF_VEVENT_HEADER_SIZE;
+		memset(&recs[n].evt, 0, sizeof(recs[n].evt));
+		if (!(recs[n].flags & NESTREF_VEVENT_FLAG_LOST_EVENTS)) {
+			ck_assert_uint_le(off + NESTREF_SMMUV3_EVENT_SIZE,
+					  b.done);
+			nestref_smmuv3_event_from_bytes(&recs[n].evt,
+							buf + off);
+			off += NESTREF_SMMUV3_EVENT_SIZE;
+		}
+		n++;
+	}
+	ck_assert_uint_eq(off, b.done);
+	return n;
+}
+
+/* The queue holds exactly one record: evt with the StreamID set to vsid. */
+static void expect_one(struct nestref_ctx *ctx, uint32_t q,
+		       const struct nestref_smmuv3_event *evt, uint32_t vsid,
+		       uint32_t seq)
+{
+	struct nestref_smmuv3_event want = *evt;
+	struct ev_rec r[4];
+
+	ck_assert_int_eq(nestref_smmuv3_event_set(&want, NESTREF_SMMUV3_EVT_SID,
+						  vsid),
+			 0);
+	ck_assert_uint_eq(read_all(ctx, q, r, 4), 1);
+	ck_assert_uint_eq(r[0].flags, 0);
+	ck_assert_uint_eq(r[0].seq, seq);
+	ck_assert_msg(!memcmp(&r[0].evt, &want, sizeof(want)),
+		      "got %016llx %016llx %016llx %016llx",
+		      (unsigned long long)r[0].evt.dw[0],
+		      (unsigned long long)r[0].evt.dw[1],
+		      (unsigned long long)r[0].evt.dw[2],
+		      (unsigned long long)r[0].evt.dw[3]);
+}
+
+static void expect_none(struct nestref_ctx *ctx, uint32_t q)
+{
+	struct ev_rec r[1];
+
+	ck_assert_uint_eq(read_all(ctx, q, r, 1), 0);
+}
+
+/* The last trace event: its kind, errno and the 3.11 step it cites. */
+static void expect_last_trace(struct nestref_ctx *ctx, uint32_t kind, int err,
+			      const char *section, const char *function)
+{
+	const struct nestref_smmuv3_trace_event *ev;
+	size_t n;
+
+	ck_assert_int_eq(nestref_smmuv3_trace(ctx, &ev, &n), 0);
+	ck_assert_uint_ge(n, 2);
+	ck_assert_uint_eq(ev[n - 1].kind, kind);
+	ck_assert_int_eq(ev[n - 1].err, err);
+	ck_assert_str_eq(ev[n - 1].section, section);
+	ck_assert_str_eq(ev[n - 1].function, function);
+	ck_assert_uint_eq(ev[n - 2].kind, NESTREF_SMMUV3_TRACE_EVENT);
+}
+
+/* Dropped by arm_smmu_handle_event with err, at a step of 3.11. */
+static void expect_drop(struct nestref_ctx *ctx, int err, const char *step)
+{
+	expect_last_trace(ctx, NESTREF_SMMUV3_TRACE_DROP, err, step,
+			  "arm_smmu_handle_event");
+}
+
+/*
+ * kernel-facts 3.11 step 1 and 4: each of the twelve named ids, with every
+ * bit of the record set that the host must keep.  The eight forwardable
+ * ones reach the guest with the vSID in place of the pSID and nothing
+ * else changed; the four others never do.
+ */
+START_TEST(events_each_named_id)
+{
+	static const struct {
+		uint8_t id;
+		bool forwarded;
+	} ids[] = {
+		{ NESTREF_SMMUV3_EVT_C_BAD_STREAMID, false },
+		{ NESTREF_SMMUV3_EVT_F_STE_FETCH, false },
+		{ NESTREF_SMMUV3_EVT_C_BAD_STE, true },
+		{ NESTREF_SMMUV3_EVT_F_STREAM_DISABLED, true },
+		{ NESTREF_SMMUV3_EVT_C_BAD_SUBSTREAMID, true },
+		{ NESTREF_SMMUV3_EVT_F_CD_FETCH, false },
+		{ NESTREF_SMMUV3_EVT_C_BAD_CD, true },
+		{ NESTREF_SMMUV3_EVT_F_TRANSLATION, true },
+		{ NESTREF_SMMUV3_EVT_F_ADDR_SIZE, true },
+		{ NESTREF_SMMUV3_EVT_F_ACCESS, true },
+		{ NESTREF_SMMUV3_EVT_F_PERMISSION, true },
+		{ NESTREF_SMMUV3_EVT_F_VMS_FETCH, false },
+	};
+	struct ev_sim e;
+	struct nestref_smmuv3_event evt;
+	uint32_t seq = 0;
+	uint64_t dropped = 0;
+	size_t i;
+
+	ev_open(&e, NESTREF_PROFILE_LINUX_7_2);
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		evt = full_evt(ids[i].id, 0x1234);
+		raise_evt(e.s.ctx, &evt);
+		if (ids[i].forwarded) {
+			expect_one(e.s.ctx, e.q, &evt, 0x99, seq++);
+			expect_last_trace(e.s.ctx, NESTREF_SMMUV3_TRACE_FORWARD,
+					  0, "kernel-facts 3.11 step 4",
+					  "arm_vmaster_report_event");
+		} else {
+			expect_none(e.s.ctx, e.q);
+			expect_drop(e.s.ctx, -EOPNOTSUPP, "kernel-facts 3.11 step 1");
+			dropped++;
+		}
+	}
+	/* Ids Linux does not name are not forwarded either. */
+	for (i = 0; i < 256; i++) {
+		if (nestref_smmuv3_event_name((uint8_t)i))
+			continue;
+		evt = full_evt((uint8_t)i, 0x1234);
+		raise_evt(e.s.ctx, &evt);
+		dropped++;
+	}
+	expect_none(e.s.ctx, e.q);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.forwarded"), 8);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.dropped.not-forwarded"),
+			  dropped);
+	ck_assert_uint_eq(counter(e.s.ctx, "smmu.events.F_TRANSLATION"), 1);
+	ck_assert_uint_eq(counter(e.s.ctx, "smmu.events.id-ff"), 1);
+	nestref_ctx_free(e.s.ctx);
+}
+END_TEST
+
+/* The trace of a forwarded event: the SMMU's record, then the guest's. */
+START_TEST(events_trace_shows_both_records)
+{
+	const struct nestref_smmuv3_trace_event *ev;
+	struct nestref_smmuv3_event evt = full_evt(0x10, 0x1234);
+	struct ev_sim e;
+	size_t n;
+
+	ev_open(&e, NESTREF_PROFILE_LINUX_7_4);
+	raise_evt(e.s.ctx, &evt);
+	ck_assert_int_eq(nestref_smmuv3_trace(e.s.ctx, &ev, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ev[0].kind, NESTREF_SMMUV3_TRACE_EVENT);
+	ck_assert(!memcmp(&ev[0].evt, &evt, sizeof(evt)));
+	ck_assert_uint_eq(ev[1].kind, NESTREF_SMMUV3_TRACE_FORWARD);
+	ck_assert(!memcmp(&ev[1].evt, &evt, sizeof(evt)));
+	ck_assert(ev[1].evt_out.dw[0] == ((evt.dw[0] & 0xffffffffu) |
+					  UINT64_C(0x99) << 32));
+	ck_assert(!memcmp(&ev[1].evt_out.dw[1], &evt.dw[1],
+			  3 * sizeof(evt.dw[1])));
+	ck_assert_ptr_nonnull(ev[1].rule);
+	expect_one(e.s.ctx, e.q, &evt, 0x99, 0);
+	nestref_ctx_free(e.s.ctx);
+}
+END_TEST
+
+/* Steps 2, 3 and 5: unknown StreamID, STALL, S2. */
+START_TEST(events_unknown_sid_stall_s2)
+{
+	struct nestref_smmuv3_event evt;
+	struct ev_sim e;
+
+	ev_open(&e, NESTREF_PROFILE_LINUX_7_2);
+	evt = full_evt(0x10, 0x5555);
+	raise_evt(e.s.ctx, &evt);
+	expect_drop(e.s.ctx, -EINVAL, "kernel-facts 3.11 step 2");
+	/* step 1 comes first: a named, not forwarded id of no device */
+	evt = full_evt(0x02, 0x5555);
+	raise_evt(e.s.ctx, &evt);
+	expect_drop(e.s.ctx, -EOPNOTSUPP, "kernel-facts 3.11 step 1");
+	evt = full_evt(0x10, 0x1234);
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, NESTREF_SMMUV3_EVT_STALL,
+						  1),
+			 0);
+	raise_evt(e.s.ctx, &evt);
+	expect_drop(e.s.ctx, -EINVAL, "kernel-facts 3.11 step 3");
+	evt = full_evt(0x10, 0x1234);
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, NESTREF_SMMUV3_EVT_S2,
+						  1),
+			 0);
+	raise_evt(e.s.ctx, &evt);
+	expect_drop(e.s.ctx, -EOPNOTSUPP, "kernel-facts 3.11 step 5");
+	expect_none(e.s.ctx, e.q);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.dropped.unknown-sid"), 1);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.dropped.not-forwarded"),
+			  1);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.dropped.stall"), 1);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.dropped.s2"), 1);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.forwarded"), 0);
+	nestref_ctx_free(e.s.ctx);
+}
+END_TEST
+
+/*
+ * Step 5, no vmaster: a device never attached, one attached to a bypass
+ * or abort vSTE without a vDEVICE (2.11), and any device under a profile
+ * whose kernel has no vmaster (6.13: attach-needs-vdevice is off).  A
+ * bypass vSTE with a vDEVICE has one.
+ */
+START_TEST(events_without_vmaster)
+{
+	struct nestref_smmuv3_event e0 = full_evt(0x10, 0x1234),
+				    e1 = full_evt(0x10, 0x2000);
+	struct ev_sim e;
+	struct sim s;
+
+	ev_open(&e, NESTREF_PROFILE_LINUX_7_2);
+	raise_evt(e.s.ctx, &e1); /* d1: never attached */
+	expect_drop(e.s.ctx, -EOPNOTSUPP, "kernel-facts 3.11 step 5");
+	attach_new(e.s.ctx, e.s.viommu, e.s.d1, VSTE_BYPASS);
+	raise_evt(e.s.ctx, &e1);
+	attach_new(e.s.ctx, e.s.viommu, e.s.d1, VSTE_ABORT);
+	raise_evt(e.s.ctx, &e1);
+	expect_none(e.s.ctx, e.q);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.dropped.no-vmaster"), 3);
+	/*
+	 * A bypass vSTE WITH a vDEVICE does make a vmaster: only the missing
+	 * vDEVICE is excused (arm_smmu_attach_prepare_vmaster).
+	 */
+	attach_new(e.s.ctx, e.s.viommu, e.s.d0, VSTE_BYPASS);
+	raise_evt(e.s.ctx, &e0);
+	expect_one(e.s.ctx, e.q, &e0, 0x99, 0);
+	nestref_ctx_free(e.s.ctx);
+
+	/* linux-6.13: attached to a stage-1 vSTE with a vSID, still none */
+	sim_open(&s, NESTREF_PROFILE_LINUX_6_13);
+	attach_new(s.ctx, s.viommu, s.d0, VSTE_S1);
+	raise_evt(s.ctx, &e0);
+	ck_assert_uint_eq(counter(s.ctx, "host.events.dropped.no-vmaster"), 1);
+	nestref_ctx_free(s.ctx);
+}
+END_TEST
+
+/*
+ * The vmaster's vSID is the one of the last attach (3.11): destroying the
+ * vDEVICE and making another with a new vSID change nothing, attaching
+ * to the same HWPT again is no attach, attaching to another HWPT takes
+ * the new vSID, and an attach without a vDEVICE leaves no vmaster.
+ */
+START_TEST(events_vsid_of_the_last_attach)
+{
+	struct nestref_smmuv3_event evt = full_evt(0x10, 0x1234);
+	struct ev_sim e;
+
+	ev_open(&e, NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_unset_dev_user_data(e.s.ctx, e.s.d0), 0);
+	raise_evt(e.s.ctx, &evt);
+	expect_one(e.s.ctx, e.q, &evt, 0x99, 0); /* no vDEVICE: old vSID */
+	set_vsid(e.s.ctx, e.s.viommu, e.s.d0, 0x77);
+	raise_evt(e.s.ctx, &evt);
+	expect_one(e.s.ctx, e.q, &evt, 0x99, 1); /* still the old one */
+	ck_assert_int_eq(nestref_dev_attach(e.s.ctx, e.s.d0, e.hwpt), 0);
+	raise_evt(e.s.ctx, &evt);
+	expect_one(e.s.ctx, e.q, &evt, 0x99, 2); /* same HWPT: no attach */
+	attach_new(e.s.ctx, e.s.viommu, e.s.d0, VSTE_S1);
+	raise_evt(e.s.ctx, &evt);
+	expect_one(e.s.ctx, e.q, &evt, 0x77, 3);
+	/* back to the first HWPT: an attach again, the vSID is 0x77 now */
+	ck_assert_int_eq(nestref_dev_attach(e.s.ctx, e.s.d0, e.hwpt), 0);
+	raise_evt(e.s.ctx, &evt);
+	expect_one(e.s.ctx, e.q, &evt, 0x77, 4);
+	/* without its vDEVICE, an attach to bypass clears the vmaster */
+	ck_assert_int_eq(nestref_unset_dev_user_data(e.s.ctx, e.s.d0), 0);
+	attach_new(e.s.ctx, e.s.viommu, e.s.d0, VSTE_BYPASS);
+	raise_evt(e.s.ctx, &evt);
+	expect_none(e.s.ctx, e.q);
+	expect_drop(e.s.ctx, -EOPNOTSUPP, "kernel-facts 3.11 step 5");
+	nestref_ctx_free(e.s.ctx);
+}
+END_TEST
+
+/*
+ * Any of a device's StreamIDs finds it (step 2).  Under 7.2 a device
+ * with two StreamIDs has no vDEVICE (vdevice-one-stream), so it attaches
+ * to a bypass vSTE without one, and its events, on either StreamID, stop
+ * at step 5, not at step 2.  With a vmaster set white-box (no profile
+ * makes one for it: 7.2.13 refuses its vDEVICE, 6.13 has no vmaster) an
+ * event on either StreamID reaches the vIOMMU with the one vSID.
+ * Destroying the device forgets its StreamIDs.
+ */
+START_TEST(events_second_stream)
+{
+	static const uint32_t psids[] = { 0x3000, 0x3001 };
+	struct nestref_smmuv3_event evt = full_evt(0x13, 0x3001);
+	struct ev_sim e;
+	struct sim_dev *sd;
+	uint32_t dev;
+
+	ev_open(&e, NESTREF_PROFILE_LINUX_7_2);
+	ck_assert_int_eq(nestref_dev_add_streams(e.s.ctx, psids, 2, &dev), 0);
+	attach_new(e.s.ctx, e.s.viommu, dev, VSTE_BYPASS);
+	raise_evt(e.s.ctx, &evt);
+	expect_drop(e.s.ctx, -EOPNOTSUPP, "kernel-facts 3.11 step 5");
+	sd = nestref_dev_priv(nr_obj_dev(nr_lookup(e.s.ctx, dev,
+						   NR_OBJ_DEVICE)));
+	sd->vmaster = e.s.vi;
+	sd->vsid = 0x42;
+	raise_evt(e.s.ctx, &evt);
+	expect_one(e.s.ctx, e.q, &evt, 0x42, 0);
+	evt = full_evt(0x13, 0x3000);
+	raise_evt(e.s.ctx, &evt);
+	expect_one(e.s.ctx, e.q, &evt, 0x42, 1);
+	ck_assert_int_eq(nestref_destroy(e.s.ctx, dev), 0);
+	raise_evt(e.s.ctx, &evt);
+	expect_drop(e.s.ctx, -EINVAL, "kernel-facts 3.11 step 2");
+	nestref_ctx_free(e.s.ctx);
+}
+END_TEST
+
+/* Two vIOMMUs, each with a device of vSID 0x99: each event to its own. */
+START_TEST(events_two_viommus_same_vsid)
+{
+	struct nestref_smmuv3_event e0 = full_evt(0x12, 0x1234),
+				    e2 = full_evt(0x12, 0x4000);
+	struct ev_sim e;
+	uint32_t vi2, d2, q2;
+
+	ev_open(&e, NESTREF_PROFILE_LINUX_7_4);
+	ck_assert_int_eq(nestref_viommu_alloc(e.s.ctx, 6, &vi2), 0);
+	ck_assert_int_eq(nestref_dev_add(e.s.ctx, 0x4000, &d2), 0);
+	set_vsid(e.s.ctx, vi2, d2, 0x99);
+	attach_new(e.s.ctx, vi2, d2, VSTE_S1);
+	q2 = queue_on(e.s.ctx, vi2, 4);
+	raise_evt(e.s.ctx, &e2);
+	expect_none(e.s.ctx, e.q);
+	expect_one(e.s.ctx, q2, &e2, 0x99, 0);
+	raise_evt(e.s.ctx, &e0);
+	expect_none(e.s.ctx, q2);
+	expect_one(e.s.ctx, e.q, &e0, 0x99, 0);
+	nestref_ctx_free(e.s.ctx);
+}
+END_TEST
+
+/*
+ * No arm-smmuv3 queue on the vIOMMU: the report fails (2.12), the event
+ * is dropped and counted.  A queue of another type does not take it.
+ */
+START_TEST(events_no_queue)
+{
+	struct nestref_smmuv3_event evt = full_evt(0x10, 0x1234);
+	struct sim s;
+	uint32_t q;
+
+	sim_open(&s, NESTREF_PROFILE_LINUX_7_2);
+	attach_new(s.ctx, s.viommu, s.d0, VSTE_S1);
+	ck_assert_int_eq(nestref_veventq_alloc(s.ctx, s.viommu,
+					       NESTREF_VEVENTQ_TYPE_SELFTEST, 4,
+					       0, &q),
+			 0);
+	nestref_smmuv3_trace_clear(s.ctx);
+	raise_evt(s.ctx, &evt);
+	expect_last_trace(s.ctx, NESTREF_SMMUV3_TRACE_DROP, -EOPNOTSUPP,
+			  "kernel-facts 3.11 step 4, 2.12",
+			  "arm_vmaster_report_event");
+	ck_assert_uint_eq(counter(s.ctx, "host.events.dropped.no-veventq"), 1);
+	ck_assert_uint_eq(counter(s.ctx, "host.events.forwarded"), 0);
+	ck_assert_uint_eq(read_all(s.ctx, q, NULL, 0), 0);
+	/* the queue comes; the next event gets through */
+	q = queue_on(s.ctx, s.viommu, 4);
+	raise_evt(s.ctx, &evt);
+	expect_one(s.ctx, q, &evt, 0x99, 0);
+	nestref_ctx_free(s.ctx);
+}
+END_TEST
+
+/*
+ * A full vEVENTQ (2.12): the report still succeeds for the host (it
+ * counts the event forwarded), and the guest reads the records that fit
+ * and one LOST_EVENTS header with the last lost number.
+ */
+START_TEST(events_veventq_overflow)
+{
+	struct nestref_smmuv3_event evt = full_evt(0x10, 0x1234);
+	struct ev_rec r[4];
+	struct ev_sim e;
+
+	ev_open_with(&e, NESTREF_PROFILE_LINUX_7_2, VSTE_S1, 1);
+	raise_evt(e.s.ctx, &evt);
+	raise_evt(e.s.ctx, &evt);
+	raise_evt(e.s.ctx, &evt);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.forwarded"), 3);
+	ck_assert_uint_eq(read_all(e.s.ctx, e.q, r, 4), 2);
+	ck_assert_uint_eq(r[0].flags, 0);
+	ck_assert_uint_eq(r[0].seq, 0);
+	ck_assert(r[0].evt.dw[0] == ((evt.dw[0] & 0xffffffffu) |
+				     UINT64_C(0x99) << 32));
+	ck_assert_uint_eq(r[1].flags, NESTREF_VEVENT_FLAG_LOST_EVENTS);
+	ck_assert_uint_eq(r[1].seq, 2);
+	nestref_ctx_free(e.s.ctx);
+}
+END_TEST
+
+/*
+ * The SMMU's own queue full (IHI 0070 7.4, smmu-evtq.c): filled behind
+ * the host's back, the next raise is lost there and never reaches the
+ * host; the host drains what was queued, sees the overflow once and
+ * acknowledges it.
+ */
+START_TEST(events_smmu_queue_full)
+{
+	struct nestref_smmuv3_event evt = full_evt(0x10, 0x1234),
+				    lost = full_evt(0x11, 0x1234);
+	const struct nestref_smmuv3_trace_event *ev;
+	struct ev_rec r[64];
+	struct sim_ctx *sc;
+	struct ev_sim e;
+	uint32_t slot, queued = 0;
+	size_t n, i, drops = 0, notes = 0;
+
+	ev_open(&e, NESTREF_PROFILE_LINUX_7_2);
+	sc = nestref_ctx_priv(e.s.ctx);
+	while (smmu_evtq_record(sc->smmu, &evt, &slot) == 0)
+		queued++;
+	/* SIM_EVTQ_LOG2 5: 32 records, fewer than the vEVENTQ's 64 */
+	ck_assert_uint_eq(queued, 32);
+	/* the loop's last record was lost already: that overflow is pending */
+	ck_assert(smmu_evtq_overflow(sc->smmu));
+	raise_evt(e.s.ctx, &lost);
+	ck_assert(smmu_evtq_empty(sc->smmu));
+	ck_assert(!smmu_evtq_overflow(sc->smmu));
+	ck_assert_uint_eq(read_all(e.s.ctx, e.q, r, 64), queued);
+	for (i = 0; i < queued; i++)
+		ck_assert_uint_eq(nestref_smmuv3_event_get(&r[i].evt,
+							   NESTREF_SMMUV3_EVT_ID),
+				  0x10);
+	ck_assert_uint_eq(counter(e.s.ctx, "smmu.evtq.lost"), 2);
+	ck_assert_uint_eq(counter(e.s.ctx, "smmu.evtq.overflows"), 1);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.evtq-overflows"), 1);
+	ck_assert_uint_eq(counter(e.s.ctx, "smmu.events.F_ADDR_SIZE"), 0);
+	ck_assert_int_eq(nestref_smmuv3_trace(e.s.ctx, &ev, &n), 0);
+	for (i = 0; i < n; i++) {
+		if (ev[i].kind == NESTREF_SMMUV3_TRACE_DROP) {
+			ck_assert_int_eq(ev[i].err, -ENOSPC);
+			ck_assert(!memcmp(&ev[i].evt, &lost, sizeof(lost)));
+			drops++;
+		}
+		if (ev[i].kind == NESTREF_SMMUV3_TRACE_NOTE) {
+			ck_assert_str_eq(ev[i].function, "arm_smmu_evtq_thread");
+			notes++;
+		}
+	}
+	ck_assert_uint_eq(drops, 1);
+	ck_assert_uint_eq(notes, 1);
+	/* acknowledged: the next event goes through, no overflow again */
+	raise_evt(e.s.ctx, &evt);
+	ck_assert_uint_eq(read_all(e.s.ctx, e.q, r, 64), 1);
+	ck_assert_uint_eq(counter(e.s.ctx, "host.events.evtq-overflows"), 1);
+	nestref_ctx_free(e.s.ctx);
+}
+END_TEST
+
+/* raise_event needs inject-event: the mock has none. */
+START_TEST(events_need_the_capability)
+{
+	struct nestref_ctx *ctx = ctx_open("mock", NESTREF_PROFILE_LINUX_7_2);
+	struct nestref_smmuv3_event evt = full_evt(0x10, 0x1234);
+
+	ck_assert_int_eq(nestref_smmuv3_raise_event(ctx, &evt), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(ctx), "inject-event"));
+	nestref_ctx_free(ctx);
+	ctx = ctx_open("smmuv3-sim", NESTREF_PROFILE_LINUX_7_2);
+	ck_assert(nestref_ctx_caps(ctx) & NESTREF_CAP_INJECT_EVENT);
+	nestref_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *host_suite(void)
 {
 	Suite *s = suite_create("smmuv3-host");
@@ -624,6 +1209,20 @@ static Suite *host_suite(void)
 	tcase_add_test(tc, nothing_recorded_until_asked);
 	tcase_add_test(tc, next_names_entries_as_the_caller_counts);
 	tcase_add_test(tc, options_and_limits);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("events");
+	tcase_add_test(tc, events_each_named_id);
+	tcase_add_test(tc, events_trace_shows_both_records);
+	tcase_add_test(tc, events_unknown_sid_stall_s2);
+	tcase_add_test(tc, events_without_vmaster);
+	tcase_add_test(tc, events_vsid_of_the_last_attach);
+	tcase_add_test(tc, events_second_stream);
+	tcase_add_test(tc, events_two_viommus_same_vsid);
+	tcase_add_test(tc, events_no_queue);
+	tcase_add_test(tc, events_veventq_overflow);
+	tcase_add_test(tc, events_smmu_queue_full);
+	tcase_add_test(tc, events_need_the_capability);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -781,6 +781,135 @@ START_TEST(test_good_attach)
 }
 END_TEST
 
+static void assert_record(const struct vec_record *r,
+			  enum vec_record_form form, uint32_t sequence,
+			  const unsigned char *data, size_t len)
+{
+	ck_assert_int_eq(r->form, form);
+	ck_assert_uint_eq(r->sequence, sequence);
+	if (form == VEC_RECORD_LOST) {
+		ck_assert_ptr_null(r->data);
+		ck_assert_uint_eq(r->len, 0);
+		return;
+	}
+	assert_bytes(r->data, r->len, data, len);
+}
+
+/* An SMMUv3 record's 32 bytes from its four words. */
+static void evt_bytes(unsigned char out[32], uint64_t dw0, uint64_t dw1,
+		      uint64_t dw2, uint64_t dw3)
+{
+	const uint64_t dw[4] = { dw0, dw1, dw2, dw3 };
+	unsigned int i, b;
+
+	for (i = 0; i < 4; i++)
+		for (b = 0; b < 8; b++)
+			out[8 * i + b] = (unsigned char)(dw[i] >> (8 * b));
+}
+
+/* vEVENTQs (vectors.md 1.2, 3.6, 3.9-3.12): queues, reads, records. */
+START_TEST(test_good_events)
+{
+	static const unsigned char virt_id[4] = { 0x99, 0, 0, 0 };
+	static const unsigned char four[4] = { 1, 2, 3, 4 };
+	struct vec_file *f = load_good("events.yaml");
+	const struct vec_step *s;
+	unsigned char evt[32];
+
+	ck_assert_uint_eq(f->requires, NESTREF_CAP_TRIGGER_VEVENT |
+					       NESTREF_CAP_INJECT_EVENT |
+					       NESTREF_CAP_VEVENTQ_SEQUENCE);
+	/* setup's queues first, then the steps' in file order */
+	ck_assert_uint_eq(f->n_veventqs, 2);
+	ck_assert_uint_eq(f->n_queues, 5);
+	ck_assert_str_eq(f->veventqs[0].name, "q0");
+	ck_assert_uint_eq(f->veventqs[0].type, NESTREF_VEVENTQ_TYPE_SELFTEST);
+	ck_assert_uint_eq(f->veventqs[0].depth, 8);
+	ck_assert_uint_eq(f->veventqs[0].viommu, 0);
+	ck_assert(!f->veventqs[0].has_sequence);
+	ck_assert_uint_eq(f->veventqs[1].type, NESTREF_VEVENTQ_TYPE_ARM_SMMUV3);
+	ck_assert_uint_eq(f->veventqs[1].viommu, 1);
+	ck_assert(f->veventqs[1].has_sequence);
+	ck_assert_uint_eq(f->veventqs[1].sequence, 0x7ffffffe);
+	ck_assert_ptr_eq(f->queues[1], &f->veventqs[1]);
+
+	s = f->tests[0].steps;
+	ck_assert_int_eq(s[0].kind, VEC_STEP_ALLOC_VEVENTQ);
+	ck_assert_str_eq(s[0].veventq.name, "q2");
+	ck_assert_uint_eq(s[0].veventq.queue, 2);
+	ck_assert_ptr_eq(f->queues[2], &s[0].veventq);
+	ck_assert_uint_eq(s[0].veventq.type, 0x77);
+	ck_assert_uint_eq(s[0].veventq.flags, 1);
+	ck_assert(!s[0].veventq.raw_viommu);
+	ck_assert(s[1].veventq.raw_viommu);
+	ck_assert_uint_eq(s[1].veventq.viommu, 9999);
+	ck_assert_uint_eq(s[1].veventq.queue, 3);
+
+	ck_assert_int_eq(s[2].kind, VEC_STEP_TRIGGER_VEVENT);
+	ck_assert_uint_eq(s[2].dev.dev_index, 0);
+	ck_assert(s[3].dev.raw);
+	ck_assert_uint_eq(s[3].dev.dev_id, 7);
+
+	ck_assert_int_eq(s[4].kind, VEC_STEP_READ_VEVENTS);
+	ck_assert(!s[4].queue.raw);
+	ck_assert_uint_eq(s[4].queue.queue, 0);
+	ck_assert_uint_eq(s[4].count, 4096);
+	ck_assert_uint_eq(s[4].writable, 4096);
+	ck_assert(s[4].expect.has_bytes);
+	ck_assert_uint_eq(s[4].expect.bytes, 20);
+	ck_assert_uint_eq(s[4].expect.n_records, 3);
+	assert_record(&s[4].expect.records[0], VEC_RECORD_SELFTEST, 0,
+		      virt_id, 4);
+	assert_record(&s[4].expect.records[1], VEC_RECORD_BYTES, 1, four, 4);
+	assert_record(&s[4].expect.records[2], VEC_RECORD_LOST, 2, NULL, 0);
+
+	/* dev gives the StreamID: its first pSID, over raw's too */
+	ck_assert_int_eq(s[5].kind, VEC_STEP_FAULT);
+	ck_assert(s[5].has_dev);
+	ck_assert_uint_eq(s[5].event.dw[0], 0x0000001000000010);
+	ck_assert_uint_eq(s[5].event.dw[1], UINT64_C(1) << 35);
+	ck_assert_uint_eq(s[5].event.dw[2], 0x80001000);
+	ck_assert_uint_eq(s[5].event.dw[3], 0);
+	ck_assert(!s[6].has_dev);
+	ck_assert_uint_eq(s[6].event.dw[0], 0x0000555500000077);
+	ck_assert_uint_eq(s[6].event.dw[3], 0x3000);
+	ck_assert_uint_eq(s[7].event.dw[0], 0x0000001000000010);
+	ck_assert_uint_eq(s[7].event.dw[2], 0x1000);
+
+	ck_assert_uint_eq(s[8].queue.queue, 1);
+	ck_assert_uint_eq(s[8].count, 64);
+	ck_assert_uint_eq(s[8].writable, 10);
+	ck_assert(!s[8].expect.has_bytes);
+	ck_assert_uint_eq(s[8].expect.n_records, 2);
+	evt_bytes(evt, 0x000000990000380a, 0, 0, 0);
+	assert_record(&s[8].expect.records[0], VEC_RECORD_SMMUV3, 0x7ffffffe,
+		      evt, 32);
+	evt_bytes(evt, 0x10, 0, 0, 1);
+	assert_record(&s[8].expect.records[1], VEC_RECORD_SMMUV3, 0x7fffffff,
+		      evt, 32);
+
+	ck_assert(s[9].queue.raw);
+	ck_assert_uint_eq(s[9].queue.id, 9999);
+	ck_assert_uint_eq(s[9].count, 0);
+	ck_assert_uint_eq(s[9].writable, 0);
+	assert_record(&s[10].expect.records[0], VEC_RECORD_BYTES, 0, NULL, 0);
+
+	ck_assert_int_eq(s[11].kind, VEC_STEP_DESTROY);
+	ck_assert(s[11].destroy_veventq);
+	ck_assert_uint_eq(s[11].queue.queue, 1);
+	ck_assert_uint_eq(s[12].queue.queue, 3);
+
+	s = f->tests[1].steps;
+	ck_assert_uint_eq(s[0].veventq.queue, 4);
+	ck_assert_uint_eq(s[1].queue.queue, 4);
+	ck_assert(s[1].expect.has_bytes);
+	ck_assert_uint_eq(s[1].expect.bytes, 0);
+	ck_assert(s[1].expect.has_records);
+	ck_assert_uint_eq(s[1].expect.n_records, 0);
+	vec_file_free(f);
+}
+END_TEST
+
 START_TEST(test_good_aliases)
 {
 	struct vec_file *f = load_good("aliases.yaml");
@@ -1004,6 +1133,7 @@ static Suite *vector_load_suite(void)
 	tcase_add_test(tc, test_good_profile_alias);
 	tcase_add_test(tc, test_good_machine);
 	tcase_add_test(tc, test_good_attach);
+	tcase_add_test(tc, test_good_events);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fuzz");

@@ -417,7 +417,7 @@ START_TEST(lint_files_is_nestref_lint)
 			 NESTREF_VEC_EXIT_OK);
 	streams_close(&s);
 	ck_assert_str_eq(s.out, "");
-	ck_assert_has(s.err, "nestref: 7 file(s), no load errors\n");
+	ck_assert_has(s.err, "nestref: 8 file(s), no load errors\n");
 	streams_free(&s);
 	free(paths[0]);
 

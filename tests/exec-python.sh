@@ -33,7 +33,14 @@ for profile in linux-7.2 linux-6.13 rfc-v3 linux-7.4; do
 	# shellcheck disable=SC2086
 	"$NESTREF" run --quiet --profile "$profile" --backend mock $vectors \
 		>"$tmp/mock.tap" 2>/dev/null
-	if diff -u "$tmp/mock.tap" "$tmp/exec.tap" >"$tmp/diff"; then
+	# The protocol has no nested attach and no TRIGGER_VEVENT
+	# (protocol.md), so the Python mock has neither: the event files,
+	# which need both, skip there and run on the built-in mock.  Their
+	# lines are compared without that one skip; every other line must be
+	# the same.
+	sed 's/ # SKIP missing attach-nested, trigger-vevent$//' \
+		"$tmp/exec.tap" >"$tmp/exec.cmp"
+	if diff -u "$tmp/mock.tap" "$tmp/exec.cmp" >"$tmp/diff"; then
 		ok "$profile: its TAP is the built-in mock's, test by test"
 	else
 		not_ok "$profile: its TAP differs from the built-in mock's" \

@@ -195,13 +195,26 @@ static int fake_veventq_alloc(struct nestref_veventq *q)
 	return fake_knobs.veventq_alloc_rc;
 }
 
+struct fake_evq_bytes fake_evq_bytes;
+
 static int fake_veventq_read(struct nestref_veventq *q,
 			     struct nestref_event_buffer *buf)
 {
+	size_t n = fake_evq_bytes.len;
+
 	(void)q;
 	fake_knobs.veventq_reads++;
 	fake_knobs.last_read_count = buf->count;
-	return fake_knobs.veventq_read_rc;
+	if (fake_knobs.veventq_read_rc)
+		return fake_knobs.veventq_read_rc;
+	if (n > buf->count)
+		n = buf->count;
+	if (n > (buf->data ? buf->data_size : 0))
+		n = buf->data ? buf->data_size : 0;
+	if (n)
+		memcpy(buf->data, fake_evq_bytes.bytes, n);
+	buf->done = n;
+	return 0;
 }
 
 static void fake_veventq_destroy(struct nestref_veventq *q)

@@ -46,6 +46,19 @@ struct fake_knobs {
 
 extern struct fake_knobs fake_knobs;
 
+/*
+ * What fake-evq's reads write: these bytes, as many as fit in the count
+ * and the writable bytes, whatever the queue holds, so that a test can
+ * hand the runner records no queue would make.  Set before a run;
+ * fake_backend_setup() leaves them.
+ */
+struct fake_evq_bytes {
+	const unsigned char *bytes;
+	size_t len;
+};
+
+extern struct fake_evq_bytes fake_evq_bytes;
+
 /* Registers the fake backends (once) and resets the knobs. */
 void fake_backend_setup(void);
 

@@ -3,7 +3,8 @@
  * The host driver's nested HWPTs (kernel-facts 3.7, 2.11): the guest's
  * stream table entry (vSTE) checked as arm_smmu_validate_vste does and
  * kept as arm_vsmmu_alloc_domain_nested keeps it, and a device attached
- * to it as arm_smmu_attach_dev_nested does.  What the host then writes
+ * to it as arm_smmu_attach_dev_nested does, with the vmaster the way back
+ * reads (3.11, host-events.c).  What the host then writes
  * into the stream table, and the commands it issues for that, are the
  * driver's own business and not modelled: the guest's invalidations do
  * not read them (the vSID lookup goes through vDEVICEs, kernel-facts 3.2,
@@ -159,29 +160,50 @@ int host_hwpt_nested_init(struct nestref_hwpt *hwpt, uint32_t data_type,
 }
 
 /*
- * arm_smmu_attach_prepare_vmaster: a stage-1 vSTE needs the device's
- * vDEVICE in the HWPT's vIOMMU (CD and ATS invalidations name its vSID);
- * abort and bypass do not.  One vDEVICE per device there, so the
- * device's is the one.
+ * arm_smmu_attach_prepare_vmaster and _commit_vmaster (kernel-facts 2.11,
+ * 3.11), under the attach-needs-vdevice rule, the profiles whose kernels
+ * have them (6.15 on, with the vEVENTQ):
+ *
+ *  - the device's vDEVICE in the HWPT's vIOMMU is looked up now, once.  A
+ *    stage-1 vSTE needs one (CD and ATS invalidations and events name its
+ *    vSID): ENOENT without.  Abort and bypass vSTEs attach without one,
+ *    and the device then has no vmaster: its events are dropped (3.11
+ *    step 5).
+ *  - with a vDEVICE the attach makes a vmaster: the vIOMMU and the vSID
+ *    the vDEVICE has at this moment.  It replaces the vmaster of the last
+ *    attach, and only an attach does: destroying the vDEVICE, or making
+ *    another with a new vSID, leaves it, so events keep the old vSID
+ *    until the next attach (3.11's last paragraph).  Attaching again to
+ *    the HWPT the device is on is no attach (the core returns first), so
+ *    a new vSID needs an attach to another HWPT.
+ *
+ * Older profiles attach without a vDEVICE and have no vmaster.  The
+ * vmaster is committed only once nothing can fail.
  */
 int host_dev_attach(struct nestref_dev *dev, struct nestref_hwpt *hwpt)
 {
 	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
+	struct sim_dev *sd = nestref_dev_priv(dev);
 	const struct sim_hwpt *sh = nestref_hwpt_priv(hwpt);
 	struct nestref_viommu *viommu = nestref_hwpt_viommu(hwpt);
+	bool vmasters = nestref_ctx_rule(ctx, NESTREF_RULE_ATTACH_NEEDS_VDEVICE);
+	uint64_t vsid = 0;
+	bool vdevice = !nestref_viommu_dev_virt_id(viommu, dev, &vsid);
 
-	if (nestref_ctx_rule(ctx, NESTREF_RULE_ATTACH_NEEDS_VDEVICE) &&
-	    vste_cfg(sh->ste) == VSTE_CFG_S1_TRANS &&
-	    nestref_dev_viommu(dev) != viommu)
+	if (vmasters && !vdevice && vste_cfg(sh->ste) == VSTE_CFG_S1_TRANS)
 		return nestref_ctx_fail_rule(ctx, -ENOENT,
 					     NESTREF_RULE_ATTACH_NEEDS_VDEVICE,
 					     "smmuv3-sim: device %u has no vDEVICE in vIOMMU %u, which a stage-1 vSTE needs (kernel-facts 2.9, 2.11)",
 					     nestref_dev_id(dev),
 					     nestref_viommu_id(viommu));
 	sc->attaches++;
+	sd->vmaster = vmasters && vdevice ? viommu : NULL;
+	sd->vsid = sd->vmaster ? vsid : 0;
 	vste_trace(ctx, vste_none, vste_none, 0,
-		   "device attached: its STE nests the vSTE over the vIOMMU's stage 2",
+		   sd->vmaster ?
+			   "device attached: its STE nests the vSTE over the vIOMMU's stage 2; its vmaster keeps the vIOMMU and its vDEVICE's vSID for events (kernel-facts 3.11)" :
+			   "device attached: its STE nests the vSTE over the vIOMMU's stage 2; no vmaster, so its events stay with the host (kernel-facts 3.11)",
 		   "arm_smmu_attach_dev_nested");
 	return 0;
 }

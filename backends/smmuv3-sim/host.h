@@ -2,7 +2,8 @@
 /*
  * The host-driver layer of smmuv3-sim: what Linux's arm-smmu-v3-iommufd.c
  * does with a guest's invalidation array before the physical SMMU sees it
- * (kernel-facts section 3), per profile.  The SMMU itself is smmu-model.h.
+ * (kernel-facts section 3), per profile, and with the SMMU's events on
+ * their way back to the guest (3.11).  The SMMU itself is smmu-model.h.
  */
 #ifndef NESTREF_SMMUV3_SIM_HOST_H
 #define NESTREF_SMMUV3_SIM_HOST_H
@@ -61,6 +62,18 @@ struct host_rewriter {
 	struct nestref_smmuv3_features features;
 };
 
+/* Counts by a rule's id, for counters: a handful of ids exist. */
+struct host_tally {
+	struct {
+		const char *id;
+		uint64_t n;
+	} items[16];
+	size_t n;
+};
+
+/* Counts one more under id (the same pointer each time: rule constants). */
+void host_tally_add(struct host_tally *t, const char *id);
+
 /* The context's private area. */
 struct sim_ctx {
 	struct smmu_model *smmu;
@@ -73,13 +86,28 @@ struct sim_ctx {
 	bool tracing;    /* since the first nestref_smmuv3_trace_clear() */
 	/* counters (smmuv3-sim.c builds the public list from these) */
 	uint64_t rewrites, batches, skips, attaches;
-	struct {
-		const char *id;
-		uint64_t n;
-	} rejects[16];
-	size_t n_rejects;
+	struct host_tally rejects;
+	/* The way back (host-events.c, kernel-facts 3.11). */
+	uint64_t events_forwarded;
+	uint64_t evtq_overflows; /* drains that found PROD.OVFLG toggled */
+	struct host_tally drops; /* events dropped, by the rule's id */
 	struct nestref_counter *counters;
 	size_t cap_counters;
+	/* StreamID -> struct nestref_dev: the host's masters (host-streams.c) */
+	struct nestref_vsid_table streams;
+};
+
+/*
+ * A device's private area: its vmaster (arm_smmu_vmaster, kernel-facts
+ * 3.11), made at attach (host-vste.c).  vmaster is the vIOMMU of the
+ * nested HWPT the device was attached to, NULL when it has none; vsid the
+ * virt_id its vDEVICE there had at that attach.  A device stays attached
+ * until it is destroyed, and the HWPT holds its vIOMMU, so the pointer
+ * stays valid.
+ */
+struct sim_dev {
+	struct nestref_viommu *vmaster;
+	uint64_t vsid;
 };
 
 /* A nested HWPT's private area: the vSTE as the host keeps it (3.7). */
@@ -89,6 +117,23 @@ struct sim_hwpt {
 
 /* Counts a refusal under its rule's id (smmuv3-sim.c). */
 void host_count_reject(struct sim_ctx *sc, const char *id);
+
+/*
+ * The host's StreamID map (host-streams.c): arm_smmu_insert_master at
+ * dev_init adds every StreamID of the device, arm_smmu_remove_master at
+ * dev_destroy takes them out, arm_smmu_find_master looks one up.
+ */
+int host_streams_add(struct nestref_dev *dev);
+void host_streams_remove(struct nestref_dev *dev);
+struct nestref_dev *host_find_master(const struct sim_ctx *sc, uint32_t sid);
+
+/*
+ * struct nestref_smmuv3_ops.raise_event (host-events.c): the SMMU records
+ * evt in its event queue, then the host's event thread drains the queue
+ * as arm_smmu_evtq_thread does (kernel-facts 3.11).  Always 0.
+ */
+int host_raise_event(struct nestref_ctx *ctx,
+		     const struct nestref_smmuv3_event *evt);
 
 /*
  * struct nestref_backend's hwpt_nested_init and dev_attach (host-vste.c):

@@ -33,12 +33,13 @@ static bool grow(void **arr, size_t *cap, size_t need, size_t size)
 
 int smmu_model_new(struct smmu_model **out,
 		   const struct nestref_smmuv3_features *features,
-		   unsigned int cmdq_log2)
+		   unsigned int cmdq_log2, unsigned int evtq_log2)
 {
 	struct smmu_model *m;
 
 	*out = NULL;
-	if (cmdq_log2 < 1 || cmdq_log2 > SMMU_CMDQS_MAX)
+	if (cmdq_log2 < 1 || cmdq_log2 > SMMU_CMDQS_MAX ||
+	    evtq_log2 < 1 || evtq_log2 > SMMU_EVENTQS_MAX)
 		return -EINVAL;
 	if (features && (features->sidsize > SMMU_SIDSIZE_MAX ||
 			 features->ssidsize > SMMU_SSIDSIZE_MAX))
@@ -50,15 +51,23 @@ int smmu_model_new(struct smmu_model **out,
 		m->f = *features;
 	else
 		nestref_smmuv3_features_default(&m->f);
-	m->log2 = cmdq_log2;
+	m->cmdq.log2 = cmdq_log2;
+	m->evtq.log2 = evtq_log2;
 	nestref_vsid_table_init(&m->ste_index);
 	m->slots = nestref_calloc((size_t)1 << cmdq_log2, sizeof(*m->slots));
-	if (!m->slots) {
-		nestref_free(m);
-		return -ENOMEM;
-	}
+	if (!m->slots)
+		goto err_free;
+	m->events = nestref_calloc((size_t)1 << evtq_log2, sizeof(*m->events));
+	if (!m->events)
+		goto err_slots;
 	*out = m;
 	return 0;
+
+err_slots:
+	nestref_free(m->slots);
+err_free:
+	nestref_free(m);
+	return -ENOMEM;
 }
 
 void smmu_model_free(struct smmu_model *m)
@@ -67,6 +76,7 @@ void smmu_model_free(struct smmu_model *m)
 		return;
 	smmu_caches_free(m);
 	nestref_free(m->slots);
+	nestref_free(m->events);
 	nestref_free(m->ste);
 	nestref_vsid_table_fini(&m->ste_index);
 	nestref_free(m->cd);

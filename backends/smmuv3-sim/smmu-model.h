@@ -4,10 +4,14 @@
  * host driver writes into its command queue.  It knows nothing of guests,
  * vSIDs or profiles: those are the host layer's (host-*.c).
  *
- * It models (kernel-facts 4.3, Arm IHI 0070 chapters 3, 4, 6):
+ * It models (kernel-facts 4.3, Arm IHI 0070 chapters 3, 4, 6, 7):
  *  - the command queue: PROD/CONS with wrap bits, CONS.ERR, GERROR.CMDQ_ERR
  *    and the GERRORN acknowledgement; consumption stops at a command that
  *    raises a command error, CONS pointing at it;
+ *  - the event queue: 32-byte records the SMMU writes at PROD and software
+ *    reads at CONS, and its overflow (PROD.OVFLG, CONS.OVACKFLG).  The
+ *    model does not find faults itself: a caller hands it the record it
+ *    meets (smmu_evtq_record), and it queues or loses it;
  *  - the stream table (per StreamID: stage-2 VMID, stage 1 present) and
  *    CD tables (per SubstreamID: ASID), which the host installs;
  *  - three caches: the configuration cache (STEs and CDs), the TLB (tagged
@@ -61,6 +65,9 @@ struct smmu_counters {
 	uint64_t commands[256];   /* consumed, by opcode */
 	uint64_t cerrors[4];      /* by enum smmu_cerror */
 	uint64_t removed[NESTREF_SMMUV3_CACHE_KIND_COUNT];
+	uint64_t events[256];     /* event records written, by event id */
+	uint64_t events_lost;     /* records lost to a full event queue */
+	uint64_t evtq_overflows;  /* times PROD.OVFLG toggled */
 };
 
 /*
@@ -72,10 +79,13 @@ struct smmu_counters {
 
 struct smmu_model;
 
-/* cmdq_log2: log2 of the queue's entries (CMDQS), 1..19. */
+/*
+ * cmdq_log2 and evtq_log2: log2 of the command queue's and the event
+ * queue's entries (IDR1.CMDQS, IDR1.EVENTQS), each 1..19.
+ */
 int smmu_model_new(struct smmu_model **out,
 		   const struct nestref_smmuv3_features *features,
-		   unsigned int cmdq_log2);
+		   unsigned int cmdq_log2, unsigned int evtq_log2);
 void smmu_model_free(struct smmu_model *m);
 /* Called for every command the SMMU consumes (NULL to stop). */
 void smmu_model_set_trace(struct smmu_model *m, smmu_exec_fn fn, void *cookie);
@@ -115,6 +125,28 @@ void smmu_gerror_ack(struct smmu_model *m);
 enum smmu_cerror smmu_cmdq_cons_err(const struct smmu_model *m);
 /* GERROR.CMDQ_ERR: an error is active (not yet acknowledged). */
 bool smmu_gerror_cmdq_err(const struct smmu_model *m);
+
+/*
+ * The event queue (IHI 0070 3.5, 6.3 SMMU_EVENTQ_PROD/CONS, 7.2 to 7.4).
+ *
+ * smmu_evtq_record: the SMMU meets evt and writes it at PROD: 0 and the
+ * slot it went to.  When the queue is full the record is lost (-ENOSPC)
+ * and, unless an overflow is already pending (PROD.OVFLG differs from
+ * CONS.OVACKFLG), PROD.OVFLG toggles: IHI 0070 7.4, modelled simply.
+ * Every record is treated alike; the model holds no stalled transaction
+ * that would wait for room.
+ */
+int smmu_evtq_record(struct smmu_model *m,
+		     const struct nestref_smmuv3_event *evt, uint32_t *slot);
+/* Software reads the record at CONS and advances it; false when empty. */
+bool smmu_evtq_remove(struct smmu_model *m, struct nestref_smmuv3_event *evt);
+bool smmu_evtq_empty(const struct smmu_model *m);
+uint32_t smmu_evtq_prod(const struct smmu_model *m); /* with wrap bit */
+uint32_t smmu_evtq_cons(const struct smmu_model *m); /* with wrap bit */
+/* PROD.OVFLG differs from CONS.OVACKFLG: records were lost since the ack. */
+bool smmu_evtq_overflow(const struct smmu_model *m);
+/* Software copies PROD.OVFLG into CONS.OVACKFLG: the overflow is seen. */
+void smmu_evtq_overflow_ack(struct smmu_model *m);
 
 /* Observation. */
 /*

@@ -4,6 +4,7 @@
  * the calls between the parts.  One file per job:
  *   smmu-model.c   lifetime, stream and CD tables, observation, counters;
  *   smmu-queue.c   the command queue (IHI 0070 3.5, 6.3, 7.1);
+ *   smmu-evtq.c    the event queue (IHI 0070 3.5, 6.3, 7.2 to 7.4);
  *   smmu-exec.c    what one command does: its legality (IHI 0070 4.1) and
  *                  the cache scope it must remove (chapter 4);
  *   smmu-caches.c  the cached entries: checks, order, removal by scope.
@@ -15,10 +16,56 @@
 #include <nestref/backend.h>
 #include "smmu-model.h"
 
-/* Largest IDR1 sizes (IHI 0070 6.3.2): SIDSIZE 32, SSIDSIZE 20, CMDQS 19. */
+/*
+ * Largest IDR1 sizes (IHI 0070 6.3.2): SIDSIZE 32, SSIDSIZE 20, CMDQS and
+ * EVENTQS 19.
+ */
 #define SMMU_SIDSIZE_MAX 32u
 #define SMMU_SSIDSIZE_MAX 20u
 #define SMMU_CMDQS_MAX 19u
+#define SMMU_EVENTQS_MAX 19u
+
+/*
+ * The pointers of a circular queue (IHI 0070 3.5.1), the command queue's
+ * and the event queue's alike: PROD and CONS are indexes of log2 bits
+ * plus a wrap bit just above them.  The queue is empty when both are
+ * equal and full when only the wrap bits differ.  Who advances which
+ * pointer is the queue's business: software writes the command queue's
+ * PROD and the SMMU its CONS; the event queue is the other way round.
+ */
+struct smmu_ring {
+	unsigned int log2;
+	uint32_t prod;
+	uint32_t cons;
+};
+
+static inline uint32_t smmu_ring_slots(const struct smmu_ring *q)
+{
+	return UINT32_C(1) << q->log2;
+}
+
+/* The slot a pointer names: its index without the wrap bit. */
+static inline uint32_t smmu_ring_index(const struct smmu_ring *q,
+				       uint32_t ptr)
+{
+	return ptr & (smmu_ring_slots(q) - 1);
+}
+
+/* Index and wrap bit together wrap at twice the queue size. */
+static inline uint32_t smmu_ring_next(const struct smmu_ring *q, uint32_t ptr)
+{
+	return (ptr + 1) & (2 * smmu_ring_slots(q) - 1);
+}
+
+static inline uint32_t smmu_ring_used(const struct smmu_ring *q)
+{
+	return (q->prod - q->cons) & (2 * smmu_ring_slots(q) - 1);
+}
+
+static inline bool smmu_ring_empty(const struct smmu_ring *q)
+{
+	return q->prod == q->cons;
+}
 
 struct smmu_ste {
 	uint32_t sid;
@@ -35,13 +82,17 @@ struct smmu_cd {
 struct smmu_model {
 	struct nestref_smmuv3_features f;
 
-	/* Command queue: 2^log2 slots; prod/cons carry the wrap bit. */
-	unsigned int log2;
+	/* Command queue: 2^cmdq.log2 slots. */
+	struct smmu_ring cmdq;
 	struct nestref_smmuv3_cmd *slots;
-	uint32_t prod;
-	uint32_t cons;
 	enum smmu_cerror cons_err; /* CMDQ_CONS.ERR: the last error code */
 	bool cmdq_err;             /* GERROR.CMDQ_ERR not yet acknowledged */
+
+	/* Event queue: 2^evtq.log2 records (smmu-evtq.c). */
+	struct smmu_ring evtq;
+	struct nestref_smmuv3_event *events;
+	bool evtq_ovflg;    /* SMMU_EVENTQ_PROD.OVFLG */
+	bool evtq_ovackflg; /* SMMU_EVENTQ_CONS.OVACKFLG */
 
 	/* All cached entries, kept sorted by nestref_smmuv3_cache_entry_cmp. */
 	struct nestref_smmuv3_cache_entry *ce;

@@ -3,9 +3,8 @@
  * The command queue of the modelled SMMU (IHI 0070 3.5.1 circular queues,
  * 6.3 SMMU_CMDQ_PROD and SMMU_CMDQ_CONS, 7.1 command queue errors).
  *
- * PROD and CONS are indexes of log2 bits plus a wrap bit just above them:
- * the queue is empty when both are equal and full when only the wrap bits
- * differ (IHI 0070 3.5.1).  The SMMU consumes synchronously, when software
+ * PROD and CONS are a struct smmu_ring (smmu-priv.h), shared with the
+ * event queue (smmu-evtq.c).  The SMMU consumes synchronously, when software
  * asks it to (smmu_cmdq_consume), which stands for the PROD write that
  * would wake real hardware (IHI 0070 4.1.2).
  */
@@ -13,40 +12,24 @@
 
 #include "smmu-priv.h"
 
-static uint32_t q_slots(const struct smmu_model *m)
-{
-	return UINT32_C(1) << m->log2;
-}
-
-/* Index and wrap bit together wrap at twice the queue size. */
-static uint32_t q_next(const struct smmu_model *m, uint32_t ptr)
-{
-	return (ptr + 1) & (2 * q_slots(m) - 1);
-}
-
-static uint32_t q_used(const struct smmu_model *m)
-{
-	return (m->prod - m->cons) & (2 * q_slots(m) - 1);
-}
-
 uint32_t smmu_cmdq_space(const struct smmu_model *m)
 {
-	return q_slots(m) - q_used(m);
+	return smmu_ring_slots(&m->cmdq) - smmu_ring_used(&m->cmdq);
 }
 
 bool smmu_cmdq_empty(const struct smmu_model *m)
 {
-	return m->prod == m->cons;
+	return smmu_ring_empty(&m->cmdq);
 }
 
 uint32_t smmu_cmdq_prod(const struct smmu_model *m)
 {
-	return m->prod;
+	return m->cmdq.prod;
 }
 
 uint32_t smmu_cmdq_cons(const struct smmu_model *m)
 {
-	return m->cons;
+	return m->cmdq.cons;
 }
 
 enum smmu_cerror smmu_cmdq_cons_err(const struct smmu_model *m)
@@ -68,8 +51,8 @@ int smmu_cmdq_write(struct smmu_model *m, const struct nestref_smmuv3_cmd *cmds,
 	if (n > smmu_cmdq_space(m))
 		return -ENOSPC;
 	for (i = 0; i < n; i++) {
-		m->slots[m->prod & (q_slots(m) - 1)] = cmds[i];
-		m->prod = q_next(m, m->prod);
+		m->slots[smmu_ring_index(&m->cmdq, m->cmdq.prod)] = cmds[i];
+		m->cmdq.prod = smmu_ring_next(&m->cmdq, m->cmdq.prod);
 	}
 	return 0;
 }
@@ -88,7 +71,7 @@ enum smmu_cerror smmu_cmdq_consume(struct smmu_model *m)
 	while (!smmu_cmdq_empty(m)) {
 		struct smmu_exec ex = { 0 };
 
-		ex.slot = m->cons & (q_slots(m) - 1);
+		ex.slot = smmu_ring_index(&m->cmdq, m->cmdq.cons);
 		ex.cmd = m->slots[ex.slot];
 		smmu_exec(m, &ex);
 		smmu_record(m, &ex);
@@ -97,7 +80,7 @@ enum smmu_cerror smmu_cmdq_consume(struct smmu_model *m)
 			m->cmdq_err = true;
 			return ex.cerror;
 		}
-		m->cons = q_next(m, m->cons);
+		m->cmdq.cons = smmu_ring_next(&m->cmdq, m->cmdq.cons);
 	}
 	return SMMU_CERROR_NONE;
 }
@@ -109,7 +92,7 @@ enum smmu_cerror smmu_cmdq_consume(struct smmu_model *m)
 void smmu_cmdq_write_at_cons(struct smmu_model *m,
 			     const struct nestref_smmuv3_cmd *cmd)
 {
-	m->slots[m->cons & (q_slots(m) - 1)] = *cmd;
+	m->slots[smmu_ring_index(&m->cmdq, m->cmdq.cons)] = *cmd;
 }
 
 /*

@@ -5,7 +5,9 @@
  * (kernel-facts 1.6): the guest's vSID of the device.  Invalidation runs
  * the host layer (host-*.c) per profile, then the modelled SMMU
  * (smmu-*.c), so a vector sees both what the host sent and what the
- * hardware did with it.
+ * hardware did with it.  Events go the other way (raise_event,
+ * host-events.c): the SMMU's record, then the host's rewrite into the
+ * guest's vEVENTQ, which the core keeps (kernel-facts 2.12, 3.11).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +20,11 @@
 
 /* Room for a batch of 63 + CMD_SYNC with plenty to spare: 256 slots. */
 #define SIM_CMDQ_LOG2 8
+/*
+ * The host drains the event queue after every record (host-events.c), so
+ * one slot would do; 32 keep the model's queue honest about wrapping.
+ */
+#define SIM_EVTQ_LOG2 5
 #define SIM_CMD_SIZE 16
 
 static const struct nestref_smmuv3_features *
@@ -61,7 +68,9 @@ static int sim_open(struct nestref_ctx *ctx, const char *options)
 	if (rc)
 		return rc;
 	nestref_smmuv3_ctx_features(ctx, &sc->features);
-	rc = smmu_model_new(&sc->smmu, &sc->features, SIM_CMDQ_LOG2);
+	nestref_vsid_table_init(&sc->streams);
+	rc = smmu_model_new(&sc->smmu, &sc->features, SIM_CMDQ_LOG2,
+			    SIM_EVTQ_LOG2);
 	if (rc)
 		return rc;
 	host_rewriter_init(&sc->rw,
@@ -76,6 +85,7 @@ static void sim_close(struct nestref_ctx *ctx)
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 
 	smmu_model_free(sc->smmu);
+	nestref_vsid_table_fini(&sc->streams);
 	nestref_free(sc->trace);
 	nestref_free(sc->counters);
 }
@@ -106,7 +116,13 @@ static int sim_dev_init(struct nestref_dev *dev)
 					sim_features(ctx)->sidsize);
 		return -EINVAL;
 	}
-	return 0;
+	/* The host's masters, for events (kernel-facts 3.11 step 2). */
+	return host_streams_add(dev);
+}
+
+static void sim_dev_destroy(struct nestref_dev *dev)
+{
+	host_streams_remove(dev);
 }
 
 /*
@@ -198,20 +214,25 @@ static const struct host_rule *sim_rewrite_traced(struct nestref_viommu *viommu,
 }
 
 /* A handful of ids exist: a list is enough. */
-void host_count_reject(struct sim_ctx *sc, const char *id)
+void host_tally_add(struct host_tally *t, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < sc->n_rejects; i++) {
-		if (sc->rejects[i].id == id) {
-			sc->rejects[i].n++;
+	for (i = 0; i < t->n; i++) {
+		if (t->items[i].id == id) {
+			t->items[i].n++;
 			return;
 		}
 	}
-	if (sc->n_rejects < sizeof(sc->rejects) / sizeof(sc->rejects[0])) {
-		sc->rejects[sc->n_rejects].id = id;
-		sc->rejects[sc->n_rejects++].n = 1;
+	if (t->n < sizeof(t->items) / sizeof(t->items[0])) {
+		t->items[t->n].id = id;
+		t->items[t->n++].n = 1;
 	}
+}
+
+void host_count_reject(struct sim_ctx *sc, const char *id)
+{
+	host_tally_add(&sc->rejects, id);
 }
 
 /* Rewrites entry i in place as the profile's host does; traces it. */
@@ -503,6 +524,28 @@ static bool sim_counter(struct sim_ctx *sc, size_t *n, const char *prefix,
 	return true;
 }
 
+/*
+ * One counter per opcode or event id that counted: prefix and its name,
+ * or unnamed and its value in hex ("op-7f") when the codec has none.
+ */
+static bool sim_counters_by_id(struct sim_ctx *sc, size_t *n,
+			       const char *prefix,
+			       const char *(*name_of)(uint8_t),
+			       const char *unnamed, const uint64_t counts[256])
+{
+	const char *name;
+	char hex[8];
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < 256; i++) {
+		name = name_of((uint8_t)i);
+		snprintf(hex, sizeof(hex), "%s%02zx", unnamed, i);
+		ok &= sim_counter(sc, n, prefix, name ? name : hex, counts[i]);
+	}
+	return ok;
+}
+
 static int sim_counters(struct nestref_ctx *ctx,
 			const struct nestref_counter **counters, size_t *count)
 {
@@ -512,29 +555,36 @@ static int sim_counters(struct nestref_ctx *ctx,
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 	const struct smmu_counters *mc = smmu_counters(sc->smmu);
 	bool ok = true;
-	char op[8];
 	size_t n = 0, i;
 
 	ok &= sim_counter(sc, &n, "host.", "rewrites", sc->rewrites);
 	ok &= sim_counter(sc, &n, "host.", "batches", sc->batches);
 	ok &= sim_counter(sc, &n, "host.", "cerror-skips", sc->skips);
 	ok &= sim_counter(sc, &n, "host.", "attaches", sc->attaches);
-	for (i = 0; i < sc->n_rejects; i++)
-		ok &= sim_counter(sc, &n, "host.rejects.", sc->rejects[i].id,
-				  sc->rejects[i].n);
-	for (i = 0; i < 256; i++) {
-		const char *name = nestref_smmuv3_op_name((uint8_t)i);
-
-		snprintf(op, sizeof(op), "op-%02zx", i);
-		ok &= sim_counter(sc, &n, "smmu.commands.", name ? name : op,
-				  mc->commands[i]);
-	}
+	for (i = 0; i < sc->rejects.n; i++)
+		ok &= sim_counter(sc, &n, "host.rejects.",
+				  sc->rejects.items[i].id,
+				  sc->rejects.items[i].n);
+	ok &= sim_counter(sc, &n, "host.events.", "forwarded",
+			  sc->events_forwarded);
+	for (i = 0; i < sc->drops.n; i++)
+		ok &= sim_counter(sc, &n, "host.events.dropped.",
+				  sc->drops.items[i].id, sc->drops.items[i].n);
+	ok &= sim_counter(sc, &n, "host.events.", "evtq-overflows",
+			  sc->evtq_overflows);
+	ok &= sim_counters_by_id(sc, &n, "smmu.commands.", nestref_smmuv3_op_name,
+				 "op-", mc->commands);
 	for (i = 1; i < 4; i++)
 		ok &= sim_counter(sc, &n, "smmu.cerrors.", cerrors[i],
 				  mc->cerrors[i]);
 	for (i = 0; i < NESTREF_SMMUV3_CACHE_KIND_COUNT; i++)
 		ok &= sim_counter(sc, &n, "smmu.removed.", caches[i],
 				  mc->removed[i]);
+	ok &= sim_counters_by_id(sc, &n, "smmu.events.",
+				 nestref_smmuv3_event_name, "id-", mc->events);
+	ok &= sim_counter(sc, &n, "smmu.evtq.", "lost", mc->events_lost);
+	ok &= sim_counter(sc, &n, "smmu.evtq.", "overflows",
+			  mc->evtq_overflows);
 	if (!ok)
 		return -ENOMEM;
 	*counters = sc->counters;
@@ -561,6 +611,7 @@ static const struct nestref_smmuv3_ops sim_smmuv3_ops = {
 	.trace_clear = sim_trace_clear,
 	.rewrite = sim_rewrite_batch,
 	.rewrite_symbol = "host_rewrite",
+	.raise_event = host_raise_event,
 };
 
 /* By name (backend.h, version 2): the kernels it can answer as. */
@@ -574,13 +625,16 @@ const struct nestref_backend nr_backend_smmuv3_sim = {
 	.description = "simulated Arm SMMUv3 behind the Linux host driver's vSID to pSID rewrite",
 	.caps = NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_OBSERVE_ISSUED |
 		NESTREF_CAP_OBSERVE_CACHES | NESTREF_CAP_RAW_USER_DATA |
-		NESTREF_CAP_OBSERVE_HW_INFO | NESTREF_CAP_ATTACH_NESTED,
+		NESTREF_CAP_OBSERVE_HW_INFO | NESTREF_CAP_ATTACH_NESTED |
+		NESTREF_CAP_INJECT_EVENT,
 	.profile_names = sim_profiles,
 	.ctx_priv_size = sizeof(struct sim_ctx),
+	.dev_priv_size = sizeof(struct sim_dev),
 	.open = sim_open,
 	.close = sim_close,
 	.viommu_init = sim_viommu_init,
 	.dev_init = sim_dev_init,
+	.dev_destroy = sim_dev_destroy,
 	.hw_info = sim_hw_info,
 	.set_dev_user_data = sim_set_dev_user_data,
 	.unset_dev_user_data = sim_unset_dev_user_data,

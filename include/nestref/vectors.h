@@ -271,6 +271,10 @@ struct nestref_vec_answer {
 	const char *message;
 	enum nestref_vec_check check;
 	uint32_t missing; /* capabilities whose checks were not made */
+	/* A read_vevents step that read: how many bytes
+	 * (nestref_vec_session_records() says the records). */
+	bool has_read;
+	size_t read_bytes;
 };
 
 /**
@@ -282,6 +286,18 @@ struct nestref_vec_answer {
 NESTREF_API int nestref_vec_session_step(struct nestref_vec_session *session,
 					 size_t step,
 					 struct nestref_vec_answer *answer);
+
+/*
+ * The records the last step read, when it was a read_vevents step that
+ * read: line() gets one line for each, as the reports show them
+ * ("sequence 0: virt_id 0x99", "sequence 1: F_TRANSLATION sid=0x99 ...
+ * (words)", "sequence 2: LOST_EVENTS"), and a last line for bytes that
+ * are not whole records.  Nothing for any other step.
+ */
+NESTREF_API void
+nestref_vec_session_records(const struct nestref_vec_session *session,
+			    void (*line)(const char *text, void *arg),
+			    void *arg);
 
 /* ------------------------------------------------------------------ */
 /* What the nestref command does                                       */

@@ -6,9 +6,24 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <nestref/backend.h>
 #include <nestref/smmuv3.h>
+
+/*
+ * The ops version that has the op at op_offset: a backend built against an
+ * older <nestref/smmuv3.h> has a shorter struct, whose later slots must
+ * not be read (version 2 appended rewrite, version 3 raise_event).
+ */
+static unsigned int smmuv3_op_version(size_t op_offset)
+{
+	if (op_offset >= offsetof(struct nestref_smmuv3_ops, raise_event))
+		return 3;
+	if (op_offset >= offsetof(struct nestref_smmuv3_ops, rewrite))
+		return 2;
+	return 1;
+}
 
 /*
  * The backend's SMMUv3 ops when it has the capability (0 for none) and
@@ -23,7 +38,8 @@ smmuv3_ops(struct nestref_ctx *ctx, uint32_t cap, size_t op_offset,
 	const void *const *op;
 
 	nestref_ctx_set_message(ctx, "%s", "");
-	if (ops && (!cap || (nestref_ctx_caps(ctx) & cap))) {
+	if (ops && ops->version >= smmuv3_op_version(op_offset) &&
+	    (!cap || (nestref_ctx_caps(ctx) & cap))) {
 		op = (const void *const *)(const void *)((const char *)ops +
 							op_offset);
 		if (*op)
@@ -122,6 +138,22 @@ void nestref_smmuv3_trace_clear(struct nestref_ctx *ctx)
 	if (ops)
 		ops->trace_clear(ctx);
 	nestref_ctx_set_message(ctx, "%s", "");
+}
+
+/*
+ * The SMMU meets evt (kernel-facts 3.11).  The record cannot be refused:
+ * what became of it is the backend's trace, counters and the guest's
+ * vEVENTQ.
+ */
+int nestref_smmuv3_raise_event(struct nestref_ctx *ctx,
+			       const struct nestref_smmuv3_event *evt)
+{
+	const struct nestref_smmuv3_ops *ops = SMMUV3_OPS(
+		ctx, NESTREF_CAP_INJECT_EVENT, raise_event, "raise_event");
+
+	if (!ops)
+		return -EOPNOTSUPP;
+	return smmuv3_said(ctx, ops->raise_event(ctx, evt), "raise_event");
 }
 
 #define SMMUV3_CMP(a, b)                           \

@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "paths.h"
+#include "runner-events.h"
 #include "runner-report.h"
 #include "runner.h"
 
@@ -325,8 +326,21 @@ int nestref_vec_session_step(struct nestref_vec_session *session,
 		  v.made   ? NESTREF_VEC_CHECK_PASS :
 			     NESTREF_VEC_CHECK_NONE;
 	a.missing = v.missing;
+	a.has_read = session->got.has_read;
+	a.read_bytes = session->got.n_read;
 	memcpy(answer, &a, answer->size < sizeof(a) ? answer->size : sizeof(a));
 	return 0;
+}
+
+void nestref_vec_session_records(const struct nestref_vec_session *session,
+				 void (*line)(const char *text, void *arg),
+				 void *arg)
+{
+	if (!session || !line || !session->next || !session->got.has_read)
+		return;
+	events_say_got(session->env.file,
+		       &session->test->steps[session->next - 1],
+		       session->got.read, session->got.n_read, line, arg);
 }
 
 /* ------------------------------------------------------------------ */

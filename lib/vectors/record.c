@@ -18,6 +18,7 @@
 
 #include "escape.h"
 #include "record.h"
+#include "runner-events.h"
 #include "runner-report.h"
 
 #define RECORD_FORMAT "nestref/report-1"
@@ -310,6 +311,8 @@ static json_t *expected(struct record *rec, const struct vec_step *step,
 	}
 	if (ex->has_flags)
 		set(rec, e, "flags", json_integer(ex->flags));
+	if (ex->has_bytes)
+		set(rec, e, "bytes", json_integer(ex->bytes));
 	if (v->made && step->kind == VEC_STEP_INVALIDATE &&
 	    (ex->has_entry_num || ex->result == VEC_RESULT_OK))
 		set(rec, e, "entry_num",
@@ -332,7 +335,39 @@ static json_t *got_object(struct record *rec, const struct vec_step *step,
 		set(rec, g, "entry_num", json_integer(got->entry_num));
 	if (got->has_flags)
 		set(rec, g, "flags", json_integer(got->flags));
+	if (got->has_read)
+		set(rec, g, "bytes", json_integer((json_int_t)got->n_read));
 	return g;
+}
+
+/* A list of the report's lines, built by events_say_*(). */
+struct line_list {
+	struct record *rec;
+	json_t *list;
+};
+
+static void line_append(const char *text, void *arg)
+{
+	struct line_list *l = arg;
+
+	if (l->list)
+		append(l->rec, l->list, json_string(text));
+}
+
+/* The records expected and read, as the TAP block lists them. */
+static void record_records(struct record *rec, json_t *failure,
+			   const struct vec_file *file,
+			   const struct vec_step *step,
+			   const struct step_got *got)
+{
+	struct line_list want = { rec, json_array() };
+	struct line_list have = { rec, json_array() };
+
+	events_say_expected(file, step, line_append, &want);
+	events_say_got(file, step, got->read, got->n_read, line_append,
+		       &have);
+	set(rec, failure, "expected_records", want.list);
+	set(rec, failure, "got_records", have.list);
 }
 
 static json_t *cmd_list(struct record *rec,
@@ -370,22 +405,6 @@ static json_t *cache_list(struct record *rec,
 	return list;
 }
 
-/* Appends to buf (len bytes, *used of them taken), never past its end. */
-static void __attribute__((format(printf, 4, 5)))
-flow_add(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, len - *used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*used += (size_t)n < len - *used ? (size_t)n : len - *used - 1;
-}
-
 /* "{result: error, errno: EIO, entry_num: 0}" from an expected or got. */
 static void flow_text(const json_t *obj, char *buf, size_t len)
 {
@@ -395,24 +414,24 @@ static void flow_text(const json_t *obj, char *buf, size_t len)
 
 	buf[0] = '\0';
 	json_object_foreach((json_t *)obj, key, value) {
-		flow_add(buf, len, &used, "%s%s: ", used ? ", " : "{", key);
+		report_add(buf, len, &used, "%s%s: ", used ? ", " : "{", key);
 		if (json_is_array(value)) {
 			n = json_array_size(value);
 			json_array_foreach(value, i, item) {
-				flow_add(buf, len, &used, "%s%s",
+				report_add(buf, len, &used, "%s%s",
 					 i ? ", " : n > 1 ? "[" : "",
 					 json_string_value(item));
 			}
 			if (n > 1)
-				flow_add(buf, len, &used, "]");
+				report_add(buf, len, &used, "]");
 		} else if (json_is_integer(value)) {
-			flow_add(buf, len, &used, "%" JSON_INTEGER_FORMAT,
+			report_add(buf, len, &used, "%" JSON_INTEGER_FORMAT,
 				 json_integer_value(value));
 		} else {
-			flow_add(buf, len, &used, "%s", json_string_value(value));
+			report_add(buf, len, &used, "%s", json_string_value(value));
 		}
 	}
-	flow_add(buf, len, &used, "}");
+	report_add(buf, len, &used, "}");
 }
 
 void record_failed_step(struct record *rec, const struct vec_file *file,
@@ -468,6 +487,8 @@ void record_failed_step(struct record *rec, const struct vec_file *file,
 		    cache_list(rec, got->caches, got->n_caches,
 			       step->expect.cache_named));
 	}
+	if (v->failed & STEP_CHECK_RECORDS)
+		record_records(rec, failure, file, step, got);
 	set_message(rec, failure, got->message);
 	set(rec, t, "failure", failure);
 	json_decref(t);
@@ -626,7 +647,8 @@ static void junit_case(FILE *out, const json_t *t)
 	static const char *const body[] = {
 		"position", "step", "action", "expected", "got",
 		"expected_issued", "got_issued", "expected_caches",
-		"got_caches", "message", "rule",
+		"got_caches", "expected_records", "got_records", "message",
+		"rule",
 	};
 	const char *verdict = get_str(t, "verdict");
 	const char *comment = get_str(t, "comment");

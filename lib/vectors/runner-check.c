@@ -10,6 +10,7 @@
 
 #include <nestref/backend.h>
 
+#include "runner-events.h"
 #include "runner-step.h"
 
 uint32_t step_expected_entry_num(const struct vec_step *step)
@@ -153,6 +154,14 @@ int step_check(const struct test_env *env, const struct vec_step *step,
 	if (ex->has_flags)
 		verdict_add(v, STEP_CHECK_FLAGS,
 			    got->has_flags && got->flags == ex->flags);
+	/* vectors.md 3.10: what a read gave, byte for byte. */
+	if (ex->has_bytes)
+		verdict_add(v, STEP_CHECK_BYTES,
+			    got->has_read && got->n_read == ex->bytes);
+	if (ex->has_records)
+		verdict_add(v, STEP_CHECK_RECORDS,
+			    got->has_read &&
+				    events_match(step, got->read, got->n_read));
 	if (step->kind != VEC_STEP_INVALIDATE)
 		return 0;
 	if (ex->has_entry_num || ex->result == VEC_RESULT_OK)

@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,7 @@
 #include <nestref/vectors.h>
 
 #include "escape.h"
+#include "runner-events.h"
 #include "runner-report.h"
 
 void report_plan(FILE *out, size_t count)
@@ -156,6 +158,20 @@ void report_not_ok_setup(const struct report_test *t, const char *message)
 	fputs("  ...\n", t->out);
 }
 
+void report_add(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += (size_t)n < len - *used ? (size_t)n : len - *used - 1;
+}
+
 const char *report_action(enum vec_step_kind kind)
 {
 	static const char *const names[] = {
@@ -166,6 +182,10 @@ const char *report_action(enum vec_step_kind kind)
 		[VEC_STEP_INVALIDATE] = "invalidate",
 		[VEC_STEP_CHECK_CACHE] = "check_cache",
 		[VEC_STEP_ATTACH] = "attach",
+		[VEC_STEP_ALLOC_VEVENTQ] = "alloc_veventq",
+		[VEC_STEP_READ_VEVENTS] = "read_vevents",
+		[VEC_STEP_TRIGGER_VEVENT] = "trigger_vevent",
+		[VEC_STEP_FAULT] = "fault",
 	};
 
 	return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind]
@@ -199,6 +219,8 @@ static void report_expected(FILE *out, const struct vec_step *step,
 	}
 	if (ex->has_flags)
 		fprintf(out, ", flags: 0x%" PRIx32, ex->flags);
+	if (ex->has_bytes)
+		fprintf(out, ", bytes: %" PRIu32, ex->bytes);
 	if (v->made && step->kind == VEC_STEP_INVALIDATE &&
 	    (ex->has_entry_num || ex->result == VEC_RESULT_OK))
 		fprintf(out, ", entry_num: %" PRIu32,
@@ -216,6 +238,8 @@ static void report_got(FILE *out, const struct vec_step *step,
 		fprintf(out, ", entry_num: %" PRIu32, got->entry_num);
 	if (got->has_flags)
 		fprintf(out, ", flags: 0x%" PRIx32, got->flags);
+	if (got->has_read)
+		fprintf(out, ", bytes: %zu", got->n_read);
 	fputs("}\n", out);
 }
 
@@ -304,6 +328,31 @@ static void report_cache_list(FILE *out, const char *key,
 	}
 }
 
+/* A line of a list of the YAML block, quoted as a string. */
+static void report_list_line(const char *text, void *arg)
+{
+	FILE *out = arg;
+
+	fputs("    - ", out);
+	report_quoted(out, text, "");
+	fputc('\n', out);
+}
+
+/* The records expected and read, each a line (runner-events.h). */
+static void report_records(const struct report_test *t,
+			   const struct vec_step *step,
+			   const struct step_got *got)
+{
+	FILE *out = t->out;
+
+	fprintf(out, "  expected_records:%s\n",
+		step->expect.n_records ? "" : " []");
+	events_say_expected(t->file, step, report_list_line, out);
+	fprintf(out, "  got_records:%s\n", got->n_read ? "" : " []");
+	events_say_got(t->file, step, got->read, got->n_read,
+		       report_list_line, out);
+}
+
 void report_not_ok_step(const struct report_test *t, size_t step_index,
 			const struct step_got *got,
 			const struct step_verdict *v)
@@ -334,6 +383,8 @@ void report_not_ok_step(const struct report_test *t, size_t step_index,
 		report_cache_list(out, "got_caches", got->caches,
 				  got->n_caches, step->expect.cache_named);
 	}
+	if (v->failed & STEP_CHECK_RECORDS)
+		report_records(t, step, got);
 	if (got->message[0]) {
 		fputs("  message: ", out);
 		report_quoted(out, got->message, "");
@@ -353,6 +404,8 @@ static const struct {
 	{ STEP_CHECK_CACHES, "caches" },
 	{ STEP_CHECK_CACHE_WORD, "check_cache" },
 	{ STEP_CHECK_FLAGS, "hw_info" },
+	{ STEP_CHECK_BYTES, "bytes" },
+	{ STEP_CHECK_RECORDS, "records" },
 	{ STEP_CHECK_ENTRY_NUM, "entry_num" },
 	{ STEP_CHECK_RESULT, "result" },
 };

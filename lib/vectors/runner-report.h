@@ -36,6 +36,9 @@ void report_cmd_text(char *buf, size_t len,
 /* "{cache: tlb, vmid: 0x5, ...}": a cache entry as the reports show it. */
 void report_cache_text(char *buf, size_t len,
 		       const struct nestref_smmuv3_cache_entry *entry);
+/* Appends to buf (len bytes, *used of them taken), never past its end. */
+void report_add(char *buf, size_t len, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* The action key of a step: "set_dev_user_data", "invalidate", ... */
 const char *report_action(enum vec_step_kind kind);
 

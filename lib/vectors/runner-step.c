@@ -23,6 +23,39 @@ static void env_msg(char *msg, size_t msg_len, const char *what,
 		 nestref_ctx_message(ctx));
 }
 
+/*
+ * setup.veventqs (vectors.md 1.2), after the devices and their user
+ * data, each preset to its sequence number when it has one.
+ */
+static int env_veventqs(struct test_env *env, char *msg, size_t msg_len)
+{
+	const struct vec_file *file = env->file;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < file->n_veventqs; i++) {
+		const struct vec_veventq *q = &file->veventqs[i];
+		uint32_t *id = &env->queue_ids[q->queue];
+
+		rc = nestref_veventq_alloc(env->ctx,
+					   env->viommu_ids[q->viommu], q->type,
+					   q->depth, 0, id);
+		if (rc) {
+			env_msg(msg, msg_len, "veventq_alloc", env->ctx, rc);
+			return rc;
+		}
+		if (!q->has_sequence)
+			continue;
+		rc = nestref_veventq_set_sequence(env->ctx, *id, q->sequence);
+		if (rc) {
+			env_msg(msg, msg_len, "veventq_set_sequence", env->ctx,
+				rc);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int env_open(struct test_env *env, const struct vec_file *file,
 	     const struct nestref_ctx_opts *base, uint32_t *missing,
 	     char *msg, size_t msg_len)
@@ -45,7 +78,9 @@ int env_open(struct test_env *env, const struct vec_file *file,
 			      sizeof(*env->dev_ids));
 	env->vdev_ids = nestref_calloc(file->n_devices ? file->n_devices : 1,
 			       sizeof(*env->vdev_ids));
-	if (!env->dev_ids || !env->vdev_ids) {
+	env->queue_ids = nestref_calloc(file->n_queues ? file->n_queues : 1,
+					sizeof(*env->queue_ids));
+	if (!env->dev_ids || !env->vdev_ids || !env->queue_ids) {
 		rc = -ENOMEM;
 		snprintf(msg, msg_len, "setup: out of memory");
 		goto err;
@@ -84,6 +119,9 @@ int env_open(struct test_env *env, const struct vec_file *file,
 			goto err;
 		}
 	}
+	rc = env_veventqs(env, msg, msg_len);
+	if (rc)
+		goto err;
 	if (file->has_caches) {
 		if (!(env->caps & NESTREF_CAP_OBSERVE_CACHES)) {
 			*missing |= NESTREF_CAP_OBSERVE_CACHES;
@@ -109,6 +147,7 @@ void env_close(struct test_env *env)
 	nestref_ctx_free(env->ctx);
 	nestref_free(env->dev_ids);
 	nestref_free(env->vdev_ids);
+	nestref_free(env->queue_ids);
 	memset(env, 0, sizeof(*env));
 }
 
@@ -256,10 +295,64 @@ static int step_attach(struct test_env *env, const struct vec_step *step)
 	return nestref_dev_attach(env->ctx, step_dev_id(env, &step->dev), hwpt);
 }
 
+static uint32_t step_queue_id(const struct test_env *env,
+			      const struct vec_queueref *ref)
+{
+	return ref->raw ? ref->id : env->queue_ids[ref->queue];
+}
+
+/* IOMMU_VEVENTQ_ALLOC; the name keeps ID 0 when it fails (3.9). */
+static int step_alloc_veventq(struct test_env *env,
+			      const struct vec_step *step)
+{
+	const struct vec_veventq *q = &step->veventq;
+	uint32_t id = 0;
+	int rc;
+
+	rc = nestref_veventq_alloc(env->ctx,
+				   q->raw_viommu ? q->viommu :
+						   env->viommu_ids[q->viommu],
+				   q->type, q->depth, q->flags, &id);
+	env->queue_ids[q->queue] = rc ? 0 : id;
+	return rc;
+}
+
+/*
+ * A read(2) of count bytes into a buffer of exactly writable bytes, so
+ * that a write past them is the fault the step asks for (3.10) and,
+ * under ASan, an overrun of the heap.
+ */
+static int step_read(struct test_env *env, const struct vec_step *step,
+		     struct step_got *got)
+{
+	struct nestref_event_buffer buf = {
+		.count = step->count,
+		.data_size = step->writable,
+	};
+
+	if (step->writable) {
+		buf.data = nestref_malloc(step->writable);
+		if (!buf.data)
+			return -ENOMEM;
+	}
+	got->rc = nestref_veventq_read(env->ctx,
+				       step_queue_id(env, &step->queue), &buf);
+	if (got->rc || buf.done > step->writable) {
+		nestref_free(buf.data);
+		/* More than could be written is the library's bug. */
+		return got->rc ? 0 : -EIO;
+	}
+	got->has_read = true;
+	got->read = buf.data;
+	got->n_read = buf.done;
+	return 0;
+}
+
 int step_run(struct test_env *env, const struct vec_step *step,
 	     struct step_got *got)
 {
 	uint32_t id = 0;
+	int rc;
 
 	memset(got, 0, sizeof(*got));
 	switch (step->kind) {
@@ -273,9 +366,14 @@ int step_run(struct test_env *env, const struct vec_step *step,
 		break;
 	case VEC_STEP_DESTROY:
 		/* A device never set has vDEVICE 0, which nothing owns. */
-		id = step->destroy_vdevice && !step->dev.raw ?
-			     env->vdev_ids[step->dev.dev_index] :
-			     step_dev_id(env, &step->dev);
+		if (step->destroy_veventq)
+			id = step_queue_id(env, &step->queue);
+		else if (step->destroy_viommu)
+			id = env->viommu_ids[step->viommu];
+		else if (step->destroy_vdevice && !step->dev.raw)
+			id = env->vdev_ids[step->dev.dev_index];
+		else
+			id = step_dev_id(env, &step->dev);
 		got->rc = nestref_destroy(env->ctx, id);
 		break;
 	case VEC_STEP_UNSET_DEV_USER_DATA:
@@ -296,6 +394,22 @@ int step_run(struct test_env *env, const struct vec_step *step,
 					  &got->flags);
 		got->has_flags = got->rc == 0;
 		break;
+	case VEC_STEP_ALLOC_VEVENTQ:
+		got->rc = step_alloc_veventq(env, step);
+		break;
+	case VEC_STEP_READ_VEVENTS:
+		rc = step_read(env, step, got);
+		if (rc)
+			return rc;
+		break;
+	case VEC_STEP_TRIGGER_VEVENT:
+		got->rc = nestref_trigger_vevent(env->ctx,
+						 step_dev_id(env, &step->dev));
+		break;
+	case VEC_STEP_FAULT:
+		/* The SMMU takes any record; the host's answer is read. */
+		got->rc = nestref_smmuv3_raise_event(env->ctx, &step->event);
+		break;
 	case VEC_STEP_CHECK_CACHE:
 		/* Not run at all without the capability (vectors.md 2). */
 		if (!(env->caps & NESTREF_CAP_CHECK_CACHE))
@@ -314,5 +428,6 @@ void step_got_free(struct step_got *got)
 {
 	nestref_free(got->issued);
 	nestref_free(got->caches);
+	nestref_free(got->read);
 	memset(got, 0, sizeof(*got));
 }

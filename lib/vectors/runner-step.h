@@ -15,6 +15,9 @@ struct test_env {
 	uint32_t viommu_ids[VEC_VIOMMUS_MAX]; /* one per file->vmids */
 	uint32_t *dev_ids; /* one per file->devices */
 	uint32_t *vdev_ids; /* each device's last vDEVICE ID, 0 for none */
+	/* each of file->queues: its ID once allocated, 0 before or after a
+	 * failed allocation (vectors.md 3.9) */
+	uint32_t *queue_ids;
 };
 
 /* What a step answered. */
@@ -30,6 +33,11 @@ struct step_got {
 	bool has_caches;
 	struct nestref_smmuv3_cache_entry *caches;
 	size_t n_caches;
+	/* read_vevents that succeeded: the bytes read, in a buffer of
+	 * exactly the step's writable bytes (NULL for none) */
+	bool has_read;
+	unsigned char *read;
+	size_t n_read;
 	char message[256]; /* the context's sentence after the call */
 };
 
@@ -48,6 +56,8 @@ struct step_verdict {
 #define STEP_CHECK_CACHE_WORD (1u << 4)
 #define STEP_CHECK_SETUP_CACHES (1u << 5)
 #define STEP_CHECK_FLAGS (1u << 6)
+#define STEP_CHECK_BYTES (1u << 7)
+#define STEP_CHECK_RECORDS (1u << 8)
 
 /*
  * Opens the context and applies setup (spec/vectors.md 1: afresh before

@@ -16,7 +16,7 @@ static void load_vste(struct vl *vl, yaml_node_t *node,
 {
 	uint64_t dw[2];
 
-	if (!vl_dw_pair(vl, node, "vste", dw))
+	if (!vl_dw_list(vl, node, "vste", dw, 2))
 		return;
 	step->data = vl_calloc(vl, NESTREF_SMMUV3_VSTE_SIZE, 1);
 	if (!step->data)

@@ -190,26 +190,35 @@ static bool op_cmd(struct vl *vl, yaml_node_t *node,
 	return ok;
 }
 
-bool vl_dw_pair(struct vl *vl, yaml_node_t *list, const char *key,
-		uint64_t dw[2])
+bool vl_dw_list(struct vl *vl, yaml_node_t *list, const char *key,
+		uint64_t *dw, size_t n)
 {
-	static const char *const names[] = { "dw0", "dw1" };
+	static const char *const names[] = { "dw0", "dw1", "dw2", "dw3" };
+	static const char *const shapes[] = { "", "[dw0]", "[dw0, dw1]",
+					       "[dw0, dw1, dw2]",
+					       "[dw0, dw1, dw2, dw3]" };
+	static const char *const counts[] = { "", "one", "two", "three",
+					      "four" };
 	bool ok = true;
-	size_t n, i;
+	size_t got, i;
 
 	if (list->type != YAML_SEQUENCE_NODE) {
-		vl_expected(vl, list, "a list of two integers [dw0, dw1]", key);
+		char what[64];
+
+		snprintf(what, sizeof(what), "a list of %s integers %s",
+			 counts[n], shapes[n]);
+		vl_expected(vl, list, what, key);
 		return false;
 	}
-	if (!vl_seq(vl, list, key, &n))
+	if (!vl_seq(vl, list, key, &got))
 		return false;
-	if (n != 2) {
+	if (got != n) {
 		vl_error(vl, list,
-			 "expected a list of two integers [dw0, dw1] for '%s', got a list of %zu",
-			 key, n);
+			 "expected a list of %s integers %s for '%s', got a list of %zu",
+			 counts[n], shapes[n], key, got);
 		return false;
 	}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < n; i++)
 		if (!vl_uint(vl, vl_item(vl, list, i), names[i], 0,
 			     UINT64_MAX, &dw[i]))
 			ok = false;
@@ -226,7 +235,7 @@ static bool raw_cmd(struct vl *vl, yaml_node_t *node,
 	memset(cmd, 0, sizeof(*cmd));
 	if (!vl_map(vl, node, NULL, "a raw entry", keys, kv))
 		return false;
-	return vl_dw_pair(vl, kv[0].val, "raw", cmd->dw);
+	return vl_dw_list(vl, kv[0].val, "raw", cmd->dw, 2);
 }
 
 /* A mapping whose keys name exactly one entry form (vectors.md 3.3). */

@@ -16,8 +16,7 @@
 
 #include "vector-load.h"
 
-/* Names of the format: [a-z0-9] plus the characters of extra. */
-static bool name_ok(const char *s, const char *extra)
+bool vl_name_ok(const char *s, const char *extra)
 {
 	if (!*s)
 		return false;
@@ -38,12 +37,8 @@ static int name_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/*
- * Sorts the names (by name, then by order in the file) and reports every
- * repeat against the first.  what == NULL reports "duplicate key".
- */
-static void sort_names(struct vl *vl, struct vl_name *names, size_t n,
-		       const char *what)
+void vl_sort_names(struct vl *vl, struct vl_name *names, size_t n,
+		   const char *what)
 {
 	size_t i, first = 0;
 
@@ -67,8 +62,8 @@ static void sort_names(struct vl *vl, struct vl_name *names, size_t n,
 	}
 }
 
-static const struct vl_name *find_name(const struct vl_name *names, size_t n,
-				       const char *name)
+const struct vl_name *vl_find_name(const struct vl_name *names, size_t n,
+				   const char *name)
 {
 	size_t lo = 0, hi = n;
 
@@ -90,7 +85,7 @@ bool vl_find_device(struct vl *vl, const char *name, size_t *index)
 {
 	const struct vl_name *found;
 
-	found = find_name(vl->dev_names, vl->n_dev_names, name);
+	found = vl_find_name(vl->dev_names, vl->n_dev_names, name);
 	if (!found)
 		return false;
 	*index = found->index;
@@ -241,7 +236,7 @@ static void load_notes(struct vl *vl, yaml_node_t *node)
 		    vl_str(vl, kv[1].val, "description", VL_NON_EMPTY, &s))
 			note->description = vl_strdup(vl, s);
 	}
-	sort_names(vl, vl->note_names, vl->n_note_names, NULL);
+	vl_sort_names(vl, vl->note_names, vl->n_note_names, NULL);
 }
 
 /* ---------------------------------------------------------------- */
@@ -321,7 +316,7 @@ static void load_device(struct vl *vl, yaml_node_t *node, size_t index)
 		return;
 	if (vl_require(vl, node, &kv[DV_NAME], "name") &&
 	    vl_str(vl, kv[DV_NAME].val, "name", VL_ONE_LINE, &s)) {
-		if (!name_ok(s, "_-"))
+		if (!vl_name_ok(s, "_-"))
 			vl_expected(vl, kv[DV_NAME].val,
 				    "a name of [a-z0-9_-]+", "name");
 		else
@@ -359,11 +354,11 @@ static void load_devices(struct vl *vl, yaml_node_t *node)
 	file->n_devices = n;
 	for (i = 0; i < n; i++)
 		load_device(vl, vl_item(vl, node, i), i);
-	sort_names(vl, vl->dev_names, vl->n_dev_names, "device");
+	vl_sort_names(vl, vl->dev_names, vl->n_dev_names, "device");
 }
 
 enum { SU_VMID, SU_VIOMMUS, SU_PAGE_SIZE, SU_SMMU, SU_CACHES, SU_DEVICES,
-       SU_N };
+       SU_VEVENTQS, SU_N };
 
 bool vl_viommu(struct vl *vl, const yaml_node_t *node, uint32_t *out)
 {
@@ -407,7 +402,7 @@ static void load_setup(struct vl *vl, yaml_node_t *node)
 {
 	static const char *const keys[] = { "vmid", "viommus", "page_size",
 					    "smmu", "caches", "devices",
-					    NULL };
+					    "veventqs", NULL };
 	struct vec_file *file = vl->file;
 	struct vl_kv kv[SU_N];
 	uint64_t v;
@@ -442,6 +437,8 @@ static void load_setup(struct vl *vl, yaml_node_t *node)
 	}
 	if (kv[SU_DEVICES].val)
 		load_devices(vl, kv[SU_DEVICES].val);
+	if (kv[SU_VEVENTQS].val)
+		vl_setup_veventqs(vl, kv[SU_VEVENTQS].val);
 }
 
 /* ---------------------------------------------------------------- */
@@ -481,7 +478,7 @@ static void load_flags(struct vl *vl, yaml_node_t *node, struct vec_test *t)
 		if (!vl_str(vl, item, "flags", VL_NON_EMPTY | VL_ONE_LINE, &s))
 			continue;
 		/* Wycheproof's rule: a flag cites a declared bug class */
-		if (!find_name(vl->note_names, vl->n_note_names, s)) {
+		if (!vl_find_name(vl->note_names, vl->n_note_names, s)) {
 			char buf[VL_EXCERPT + 8];
 
 			vl_error(vl, item, "flag '%s' is not declared in notes",
@@ -594,7 +591,7 @@ static void walk(struct vl *vl, yaml_node_t *root)
 	if (vl_require(vl, root, &kv[K_ID], "id") &&
 	    vl_str(vl, kv[K_ID].val, "id", VL_ONE_LINE, &s)) {
 		file->id_mark = vl_mark(kv[K_ID].val);
-		if (name_ok(s, "-"))
+		if (vl_name_ok(s, "-"))
 			file->id = vl_strdup(vl, s);
 		else
 			vl_expected(vl, kv[K_ID].val, "an id of [a-z0-9-]+",
@@ -620,6 +617,8 @@ static void walk(struct vl *vl, yaml_node_t *root)
 		load_setup(vl, kv[K_SETUP].val);
 	if (vl_require(vl, root, &kv[K_TESTS], "tests"))
 		load_tests(vl, kv[K_TESTS].val);
+	/* the steps' queue names, now that every queue is known */
+	vl_queues(vl);
 }
 
 static struct vec_file *file_new(const char *path)
@@ -745,6 +744,10 @@ void vec_file_free(struct vec_file *file)
 	for (i = 0; i < file->n_devices; i++)
 		nestref_free(file->devices[i].name);
 	nestref_free(file->devices);
+	for (i = 0; i < file->n_veventqs; i++)
+		nestref_free(file->veventqs[i].name);
+	nestref_free(file->veventqs);
+	nestref_free(file->queues);
 	nestref_free(file->caches);
 	for (i = 0; i < file->n_notes; i++) {
 		nestref_free(file->notes[i].name);

@@ -166,6 +166,18 @@ int vl_parse(const char *path, struct vec_diag *diag, const unsigned char *buf,
 
 /* lib/vectors/vector-load.c */
 bool vl_find_device(struct vl *vl, const char *name, size_t *index);
+/* Names of the format: [a-z0-9] plus the characters of extra. */
+bool vl_name_ok(const char *s, const char *extra);
+/*
+ * Sorts the names (by name, then by index) and reports every repeat
+ * against the first as "duplicate <what> 'name'"; what == NULL reports
+ * "duplicate key".
+ */
+void vl_sort_names(struct vl *vl, struct vl_name *names, size_t n,
+		   const char *what);
+/* A name of a sorted array, or NULL. */
+const struct vl_name *vl_find_name(const struct vl_name *names, size_t n,
+				   const char *name);
 
 /* lib/vectors/vector-step.c */
 void vl_step(struct vl *vl, yaml_node_t *node, struct vec_step *step);
@@ -174,13 +186,53 @@ void vl_step_free(struct vec_step *step);
 bool vl_devref(struct vl *vl, const yaml_node_t *map, const struct vl_kv *dev,
 	       const struct vl_kv *dev_id, struct vec_devref *ref);
 
+/*
+ * A type: key: arm-smmuv3, selftest or an integer (32 bits), the two
+ * names meaning the values given (3.3, 3.9).
+ */
+bool vl_type(struct vl *vl, const yaml_node_t *node, uint32_t arm_smmuv3,
+	     uint32_t selftest, uint32_t *type);
+
 /* lib/vectors/vector-attach.c: an attach step's mapping (3.8). */
 void vl_attach(struct vl *vl, yaml_node_t *node, struct vec_step *step);
 
+/*
+ * lib/vectors/vector-veventq.c: the vEVENTQs (1.2, 3.6, 3.9-3.11).  A
+ * queue's name resolves once the whole file is read: vl_queues() numbers
+ * every queue of the file, reports duplicates and resolves each step's
+ * queue reference, then checks the records of each read against its
+ * queue's type.
+ */
+void vl_setup_veventqs(struct vl *vl, yaml_node_t *node);
+void vl_alloc_veventq(struct vl *vl, yaml_node_t *node,
+		      struct vec_step *step);
+void vl_read_vevents(struct vl *vl, yaml_node_t *node,
+		     struct vec_step *step);
+void vl_trigger_vevent(struct vl *vl, yaml_node_t *node,
+		       struct vec_step *step);
+/* veventq: NAME, kept for vl_queues() (destroy, read_vevents). */
+bool vl_queue_name(struct vl *vl, const yaml_node_t *node,
+		   struct vec_queueref *ref);
+void vl_queues(struct vl *vl);
+
+/*
+ * lib/vectors/vector-event.c: SMMUv3 event records by fields or raw,
+ * the fault step (3.12) and the records of expect (3.10).
+ */
+void vl_fault(struct vl *vl, yaml_node_t *node, struct vec_step *step);
+void vl_records(struct vl *vl, yaml_node_t *node, struct vec_expect *ex);
+/*
+ * The records fit a queue of this type (known: a named queue's), or of
+ * a type the runner cannot split (lost and bytes records only).
+ */
+void vl_records_check(struct vl *vl, const struct vec_expect *ex,
+		      bool known, uint32_t type);
+void vl_records_free(struct vec_expect *ex);
+
 /* lib/vectors/vector-entry.c */
-/* [dw0, dw1]: a list of two 64-bit integers, for key. */
-bool vl_dw_pair(struct vl *vl, yaml_node_t *list, const char *key,
-		uint64_t dw[2]);
+/* [dw0, ..., dw<n-1>]: a list of n 64-bit integers (n at most 4). */
+bool vl_dw_list(struct vl *vl, yaml_node_t *list, const char *key,
+		uint64_t *dw, size_t n);
 bool vl_smmu_cmd(struct vl *vl, yaml_node_t *node,
 		 struct nestref_smmuv3_cmd *cmd);
 bool vl_entry(struct vl *vl, yaml_node_t *node, struct vec_entry *entry);

@@ -22,10 +22,13 @@ static const char *const action_names[] = { "set_dev_user_data",
 					    "unset_dev_user_data",
 					    "invalidate", "check_cache",
 					    "destroy", "hw_info", "attach",
+					    "alloc_veventq", "read_vevents",
+					    "trigger_vevent", "fault",
 					    "expect", NULL };
 
 enum { A_SET, A_UNSET, A_INVALIDATE, A_CHECK, A_DESTROY, A_HW_INFO,
-       A_ATTACH, A_COUNT = A_ATTACH + 1, A_EXPECT = A_COUNT, A_N };
+       A_ATTACH, A_ALLOC_VEVENTQ, A_READ_VEVENTS, A_TRIGGER_VEVENT, A_FAULT,
+       A_COUNT = A_FAULT + 1, A_EXPECT = A_COUNT, A_N };
 
 /* dev: NAME (a setup device) or dev_id: N (a raw object ID), not both */
 bool vl_devref(struct vl *vl, const yaml_node_t *map, const struct vl_kv *dev,
@@ -122,14 +125,15 @@ static void load_set(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 
 enum { INV_TYPE, INV_ENTRY_LEN, INV_ENTRY_NUM, INV_ENTRIES, INV_VIOMMU, INV_N };
 
-static bool load_type(struct vl *vl, const yaml_node_t *node, uint32_t *type)
+bool vl_type(struct vl *vl, const yaml_node_t *node, uint32_t arm_smmuv3,
+	     uint32_t selftest, uint32_t *type)
 {
 	if (vl_scalar_is(node, "arm-smmuv3")) {
-		*type = NESTREF_INV_TYPE_ARM_SMMUV3;
+		*type = arm_smmuv3;
 		return true;
 	}
 	if (vl_scalar_is(node, "selftest")) {
-		*type = NESTREF_INV_TYPE_SELFTEST;
+		*type = selftest;
 		return true;
 	}
 	if (vl_is_plain(node) && node->data.scalar.length &&
@@ -190,7 +194,9 @@ static void load_invalidate(struct vl *vl, yaml_node_t *node,
 	if (!vl_map(vl, node, "invalidate", "invalidate", keys, kv))
 		return;
 	if (vl_require(vl, node, &kv[INV_TYPE], "type"))
-		type_ok = load_type(vl, kv[INV_TYPE].val, &step->type);
+		type_ok = vl_type(vl, kv[INV_TYPE].val,
+				  NESTREF_INV_TYPE_ARM_SMMUV3,
+				  NESTREF_INV_TYPE_SELFTEST, &step->type);
 	if (kv[INV_VIOMMU].val)
 		vl_viommu(vl, kv[INV_VIOMMU].val, &step->viommu);
 
@@ -261,34 +267,52 @@ static void load_unset(struct vl *vl, yaml_node_t *node,
 }
 
 /*
- * IOMMU_DESTROY of a device (dev: or dev_id:) or of the vDEVICE that a
- * device's last successful set_dev_user_data made (vdevice_of:).
+ * IOMMU_DESTROY of a device (dev: or dev_id:), of the vDEVICE that a
+ * device's last successful set_dev_user_data made (vdevice_of:), of a
+ * vEVENTQ (veventq:) or of a setup vIOMMU (viommu:), 3.6.
  */
+enum { DS_DEV, DS_DEV_ID, DS_VDEVICE_OF, DS_VEVENTQ, DS_VIOMMU, DS_N };
+
 static void load_destroy(struct vl *vl, yaml_node_t *node,
 			 struct vec_step *step)
 {
 	static const char *const keys[] = { "dev", "dev_id", "vdevice_of",
-					    NULL };
-	struct vl_kv kv[3];
+					    "veventq", "viommu", NULL };
+	struct vl_kv kv[DS_N];
+	int k, first = -1;
 
 	if (!vl_map(vl, node, "destroy", "destroy", keys, kv))
 		return;
-	if (!kv[0].val && !kv[1].val && !kv[2].val) {
+	for (k = 0; k < DS_N; k++) {
+		if (!kv[k].val)
+			continue;
+		if (first < 0) {
+			first = k;
+			continue;
+		}
+		vl_error(vl, kv[k].key,
+			 "destroy takes one of dev, dev_id, vdevice_of, veventq or viommu, got '%s' and '%s'",
+			 keys[first], keys[k]);
+		return;
+	}
+	if (first < 0) {
 		vl_error(vl, node,
-			 "missing required key: one of dev, dev_id or vdevice_of");
+			 "missing required key: one of dev, dev_id, vdevice_of, veventq or viommu");
 		return;
 	}
-	if (kv[2].val && (kv[0].val || kv[1].val)) {
-		vl_error(vl, kv[2].key,
-			 "vdevice_of names a device by itself: not with dev or dev_id");
-		return;
-	}
-	if (kv[2].val) {
+	if (kv[DS_VEVENTQ].val) {
+		step->destroy_veventq = true;
+		vl_queue_name(vl, kv[DS_VEVENTQ].val, &step->queue);
+	} else if (kv[DS_VIOMMU].val) {
+		step->destroy_viommu = true;
+		vl_viommu(vl, kv[DS_VIOMMU].val, &step->viommu);
+	} else if (kv[DS_VDEVICE_OF].val) {
 		step->destroy_vdevice = true;
-		vl_devref(vl, node, &kv[2], &kv[1], &step->dev);
-		return;
+		vl_devref(vl, node, &kv[DS_VDEVICE_OF], &kv[DS_DEV_ID],
+			  &step->dev);
+	} else {
+		vl_devref(vl, node, &kv[DS_DEV], &kv[DS_DEV_ID], &step->dev);
 	}
-	vl_devref(vl, node, &kv[0], &kv[1], &step->dev);
 }
 
 /* IOMMU_GET_HW_INFO of a device: its flags word. */
@@ -307,7 +331,7 @@ static void load_hw_info(struct vl *vl, yaml_node_t *node,
 /* expect (section 4)                                               */
 
 enum { EX_RESULT, EX_ERRNO, EX_ENTRY_NUM, EX_ISSUED, EX_CACHES, EX_FLAGS,
-       EX_N };
+       EX_BYTES, EX_RECORDS, EX_N };
 
 static void load_errno(struct vl *vl, const yaml_node_t *node, int *out)
 {
@@ -373,12 +397,45 @@ static void load_issued(struct vl *vl, yaml_node_t *node,
 	}
 }
 
+/*
+ * bytes and records describe what a read_vevents step read (3.10), so
+ * they need one that succeeds.
+ */
+static void load_expect_read(struct vl *vl, struct vec_step *step,
+			     struct vl_kv *bytes, struct vl_kv *records)
+{
+	struct vec_expect *ex = &step->expect;
+	struct vl_kv *kv[] = { bytes, records };
+	size_t i;
+
+	for (i = 0; i < NESTREF_ARRAY_SIZE(kv); i++) {
+		if (!kv[i]->val)
+			continue;
+		if (step->kind != VEC_STEP_READ_VEVENTS) {
+			vl_error(vl, kv[i]->key,
+				 "'%s' is only allowed in the expect of a read_vevents step",
+				 i ? "records" : "bytes");
+			kv[i]->val = NULL;
+		} else if (ex->result != VEC_RESULT_OK) {
+			vl_error(vl, kv[i]->key,
+				 "'%s' is what a read gave: only with result ok",
+				 i ? "records" : "bytes");
+			kv[i]->val = NULL;
+		}
+	}
+	if (bytes->val)
+		ex->has_bytes = vl_u32(vl, bytes->val, "bytes", &ex->bytes);
+	if (records->val)
+		vl_records(vl, records->val, ex);
+}
+
 static void load_expect(struct vl *vl, yaml_node_t *node,
 			struct vec_step *step)
 {
 	static const char *const all_keys[] = { "result", "errno",
 						"entry_num", "issued",
-						"caches", "flags", NULL };
+						"caches", "flags", "bytes",
+						"records", NULL };
 	struct vec_expect *ex = &step->expect;
 	struct vl_kv kv[EX_N];
 	bool result_ok = true;
@@ -429,6 +486,7 @@ static void load_expect(struct vl *vl, yaml_node_t *node,
 	if (kv[EX_FLAGS].val)
 		ex->has_flags = vl_u32(vl, kv[EX_FLAGS].val, "flags",
 				       &ex->flags);
+	load_expect_read(vl, step, &kv[EX_BYTES], &kv[EX_RECORDS]);
 	if (kv[EX_ENTRY_NUM].val) {
 		ex->has_entry_num = vl_u32(vl, kv[EX_ENTRY_NUM].val,
 					   "entry_num", &ex->entry_num);
@@ -443,6 +501,15 @@ static void load_expect(struct vl *vl, yaml_node_t *node,
 }
 
 /* ---------------------------------------------------------------- */
+
+/* A step that only a backend with cap can take (2.2). */
+static void step_requires(struct vl *vl, const yaml_node_t *key, uint32_t cap,
+			  const char *what)
+{
+	if (!(vl->file->requires & cap))
+		vl_error(vl, key, "%s needs %s in the file's requires", what,
+			 nestref_cap_name(cap));
+}
 
 void vl_step(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 {
@@ -502,10 +569,29 @@ void vl_step(struct vl *vl, yaml_node_t *node, struct vec_step *step)
 	case A_ATTACH:
 		step->kind = VEC_STEP_ATTACH;
 		/* No backend lacking it could run the steps after (2.2). */
-		if (!(vl->file->requires & NESTREF_CAP_ATTACH_NESTED))
-			vl_error(vl, kv[action].key,
-				 "an attach step needs attach-nested in the file's requires");
+		step_requires(vl, kv[action].key, NESTREF_CAP_ATTACH_NESTED,
+			      "an attach step");
 		vl_attach(vl, kv[action].val, step);
+		break;
+	case A_ALLOC_VEVENTQ:
+		step->kind = VEC_STEP_ALLOC_VEVENTQ;
+		vl_alloc_veventq(vl, kv[action].val, step);
+		break;
+	case A_READ_VEVENTS:
+		step->kind = VEC_STEP_READ_VEVENTS;
+		vl_read_vevents(vl, kv[action].val, step);
+		break;
+	case A_TRIGGER_VEVENT:
+		step->kind = VEC_STEP_TRIGGER_VEVENT;
+		step_requires(vl, kv[action].key, NESTREF_CAP_TRIGGER_VEVENT,
+			      "a trigger_vevent step");
+		vl_trigger_vevent(vl, kv[action].val, step);
+		break;
+	case A_FAULT:
+		step->kind = VEC_STEP_FAULT;
+		step_requires(vl, kv[action].key, NESTREF_CAP_INJECT_EVENT,
+			      "a fault step");
+		vl_fault(vl, kv[action].val, step);
 		break;
 	default:
 		step->kind = VEC_STEP_CHECK_CACHE;
@@ -527,4 +613,7 @@ void vl_step_free(struct vec_step *step)
 	nestref_free(step->expect.errnos);
 	nestref_free(step->expect.issued);
 	nestref_free(step->expect.caches);
+	vl_records_free(&step->expect);
+	nestref_free(step->veventq.name);
+	nestref_free(step->queue.name);
 }

@@ -53,6 +53,25 @@ struct vec_issued {
 	struct vec_mark mark;
 };
 
+/* One record of expect.records (vectors.md 3.10), already encoded. */
+enum vec_record_form {
+	VEC_RECORD_NONE,     /* not read: the file has a load error */
+	VEC_RECORD_LOST,     /* lost: true, the LOST_EVENTS header */
+	VEC_RECORD_SELFTEST, /* virt_id: N, 4 bytes */
+	VEC_RECORD_SMMUV3,   /* event: ... or raw: [...], 32 bytes */
+	VEC_RECORD_BYTES,    /* bytes: "...", as given */
+};
+
+struct vec_record {
+	enum vec_record_form form;
+	uint32_t sequence;
+	/* The event's data as read(2) gives it, after the 8-byte header;
+	 * NULL and 0 for a LOST_EVENTS header. */
+	unsigned char *data;
+	size_t len;
+	struct vec_mark mark;
+};
+
 struct vec_expect {
 	bool present; /* an expect key was written */
 	enum vec_result result; /* default VEC_RESULT_OK */
@@ -71,6 +90,12 @@ struct vec_expect {
 	bool cache_named[NESTREF_SMMUV3_CACHE_KIND_COUNT];
 	struct nestref_smmuv3_cache_entry *caches; /* all named kinds together */
 	size_t n_caches;
+	/* read_vevents: the bytes read and every record, in order (3.10) */
+	bool has_bytes;
+	uint32_t bytes;
+	bool has_records; /* records: [] sets it with n_records 0 */
+	struct vec_record *records;
+	size_t n_records;
 	struct vec_mark mark;
 };
 
@@ -82,6 +107,10 @@ enum vec_step_kind {
 	VEC_STEP_DESTROY,
 	VEC_STEP_HW_INFO,
 	VEC_STEP_ATTACH,
+	VEC_STEP_ALLOC_VEVENTQ,
+	VEC_STEP_READ_VEVENTS,
+	VEC_STEP_TRIGGER_VEVENT,
+	VEC_STEP_FAULT,
 };
 
 /* A device reference: a named setup device, or a raw object ID. */
@@ -89,6 +118,35 @@ struct vec_devref {
 	bool raw;           /* dev_id: given */
 	uint32_t dev_id;    /* with raw */
 	size_t dev_index;   /* without raw: index into vec_file.devices */
+};
+
+/*
+ * A vEVENTQ as setup.veventqs or an alloc_veventq step allocates it (1.2,
+ * 3.9).  Its name is one of vec_file.queues, where `queue` says which.
+ */
+struct vec_veventq {
+	char *name;
+	size_t queue;     /* index into vec_file.queues */
+	bool raw_viommu;  /* viommu_id: given */
+	uint32_t viommu;  /* index into vec_file.vmids, or the raw ID */
+	uint32_t type;    /* selftest 0xbeefbeef, arm-smmuv3 1, or raw */
+	uint32_t depth;
+	uint32_t flags;
+	bool has_sequence; /* setup only, capability veventq-sequence */
+	uint32_t sequence;
+	struct vec_mark mark;
+};
+
+/*
+ * A queue reference: a named queue (setup.veventqs, or an alloc_veventq
+ * step earlier in the same test), or a raw object ID (veventq_id:).
+ */
+struct vec_queueref {
+	bool raw;
+	uint32_t id;    /* with raw */
+	char *name;     /* without raw */
+	size_t queue;   /* without raw: index into vec_file.queues */
+	struct vec_mark mark;
 };
 
 struct vec_step {
@@ -130,6 +188,23 @@ struct vec_step {
 	/* check_cache */
 	uint32_t index;
 	uint32_t value;
+
+	/* alloc_veventq (3.9) */
+	struct vec_veventq veventq;
+	/* read_vevents, destroy {veventq} (3.10, 3.6) */
+	struct vec_queueref queue;
+	bool destroy_veventq;
+	/* destroy {viommu}: the setup vIOMMU `viommu` (3.6) */
+	bool destroy_viommu;
+	/* read_vevents: read(2)'s count and the bytes of it that are mapped */
+	uint32_t count;
+	uint32_t writable;
+	/*
+	 * fault (3.12): the record the SMMU meets, its StreamID already the
+	 * first pSID of dev when has_dev.
+	 */
+	bool has_dev;
+	struct nestref_smmuv3_event event;
 
 	struct vec_expect expect;
 };
@@ -188,6 +263,15 @@ struct vec_file {
 	size_t n_caches;
 	struct vec_device *devices;
 	size_t n_devices;
+	/* setup.veventqs (1.2), allocated in order after the devices */
+	struct vec_veventq *veventqs;
+	size_t n_veventqs;
+	/*
+	 * Every queue name of the file: setup.veventqs, then the
+	 * alloc_veventq steps in file order (the runner keeps an ID for each).
+	 */
+	const struct vec_veventq **queues;
+	size_t n_queues;
 
 	struct vec_test *tests;
 	size_t n_tests;
