@@ -44,6 +44,66 @@ static const struct fake_call *call(size_t i, unsigned long req)
 
 #define ARG(type, c) ((const struct type *)(c)->arg)
 
+/*
+ * A vIOMMU and one device of pSID 0x1234 on ctx, with a vDEVICE of vsid
+ * when vsid is not 0: the objects most tests start from.
+ */
+static void one_device(struct nestref_ctx *ctx, uint32_t *viommu,
+		       uint32_t *dev, uint32_t vsid)
+{
+	unsigned char b[4];
+
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, viommu), 0);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x1234, dev), 0);
+	if (!vsid)
+		return;
+	le32_put(b, vsid);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, *viommu, *dev, b, 4,
+						   NULL),
+			 0);
+}
+
+/* The last call is a nested HWPT's IOMMU_HWPT_ALLOC (2.11) with these. */
+static void nested_alloc_was(uint32_t dev_id, uint32_t pt_id,
+			     uint32_t data_type, uint32_t data_len)
+{
+	const struct fake_call *c = call(fk.n - 1, NR_IOMMU_HWPT_ALLOC);
+
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->size, 48);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->flags, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->dev_id, dev_id);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->pt_id, pt_id);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->reserved, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_type, data_type);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_len, data_len);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->fault_id, 0);
+}
+
+/* The last call is IOMMU_VEVENTQ_ALLOC (2.12) with these. */
+static void veventq_alloc_was(uint32_t viommu_id, uint32_t type,
+			      uint32_t depth)
+{
+	const struct fake_call *c = call(fk.n - 1, NR_IOMMU_VEVENTQ_ALLOC);
+
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->size, 32);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->flags, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->viommu_id, viommu_id);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->type, type);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->veventq_depth, depth);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->reserved, 0);
+}
+
+/* A nested HWPT of the mock's data, struct iommu_hwpt_selftest (5.10). */
+static void selftest_hwpt(struct nestref_ctx *ctx, uint32_t viommu,
+			  uint32_t *hwpt)
+{
+	static const unsigned char sel[8] = { 0 };
+
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu, 0xdead, sel,
+						   sizeof(sel), hwpt),
+			 0);
+}
+
 START_TEST(unavailable_without_dev_iommu)
 {
 	struct nestref_ctx_opts opts = {
@@ -343,17 +403,12 @@ END_TEST
 /* The kernel's verdicts on check_cache and on destroy reach the caller. */
 START_TEST(check_cache_and_destroy_failures)
 {
-	unsigned char vsid[4] = { 0x99 };
 	struct nestref_ctx *ctx;
 	uint32_t viommu, dev;
 
 	fake_reset();
 	ctx = ifd_open_with(NULL, 0);
-	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
-	ck_assert_int_eq(nestref_dev_add(ctx, 1, &dev), 0);
-	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, vsid, 4,
-						   NULL),
-			 0);
+	one_device(ctx, &viommu, &dev, 0x99);
 	/* DEV_CHECK_CACHE's EINVAL is a mismatch (kernel-facts 5.5). */
 	fk.fail_req = NR_IOMMU_TEST_CMD;
 	fk.fail_errno = EINVAL;
@@ -455,17 +510,10 @@ START_TEST(vfio_mode_nested)
 	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu, 2, vste, 16,
 						   &hwpt),
 			 0);
-	c = call(fk.n - 1, NR_IOMMU_HWPT_ALLOC); /* hwpt 7 */
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->size, 48);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->flags, 0);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->dev_id, 2);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->pt_id, 4);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->reserved, 0);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_type, 2);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_len, 16);
+	nested_alloc_was(2, 4, 2, 16); /* hwpt 7 */
+	c = call(fk.n - 1, NR_IOMMU_HWPT_ALLOC);
 	ck_assert(ARG(nr_iommu_hwpt_alloc, c)->data_uptr ==
 		  (uint64_t)(uintptr_t)vste);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->fault_id, 0);
 	ck_assert_int_eq(nestref_dev_attach(ctx, d0, hwpt), 0);
 	c = call(fk.n - 1, NR_VFIO_DEVICE_ATTACH_IOMMUFD_PT);
 	ck_assert_int_eq(c->fd, FAKE_VFIO_BASE + 0);
@@ -538,11 +586,9 @@ END_TEST
  */
 START_TEST(selftest_mode_events)
 {
-	/* struct iommu_hwpt_selftest {iotlb, pagetable_type} */
-	static const unsigned char sel[8] = { 0 };
 	static const unsigned char record[12] = { 0, 0, 0, 0, 5, 0, 0, 0,
 						   0x99 };
-	unsigned char vsid[4], data[16];
+	unsigned char data[16];
 	struct nestref_event_buffer buf = {
 		.data = data, .count = 64, .data_size = sizeof(data),
 	};
@@ -554,23 +600,13 @@ START_TEST(selftest_mode_events)
 
 	fake_reset();
 	ctx = ifd_open_with(NULL, 0);
-	/* ioas 1; anchor stdev 2 hwpt 3 idev 4; hwpt 5; viommu 6 */
-	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
-	/* stdev 7 hwpt 8 idev 9 */
-	ck_assert_int_eq(nestref_dev_add(ctx, 0x1234, &dev), 0);
-	le32_put(vsid, 0x99);
-	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, vsid, 4,
-						   NULL),
-			 0); /* vdevice 10 */
-	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu, 0xdead, sel,
-						   sizeof(sel), &hwpt),
-			 0);
-	c = call(fk.n - 1, NR_IOMMU_HWPT_ALLOC); /* hwpt 11 */
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->flags, 0);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->dev_id, 4);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->pt_id, 6);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_type, 0xdead);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_len, 8);
+	/*
+	 * ioas 1; anchor stdev 2 hwpt 3 idev 4; hwpt 5; viommu 6; the
+	 * device's stdev 7 hwpt 8 idev 9; vdevice 10
+	 */
+	one_device(ctx, &viommu, &dev, 0x99);
+	selftest_hwpt(ctx, viommu, &hwpt);
+	nested_alloc_was(4, 6, 0xdead, 8); /* hwpt 11 */
 	ck_assert_int_eq(nestref_dev_attach(ctx, dev, hwpt), 0);
 	c = call(fk.n - 1, NR_IOMMU_TEST_CMD);
 	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->size, 72);
@@ -583,14 +619,8 @@ START_TEST(selftest_mode_events)
 					       NESTREF_VEVENTQ_TYPE_SELFTEST, 2,
 					       0, &q),
 			 0);
-	c = call(fk.n - 1, NR_IOMMU_VEVENTQ_ALLOC); /* veventq 12, fd 30 */
-	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->size, 32);
-	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->flags, 0);
-	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->viommu_id, 6);
-	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->type,
-			  NESTREF_VEVENTQ_TYPE_SELFTEST);
-	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->veventq_depth, 2);
-	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->reserved, 0);
+	/* veventq 12, fd 30 */
+	veventq_alloc_was(6, NESTREF_VEVENTQ_TYPE_SELFTEST, 2);
 	ck_assert_int_eq(nestref_trigger_vevent(ctx, dev), 0);
 	c = call(fk.n - 1, NR_IOMMU_TEST_CMD);
 	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->size, 72);
@@ -659,17 +689,13 @@ END_TEST
 /* Each new call's refusal by the kernel comes back as it is, named. */
 START_TEST(selftest_mode_event_refusals)
 {
-	static const unsigned char sel[4] = { 0 };
 	struct nestref_ctx *ctx;
 	uint32_t viommu, dev, hwpt, q = 77;
 
 	fake_reset();
 	ctx = ifd_open_with(NULL, 0);
-	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
-	ck_assert_int_eq(nestref_dev_add(ctx, 0x1234, &dev), 0);
-	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu, 0xdead, sel,
-						   sizeof(sel), &hwpt),
-			 0);
+	one_device(ctx, &viommu, &dev, 0);
+	selftest_hwpt(ctx, viommu, &hwpt);
 	fk.fail_req = NR_IOMMU_TEST_CMD;
 	fk.fail_errno = ENOENT; /* no vDEVICE in the vIOMMU (5.10) */
 	ck_assert_int_eq(nestref_dev_attach(ctx, dev, hwpt), -ENOENT);
@@ -703,18 +729,13 @@ START_TEST(vfio_mode_veventq)
 	};
 	struct nestref_ctx *ctx;
 	uint32_t viommu, dev, q;
-	const struct fake_call *c;
 
 	fake_reset();
 	ctx = ifd_open_with("mode=vfio,devices=/fake/vfio0", 0);
 	/* ioas 1, devid 2, hwpt 3, viommu 4 */
-	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
-	ck_assert_int_eq(nestref_dev_add(ctx, 0x1234, &dev), 0);
+	one_device(ctx, &viommu, &dev, 0);
 	ck_assert_int_eq(nestref_veventq_alloc(ctx, viommu, 1, 64, 0, &q), 0);
-	c = call(fk.n - 1, NR_IOMMU_VEVENTQ_ALLOC);
-	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->viommu_id, 4);
-	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->type, 1);
-	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->veventq_depth, 64);
+	veventq_alloc_was(4, 1, 64);
 	ck_assert_int_eq(nestref_veventq_read(ctx, q, &buf), 0);
 	ck_assert_int_eq(fk.read_fd, FAKE_VEVENTQ_BASE);
 	ck_assert_int_eq(nestref_trigger_vevent(ctx, dev), -EOPNOTSUPP);
