@@ -44,6 +44,66 @@ static const struct fake_call *call(size_t i, unsigned long req)
 
 #define ARG(type, c) ((const struct type *)(c)->arg)
 
+/*
+ * A vIOMMU and one device of pSID 0x1234 on ctx, with a vDEVICE of vsid
+ * when vsid is not 0: the objects most tests start from.
+ */
+static void one_device(struct nestref_ctx *ctx, uint32_t *viommu,
+		       uint32_t *dev, uint32_t vsid)
+{
+	unsigned char b[4];
+
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, viommu), 0);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x1234, dev), 0);
+	if (!vsid)
+		return;
+	le32_put(b, vsid);
+	ck_assert_int_eq(nestref_set_dev_user_data(ctx, *viommu, *dev, b, 4,
+						   NULL),
+			 0);
+}
+
+/* The last call is a nested HWPT's IOMMU_HWPT_ALLOC (2.11) with these. */
+static void nested_alloc_was(uint32_t dev_id, uint32_t pt_id,
+			     uint32_t data_type, uint32_t data_len)
+{
+	const struct fake_call *c = call(fk.n - 1, NR_IOMMU_HWPT_ALLOC);
+
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->size, 48);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->flags, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->dev_id, dev_id);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->pt_id, pt_id);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->reserved, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_type, data_type);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_len, data_len);
+	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->fault_id, 0);
+}
+
+/* The last call is IOMMU_VEVENTQ_ALLOC (2.12) with these. */
+static void veventq_alloc_was(uint32_t viommu_id, uint32_t type,
+			      uint32_t depth)
+{
+	const struct fake_call *c = call(fk.n - 1, NR_IOMMU_VEVENTQ_ALLOC);
+
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->size, 32);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->flags, 0);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->viommu_id, viommu_id);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->type, type);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->veventq_depth, depth);
+	ck_assert_uint_eq(ARG(nr_iommu_veventq_alloc, c)->reserved, 0);
+}
+
+/* A nested HWPT of the mock's data, struct iommu_hwpt_selftest (5.10). */
+static void selftest_hwpt(struct nestref_ctx *ctx, uint32_t viommu,
+			  uint32_t *hwpt)
+{
+	static const unsigned char sel[8] = { 0 };
+
+	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu, 0xdead, sel,
+						   sizeof(sel), hwpt),
+			 0);
+}
+
 START_TEST(unavailable_without_dev_iommu)
 {
 	struct nestref_ctx_opts opts = {
@@ -182,10 +242,10 @@ START_TEST(selftest_mode_ioctls)
 
 	fake_reset();
 	ctx = ifd_open_with("mode=selftest", 0);
-	/* The mode's own (veventq-sequence is the core's, for core-kept
-	 * queues). */
-	ck_assert_uint_eq(nestref_ctx_caps(ctx) & ~NESTREF_CAP_VEVENTQ_SEQUENCE,
-			  NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE);
+	ck_assert_uint_eq(nestref_ctx_caps(ctx),
+			  NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
+				  NESTREF_CAP_ATTACH_NESTED |
+				  NESTREF_CAP_TRIGGER_VEVENT);
 	c = call(0, NR_IOMMU_TEST_CMD);
 	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->op, 0);
 	c = call(1, NR_IOMMU_IOAS_ALLOC);
@@ -343,17 +403,12 @@ END_TEST
 /* The kernel's verdicts on check_cache and on destroy reach the caller. */
 START_TEST(check_cache_and_destroy_failures)
 {
-	unsigned char vsid[4] = { 0x99 };
 	struct nestref_ctx *ctx;
 	uint32_t viommu, dev;
 
 	fake_reset();
 	ctx = ifd_open_with(NULL, 0);
-	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
-	ck_assert_int_eq(nestref_dev_add(ctx, 1, &dev), 0);
-	ck_assert_int_eq(nestref_set_dev_user_data(ctx, viommu, dev, vsid, 4,
-						   NULL),
-			 0);
+	one_device(ctx, &viommu, &dev, 0x99);
 	/* DEV_CHECK_CACHE's EINVAL is a mismatch (kernel-facts 5.5). */
 	fk.fail_req = NR_IOMMU_TEST_CMD;
 	fk.fail_errno = EINVAL;
@@ -381,8 +436,9 @@ START_TEST(vfio_mode_ioctls)
 
 	fake_reset();
 	ctx = ifd_open_with("mode=vfio,devices=/fake/vfio0:/fake/vfio1", 0);
-	ck_assert_uint_eq(nestref_ctx_caps(ctx) & ~NESTREF_CAP_VEVENTQ_SEQUENCE,
-			  NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_ATTACH_NESTED);
+	/* The kernel keeps the queues: no veventq-sequence (2.12). */
+	ck_assert_uint_eq(nestref_ctx_caps(ctx), NESTREF_CAP_INV_ARM_SMMUV3 |
+						 NESTREF_CAP_ATTACH_NESTED);
 	c = call(0, NR_IOMMU_IOAS_ALLOC); /* no selftest probe: ioas 1 */
 	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0);
 	c = call(1, NR_VFIO_DEVICE_BIND_IOMMUFD); /* devid 2 */
@@ -454,17 +510,10 @@ START_TEST(vfio_mode_nested)
 	ck_assert_int_eq(nestref_hwpt_alloc_nested(ctx, viommu, 2, vste, 16,
 						   &hwpt),
 			 0);
-	c = call(fk.n - 1, NR_IOMMU_HWPT_ALLOC); /* hwpt 7 */
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->size, 48);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->flags, 0);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->dev_id, 2);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->pt_id, 4);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->reserved, 0);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_type, 2);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->data_len, 16);
+	nested_alloc_was(2, 4, 2, 16); /* hwpt 7 */
+	c = call(fk.n - 1, NR_IOMMU_HWPT_ALLOC);
 	ck_assert(ARG(nr_iommu_hwpt_alloc, c)->data_uptr ==
 		  (uint64_t)(uintptr_t)vste);
-	ck_assert_uint_eq(ARG(nr_iommu_hwpt_alloc, c)->fault_id, 0);
 	ck_assert_int_eq(nestref_dev_attach(ctx, d0, hwpt), 0);
 	c = call(fk.n - 1, NR_VFIO_DEVICE_ATTACH_IOMMUFD_PT);
 	ck_assert_int_eq(c->fd, FAKE_VFIO_BASE + 0);
@@ -528,6 +577,174 @@ START_TEST(vfio_bind_failure)
 }
 END_TEST
 
+/*
+ * The selftest's way back (kernel-facts 5.10, 2.12): a nested HWPT of
+ * the mock's data type on the vIOMMU, the mock device attached to it by
+ * MOCK_DOMAIN_REPLACE of its selftest object, a vEVENTQ, TRIGGER_VEVENT
+ * for the device's iommufd ID, a read(2) of the queue's descriptor, and
+ * its close before IOMMU_DESTROY.
+ */
+START_TEST(selftest_mode_events)
+{
+	static const unsigned char record[12] = { 0, 0, 0, 0, 5, 0, 0, 0,
+						   0x99 };
+	unsigned char data[16];
+	struct nestref_event_buffer buf = {
+		.data = data, .count = 64, .data_size = sizeof(data),
+	};
+	struct nestref_ctx *ctx;
+	uint32_t viommu, dev, hwpt, q;
+	const struct fake_call *c;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t i;
+
+	fake_reset();
+	ctx = ifd_open_with(NULL, 0);
+	/*
+	 * ioas 1; anchor stdev 2 hwpt 3 idev 4; hwpt 5; viommu 6; the
+	 * device's stdev 7 hwpt 8 idev 9; vdevice 10
+	 */
+	one_device(ctx, &viommu, &dev, 0x99);
+	selftest_hwpt(ctx, viommu, &hwpt);
+	nested_alloc_was(4, 6, 0xdead, 8); /* hwpt 11 */
+	ck_assert_int_eq(nestref_dev_attach(ctx, dev, hwpt), 0);
+	c = call(fk.n - 1, NR_IOMMU_TEST_CMD);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->size, 72);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->op,
+			  NR_IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->id, 7);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->mock_domain_replace.pt_id,
+			  11);
+	ck_assert_int_eq(nestref_veventq_alloc(ctx, viommu,
+					       NESTREF_VEVENTQ_TYPE_SELFTEST, 2,
+					       0, &q),
+			 0);
+	/* veventq 12, fd 30 */
+	veventq_alloc_was(6, NESTREF_VEVENTQ_TYPE_SELFTEST, 2);
+	ck_assert_int_eq(nestref_trigger_vevent(ctx, dev), 0);
+	c = call(fk.n - 1, NR_IOMMU_TEST_CMD);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->size, 72);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->op,
+			  NR_IOMMU_TEST_OP_TRIGGER_VEVENT);
+	ck_assert_uint_eq(ARG(nr_iommu_test_cmd, c)->trigger_vevent.dev_id, 9);
+	/* The kernel's bytes, as many as it read, into the caller's buffer. */
+	memcpy(fk.read_bytes, record, sizeof(record));
+	fk.read_len = sizeof(record);
+	memset(data, 0xee, sizeof(data));
+	ck_assert_int_eq(nestref_veventq_read(ctx, q, &buf), 0);
+	ck_assert_uint_eq(buf.done, 12);
+	ck_assert_mem_eq(data, record, sizeof(record));
+	ck_assert_uint_eq(data[12], 0xee);
+	ck_assert_uint_eq(fk.n_reads, 1);
+	ck_assert_int_eq(fk.read_fd, FAKE_VEVENTQ_BASE);
+	ck_assert_uint_eq(fk.read_count, 64);
+	/* The buffer ends where an unwritable page starts (EFAULT model). */
+	ck_assert_uint_eq(((uintptr_t)fk.read_buf + sizeof(data)) %
+				  (unsigned long)page,
+			  0);
+	/* The kernel's -1 is its errno, nothing read. */
+	fk.read_errno = EFAULT;
+	buf.done = 99;
+	ck_assert_int_eq(nestref_veventq_read(ctx, q, &buf), -EFAULT);
+	ck_assert_uint_eq(buf.done, 0);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(ctx),
+				     "read of vEVENTQ"));
+	fk.read_errno = 0;
+	/* An empty queue reads 0 bytes. */
+	fk.read_len = 0;
+	ck_assert_int_eq(nestref_veventq_read(ctx, q, &buf), 0);
+	ck_assert_uint_eq(buf.done, 0);
+	/* The descriptor is closed before IOMMU_DESTROY (2.12). */
+	i = fk.n_closed;
+	ck_assert_int_eq(nestref_destroy(ctx, q), 0);
+	ck_assert_uint_eq(fk.n_closed, i + 1);
+	ck_assert_int_eq(fk.closed[i], FAKE_VEVENTQ_BASE);
+	ck_assert_uint_eq(ARG(nr_iommu_destroy,
+			      call(fk.n - 1, NR_IOMMU_DESTROY))->id, 12);
+	/* A queue left open goes before its vIOMMU when the context ends. */
+	ck_assert_int_eq(nestref_veventq_alloc(ctx, viommu,
+					       NESTREF_VEVENTQ_TYPE_SELFTEST, 1,
+					       0, &q),
+			 0); /* veventq 13, fd 31 */
+	i = fk.n;
+	nestref_ctx_free(ctx);
+	for (; i < fk.n; i++) {
+		/* A mock device has no cdev to detach from. */
+		ck_assert_uint_ne(fk.calls[i].req,
+				  NR_VFIO_DEVICE_DETACH_IOMMUFD_PT);
+		if (fk.calls[i].req == NR_IOMMU_DESTROY &&
+		    ARG(nr_iommu_destroy, &fk.calls[i])->id == 6)
+			break;
+		if (fk.calls[i].req == NR_IOMMU_DESTROY &&
+		    ARG(nr_iommu_destroy, &fk.calls[i])->id == 13)
+			q = 0;
+	}
+	ck_assert_msg(i < fk.n, "vIOMMU 6 was not destroyed");
+	ck_assert_msg(q == 0, "vEVENTQ 13 not destroyed before its vIOMMU");
+	ck_assert_int_eq(fk.closed[fk.n_closed - 2], FAKE_VEVENTQ_BASE + 1);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+/* Each new call's refusal by the kernel comes back as it is, named. */
+START_TEST(selftest_mode_event_refusals)
+{
+	struct nestref_ctx *ctx;
+	uint32_t viommu, dev, hwpt, q = 77;
+
+	fake_reset();
+	ctx = ifd_open_with(NULL, 0);
+	one_device(ctx, &viommu, &dev, 0);
+	selftest_hwpt(ctx, viommu, &hwpt);
+	fk.fail_req = NR_IOMMU_TEST_CMD;
+	fk.fail_errno = ENOENT; /* no vDEVICE in the vIOMMU (5.10) */
+	ck_assert_int_eq(nestref_dev_attach(ctx, dev, hwpt), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(ctx),
+				     "IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE"));
+	fk.fail_errno = EOPNOTSUPP; /* no selftest queue (5.10) */
+	ck_assert_int_eq(nestref_trigger_vevent(ctx, dev), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(ctx),
+				     "IOMMU_TEST_OP_TRIGGER_VEVENT"));
+	fk.fail_req = NR_IOMMU_VEVENTQ_ALLOC;
+	fk.fail_errno = ENOMEM;
+	ck_assert_int_eq(nestref_veventq_alloc(ctx, viommu, 0x77, 1, 0, &q),
+			 -ENOMEM);
+	ck_assert_ptr_nonnull(strstr(nestref_ctx_message(ctx),
+				     "IOMMU_VEVENTQ_ALLOC"));
+	fk.fail_req = 0;
+	nestref_ctx_free(ctx);
+	/* The refused queue had no descriptor to close. */
+	ck_assert_uint_eq(fk.n_closed, 1);
+	ck_assert_int_eq(fk.closed[0], FAKE_IOMMUFD);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+/* vfio mode: the same queue, of the SMMUv3 type; no TRIGGER_VEVENT. */
+START_TEST(vfio_mode_veventq)
+{
+	unsigned char data[40];
+	struct nestref_event_buffer buf = {
+		.data = data, .count = sizeof(data), .data_size = sizeof(data),
+	};
+	struct nestref_ctx *ctx;
+	uint32_t viommu, dev, q;
+
+	fake_reset();
+	ctx = ifd_open_with("mode=vfio,devices=/fake/vfio0", 0);
+	/* ioas 1, devid 2, hwpt 3, viommu 4 */
+	one_device(ctx, &viommu, &dev, 0);
+	ck_assert_int_eq(nestref_veventq_alloc(ctx, viommu, 1, 64, 0, &q), 0);
+	veventq_alloc_was(4, 1, 64);
+	ck_assert_int_eq(nestref_veventq_read(ctx, q, &buf), 0);
+	ck_assert_int_eq(fk.read_fd, FAKE_VEVENTQ_BASE);
+	ck_assert_int_eq(nestref_trigger_vevent(ctx, dev), -EOPNOTSUPP);
+	nestref_ctx_free(ctx);
+	ck_assert_int_eq(fk.closed[0], FAKE_VEVENTQ_BASE);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
 static Suite *iommufd_suite(void)
 {
 	Suite *s = suite_create("iommufd");
@@ -543,6 +760,9 @@ static Suite *iommufd_suite(void)
 	tcase_add_test(tc, vfio_mode_ioctls);
 	tcase_add_test(tc, vfio_mode_nested);
 	tcase_add_test(tc, vfio_bind_failure);
+	tcase_add_test(tc, selftest_mode_events);
+	tcase_add_test(tc, selftest_mode_event_refusals);
+	tcase_add_test(tc, vfio_mode_veventq);
 	suite_add_tcase(s, tc);
 	return s;
 }

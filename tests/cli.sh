@@ -34,7 +34,7 @@ expect_in "backends lists the mock's capabilities" "$out" \
 expect_in "backends lists the mock's profiles" "$out" \
 	"mock$nl  in-memory replica of the Linux iommufd selftest mock driver$nl  capabilities: inv-selftest, check-cache, raw-user-data, attach-nested, trigger-vevent$nl  profiles: rfc-v3, linux-6.13, linux-7.2, linux-7.4$nl"
 expect_in "backends lists iommufd under linux-7.2 only" "$out" \
-	"capabilities: inv-arm-smmuv3, inv-selftest, check-cache, attach-nested$nl  profiles: linux-7.2$nl"
+	"capabilities: inv-arm-smmuv3, inv-selftest, check-cache, attach-nested, trigger-vevent$nl  profiles: linux-7.2$nl"
 expect_in "backends marks linux-7.2 as the default profile" "$out" \
 	"${nl}linux-7.2 *$nl  kernels: "
 expect_in "backends lists the kernels of each profile" "$out" \
