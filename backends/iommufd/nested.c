@@ -53,15 +53,6 @@ void ifd_hwpt_nested_destroy(struct nestref_hwpt *hwpt)
 	ifd_destroy(nestref_hwpt_ctx(hwpt), ifd_hwpt(hwpt)->hwpt_id);
 }
 
-/* The cdev of a device: its own, or the anchor's it shares. */
-static int ifd_dev_fd(struct nestref_dev *dev)
-{
-	const struct ifd_dev *id = nestref_dev_priv(dev);
-
-	return id->vfio_fd >= 0 ? id->vfio_fd :
-				  ifd_ctx(nestref_dev_ctx(dev))->anchor_fd;
-}
-
 int ifd_dev_attach(struct nestref_dev *dev, struct nestref_hwpt *hwpt)
 {
 	struct nr_vfio_device_attach_iommufd_pt cmd = {
