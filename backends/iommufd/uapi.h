@@ -21,6 +21,10 @@
 #define NR_IOMMU_HWPT_INVALIDATE _IO(NR_IOMMUFD_TYPE, 0x8d)
 #define NR_IOMMU_VIOMMU_ALLOC _IO(NR_IOMMUFD_TYPE, 0x90)
 #define NR_IOMMU_VDEVICE_ALLOC _IO(NR_IOMMUFD_TYPE, 0x91)
+/* Used by tests/kernel/edu-fault.c only: stage 2 of a guest's IPA space
+ * (IOAS_MAP into the nest parent's IOAS) and the vEVENTQ (2.12). */
+#define NR_IOMMU_IOAS_MAP _IO(NR_IOMMUFD_TYPE, 0x85)
+#define NR_IOMMU_VEVENTQ_ALLOC _IO(NR_IOMMUFD_TYPE, 0x93)
 /* 5.1: selftest only, base + 32. */
 #define NR_IOMMU_TEST_CMD _IO(NR_IOMMUFD_TYPE, 0xa0)
 
@@ -85,6 +89,34 @@ struct nr_iommu_hwpt_invalidate {
 	uint32_t data_type;
 	uint32_t entry_len;
 	uint32_t entry_num;
+	uint32_t reserved;
+};
+
+/* struct iommu_ioas_map: user_va mapped at iova (FIXED_IOVA) or where the
+ * kernel finds room. */
+#define NR_IOMMU_IOAS_MAP_FIXED_IOVA (1u << 0)
+#define NR_IOMMU_IOAS_MAP_WRITEABLE (1u << 1)
+#define NR_IOMMU_IOAS_MAP_READABLE (1u << 2)
+
+struct nr_iommu_ioas_map {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	uint32_t reserved;
+	uint64_t user_va __attribute__((aligned(8)));
+	uint64_t length;
+	uint64_t iova;
+};
+
+/* 2.12: struct iommu_veventq_alloc; the queue is read through out_veventq_fd. */
+struct nr_iommu_veventq_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t veventq_depth;
+	uint32_t out_veventq_id;
+	uint32_t out_veventq_fd;
 	uint32_t reserved;
 };
 
@@ -172,6 +204,9 @@ _Static_assert(sizeof(struct nr_vfio_device_attach_iommufd_pt) == 12,
 	       "vfio_device_attach_iommufd_pt");
 _Static_assert(sizeof(struct nr_vfio_device_detach_iommufd_pt) == 8,
 	       "vfio_device_detach_iommufd_pt");
+_Static_assert(sizeof(struct nr_iommu_ioas_map) == 40, "iommu_ioas_map");
+_Static_assert(sizeof(struct nr_iommu_veventq_alloc) == 32,
+	       "iommu_veventq_alloc");
 
 #ifdef HAVE_LINUX_IOMMUFD_H
 /* A real header is installed: the numbers and layouts must agree. */
@@ -181,6 +216,10 @@ _Static_assert(NR_IOMMU_IOAS_ALLOC == IOMMU_IOAS_ALLOC, "IOMMU_IOAS_ALLOC");
 _Static_assert(NR_IOMMU_HWPT_ALLOC == IOMMU_HWPT_ALLOC, "IOMMU_HWPT_ALLOC");
 _Static_assert(NR_IOMMU_HWPT_INVALIDATE == IOMMU_HWPT_INVALIDATE,
 	       "IOMMU_HWPT_INVALIDATE");
+_Static_assert(NR_IOMMU_IOAS_MAP == IOMMU_IOAS_MAP, "IOMMU_IOAS_MAP");
+_Static_assert(sizeof(struct nr_iommu_ioas_map) ==
+		       sizeof(struct iommu_ioas_map),
+	       "struct iommu_ioas_map");
 _Static_assert(sizeof(struct nr_iommu_hwpt_invalidate) ==
 		       sizeof(struct iommu_hwpt_invalidate),
 	       "struct iommu_hwpt_invalidate");
@@ -197,6 +236,13 @@ _Static_assert(sizeof(struct nr_iommu_vdevice_alloc) ==
 _Static_assert(offsetof(struct nr_iommu_vdevice_alloc, virt_id) ==
 		       offsetof(struct iommu_vdevice_alloc, virt_id),
 	       "iommu_vdevice_alloc.virt_id");
+#endif
+#ifdef IOMMU_VEVENTQ_ALLOC
+_Static_assert(NR_IOMMU_VEVENTQ_ALLOC == IOMMU_VEVENTQ_ALLOC,
+	       "IOMMU_VEVENTQ_ALLOC");
+_Static_assert(sizeof(struct nr_iommu_veventq_alloc) ==
+		       sizeof(struct iommu_veventq_alloc),
+	       "struct iommu_veventq_alloc");
 #endif
 #endif
 
