@@ -979,14 +979,14 @@ START_TEST(registry_rules)
 	ck_assert_ptr_null(nestref_backend_find(NULL));
 	ck_assert_str_eq(nestref_backend_name(nestref_backend_find("mock")),
 			 "mock");
-	/* Name order: exec, fake, fake-noops, fake-rfc, iommufd, mock,
-	 * smmuv3-sim. */
-	ck_assert_uint_eq(nestref_backend_count(), 7);
+	/* Name order: exec, fake, fake-evq, fake-noops, fake-rfc, iommufd,
+	 * mock, smmuv3-sim. */
+	ck_assert_uint_eq(nestref_backend_count(), 8);
 	for (i = 1; i < nestref_backend_count(); i++)
 		ck_assert_int_lt(strcmp(nestref_backend_name(nestref_backend_at(i - 1)),
 					nestref_backend_name(nestref_backend_at(i))),
 				 0);
-	ck_assert_ptr_null(nestref_backend_at(7));
+	ck_assert_ptr_null(nestref_backend_at(8));
 }
 END_TEST
 

@@ -172,6 +172,44 @@ static int fake_dev_attach(struct nestref_dev *dev, struct nestref_hwpt *hwpt)
 	return fake_knobs.attach_rc;
 }
 
+static int fake_trigger_vevent(struct nestref_dev *dev)
+{
+	struct fake_dev *fd = nestref_dev_priv(dev);
+	struct nestref_viommu *viommu = nestref_dev_viommu(dev);
+	unsigned char event[NESTREF_VEVENT_SELFTEST_SIZE];
+
+	fake_knobs.trigger_calls++;
+	if (fake_knobs.trigger_rc)
+		return fake_knobs.trigger_rc;
+	if (!viommu)
+		return -ENOENT;
+	nestref_le_put(event, sizeof(event), fd->vsid);
+	return nestref_viommu_report_event(viommu, NESTREF_VEVENTQ_TYPE_SELFTEST,
+					   event, sizeof(event));
+}
+
+static int fake_veventq_alloc(struct nestref_veventq *q)
+{
+	(void)q;
+	fake_knobs.veventq_allocs++;
+	return fake_knobs.veventq_alloc_rc;
+}
+
+static int fake_veventq_read(struct nestref_veventq *q,
+			     struct nestref_event_buffer *buf)
+{
+	(void)q;
+	fake_knobs.veventq_reads++;
+	fake_knobs.last_read_count = buf->count;
+	return fake_knobs.veventq_read_rc;
+}
+
+static void fake_veventq_destroy(struct nestref_veventq *q)
+{
+	(void)q;
+	fake_knobs.veventq_destroys++;
+}
+
 static int fake_check_cache(struct nestref_dev *dev, uint32_t index,
 			    uint32_t value)
 {
@@ -236,7 +274,8 @@ static const struct nestref_backend fake_backend = {
 	.description = "test backend with every capability",
 	.caps = NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_OBSERVE_ISSUED |
 		NESTREF_CAP_CHECK_CACHE | NESTREF_CAP_RAW_USER_DATA |
-		NESTREF_CAP_OBSERVE_CACHES | NESTREF_CAP_ATTACH_NESTED,
+		NESTREF_CAP_OBSERVE_CACHES | NESTREF_CAP_ATTACH_NESTED |
+		NESTREF_CAP_TRIGGER_VEVENT,
 	.profiles = NESTREF_PROFILES_ALL,
 	.ctx_priv_size = sizeof(struct fake_ctx),
 	.dev_priv_size = sizeof(struct fake_dev),
@@ -251,6 +290,21 @@ static const struct nestref_backend fake_backend = {
 	.hwpt_nested_init = fake_hwpt_init,
 	.hwpt_nested_destroy = fake_hwpt_destroy,
 	.dev_attach = fake_dev_attach,
+	.trigger_vevent = fake_trigger_vevent,
+};
+
+static const struct nestref_backend fake_evq_backend = {
+	.version = NESTREF_BACKEND_VERSION,
+	.name = "fake-evq",
+	.description = "test backend that owns its event queues",
+	.caps = NESTREF_CAP_TRIGGER_VEVENT,
+	.profiles = NESTREF_PROFILES_ALL,
+	.veventq_priv_size = 16,
+	.veventq_alloc = fake_veventq_alloc,
+	.veventq_read = fake_veventq_read,
+	.veventq_destroy = fake_veventq_destroy,
+	.trigger_vevent = fake_trigger_vevent,
+	.dev_priv_size = sizeof(struct fake_dev),
 };
 
 static const struct nestref_backend fake_noops_backend = {
@@ -281,5 +335,6 @@ void fake_backend_setup(void)
 	nestref_backend_register(&fake_backend);
 	nestref_backend_register(&fake_noops_backend);
 	nestref_backend_register(&fake_rfc_backend);
+	nestref_backend_register(&fake_evq_backend);
 	registered = 1;
 }

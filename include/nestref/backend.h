@@ -277,7 +277,8 @@ NESTREF_API void *nestref_ctx_priv(struct nestref_ctx *ctx);
 
 /**
  * Narrows this context's capabilities (for a backend whose modes differ:
- * call it from open).  Bits the backend does not declare are ignored.
+ * call it from open).  Bits the backend does not declare are ignored;
+ * the one the core gives (veventq-sequence, version 4) stays.
  */
 NESTREF_API void nestref_ctx_set_caps(struct nestref_ctx *ctx, uint32_t caps);
 
@@ -389,6 +390,16 @@ NESTREF_API void nestref_viommu_unlink(struct nestref_viommu *viommu,
  */
 NESTREF_API struct nestref_dev *
 nestref_viommu_find_dev(const struct nestref_viommu *viommu, uint64_t virt_id);
+
+/**
+ * iommufd_viommu_get_vdev_id (kernel-facts 3.11, 5.10): 0 and, in
+ * *virt_id, the virtual ID of dev's vDEVICE in viommu; -ENOENT when dev
+ * has none there.  What a driver records when a device is attached to a
+ * nested HWPT, to name the device in the events it reports.
+ */
+NESTREF_API int nestref_viommu_dev_virt_id(const struct nestref_viommu *viommu,
+					   const struct nestref_dev *dev,
+					   uint64_t *virt_id);
 
 /**
  * During cache_invalidate_user: the index, in the caller's whole array, of

@@ -325,7 +325,8 @@ NESTREF_API bool nestref_ctx_rule(const struct nestref_ctx *ctx,
 NESTREF_API uint32_t nestref_ctx_page_size(const struct nestref_ctx *ctx);
 
 /** This context's capabilities (enum nestref_cap bits): the backend's,
- * narrowed by the mode its options chose. */
+ * narrowed by the mode its options chose, and veventq-sequence where the
+ * core keeps the queues. */
 NESTREF_API uint32_t nestref_ctx_caps(const struct nestref_ctx *ctx);
 
 NESTREF_API const char *nestref_ctx_backend(const struct nestref_ctx *ctx);

@@ -221,7 +221,7 @@ int nestref_ctx_new(struct nestref_ctx **out, const struct nestref_ctx_opts *opt
 		return -ENOMEM;
 	}
 	ctx->be = be;
-	ctx->caps = be->caps;
+	ctx->caps = be->caps | nr_core_caps(be);
 	ctx->dev_user_data_len = be->dev_user_data_len;
 	ctx->profile = opts.profile;
 	ctx->rules = nestref_profile_rules(opts.profile) & ~opts.rules_off;
@@ -255,7 +255,8 @@ err_free:
 void nestref_ctx_free(struct nestref_ctx *ctx)
 {
 	static const enum nr_obj_type pass_types[] = {
-		NR_OBJ_VDEVICE, NR_OBJ_DEVICE, NR_OBJ_HWPT, NR_OBJ_VIOMMU,
+		NR_OBJ_VDEVICE, NR_OBJ_DEVICE, NR_OBJ_HWPT, NR_OBJ_VEVENTQ,
+		NR_OBJ_VIOMMU,
 	};
 	size_t id;
 	size_t pass;
@@ -264,8 +265,8 @@ void nestref_ctx_free(struct nestref_ctx *ctx)
 		return;
 	/*
 	 * Users before what they use: links, then devices (which detaches
-	 * them), then nested HWPTs, then vIOMMUs, an order every backend
-	 * and the kernel accept (kernel-facts 2.3).
+	 * them), then nested HWPTs and vEVENTQs, then vIOMMUs, an order
+	 * every backend and the kernel accept (kernel-facts 2.3, 2.12).
 	 */
 	for (pass = 0; pass < NESTREF_ARRAY_SIZE(pass_types); pass++) {
 		for (id = 1; id < ctx->ids.cap; id++) {
@@ -313,8 +314,9 @@ uint32_t nestref_ctx_caps(const struct nestref_ctx *ctx)
 
 void nestref_ctx_set_caps(struct nestref_ctx *ctx, uint32_t caps)
 {
-	/* Only narrowing: a context cannot do more than its backend says. */
-	ctx->caps = caps & ctx->be->caps;
+	/* Only narrowing: a context cannot do more than its backend says.
+	 * What the core adds is the core's, whatever the backend's mode. */
+	ctx->caps = (caps & ctx->be->caps) | nr_core_caps(ctx->be);
 }
 
 void nestref_ctx_set_dev_user_data_len(struct nestref_ctx *ctx, size_t len)

@@ -32,6 +32,8 @@ static const char *nr_obj_kind(const struct nr_obj *obj)
 		return "a vDEVICE";
 	case NR_OBJ_HWPT:
 		return "a nested HWPT";
+	case NR_OBJ_VEVENTQ:
+		return "a vEVENTQ";
 	}
 	return "an object";
 }

@@ -22,6 +22,7 @@ enum nr_obj_type {
 	NR_OBJ_VIOMMU,
 	NR_OBJ_VDEVICE,
 	NR_OBJ_HWPT, /* a nested HWPT (kernel-facts 2.11) */
+	NR_OBJ_VEVENTQ, /* a vEVENTQ (kernel-facts 2.12) */
 };
 
 struct nr_obj {
@@ -39,6 +40,8 @@ struct nestref_viommu {
 	struct nestref_ctx *ctx;
 	size_t users; /* vDEVICEs linked to it: destroy is -EBUSY until 0 */
 	size_t hwpts; /* nested HWPTs on it: the same (kernel-facts 2.3) */
+	/* Its vEVENTQs, at most one per type: the same (kernel-facts 2.12). */
+	struct nestref_veventq *veventqs;
 	uint32_t inv_base; /* first entry of the array being invalidated */
 	void *priv;
 };
@@ -66,6 +69,36 @@ struct nestref_hwpt {
 	struct nestref_ctx *ctx;
 	struct nestref_viommu *viommu;
 	size_t users; /* devices attached: destroy is -EBUSY until 0 */
+	void *priv;
+};
+
+/* One reported event waiting to be read (struct iommufd_vevent). */
+struct nr_vevent {
+	struct nr_vevent *next;
+	uint32_t sequence;
+	size_t len;
+	unsigned char data[];
+};
+
+/*
+ * A vEVENTQ (kernel-facts 2.12).  The core keeps its records unless the
+ * backend owns its queues (veventq_alloc set); then only the object is
+ * here.  The LOST_EVENTS header is only ever at the tail, so a flag and
+ * the sequence number it carries are the whole of it.
+ */
+struct nestref_veventq {
+	struct nr_obj obj;
+	struct nestref_ctx *ctx;
+	struct nestref_viommu *viommu;
+	struct nestref_veventq *next; /* the vIOMMU's next queue */
+	uint32_t type;
+	uint32_t depth;
+	uint32_t sequence;   /* the number the next report takes */
+	uint32_t num_events; /* records queued, the header not counted */
+	struct nr_vevent *first;
+	struct nr_vevent **tail; /* &first, or the last record's next */
+	bool lost;              /* the LOST_EVENTS header ends the queue */
+	uint32_t lost_sequence; /* the sequence number it carries */
 	void *priv;
 };
 
@@ -141,6 +174,11 @@ static inline struct nestref_hwpt *nr_obj_hwpt(struct nr_obj *obj)
 	return obj ? nr_container_of(obj, struct nestref_hwpt, obj) : NULL;
 }
 
+static inline struct nestref_veventq *nr_obj_veventq(struct nr_obj *obj)
+{
+	return obj ? nr_container_of(obj, struct nestref_veventq, obj) : NULL;
+}
+
 /* Typed lookup: NULL for a missing ID or another type (ENOENT). */
 struct nr_obj *nr_lookup(struct nestref_ctx *ctx, uint32_t id,
 				   enum nr_obj_type type);
@@ -152,6 +190,16 @@ void nr_vdev_unset(struct nr_vdev *vdev);
  * attached), and a device's detach when it is destroyed. */
 int nr_hwpt_destroy(struct nestref_hwpt *hwpt);
 void nr_dev_detach(struct nestref_dev *dev);
+
+/* veventq.c, for objects.c: IOMMU_DESTROY of a vEVENTQ, unread records
+ * and all (kernel-facts 2.12); it cannot fail. */
+void nr_veventq_destroy(struct nestref_veventq *q);
+
+/*
+ * The capabilities the core grants a context on top of the backend's:
+ * veventq-sequence when the core keeps the backend's queues.
+ */
+uint32_t nr_core_caps(const struct nestref_backend *be);
 
 /*
  * The kernel's extensible-struct copy (copy_struct_from_user,
@@ -172,5 +220,10 @@ size_t nr_backend_extra_count(void);
 const struct nestref_backend *nr_backend_extra(size_t i);
 void nr_backend_extra_drop(size_t n);
 void nr_backend_loading(const char *origin);
+/*
+ * Why nestref_backend_register() refuses backend with -EINVAL, for the
+ * module loader's message; NULL when it does not.
+ */
+const char *nr_backend_refusal(const struct nestref_backend *backend);
 
 #endif /* NESTREF_LIB_INTERNAL_H */

@@ -40,6 +40,7 @@ static size_t nr_module_count;
 /* The first registration a module's init had refused, for its message. */
 static int nr_refused_err;
 static char nr_refused_name[64];
+static const char *nr_refused_why; /* static text, for -EINVAL */
 
 static void nr_msg(char *msg, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -62,6 +63,7 @@ static int nr_module_register(const struct nestref_backend *backend)
 
 	if (rc && !nr_refused_err) {
 		nr_refused_err = rc;
+		nr_refused_why = nr_backend_refusal(backend);
 		snprintf(nr_refused_name, sizeof(nr_refused_name), "%s",
 			 backend && backend->name ? backend->name : "");
 	}
@@ -85,9 +87,10 @@ static void nr_refused_msg(const char *path, char *msg, size_t len)
 		       "%s: backend '%s' refused: the registry is full", path,
 		       nr_refused_name);
 	} else {
-		nr_msg(msg, len,
-		       "%s: backend '%s' refused: a bad name, no profile, or a version other than 1 to %d",
-		       path, nr_refused_name, NESTREF_BACKEND_VERSION);
+		nr_msg(msg, len, "%s: backend '%s' refused: %s", path,
+		       nr_refused_name,
+		       nr_refused_why ? nr_refused_why :
+					nestref_strerror(nr_refused_err));
 	}
 }
 
@@ -111,6 +114,7 @@ static int nr_module_init(struct nr_module *m, nr_module_init_fn init,
 	int rc;
 
 	nr_refused_err = 0;
+	nr_refused_why = NULL;
 	nr_backend_loading(m->path);
 	rc = init(NESTREF_MODULE_ABI, nr_module_register);
 	nr_backend_loading(NULL);

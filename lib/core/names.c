@@ -89,7 +89,8 @@ int nestref_errno_parse(const char *name, int *out)
 static const char *const nr_cap_names[NESTREF_CAP_COUNT] = {
 	"inv-arm-smmuv3", "inv-selftest",   "observe-issued",
 	"check-cache",    "raw-user-data", "observe-caches",
-	"observe-hw-info", "attach-nested",
+	"observe-hw-info", "attach-nested", "trigger-vevent",
+	"veventq-sequence", "inject-event", /* bit 10: <nestref/smmuv3.h> */
 };
 
 const char *nestref_cap_name(uint32_t cap)

@@ -132,6 +132,11 @@ static int nr_viommu_destroy(struct nestref_viommu *viommu)
 		return nr_fail(ctx, -EBUSY,
 			       "destroy: vIOMMU %u still has %zu nested HWPT(s)",
 			       viommu->obj.id, viommu->hwpts);
+	/* And a vEVENTQ (kernel-facts 2.12). */
+	if (viommu->veventqs)
+		return nr_fail(ctx, -EBUSY,
+			       "destroy: vIOMMU %u still has a vEVENTQ (ID %u)",
+			       viommu->obj.id, viommu->veventqs->obj.id);
 	if (ctx->be->viommu_destroy)
 		ctx->be->viommu_destroy(viommu);
 	nestref_vsid_table_fini(&viommu->head.vsids);
@@ -164,6 +169,10 @@ int nestref_destroy(struct nestref_ctx *ctx, uint32_t id)
 		return nr_viommu_destroy(nr_obj_viommu(obj));
 	case NR_OBJ_HWPT:
 		return nr_hwpt_destroy(nr_obj_hwpt(obj));
+	case NR_OBJ_VEVENTQ:
+		/* Its file descriptor is closed first (nestref.h). */
+		nr_veventq_destroy(nr_obj_veventq(obj));
+		return 0;
 	}
 	return nr_fail(ctx, -EINVAL, "destroy: corrupt object %u", id);
 }
@@ -243,6 +252,21 @@ struct nestref_dev *nestref_viommu_find_dev(const struct nestref_viommu *viommu,
 					    uint64_t virt_id)
 {
 	return nestref_vsid_table_find(&viommu->head.vsids, virt_id);
+}
+
+int nestref_viommu_dev_virt_id(const struct nestref_viommu *viommu,
+			       const struct nestref_dev *dev, uint64_t *virt_id)
+{
+	const struct nr_vdev *vdev;
+
+	/* A vDEVICE is in its vIOMMU's table once its virt_id is linked. */
+	for (vdev = dev->vdevs; vdev; vdev = vdev->next) {
+		if (vdev->viommu == viommu && vdev->linked) {
+			*virt_id = vdev->virt_id;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 void *nestref_dev_priv(struct nestref_dev *dev)

@@ -26,7 +26,8 @@ static const struct {
 		"booted",
 		R(ONE_VDEVICE_PER_DEVICE) | R(VDEVICE_TOMBSTONE) |
 			R(VDEVICE_ONE_STREAM) | R(INVALIDATE_BOUNDS) |
-			R(INVALIDATE_WHOLE_ARRAY) | R(ATTACH_NEEDS_VDEVICE),
+			R(INVALIDATE_WHOLE_ARRAY) | R(ATTACH_NEEDS_VDEVICE) |
+			R(VEVENTQ),
 	},
 	[NESTREF_PROFILE_RFC_V3] = {
 		/* The RFC had no array invalidation: 6.13's stands in. */
@@ -43,7 +44,8 @@ static const struct {
 		R(ONE_VDEVICE_PER_DEVICE) | R(VDEVICE_TOMBSTONE) |
 			R(VDEVICE_ONE_STREAM) | R(INVALIDATE_BOUNDS) |
 			R(INVALIDATE_CORE_LOOP) | R(STRICT_COMMANDS) |
-			R(REPEAT_ERRATUM) | R(ATTACH_NEEDS_VDEVICE),
+			R(REPEAT_ERRATUM) | R(ATTACH_NEEDS_VDEVICE) |
+			R(VEVENTQ),
 	},
 	[NESTREF_PROFILE_LINUX_6_13] = {
 		"linux-6.13",
@@ -135,6 +137,12 @@ static const struct {
 		"attaching a device to a nested HWPT whose vSTE translates at stage 1 (SMMUv3 CFG 5) needs a vDEVICE of the device in the HWPT's vIOMMU, else ENOENT; abort and bypass vSTEs attach without one",
 		"arm_smmu_attach_prepare_vmaster, iommufd_viommu_get_vdev_id (kernel-facts 2.9, 2.11)",
 		"attach-nested",
+	},
+	[NESTREF_RULE_VEVENTQ] = {
+		"veventq",
+		"vEVENTQs exist: IOMMU_VEVENTQ_ALLOC and reading events; without the rule both are ENOTTY, an unknown ioctl",
+		"iommufd_veventq_alloc (6.15)",
+		NULL, /* needs no capability */
 	},
 };
 

@@ -104,20 +104,57 @@ static size_t nr_backend_size(unsigned int version)
 		return NESTREF_BACKEND_V1_SIZE;
 	if (version == 2)
 		return NESTREF_BACKEND_V2_SIZE;
+	if (version == 3)
+		return NESTREF_BACKEND_V3_SIZE;
 	return sizeof(struct nestref_backend);
+}
+
+#define NR_STR_(x) #x
+#define NR_STR(x) NR_STR_(x)
+
+/* Why copy, a backend read at its version's size, cannot be registered. */
+static const char *nr_backend_copy_refusal(const struct nestref_backend *copy)
+{
+	unsigned int owned;
+
+	if (!nr_name_ok(copy->name))
+		return "a bad name (it is [a-z0-9-]+)";
+	if (!nestref_backend_profiles(copy))
+		return "no profile the library knows";
+	/* Queues are the core's or the backend's, never half of each. */
+	owned = !!copy->veventq_alloc + !!copy->veventq_read +
+		!!copy->veventq_destroy;
+	if (owned != 0 && owned != 3)
+		return "veventq_alloc, veventq_read and veventq_destroy are set together or not at all (backend.h, version 4)";
+	return NULL;
+}
+
+/* The checks of nestref_backend_register() but the registry's own. */
+static const char *nr_backend_copy(const struct nestref_backend *backend,
+				   struct nestref_backend *copy)
+{
+	/* 0 < version <= ours: an older backend keeps working. */
+	if (!backend || backend->version == 0 ||
+	    backend->version > NESTREF_BACKEND_VERSION)
+		return "a version other than 1 to " NR_STR(NESTREF_BACKEND_VERSION);
+	/* Later slots read as NULL for an older version. */
+	memset(copy, 0, sizeof(*copy));
+	memcpy(copy, backend, nr_backend_size(backend->version));
+	return nr_backend_copy_refusal(copy);
+}
+
+const char *nr_backend_refusal(const struct nestref_backend *backend)
+{
+	struct nestref_backend copy;
+
+	return nr_backend_copy(backend, &copy);
 }
 
 int nestref_backend_register(const struct nestref_backend *backend)
 {
 	struct nestref_backend copy;
 
-	/* 0 < version <= ours: an older backend keeps working. */
-	if (!backend || backend->version == 0 ||
-	    backend->version > NESTREF_BACKEND_VERSION)
-		return -EINVAL;
-	memset(&copy, 0, sizeof(copy));
-	memcpy(&copy, backend, nr_backend_size(backend->version));
-	if (!nr_name_ok(copy.name) || !nestref_backend_profiles(&copy))
+	if (nr_backend_copy(backend, &copy))
 		return -EINVAL;
 	if (nestref_backend_find(copy.name))
 		return -EEXIST;
