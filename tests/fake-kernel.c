@@ -48,6 +48,7 @@ static size_t fake_arg_len(unsigned long req)
 	case NR_IOMMU_HWPT_ALLOC: return sizeof(struct nr_iommu_hwpt_alloc);
 	case NR_IOMMU_VIOMMU_ALLOC: return sizeof(struct nr_iommu_viommu_alloc);
 	case NR_IOMMU_VDEVICE_ALLOC: return sizeof(struct nr_iommu_vdevice_alloc);
+	case NR_IOMMU_VEVENTQ_ALLOC: return sizeof(struct nr_iommu_veventq_alloc);
 	case NR_IOMMU_HWPT_INVALIDATE: return sizeof(struct nr_iommu_hwpt_invalidate);
 	case NR_IOMMU_TEST_CMD: return sizeof(struct nr_iommu_test_cmd);
 	case NR_VFIO_DEVICE_BIND_IOMMUFD: return sizeof(struct nr_vfio_device_bind_iommufd);
@@ -107,6 +108,13 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 	case NR_VFIO_DEVICE_BIND_IOMMUFD:
 		((struct nr_vfio_device_bind_iommufd *)arg)->out_devid = fk.next_id++;
 		return 0;
+	case NR_IOMMU_VEVENTQ_ALLOC: {
+		struct nr_iommu_veventq_alloc *q = arg;
+
+		q->out_veventq_id = fk.next_id++;
+		q->out_veventq_fd = (uint32_t)(FAKE_VEVENTQ_BASE + fk.n_veventqs++);
+		return 0;
+	}
 	case NR_IOMMU_HWPT_INVALIDATE: {
 		struct nr_iommu_hwpt_invalidate *inv = arg;
 		size_t n = (size_t)inv->entry_len * inv->entry_num;
@@ -122,8 +130,24 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 	return 0;
 }
 
+/* The caller's buffer must take read_len bytes: the fake cannot fault. */
+static ssize_t fake_read(int fd, void *buf, size_t count)
+{
+	size_t n = fk.read_len < count ? fk.read_len : count;
+
+	fk.n_reads++;
+	fk.read_fd = fd;
+	fk.read_buf = buf;
+	fk.read_count = count;
+	if (fk.read_errno)
+		return fake_fail(fk.read_errno);
+	memcpy(buf, fk.read_bytes, n);
+	return (ssize_t)n;
+}
+
 const struct ifd_sys fake_sys = {
 	.open = fake_open,
 	.close = fake_close,
 	.ioctl = fake_ioctl,
+	.read = fake_read,
 };

@@ -3,7 +3,10 @@
  * A fake kernel behind the iommufd backend's system-call table
  * (backends/iommufd/sys.h): /dev/iommu and /fake/vfioN open, every ioctl
  * the backend makes is recorded with its argument and answered with IDs
- * counted from 1, and one request can be told to fail.  Shared by
+ * counted from 1, and one request can be told to fail.  A vEVENTQ's
+ * descriptor is FAKE_VEVENTQ_BASE plus the number of queues made before;
+ * a read(2) of any descriptor answers read_bytes (at most its count), or
+ * fails with read_errno.  Shared by
  * tests/check-iommufd.c, which checks every argument, and
  * tests/check-failnth.c, which fails the backend's allocations behind it.
  */
@@ -17,6 +20,7 @@
 
 #define FAKE_IOMMUFD 10
 #define FAKE_VFIO_BASE 20
+#define FAKE_VEVENTQ_BASE 30
 
 struct fake_call {
 	int fd;
@@ -37,6 +41,14 @@ struct fake_kernel {
 	int fail_errno;          /* ... with this errno */
 	uint32_t inv_entry_num;  /* written back by HWPT_INVALIDATE */
 	int inv_errno;
+	int n_veventqs;          /* VEVENTQ_ALLOCs answered */
+	unsigned char read_bytes[64]; /* what a read(2) answers */
+	size_t read_len;
+	int read_errno;          /* non-zero: read(2) fails with it */
+	size_t n_reads;          /* the last read(2): */
+	int read_fd;
+	const void *read_buf;
+	size_t read_count;
 };
 
 extern struct fake_kernel fk;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The iommufd backend's private state and helpers, shared by its files:
- * iommufd.c (contexts, vIOMMUs, devices, vDEVICEs, invalidation) and
- * nested.c (nested HWPTs and attach).
+ * iommufd.c (contexts, vIOMMUs, devices, vDEVICEs, invalidation),
+ * nested.c (nested HWPTs and attach) and events.c (vEVENTQs and the
+ * selftest's TRIGGER_VEVENT).
  */
 #ifndef NESTREF_IOMMUFD_IFD_H
 #define NESTREF_IOMMUFD_IFD_H
@@ -56,6 +57,16 @@ struct ifd_hwpt {
 	uint32_t hwpt_id;
 };
 
+/*
+ * A vEVENTQ: the kernel keeps the records (kernel-facts 2.12); the
+ * backend keeps the object's ID and the file descriptor they are read
+ * from, which holds the object until it is closed.
+ */
+struct ifd_veventq {
+	uint32_t veventq_id;
+	int fd; /* -1 once closed */
+};
+
 static inline struct ifd_ctx *ifd_ctx(struct nestref_ctx *ctx)
 {
 	return nestref_ctx_priv(ctx);
@@ -77,15 +88,28 @@ int ifd_ioctl(struct nestref_ctx *ctx, int fd, unsigned long req, void *arg,
 void ifd_destroy(struct nestref_ctx *ctx, uint32_t id);
 
 /*
- * nested.c, vfio mode: IOMMU_HWPT_ALLOC of a nested HWPT on the vIOMMU,
- * IOMMU_DESTROY of it, and VFIO_DEVICE_ATTACH_IOMMUFD_PT (kernel-facts
- * 2.11).  ifd_dev_detach_shared undoes an attach of the device that
- * shares the anchor's cdev, which destroying it does not close.
+ * nested.c: IOMMU_HWPT_ALLOC of a nested HWPT on the vIOMMU, IOMMU_DESTROY
+ * of it, and the attach (kernel-facts 2.11): VFIO_DEVICE_ATTACH_IOMMUFD_PT
+ * in vfio mode, IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE of the mock device in
+ * selftest mode (5.10).  ifd_dev_detach_shared undoes an attach of the
+ * device that shares the anchor's cdev, which destroying it does not
+ * close (vfio mode only: destroying a mock device detaches it).
  */
 int ifd_hwpt_nested_init(struct nestref_hwpt *hwpt, uint32_t data_type,
 			 const void *data, size_t len);
 void ifd_hwpt_nested_destroy(struct nestref_hwpt *hwpt);
 int ifd_dev_attach(struct nestref_dev *dev, struct nestref_hwpt *hwpt);
 void ifd_dev_detach_shared(struct nestref_dev *dev);
+
+/*
+ * events.c: IOMMU_VEVENTQ_ALLOC, read(2) of the queue's descriptor,
+ * its close and IOMMU_DESTROY (kernel-facts 2.12), and
+ * IOMMU_TEST_OP_TRIGGER_VEVENT (5.10).
+ */
+int ifd_veventq_alloc(struct nestref_veventq *q);
+int ifd_veventq_read(struct nestref_veventq *q,
+		     struct nestref_event_buffer *buf);
+void ifd_veventq_destroy(struct nestref_veventq *q);
+int ifd_trigger_vevent(struct nestref_dev *dev);
 
 #endif /* NESTREF_IOMMUFD_IFD_H */

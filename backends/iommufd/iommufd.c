@@ -11,12 +11,16 @@
  * Two modes (--backend-options):
  *  - mode=selftest (default): the iommufd selftest mock (kernel-facts 5):
  *    a mock device per setup device, a SELFTEST vIOMMU, `selftest`
- *    invalidations, check_cache through IOMMU_TEST_OP_DEV_CHECK_CACHE.
+ *    invalidations, check_cache through IOMMU_TEST_OP_DEV_CHECK_CACHE,
+ *    the mock's nested HWPTs and attach (nested.c) and its
+ *    TRIGGER_VEVENT (events.c).
  *  - mode=vfio,devices=/dev/vfio/devices/vfio0:...: real devices, bound
  *    through their VFIO cdevs in the order the vector names devices, an
  *    ARM_SMMUV3 vIOMMU, `arm-smmuv3` invalidations, and nested HWPTs
  *    that devices attach to (nested.c).  What the SMMU received is not
  *    observable from user space.
+ * In both modes vEVENTQs are the kernel's, read through their file
+ * descriptors (events.c).
  * A vIOMMU needs a device to exist (2.8); the first device (a hidden mock
  * device in selftest mode, the first named cdev in vfio mode) anchors the
  * nest-parent HWPT and the vIOMMU.
@@ -202,13 +206,19 @@ static int ifd_open(struct nestref_ctx *ctx, const char *options)
 	if (rc)
 		goto err_close;
 	ic->ioas_id = ioas.out_ioas_id;
-	/* The selftest's mock vIOMMU takes no vSTE (kernel-facts 2.11). */
+	/*
+	 * The selftest's mock vIOMMU takes no vSTE (kernel-facts 2.11) but
+	 * its own struct iommu_hwpt_selftest, and only the mock has
+	 * TRIGGER_VEVENT (5.10).
+	 */
 	if (ic->mode == IFD_VFIO)
 		nestref_ctx_set_caps(ctx, NESTREF_CAP_INV_ARM_SMMUV3 |
 						  NESTREF_CAP_ATTACH_NESTED);
 	else
 		nestref_ctx_set_caps(ctx, NESTREF_CAP_INV_SELFTEST |
-						  NESTREF_CAP_CHECK_CACHE);
+						  NESTREF_CAP_CHECK_CACHE |
+						  NESTREF_CAP_ATTACH_NESTED |
+						  NESTREF_CAP_TRIGGER_VEVENT);
 	return 0;
 
 err_close:
@@ -541,12 +551,14 @@ const struct nestref_backend nr_backend_iommufd = {
 	/*
 	 * The union over both modes; each context narrows it in ifd_open.
 	 * vfio mode answers arm-smmuv3 arrays and makes nested HWPTs from
-	 * vSTEs (nested.c), but cannot say what the SMMU received.  No
+	 * vSTEs (nested.c), but cannot say what the SMMU received; selftest
+	 * mode makes the mock's nested HWPTs and triggers its events.  No
 	 * raw-user-data: VDEVICE_ALLOC takes a virt_id, not
 	 * bytes, so the length rules never reach the kernel.
 	 */
 	.caps = NESTREF_CAP_INV_SELFTEST | NESTREF_CAP_CHECK_CACHE |
-		NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_ATTACH_NESTED,
+		NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_ATTACH_NESTED |
+		NESTREF_CAP_TRIGGER_VEVENT,
 	.profile_names = ifd_profiles,
 	.ctx_priv_size = sizeof(struct ifd_ctx),
 	.viommu_priv_size = sizeof(struct ifd_viommu),
@@ -568,4 +580,10 @@ const struct nestref_backend nr_backend_iommufd = {
 	.hwpt_nested_init = ifd_hwpt_nested_init,
 	.hwpt_nested_destroy = ifd_hwpt_nested_destroy,
 	.dev_attach = ifd_dev_attach,
+	/* The kernel keeps the queues: no veventq-sequence (2.12). */
+	.veventq_priv_size = sizeof(struct ifd_veventq),
+	.veventq_alloc = ifd_veventq_alloc,
+	.veventq_read = ifd_veventq_read,
+	.veventq_destroy = ifd_veventq_destroy,
+	.trigger_vevent = ifd_trigger_vevent,
 };

@@ -20,6 +20,7 @@ static const struct ifd_sys ifd_real = {
 	.open = ifd_real_open,
 	.close = close,
 	.ioctl = ifd_real_ioctl,
+	.read = read,
 };
 
 static const struct ifd_sys *ifd_current = &ifd_real;

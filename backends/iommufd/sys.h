@@ -7,11 +7,15 @@
 #ifndef NESTREF_IOMMUFD_SYS_H
 #define NESTREF_IOMMUFD_SYS_H
 
+#include <sys/types.h>
+
 struct ifd_sys {
-	/* Like open(2), close(2), ioctl(2): -1 and errno on failure. */
+	/* Like open(2), close(2), ioctl(2), read(2): -1 and errno on failure. */
 	int (*open)(const char *path, int flags);
 	int (*close)(int fd);
 	int (*ioctl)(int fd, unsigned long request, void *arg);
+	/* A vEVENTQ's records (kernel-facts 2.12). */
+	ssize_t (*read)(int fd, void *buf, size_t count);
 };
 
 /* The table in use; the real system calls unless a test replaced it. */

@@ -21,8 +21,8 @@
 #define NR_IOMMU_HWPT_INVALIDATE _IO(NR_IOMMUFD_TYPE, 0x8d)
 #define NR_IOMMU_VIOMMU_ALLOC _IO(NR_IOMMUFD_TYPE, 0x90)
 #define NR_IOMMU_VDEVICE_ALLOC _IO(NR_IOMMUFD_TYPE, 0x91)
-/* Used by tests/kernel/edu-fault.c only: stage 2 of a guest's IPA space
- * (IOAS_MAP into the nest parent's IOAS) and the vEVENTQ (2.12). */
+/* Used by tests/kernel/edu-fault.c: stage 2 of a guest's IPA space
+ * (IOAS_MAP into the nest parent's IOAS). */
 #define NR_IOMMU_IOAS_MAP _IO(NR_IOMMUFD_TYPE, 0x85)
 #define NR_IOMMU_VEVENTQ_ALLOC _IO(NR_IOMMUFD_TYPE, 0x93)
 /* 5.1: selftest only, base + 32. */
@@ -108,7 +108,10 @@ struct nr_iommu_ioas_map {
 	uint64_t iova;
 };
 
-/* 2.12: struct iommu_veventq_alloc; the queue is read through out_veventq_fd. */
+/*
+ * 2.12: a vEVENTQ of type on a vIOMMU; the kernel answers with the
+ * object's ID and a file descriptor to read(2) the records from.
+ */
 struct nr_iommu_veventq_alloc {
 	uint32_t size;
 	uint32_t flags;
@@ -120,9 +123,16 @@ struct nr_iommu_veventq_alloc {
 	uint32_t reserved;
 };
 
-/* 5.1: struct iommu_test_cmd, the union's members this backend uses. */
+/*
+ * 5.1: struct iommu_test_cmd, the union's members this backend uses.
+ * MOCK_DOMAIN_REPLACE (5.10) takes the selftest object in id and the HWPT
+ * in mock_domain_replace.pt_id; TRIGGER_VEVENT (5.10) reads only
+ * trigger_vevent.dev_id, the device's iommufd ID.
+ */
 #define NR_IOMMU_TEST_OP_MOCK_DOMAIN 2u
+#define NR_IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE 10u
 #define NR_IOMMU_TEST_OP_DEV_CHECK_CACHE 16u
+#define NR_IOMMU_TEST_OP_TRIGGER_VEVENT 17u
 
 struct nr_iommu_test_cmd {
 	uint32_t size;
@@ -136,9 +146,15 @@ struct nr_iommu_test_cmd {
 			uint32_t out_idev_id;
 		} mock_domain;
 		struct {
+			uint32_t pt_id;
+		} mock_domain_replace;
+		struct {
 			uint32_t id;
 			uint32_t cache;
 		} check_dev_cache;
+		struct {
+			uint32_t dev_id;
+		} trigger_vevent;
 		uint64_t pad[6]; /* the largest member, `dirty`, is 48 bytes */
 	};
 	uint32_t last;
@@ -181,7 +197,7 @@ struct nr_vfio_device_detach_iommufd_pt {
 	uint32_t flags;
 };
 
-/* The layouts of kernel-facts 2.4 and 5.1 (sizes checked on x86-64 gcc). */
+/* The layouts of kernel-facts 2.4, 2.12, 5.1 and 5.10 (sizes checked on x86-64 gcc). */
 _Static_assert(sizeof(struct nr_iommu_destroy) == 8, "iommu_destroy");
 _Static_assert(sizeof(struct nr_iommu_ioas_alloc) == 12, "iommu_ioas_alloc");
 _Static_assert(sizeof(struct nr_iommu_hwpt_alloc) == 48, "iommu_hwpt_alloc");
@@ -207,6 +223,13 @@ _Static_assert(sizeof(struct nr_vfio_device_detach_iommufd_pt) == 8,
 _Static_assert(sizeof(struct nr_iommu_ioas_map) == 40, "iommu_ioas_map");
 _Static_assert(sizeof(struct nr_iommu_veventq_alloc) == 32,
 	       "iommu_veventq_alloc");
+_Static_assert(offsetof(struct nr_iommu_veventq_alloc, out_veventq_fd) == 24,
+	       "iommu_veventq_alloc.out_veventq_fd");
+_Static_assert(offsetof(struct nr_iommu_test_cmd, trigger_vevent.dev_id) == 16,
+	       "iommu_test_cmd.trigger_vevent.dev_id");
+_Static_assert(offsetof(struct nr_iommu_test_cmd, mock_domain_replace.pt_id) ==
+		       16,
+	       "iommu_test_cmd.mock_domain_replace.pt_id");
 
 #ifdef HAVE_LINUX_IOMMUFD_H
 /* A real header is installed: the numbers and layouts must agree. */
@@ -243,6 +266,9 @@ _Static_assert(NR_IOMMU_VEVENTQ_ALLOC == IOMMU_VEVENTQ_ALLOC,
 _Static_assert(sizeof(struct nr_iommu_veventq_alloc) ==
 		       sizeof(struct iommu_veventq_alloc),
 	       "struct iommu_veventq_alloc");
+_Static_assert(offsetof(struct nr_iommu_veventq_alloc, out_veventq_fd) ==
+		       offsetof(struct iommu_veventq_alloc, out_veventq_fd),
+	       "iommu_veventq_alloc.out_veventq_fd");
 #endif
 #endif
 
