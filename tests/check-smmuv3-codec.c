@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for the SMMUv3 command codec (lib/smmuv3/codec.c).
+ * Unit tests for the SMMUv3 command codec (lib/smmuv3/codec.c) and event
+ * codec (lib/smmuv3/event-codec.c).
  *
  * The expected layouts below are written out again from kernel-facts.md
  * 4.2 (and the codec's documented choices for the unconfirmed fields)
@@ -680,22 +681,21 @@ START_TEST(test_format)
 }
 END_TEST
 
+typedef int format_fn(const void *obj, char *buf, size_t len);
+
 /* Every buffer size from 0 to past the end: no byte beyond len changes. */
-START_TEST(test_format_truncates)
+static void assert_truncates(format_fn *format, const void *obj,
+			     const char *want)
 {
-	struct nestref_smmuv3_cmd cmd = { { formats[_i].dw0,
-					    formats[_i].dw1 } };
-	const char *want = formats[_i].text;
 	size_t want_len = strlen(want), len, i;
-	char buf[160];
+	char buf[200];
 
 	for (len = 0; len <= want_len + 2; len++) {
 		size_t kept = len ? (len - 1 < want_len ? len - 1 : want_len)
 				  : 0;
 
 		memset(buf, 'X', sizeof(buf));
-		ck_assert_int_eq(nestref_smmuv3_format(&cmd, buf, len),
-				 (int)want_len);
+		ck_assert_int_eq(format(obj, buf, len), (int)want_len);
 		if (len) {
 			ck_assert_mem_eq(buf, want, kept);
 			ck_assert_int_eq(buf[kept], '\0');
@@ -703,6 +703,301 @@ START_TEST(test_format_truncates)
 		for (i = len; i < sizeof(buf); i++)
 			ck_assert_int_eq(buf[i], 'X');
 	}
+}
+
+static int format_cmd(const void *cmd, char *buf, size_t len)
+{
+	return nestref_smmuv3_format(cmd, buf, len);
+}
+
+START_TEST(test_format_truncates)
+{
+	struct nestref_smmuv3_cmd cmd = { { formats[_i].dw0,
+					    formats[_i].dw1 } };
+
+	assert_truncates(format_cmd, &cmd, formats[_i].text);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Event records (kernel-facts 3.11)                                    */
+
+/*
+ * The layout written out again from kernel-facts 3.11's table (Linux's
+ * EVTQ_* masks), with the vectors' names of vectors.md 3.10.
+ */
+static const struct {
+	enum nestref_smmuv3_event_field field;
+	const char *name;
+	unsigned int word;
+	unsigned int lo;
+	unsigned int width;
+} exp_evt_fields[] = {
+	{ NESTREF_SMMUV3_EVT_ID, "event", 0, 0, 8 },
+	{ NESTREF_SMMUV3_EVT_SSV, "ssv", 0, 11, 1 },
+	{ NESTREF_SMMUV3_EVT_SSID, "ssid", 0, 12, 20 },
+	{ NESTREF_SMMUV3_EVT_SID, "sid", 0, 32, 32 },
+	{ NESTREF_SMMUV3_EVT_STAG, "stag", 1, 0, 16 },
+	{ NESTREF_SMMUV3_EVT_STALL, "stall", 1, 31, 1 },
+	{ NESTREF_SMMUV3_EVT_PNU, "pnu", 1, 33, 1 },
+	{ NESTREF_SMMUV3_EVT_IND, "ind", 1, 34, 1 },
+	{ NESTREF_SMMUV3_EVT_RNW, "rnw", 1, 35, 1 },
+	{ NESTREF_SMMUV3_EVT_S2, "s2", 1, 39, 1 },
+	{ NESTREF_SMMUV3_EVT_CLASS, "class", 1, 40, 2 },
+	{ NESTREF_SMMUV3_EVT_ADDR, "addr", 2, 0, 64 },
+	{ NESTREF_SMMUV3_EVT_IPA, "ipa", 3, 12, 40 },
+};
+
+static void assert_evt_words(const struct nestref_smmuv3_event *evt,
+			     const uint64_t want[4])
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		ck_assert_msg(evt->dw[i] == want[i],
+			      "dw%zu is 0x%016" PRIx64 ", want 0x%016" PRIx64,
+			      i, evt->dw[i], want[i]);
+}
+
+/*
+ * Each field alone: its smallest and largest values land on exactly its
+ * bits and read back; one past the largest is -ERANGE and changes
+ * nothing.  The IPA takes and gives the byte address.
+ */
+START_TEST(test_event_fields)
+{
+	unsigned int word = exp_evt_fields[_i].word;
+	unsigned int lo = exp_evt_fields[_i].lo;
+	unsigned int width = exp_evt_fields[_i].width;
+	enum nestref_smmuv3_event_field field = exp_evt_fields[_i].field;
+	bool ipa = field == NESTREF_SMMUV3_EVT_IPA;
+	uint64_t max = low_bits(width), mask = low_bits(width) << lo;
+	uint64_t unit = ipa ? UINT64_C(1) << lo : 1;
+	uint64_t top = ipa ? max << lo : max;
+	struct nestref_smmuv3_event evt;
+	uint64_t want[4] = { 0 };
+	enum nestref_smmuv3_event_field parsed;
+
+	memset(&evt, 0, sizeof(evt));
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, field, unit), 0);
+	want[word] = UINT64_C(1) << lo;
+	assert_evt_words(&evt, want);
+	ck_assert_uint_eq(nestref_smmuv3_event_get(&evt, field), unit);
+
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, field, top), 0);
+	want[word] = mask;
+	assert_evt_words(&evt, want);
+	ck_assert_uint_eq(nestref_smmuv3_event_get(&evt, field), top);
+
+	/* The other bits of the record survive a set. */
+	memset(&evt, 0xff, sizeof(evt));
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, field, 0), 0);
+	memset(want, 0xff, sizeof(want));
+	want[word] &= ~mask;
+	assert_evt_words(&evt, want);
+
+	if (width < 64) {
+		ck_assert_int_eq(nestref_smmuv3_event_set(&evt, field,
+							  top + unit),
+				 -ERANGE);
+		assert_evt_words(&evt, want);
+	}
+
+	ck_assert_str_eq(nestref_smmuv3_event_field_name(field),
+			 exp_evt_fields[_i].name);
+	ck_assert_int_eq(nestref_smmuv3_event_field_parse(
+				 exp_evt_fields[_i].name, &parsed), 0);
+	ck_assert_int_eq(parsed, field);
+}
+END_TEST
+
+START_TEST(test_event_field_count)
+{
+	ck_assert_uint_eq(ARRAY_SIZE(exp_evt_fields),
+			  NESTREF_SMMUV3_EVT_FIELD_COUNT);
+}
+END_TEST
+
+/* The IPA's low 12 bits: -EINVAL, even when the value is also too wide. */
+START_TEST(test_event_ipa)
+{
+	struct nestref_smmuv3_event evt = { { 1, 2, 3, 4 } };
+	const uint64_t want[4] = { 1, 2, 3, 4 };
+
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, NESTREF_SMMUV3_EVT_IPA,
+						  0x1001), -EINVAL);
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, NESTREF_SMMUV3_EVT_IPA,
+						  0x800), -EINVAL);
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, NESTREF_SMMUV3_EVT_IPA,
+						  UINT64_C(1) << 52), -ERANGE);
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, NESTREF_SMMUV3_EVT_IPA,
+						  (UINT64_C(1) << 52) | 1),
+			 -EINVAL);
+	assert_evt_words(&evt, want);
+	ck_assert_int_eq(nestref_smmuv3_event_set(&evt, NESTREF_SMMUV3_EVT_IPA,
+						  0x80001000), 0);
+	ck_assert_uint_eq(evt.dw[3], 0x80001004);
+	/* Bits of dw3 outside the field are kept and not read. */
+	evt.dw[3] |= UINT64_C(0xff) << 56 | 0xfff;
+	ck_assert_uint_eq(nestref_smmuv3_event_get(&evt, NESTREF_SMMUV3_EVT_IPA),
+			  0x80001000);
+}
+END_TEST
+
+START_TEST(test_event_bad_field)
+{
+	struct nestref_smmuv3_event evt = { { 1, 2, 3, 4 } };
+	const uint64_t want[4] = { 1, 2, 3, 4 };
+	enum nestref_smmuv3_event_field out = NESTREF_SMMUV3_EVT_SID;
+	static const char *const bad[] = { "id", "EVENT", "vsid", "", "dw0" };
+	size_t i;
+
+	ck_assert_int_eq(nestref_smmuv3_event_set(
+				 &evt, NESTREF_SMMUV3_EVT_FIELD_COUNT, 0),
+			 -EINVAL);
+	ck_assert_int_eq(nestref_smmuv3_event_set(
+				 &evt, (enum nestref_smmuv3_event_field)-1, 0),
+			 -EINVAL);
+	assert_evt_words(&evt, want);
+	ck_assert_uint_eq(nestref_smmuv3_event_get(
+				  &evt, NESTREF_SMMUV3_EVT_FIELD_COUNT), 0);
+	ck_assert_ptr_null(nestref_smmuv3_event_field_name(
+		NESTREF_SMMUV3_EVT_FIELD_COUNT));
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ck_assert_int_eq(nestref_smmuv3_event_field_parse(bad[i], &out),
+				 -EINVAL);
+	ck_assert_int_eq(nestref_smmuv3_event_field_parse(NULL, &out), -EINVAL);
+	ck_assert_int_eq(out, NESTREF_SMMUV3_EVT_SID);
+}
+END_TEST
+
+/* kernel-facts 3.11: Linux's names, and the eight it forwards. */
+static const struct {
+	const char *name;
+	uint8_t id;
+	bool forwarded;
+} evt_names[] = {
+	{ "C_BAD_STREAMID", 0x02, false },
+	{ "F_STE_FETCH", 0x03, false },
+	{ "C_BAD_STE", 0x04, true },
+	{ "F_STREAM_DISABLED", 0x06, true },
+	{ "C_BAD_SUBSTREAMID", 0x08, true },
+	{ "F_CD_FETCH", 0x09, false },
+	{ "C_BAD_CD", 0x0a, true },
+	{ "F_TRANSLATION", 0x10, true },
+	{ "F_ADDR_SIZE", 0x11, true },
+	{ "F_ACCESS", 0x12, true },
+	{ "F_PERMISSION", 0x13, true },
+	{ "F_VMS_FETCH", 0x25, false },
+};
+
+START_TEST(test_event_names)
+{
+	uint8_t id = 0;
+
+	ck_assert_str_eq(nestref_smmuv3_event_name(evt_names[_i].id),
+			 evt_names[_i].name);
+	ck_assert_int_eq(nestref_smmuv3_event_parse(evt_names[_i].name, &id),
+			 0);
+	ck_assert_uint_eq(id, evt_names[_i].id);
+	ck_assert(nestref_smmuv3_event_forwarded(evt_names[_i].id) ==
+		  evt_names[_i].forwarded);
+}
+END_TEST
+
+/* Every other id: no name, not forwarded. */
+START_TEST(test_event_unnamed)
+{
+	unsigned int id;
+	size_t i, named = 0;
+	uint8_t out = 0x77;
+
+	for (id = 0; id < 256; id++) {
+		bool known = false;
+
+		for (i = 0; i < ARRAY_SIZE(evt_names); i++)
+			known |= evt_names[i].id == id;
+		named += known;
+		if (known)
+			continue;
+		ck_assert_ptr_null(nestref_smmuv3_event_name((uint8_t)id));
+		ck_assert(!nestref_smmuv3_event_forwarded((uint8_t)id));
+	}
+	ck_assert_uint_eq(named, ARRAY_SIZE(evt_names));
+	ck_assert_int_eq(nestref_smmuv3_event_parse("F_BOGUS", &out), -EINVAL);
+	ck_assert_int_eq(nestref_smmuv3_event_parse("f_translation", &out),
+			 -EINVAL);
+	ck_assert_int_eq(nestref_smmuv3_event_parse(NULL, &out), -EINVAL);
+	ck_assert_uint_eq(out, 0x77);
+}
+END_TEST
+
+START_TEST(test_event_bytes)
+{
+	unsigned char bytes[32], out[32];
+	struct nestref_smmuv3_event evt;
+	const uint64_t want[4] = {
+		0x0706050403020100, 0x0f0e0d0c0b0a0908,
+		0x1716151413121110, 0x1f1e1d1c1b1a1918,
+	};
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		bytes[i] = (unsigned char)i;
+	nestref_smmuv3_event_from_bytes(&evt, bytes);
+	assert_evt_words(&evt, want);
+	nestref_smmuv3_event_to_bytes(&evt, out);
+	ck_assert_mem_eq(out, bytes, 32);
+}
+END_TEST
+
+static const struct {
+	uint64_t dw[4];
+	const char *text;
+} evt_formats[] = {
+	{ { 0x0000009900000010, UINT64_C(1) << 35, 0x1000, 0 },
+	  "F_TRANSLATION sid=0x99 rnw=1 addr=0x1000" },
+	{ { 0x000012340000380a, 0, 0, 0 },
+	  "C_BAD_CD ssv=1 ssid=0x3 sid=0x1234" },
+	{ { 0x77, 0, 0, 0 }, "id=0x77" },
+	{ { 0, 0, 0, 0 }, "id=0x00" },
+	{ { 0x0000000100000013, 0x0000038e8000beef, 0xffffffffffffffff,
+	    0x000ffffffffff000 },
+	  "F_PERMISSION sid=0x1 stag=0xbeef stall=1 pnu=1 ind=1 rnw=1 s2=1 "
+	  "class=0x3 addr=0xffffffffffffffff ipa=0xffffffffff000" },
+	/* Bits no field covers: dw0 10:8, dw1 30:16 and 63:42, dw3. */
+	{ { 0x0000000500000710, 0xfffffc0000010000, 0, 0xfff0000000000fff },
+	  "F_TRANSLATION sid=0x5 rest=dw0:0x0000000000000700,"
+	  "dw1:0xfffffc0000010000,dw3:0xfff0000000000fff" },
+	{ { 0, 0, 0, 1 }, "id=0x00 rest=dw3:0x0000000000000001" },
+};
+
+START_TEST(test_event_format)
+{
+	struct nestref_smmuv3_event evt;
+	const char *want = evt_formats[_i].text;
+	char buf[200];
+
+	memcpy(evt.dw, evt_formats[_i].dw, sizeof(evt.dw));
+	ck_assert_int_eq(nestref_smmuv3_event_format(&evt, buf, sizeof(buf)),
+			 (int)strlen(want));
+	ck_assert_str_eq(buf, want);
+	ck_assert_int_eq(nestref_smmuv3_event_format(&evt, NULL, 0),
+			 (int)strlen(want));
+}
+END_TEST
+
+static int format_evt(const void *evt, char *buf, size_t len)
+{
+	return nestref_smmuv3_event_format(evt, buf, len);
+}
+
+START_TEST(test_event_format_truncates)
+{
+	struct nestref_smmuv3_event evt;
+
+	memcpy(evt.dw, evt_formats[_i].dw, sizeof(evt.dw));
+	assert_truncates(format_evt, &evt, evt_formats[_i].text);
 }
 END_TEST
 
@@ -737,6 +1032,21 @@ static Suite *codec_suite(void)
 	tcase_add_loop_test(tc, test_format, 0, ARRAY_SIZE(formats));
 	tcase_add_loop_test(tc, test_format_truncates, 0,
 			    ARRAY_SIZE(formats));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("events");
+	tcase_add_loop_test(tc, test_event_fields, 0,
+			    ARRAY_SIZE(exp_evt_fields));
+	tcase_add_test(tc, test_event_field_count);
+	tcase_add_test(tc, test_event_ipa);
+	tcase_add_test(tc, test_event_bad_field);
+	tcase_add_loop_test(tc, test_event_names, 0, ARRAY_SIZE(evt_names));
+	tcase_add_test(tc, test_event_unnamed);
+	tcase_add_test(tc, test_event_bytes);
+	tcase_add_loop_test(tc, test_event_format, 0,
+			    ARRAY_SIZE(evt_formats));
+	tcase_add_loop_test(tc, test_event_format_truncates, 0,
+			    ARRAY_SIZE(evt_formats));
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -354,6 +354,10 @@ NESTREF_API int nestref_smmuv3_event_parse(const char *name, uint8_t *id);
 /** Whether the host forwards events of this id to a guest (3.11 step 1). */
 NESTREF_API bool nestref_smmuv3_event_forwarded(uint8_t id);
 
+/*
+ * A field's name in vectors (vectors.md 3.10): "ssv" ... "ipa", and
+ * "event" for the id; NULL (parse: -EINVAL) for anything else.
+ */
 NESTREF_API const char *
 nestref_smmuv3_event_field_name(enum nestref_smmuv3_event_field field);
 NESTREF_API int
@@ -372,7 +376,7 @@ NESTREF_API uint64_t
 nestref_smmuv3_event_get(const struct nestref_smmuv3_event *evt,
 			 enum nestref_smmuv3_event_field field);
 /**
- * "F_TRANSLATION sid=0x99 addr=0x1000 rnw=1": the name (or id=0xNN), every
+ * "F_TRANSLATION sid=0x99 rnw=1 addr=0x1000": the name (or id=0xNN), every
  * non-zero field but the id in field order, then " rest=..." for bits no
  * field covers.  Returns the length snprintf would have written.
  */

@@ -17,11 +17,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <nestref/smmuv3.h>
+
+#include "lib/smmuv3/bits.h"
 
 
 /* The opcode is dw0[7:0] in every command (kernel-facts 4.2, "Common"). */
@@ -257,22 +257,17 @@ static const struct field_pos *field_pos(uint8_t op,
 	return NULL;
 }
 
-/* The field's bits within its word.  Widths stay below 64. */
-static uint64_t pos_mask(const struct field_pos *pos)
+/* The field's bits within its word, with the field's address flag. */
+static struct nr_bits pos_bits(const struct field_pos *pos)
 {
-	return ((UINT64_C(1) << pos->width) - 1) << pos->lo;
-}
-
-/* How far a value moves to reach its bits: 0 for addresses (in place). */
-static unsigned int pos_shift(const struct field_pos *pos)
-{
-	return field_info[pos->field].address ? 0 : pos->lo;
+	return (struct nr_bits){ pos->lo, pos->width,
+				 field_info[pos->field].address };
 }
 
 static uint64_t pos_read(const struct nestref_smmuv3_cmd *cmd,
 			 const struct field_pos *pos)
 {
-	return (cmd->dw[pos->word] & pos_mask(pos)) >> pos_shift(pos);
+	return nr_bits_read(cmd->dw[pos->word], pos_bits(pos));
 }
 
 uint8_t nestref_smmuv3_opcode(const struct nestref_smmuv3_cmd *cmd)
@@ -302,12 +297,8 @@ const char *nestref_smmuv3_cmd_name(const struct nestref_smmuv3_cmd *cmd)
 /* The opcode called name (CFGI_ALL excluded), or -1. */
 static int op_parse(const char *name)
 {
-	size_t op;
-
-	for (op = 0; op < NESTREF_ARRAY_SIZE(ops); op++)
-		if (ops[op].name && !strcmp(name, ops[op].name))
-			return (int)op;
-	return -1;
+	return nr_name_find(name, ops, NESTREF_ARRAY_SIZE(ops),
+			    sizeof(ops[0]));
 }
 
 int nestref_smmuv3_cmd_init(struct nestref_smmuv3_cmd *cmd,
@@ -339,17 +330,13 @@ const char *nestref_smmuv3_field_name(enum nestref_smmuv3_field field)
 int nestref_smmuv3_field_parse(const char *name,
 			       enum nestref_smmuv3_field *out)
 {
-	size_t i;
+	int i = nr_name_find(name, field_info, NESTREF_ARRAY_SIZE(field_info),
+			     sizeof(field_info[0]));
 
-	if (!name)
+	if (i < 0)
 		return -EINVAL;
-	for (i = 0; i < NESTREF_ARRAY_SIZE(field_info); i++) {
-		if (!strcmp(name, field_info[i].name)) {
-			*out = (enum nestref_smmuv3_field)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	*out = (enum nestref_smmuv3_field)i;
+	return 0;
 }
 
 bool nestref_smmuv3_has_field(uint8_t op, enum nestref_smmuv3_field field)
@@ -366,23 +353,13 @@ int nestref_smmuv3_set(struct nestref_smmuv3_cmd *cmd,
 		       enum nestref_smmuv3_field field, uint64_t value)
 {
 	const struct field_pos *pos;
-	uint64_t mask;
-	unsigned int shift;
 
 	if (!valid_field(field))
 		return -EINVAL;
 	pos = field_pos(nestref_smmuv3_opcode(cmd), field);
 	if (!pos)
 		return -ENOENT;
-	mask = pos_mask(pos);
-	shift = pos_shift(pos);
-	if (field_info[field].address &&
-	    (value & ((UINT64_C(1) << pos->lo) - 1)))
-		return -EINVAL;
-	if (value & ~(mask >> shift))
-		return -ERANGE;
-	cmd->dw[pos->word] = (cmd->dw[pos->word] & ~mask) | (value << shift);
-	return 0;
+	return nr_bits_write(&cmd->dw[pos->word], pos_bits(pos), value);
 }
 
 int nestref_smmuv3_get(const struct nestref_smmuv3_cmd *cmd,
@@ -400,38 +377,6 @@ int nestref_smmuv3_get(const struct nestref_smmuv3_cmd *cmd,
 }
 
 /*
- * snprintf that appends: out.len counts what would have been written, so
- * format() can return it like snprintf, while nothing past buf[size - 1]
- * is touched.  Once the buffer is full, later pieces are only counted.
- */
-struct out {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void out_printf(struct out *out, const char *fmt, ...)
-{
-	char *dst = NULL;
-	size_t room = 0;
-	va_list ap;
-	int n;
-
-	if (out->buf && out->len < out->size) {
-		dst = out->buf + out->len;
-		room = out->size - out->len;
-	}
-	va_start(ap, fmt);
-	n = vsnprintf(dst, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		out->len += (size_t)n;
-}
-
-/*
  * Values: one-bit fields (flags) print in decimal, every wider field in
  * hex with 0x, whatever its value: "CFGI_CD sid=0x1234 ssid=0x3 leaf=1".
  * One rule per field keeps a field's look stable from command to command.
@@ -441,19 +386,19 @@ static void out_printf(struct out *out, const char *fmt, ...)
 int nestref_smmuv3_format(const struct nestref_smmuv3_cmd *cmd, char *buf,
 			  size_t len)
 {
-	struct out out = { .buf = buf, .size = len, .len = 0 };
+	struct nr_out out = { .buf = buf, .size = len, .len = 0 };
 	uint8_t op = nestref_smmuv3_opcode(cmd);
 	const struct op_info *info = op_info(op);
 	uint64_t rest[2] = { cmd->dw[0] & ~OPCODE_MASK, cmd->dw[1] };
 	size_t i;
 
 	if (!info) {
-		out_printf(&out, "op=0x%02x dw0=0x%016" PRIx64
-			   " dw1=0x%016" PRIx64, op, cmd->dw[0], cmd->dw[1]);
+		nr_out_printf(&out, "op=0x%02x dw0=0x%016" PRIx64
+			      " dw1=0x%016" PRIx64, op, cmd->dw[0], cmd->dw[1]);
 		return (int)out.len;
 	}
 
-	out_printf(&out, "%s", nestref_smmuv3_cmd_name(cmd));
+	nr_out_printf(&out, "%s", nestref_smmuv3_cmd_name(cmd));
 	for (i = 0; i < NESTREF_ARRAY_SIZE(field_info); i++) {
 		const struct field_pos *pos =
 			field_pos(op, (enum nestref_smmuv3_field)i);
@@ -461,20 +406,15 @@ int nestref_smmuv3_format(const struct nestref_smmuv3_cmd *cmd, char *buf,
 
 		if (!pos)
 			continue;
-		rest[pos->word] &= ~pos_mask(pos);
+		rest[pos->word] &= ~nr_bits_mask(pos_bits(pos));
 		value = pos_read(cmd, pos);
-		if (!value)
-			continue;
-		if (pos->width == 1)
-			out_printf(&out, " %s=%" PRIu64, field_info[i].name,
-				   value);
-		else
-			out_printf(&out, " %s=0x%" PRIx64, field_info[i].name,
-				   value);
+		if (value)
+			nr_out_field(&out, field_info[i].name, pos_bits(pos),
+				     value);
 	}
 	if (rest[0] || rest[1])
-		out_printf(&out, " rest=dw0:0x%016" PRIx64 ",dw1:0x%016" PRIx64,
-			   rest[0], rest[1]);
+		nr_out_printf(&out, " rest=dw0:0x%016" PRIx64
+			      ",dw1:0x%016" PRIx64, rest[0], rest[1]);
 	return (int)out.len;
 }
 
