@@ -699,6 +699,7 @@ START_TEST(viommu_s2_id_width_is_the_backends)
 	ck_assert_ptr_nonnull(viommu);
 	ck_assert_uint_eq(nestref_viommu_s2_id(viommu), 0x10000);
 	ck_assert_uint_eq(nestref_viommu_head(viommu)->s2_id, 0x10000);
+	ck_assert_ptr_null(nestref_ctx_dev(ctx, id));
 	nestref_ctx_free(ctx);
 	ctx = ctx_open("smmuv3-sim", NESTREF_PROFILE_LINUX_6_13);
 	ck_assert_int_eq(nestref_viommu_alloc(ctx, 0x10000, &id), -EINVAL);
@@ -1249,6 +1250,7 @@ START_TEST(dev_add_streams_rules)
 	ck_assert_uint_eq(id, 1);
 	dev = nr_obj_dev(nr_lookup(ctx, id, NR_OBJ_DEVICE));
 	ck_assert_ptr_nonnull(dev);
+	ck_assert_ptr_eq(nestref_ctx_dev(ctx, id), dev);
 	ck_assert_uint_eq(nestref_dev_psid(dev), 0x10);
 	ck_assert_uint_eq(nestref_dev_stream_count(dev), 8);
 	/* The first StreamID given is the one a vSID reaches. */

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <nestref/backend.h>
+#include <nestref/iommufd.h>
+
 #include "backends/iommufd/uapi.h"
 #include "check-helpers.h"
 #include "fake-kernel.h"
@@ -484,6 +487,53 @@ START_TEST(vfio_mode_ioctls)
 END_TEST
 
 /*
+ * <nestref/iommufd.h> version 2: the IOAS under the nest parents, and each
+ * device's cdev (the anchor's for the first) with the kernel's device ID;
+ * a mock device has none.
+ */
+START_TEST(iommufd_ext_targets)
+{
+	const struct nestref_iommufd_ops *ops;
+	struct nestref_ctx *ctx;
+	uint32_t viommu, d0, d1, id;
+	int fd;
+
+	fake_reset();
+	ctx = ifd_open_with("mode=vfio,devices=/fake/vfio0:/fake/vfio1", 0);
+	ops = nestref_ctx_ext(ctx, NESTREF_IOMMUFD_EXT);
+	ck_assert_ptr_nonnull(ops);
+	ck_assert_uint_eq(ops->version, 2);
+	ck_assert_int_eq(ops->ioas_target(ctx, &fd, &id), 0); /* ioas 1 */
+	ck_assert_int_eq(fd, FAKE_IOMMUFD);
+	ck_assert_uint_eq(id, 1);
+	ck_assert_int_eq(nestref_viommu_alloc(ctx, 1, &viommu), 0); /* devid 2 */
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x10, &d0), 0);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x18, &d1), 0); /* devid 5 */
+	ck_assert_int_eq(ops->dev_target(ctx, d0, &fd, &id), 0);
+	ck_assert_int_eq(fd, FAKE_VFIO_BASE + 0);
+	ck_assert_uint_eq(id, 2);
+	ck_assert_int_eq(ops->dev_target(ctx, d1, &fd, &id), 0);
+	ck_assert_int_eq(fd, FAKE_VFIO_BASE + 1);
+	ck_assert_uint_eq(id, 5);
+	fd = -7;
+	ck_assert_int_eq(ops->dev_target(ctx, viommu, &fd, &id), -ENOENT);
+	ck_assert_int_eq(ops->dev_target(ctx, 999, &fd, &id), -ENOENT);
+	ck_assert_int_eq(fd, -7);
+	nestref_ctx_free(ctx);
+
+	fake_reset();
+	ctx = ifd_open_with("mode=selftest", 0);
+	ops = nestref_ctx_ext(ctx, NESTREF_IOMMUFD_EXT);
+	ck_assert_int_eq(nestref_dev_add(ctx, 0x10, &d0), 0);
+	ck_assert_int_eq(ops->dev_target(ctx, d0, &fd, &id), -EOPNOTSUPP);
+	ck_assert_int_eq(ops->ioas_target(ctx, &fd, &id), 0);
+	ck_assert_int_eq(fd, FAKE_IOMMUFD);
+	nestref_ctx_free(ctx);
+	ifd_sys_set(NULL);
+}
+END_TEST
+
+/*
  * Nested HWPTs and attach (kernel-facts 2.11): IOMMU_HWPT_ALLOC on the
  * kernel's vIOMMU for the anchor device, VFIO_DEVICE_ATTACH_IOMMUFD_PT on
  * each device's cdev (the anchor's for the first), a detach of the first
@@ -759,6 +809,7 @@ static Suite *iommufd_suite(void)
 	tcase_add_test(tc, check_cache_and_destroy_failures);
 	tcase_add_test(tc, vfio_mode_ioctls);
 	tcase_add_test(tc, vfio_mode_nested);
+	tcase_add_test(tc, iommufd_ext_targets);
 	tcase_add_test(tc, vfio_bind_failure);
 	tcase_add_test(tc, selftest_mode_events);
 	tcase_add_test(tc, selftest_mode_event_refusals);

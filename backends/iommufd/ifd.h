@@ -72,6 +72,15 @@ static inline struct ifd_ctx *ifd_ctx(struct nestref_ctx *ctx)
 	return nestref_ctx_priv(ctx);
 }
 
+/* The cdev of a device (vfio mode): its own, or the anchor's it shares. */
+static inline int ifd_dev_fd(struct nestref_dev *dev)
+{
+	const struct ifd_dev *id = nestref_dev_priv(dev);
+
+	return id->vfio_fd >= 0 ? id->vfio_fd :
+				  ifd_ctx(nestref_dev_ctx(dev))->anchor_fd;
+}
+
 /* One ioctl; 0 or -errno, with a sentence naming it on failure. */
 int ifd_ioctl(struct nestref_ctx *ctx, int fd, unsigned long req, void *arg,
 	      const char *name);

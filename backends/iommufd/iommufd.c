@@ -490,9 +490,35 @@ static int ifd_viommu_target(struct nestref_ctx *ctx, uint32_t viommu_id,
 	return 0;
 }
 
+/* <nestref/iommufd.h>: the IOAS under every nest parent (ifd_viommu_init). */
+static int ifd_ioas_target(struct nestref_ctx *ctx, int *fd,
+			   uint32_t *kernel_ioas_id)
+{
+	*fd = ifd_ctx(ctx)->fd;
+	*kernel_ioas_id = ifd_ctx(ctx)->ioas_id;
+	return 0;
+}
+
+/* <nestref/iommufd.h>: a device's cdev, its own or the anchor's it shares. */
+static int ifd_dev_target(struct nestref_ctx *ctx, uint32_t dev_id,
+			  int *vfio_fd, uint32_t *kernel_dev_id)
+{
+	struct nestref_dev *dev = nestref_ctx_dev(ctx, dev_id);
+
+	if (!dev)
+		return -ENOENT;
+	if (ifd_ctx(ctx)->mode != IFD_VFIO)
+		return -EOPNOTSUPP;
+	*vfio_fd = ifd_dev_fd(dev);
+	*kernel_dev_id = ((struct ifd_dev *)nestref_dev_priv(dev))->idev;
+	return 0;
+}
+
 static const struct nestref_iommufd_ops ifd_iommufd_ops = {
 	.version = NESTREF_IOMMUFD_OPS_VERSION,
 	.viommu_target = ifd_viommu_target,
+	.ioas_target = ifd_ioas_target,
+	.dev_target = ifd_dev_target,
 };
 
 /* IOMMU_TEST_OP_DEV_CHECK_CACHE (5.5). */

@@ -55,15 +55,6 @@ void ifd_hwpt_nested_destroy(struct nestref_hwpt *hwpt)
 	ifd_destroy(nestref_hwpt_ctx(hwpt), ifd_hwpt(hwpt)->hwpt_id);
 }
 
-/* The cdev of a device: its own, or the anchor's it shares. */
-static int ifd_dev_fd(struct nestref_dev *dev)
-{
-	const struct ifd_dev *id = nestref_dev_priv(dev);
-
-	return id->vfio_fd >= 0 ? id->vfio_fd :
-				  ifd_ctx(nestref_dev_ctx(dev))->anchor_fd;
-}
-
 /*
  * 5.10: the mock's replace takes the selftest object (stdev), not the
  * device's iommufd ID; the mock device then remembers the HWPT's vIOMMU

@@ -21,6 +21,9 @@
 #define NR_IOMMU_HWPT_INVALIDATE _IO(NR_IOMMUFD_TYPE, 0x8d)
 #define NR_IOMMU_VIOMMU_ALLOC _IO(NR_IOMMUFD_TYPE, 0x90)
 #define NR_IOMMU_VDEVICE_ALLOC _IO(NR_IOMMUFD_TYPE, 0x91)
+/* Used by tests/kernel/edu-fault.c: stage 2 of a guest's IPA space
+ * (IOAS_MAP into the nest parent's IOAS). */
+#define NR_IOMMU_IOAS_MAP _IO(NR_IOMMUFD_TYPE, 0x85)
 #define NR_IOMMU_VEVENTQ_ALLOC _IO(NR_IOMMUFD_TYPE, 0x93)
 /* 5.1: selftest only, base + 32. */
 #define NR_IOMMU_TEST_CMD _IO(NR_IOMMUFD_TYPE, 0xa0)
@@ -87,6 +90,22 @@ struct nr_iommu_hwpt_invalidate {
 	uint32_t entry_len;
 	uint32_t entry_num;
 	uint32_t reserved;
+};
+
+/* struct iommu_ioas_map: user_va mapped at iova (FIXED_IOVA) or where the
+ * kernel finds room. */
+#define NR_IOMMU_IOAS_MAP_FIXED_IOVA (1u << 0)
+#define NR_IOMMU_IOAS_MAP_WRITEABLE (1u << 1)
+#define NR_IOMMU_IOAS_MAP_READABLE (1u << 2)
+
+struct nr_iommu_ioas_map {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	uint32_t reserved;
+	uint64_t user_va __attribute__((aligned(8)));
+	uint64_t length;
+	uint64_t iova;
 };
 
 /*
@@ -201,6 +220,7 @@ _Static_assert(sizeof(struct nr_vfio_device_attach_iommufd_pt) == 12,
 	       "vfio_device_attach_iommufd_pt");
 _Static_assert(sizeof(struct nr_vfio_device_detach_iommufd_pt) == 8,
 	       "vfio_device_detach_iommufd_pt");
+_Static_assert(sizeof(struct nr_iommu_ioas_map) == 40, "iommu_ioas_map");
 _Static_assert(sizeof(struct nr_iommu_veventq_alloc) == 32,
 	       "iommu_veventq_alloc");
 _Static_assert(offsetof(struct nr_iommu_veventq_alloc, out_veventq_fd) == 24,
@@ -219,6 +239,10 @@ _Static_assert(NR_IOMMU_IOAS_ALLOC == IOMMU_IOAS_ALLOC, "IOMMU_IOAS_ALLOC");
 _Static_assert(NR_IOMMU_HWPT_ALLOC == IOMMU_HWPT_ALLOC, "IOMMU_HWPT_ALLOC");
 _Static_assert(NR_IOMMU_HWPT_INVALIDATE == IOMMU_HWPT_INVALIDATE,
 	       "IOMMU_HWPT_INVALIDATE");
+_Static_assert(NR_IOMMU_IOAS_MAP == IOMMU_IOAS_MAP, "IOMMU_IOAS_MAP");
+_Static_assert(sizeof(struct nr_iommu_ioas_map) ==
+		       sizeof(struct iommu_ioas_map),
+	       "struct iommu_ioas_map");
 _Static_assert(sizeof(struct nr_iommu_hwpt_invalidate) ==
 		       sizeof(struct iommu_hwpt_invalidate),
 	       "struct iommu_hwpt_invalidate");

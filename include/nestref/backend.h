@@ -412,6 +412,10 @@ nestref_viommu_inv_base(const struct nestref_viommu *viommu);
 
 /* Device ----------------------------------------------------------- */
 
+/** The device with object ID id, or NULL (for extensions that hold an
+ * ID, as nestref_ctx_viommu()). */
+NESTREF_API struct nestref_dev *nestref_ctx_dev(struct nestref_ctx *ctx,
+						uint32_t id);
 NESTREF_API void *nestref_dev_priv(struct nestref_dev *dev);
 NESTREF_API struct nestref_ctx *nestref_dev_ctx(const struct nestref_dev *dev);
 NESTREF_API uint32_t nestref_dev_id(const struct nestref_dev *dev);

@@ -24,8 +24,9 @@ extern "C" {
 /* nestref_backend.ext_name of a backend with struct nestref_iommufd_ops. */
 #define NESTREF_IOMMUFD_EXT "iommufd"
 
-/* Version 1; a later version only appends. */
-#define NESTREF_IOMMUFD_OPS_VERSION 1
+/* Version 2 appended ioas_target and dev_target; a later version only
+ * appends.  A caller reads a member only when version says it is there. */
+#define NESTREF_IOMMUFD_OPS_VERSION 2
 
 struct nestref_iommufd_ops {
 	unsigned int version; /* NESTREF_IOMMUFD_OPS_VERSION */
@@ -39,6 +40,25 @@ struct nestref_iommufd_ops {
 	 */
 	int (*viommu_target)(struct nestref_ctx *ctx, uint32_t viommu_id,
 			     int *fd, uint32_t *kernel_viommu_id);
+	/* Version 2. */
+	/*
+	 * The IOAS every vIOMMU's nest-parent HWPT is allocated on: what
+	 * IOMMU_IOAS_MAP puts there at an IOVA is what the guest sees at
+	 * that IPA, through stage 2 (kernel-facts 2.8, 2.11).  The
+	 * descriptor is the context's, as above.  Always 0.
+	 */
+	int (*ioas_target)(struct nestref_ctx *ctx, int *fd,
+			   uint32_t *kernel_ioas_id);
+	/*
+	 * The device dev_id's VFIO cdev (mode=vfio), bound to the context's
+	 * iommufd, and the kernel's ID of the bound device: what a caller
+	 * needs to reach the device itself (VFIO_DEVICE_GET_REGION_INFO,
+	 * its BARs, its config space).  The descriptor stays the
+	 * context's.  0, -ENOENT when dev_id is not a device of ctx, or
+	 * -EOPNOTSUPP in mode=selftest (a mock device has no cdev).
+	 */
+	int (*dev_target)(struct nestref_ctx *ctx, uint32_t dev_id,
+			  int *vfio_fd, uint32_t *kernel_dev_id);
 };
 
 #ifdef __cplusplus

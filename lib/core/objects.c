@@ -184,6 +184,11 @@ struct nestref_viommu *nestref_ctx_viommu(struct nestref_ctx *ctx, uint32_t id)
 	return nr_obj_viommu(nr_lookup(ctx, id, NR_OBJ_VIOMMU));
 }
 
+struct nestref_dev *nestref_ctx_dev(struct nestref_ctx *ctx, uint32_t id)
+{
+	return nr_obj_dev(nr_lookup(ctx, id, NR_OBJ_DEVICE));
+}
+
 void *nestref_viommu_priv(struct nestref_viommu *viommu)
 {
 	return viommu->priv;

@@ -26,6 +26,12 @@
 # interrupt skip an illegal command, and the call times out
 # (docs/kernel.md 5.6).
 #
+# The way back (docs/kernel.md 5.12): the 2-vCPU guest then runs
+# nestref-edu-fault on its first edu device, a DMA that the guest's stage
+# 1 does not map; the check wants the F_TRANSLATION in its vEVENTQ with
+# the vSID, and in QEMU's trace (smmuv3_propagate_event) the record the
+# SMMU wrote with the device's own StreamID.
+#
 # Environment (make passes its command-line variables down):
 #   KERNEL_PROFILE       the profile of every run (default linux-7.2)
 #   KERNEL_IMAGE, KERNEL_SRC, KERNEL_JOBS, XDG_CACHE_HOME   see kernel.sh
@@ -70,7 +76,7 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 
 vm_prerequisites nestref-steps
-for prog in init nestref-static nestref-steps; do
+for prog in init nestref-static nestref-steps nestref-edu-fault; do
 	[ -x "$cross/$prog" ] ||
 		bail "prerequisites: no $cross/$prog" "make check-kernel-arm64 cross-builds it (tests/kernel/cross-arm64.sh)"
 done
@@ -87,6 +93,9 @@ files_1cpu=$(grep -l 'gerror_irq_blocked: *true' "$top_srcdir"/vectors/smmuv3/*.
 files_2cpu=$(for f in "$top_srcdir"/vectors/smmuv3/*.yaml; do
 	echo "$files_1cpu" | grep -qxF "$f" || echo "$f"
 done)
+
+# The boot that also runs nestref-edu-fault.
+edu_run=2cpu
 
 # ----------------------------------------------------------- the host's side
 # host_side RUN FILES: smmuv3-sim's report and steps for the run.
@@ -131,6 +140,7 @@ guest() {
 	cp "$cross/init" "$root/init" &&
 		cp "$cross/nestref-static" "$root/nestref" &&
 		cp "$cross/nestref-steps" "$root/nestref-steps" &&
+		cp "$cross/nestref-edu-fault" "$root/nestref-edu-fault" &&
 		cp "$@" "$root/vectors/smmuv3/" ||
 		bail "initramfs ($run)" "copying into $root failed"
 	vm_initramfs "$root"
@@ -141,11 +151,14 @@ guest() {
 	trace_host=$vm_qemu_root/tmp/$trace_name
 	[ "$vm_qemu_root" != / ] || trace_host=/tmp/$trace_name
 	rm -f "$trace_host"
+	edu=
+	[ "$run" != "$edu_run" ] || edu=' nestref_edu_fault=1'
 	vm_boot_arm64 "$boot_timeout" "$out/arm64-$run.serial.log" "$vcpus" \
-		"$n_edu" "console=ttyAMA0 quiet panic=-1 arm_smmu_v3.nestref_force_s2fwb=1 nestref_mode=smmuv3 nestref_profile=$profile" \
+		"$n_edu" "console=ttyAMA0 quiet panic=-1 arm_smmu_v3.nestref_force_s2fwb=1 nestref_mode=smmuv3 nestref_profile=$profile$edu" \
 		-D "/tmp/$trace_name" \
 		-trace 'smmuv3_cmdq_*' -trace 'smmuv3_range_inval' \
-		-trace 'smmuv3_unhandled_cmd' -trace 'smmuv3_write_gerror*'
+		-trace 'smmuv3_unhandled_cmd' -trace 'smmuv3_write_gerror*' \
+		-trace 'smmuv3_propagate_event'
 	mv "$trace_host" "$out/arm64-$run.trace" 2>/dev/null ||
 		bail "guest ($run): QEMU's trace" "QEMU wrote no $trace_host (QEMU exited $vm_rc): $(vm_tail)"
 	cp "$out/arm64-$run.trace" "$tmp/trace-$run"
@@ -165,6 +178,29 @@ guest() {
 	booted=$(sed -n 's/.*nestref-init: kernel \([^ ]*\) \([^ ]*\) .*/\1 \2/p' "$tmp/serial" | head -n 1)
 	ok "guest ($run): ${booted:-a kernel} on $vm_qemu_desc with $vcpus vCPUs ran in $vm_secs s; devices at StreamIDs $(cat "$tmp/sids-$run")"
 	grep -e 'nestref-init: vfio device' -e 'nestref-init: .*CPU' "$tmp/serial" | sed 's/^/# /'
+}
+
+# edu_fault RUN: nestref-edu-fault's run in the guest (docs/kernel.md
+# 5.12), one TAP line.  It passes when the program read an F_TRANSLATION
+# with the vSID from its vEVENTQ and QEMU's trace shows the SMMU writing
+# that event with the device's own StreamID, which only the host driver
+# can have replaced (kernel-facts 3.11).
+edu_fault() {
+	run=$1
+	edu_rc=$(vm_section EDU "$tmp/guest-$run.edu")
+	[ -f "$tmp/guest-$run.edu" ] || : >"$tmp/guest-$run.edu"
+	psid=$(cut -d, -f1 "$tmp/sids-$run")
+	vsid=$(sed -n 's/^edu-fault: PASS .* with vSID \(0x[0-9a-fA-F]*\) .*/\1/p' "$tmp/guest-$run.edu")
+	smmu=$(grep -E -c "smmuv3_propagate_event SMMU_EVT_F_TRANSLATION sid=$psid( |\$)" "$tmp/trace-$run")
+	sed 's/^/# /' "$tmp/guest-$run.edu"
+	if [ "${edu_rc:-?}" = 0 ] && [ -n "$vsid" ] && [ "$smmu" -gt 0 ]; then
+		ok "a real F_TRANSLATION from an edu DMA reached the vEVENTQ with vSID $vsid (QEMU's SMMU wrote $smmu such records with StreamID $psid)"
+		return
+	fi
+	not_ok "a real F_TRANSLATION from an edu DMA reached the vEVENTQ with its vSID: nestref-edu-fault ended ${edu_rc:-without its end marker}, QEMU traced $smmu F_TRANSLATION events of StreamID ${psid:-?}" \
+		"$(grep -e 'nestref-init: .*edu' -e '^nestref-edu-fault stderr:' "$tmp/serial"
+		grep -e 'arm-smmu-v3' "$out/arm64-$run.dmesg" 2>/dev/null | tail -n 12
+		grep -e 'smmuv3_propagate_event' "$tmp/trace-$run" | tail -n 4)"
 }
 
 # compare RUN: the verdicts (nestref report, then per test in
@@ -199,6 +235,7 @@ compare() {
 
 # shellcheck disable=SC2086
 guest 2cpu 2 $files_2cpu
+edu_fault 2cpu
 compare 2cpu
 # shellcheck disable=SC2086
 guest 1cpu 1 $files_1cpu

@@ -77,6 +77,17 @@
  * lines.  Without /nestref-steps in the initramfs it prints a line saying
  * so instead.  /init's status is nestref run's; the steps' status is in
  * their end marker only.
+ *
+ * With `nestref_edu_fault=1` as well (the 2-vCPU boot of make
+ * check-kernel-arm64, docs/kernel.md 5.12), it then runs
+ *
+ *	/nestref-edu-fault --vsid 0x99 FIRST-CDEV FIRST-STREAMID
+ *
+ * between @@NESTREF-EDU-BEGIN@@ and @@NESTREF-EDU-END rc=N@@, its stderr
+ * as "nestref-edu-fault stderr: " lines: a real translation fault from
+ * the first edu device, read back from a vEVENTQ.  Its status too is in
+ * its end marker only.  Last, in this mode, the kernel's log between
+ * @@NESTREF-FILE-BEGIN dmesg@@ and its end marker.
  */
 /* _GNU_SOURCE (for sys/io.h's ioperm and outb) comes from AM_CPPFLAGS. */
 #include <dirent.h>
@@ -150,6 +161,10 @@ enum init_status {
 #define STDERR_FILE "/nestref.stderr"
 #define STEPS_PROGRAM "/nestref-steps"
 #define STEPS_STDERR_FILE "/nestref-steps.stderr"
+#define EDU_FAULT_PROGRAM "/nestref-edu-fault"
+#define EDU_FAULT_STDERR_FILE "/nestref-edu-fault.stderr"
+/* The vSID of edu-fault's vDEVICE: not any edu's StreamID (0x10 up). */
+#define EDU_FAULT_VSID "0x99"
 #define MAX_ARGS 64
 
 /* What /init runs: the program's stdout goes between the markers
@@ -188,6 +203,9 @@ static const struct mode modes[] = {
  * the iommufd backend's options for them. */
 static char vfio_devices[MAX_VFIO * 48];
 static char vfio_options[sizeof(vfio_devices) + 32];
+/* The first of them, and its StreamID, for /nestref-edu-fault. */
+static char vfio_first[128];
+static unsigned int vfio_first_sid;
 
 extern char **environ;
 
@@ -415,10 +433,12 @@ static double monotonic_ms(void)
 
 /*
  * Binds the PCI device @bdf to vfio-pci and waits for its cdev, which it
- * writes into @cdev ("/dev/vfio/devices/vfio0").  0, or
+ * writes into @cdev ("/dev/vfio/devices/vfio0"), and its StreamID into
+ * @sid.  0, or
  * INIT_VFIO_BIND_FAILED after a message naming the file and the errno.
  */
-static int vfio_bind_one(const char *bdf, char *cdev, size_t size)
+static int vfio_bind_one(const char *bdf, char *cdev, size_t size,
+			 unsigned int *sid)
 {
 	static const struct timespec tick = { 0, 10 * 1000 * 1000 };
 	char path[512], driver[256], name[64];
@@ -508,8 +528,9 @@ static int vfio_bind_one(const char *bdf, char *cdev, size_t size)
 		}
 		nanosleep(&tick, NULL);
 	}
+	*sid = bus << 8 | dev << 3 | fn;
 	printf("nestref-init: vfio device %s pci %s sid 0x%x\n", cdev, bdf,
-	       bus << 8 | dev << 3 | fn);
+	       *sid);
 	return 0;
 }
 
@@ -528,6 +549,7 @@ static int vfio_bind_all(void)
 	char *found[MAX_VFIO];
 	char path[512], cdev[128];
 	unsigned long vendor, device;
+	unsigned int sid;
 	struct dirent *e;
 	size_t n = 0, k, used = 0;
 	int err, status = 0;
@@ -579,9 +601,13 @@ static int vfio_bind_all(void)
 	}
 	qsort(found, n, sizeof(found[0]), compare_names);
 	for (k = 0; k < n && !status; k++) {
-		status = vfio_bind_one(found[k], cdev, sizeof(cdev));
+		status = vfio_bind_one(found[k], cdev, sizeof(cdev), &sid);
 		if (status)
 			break;
+		if (!k) {
+			snprintf(vfio_first, sizeof(vfio_first), "%s", cdev);
+			vfio_first_sid = sid;
+		}
 		/* 48 bytes a device leave room for "/dev/vfio/devices/" and
 		 * any vfioN the kernel can number. */
 		used += (size_t)snprintf(vfio_devices + used,
@@ -875,12 +901,30 @@ static int run_program(const char *what, const char *marker, char **argv,
 	return rc;
 }
 
+/* /nestref-edu-fault on the first vfio device (docs/kernel.md 5.12). */
+static void run_edu_fault(void)
+{
+	char sid[16];
+	char *argv[] = { EDU_FAULT_PROGRAM, "--vsid", EDU_FAULT_VSID,
+			 vfio_first, sid, NULL };
+
+	if (access(EDU_FAULT_PROGRAM, X_OK)) {
+		printf("nestref-init: no %s in the initramfs (%s): the edu fault did not run\n",
+		       EDU_FAULT_PROGRAM, strerror(errno));
+		return;
+	}
+	snprintf(sid, sizeof(sid), "0x%x", vfio_first_sid);
+	run_program("edu fault", "EDU", argv, NULL, EDU_FAULT_STDERR_FILE,
+		    EDU_FAULT_PROGRAM + 1);
+}
+
 int main(void)
 {
 	const char *backend = getenv("nestref_backend");
 	const char *mode_name = getenv("nestref_mode");
 	const char *profile = getenv("nestref_profile");
 	const char *vfio = getenv("nestref_vfio");
+	const char *edu_fault = getenv("nestref_edu_fault");
 	struct utsname uts;
 	const struct mode *m = NULL;
 	char *argv[MAX_ARGS];
@@ -966,6 +1010,8 @@ int main(void)
 			run_program("steps", "STEPS", argv, NULL,
 				    STEPS_STDERR_FILE, STEPS_PROGRAM + 1);
 		}
+		if (edu_fault && !strcmp(edu_fault, "1"))
+			run_edu_fault();
 		show_kernel_log();
 	}
 	finish(status);
