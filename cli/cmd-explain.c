@@ -221,6 +221,25 @@ static bool explain_answer(FILE *out, const struct nestref_vec_answer *ans)
 	return ans->check == NESTREF_VEC_CHECK_FAIL;
 }
 
+/* The setup's vEVENTQs, one line each (spec/vectors.md 1.2). */
+static void explain_setup_queues(FILE *out, const struct nestref_vec_file *file)
+{
+	struct nestref_vec_veventq q;
+	char type[16];
+	size_t i;
+
+	for (i = 0; nestref_vec_file_veventq(file, i, &q) == 0; i++) {
+		nestref_vec_escape_line(out,
+					"  vEVENTQ %s: type %s, depth %u, on vIOMMU %zu",
+					q.name,
+					nestref_vec_veventq_type_text(q.type, type),
+					q.depth, q.viommu);
+		if (q.has_sequence)
+			fprintf(out, "    next sequence number 0x%x (preset: a simulation aid, vectors.md 1.2)\n",
+				q.sequence);
+	}
+}
+
 static void explain_setup(FILE *out, const struct nestref_vec_file *file,
 			  const struct nestref_ctx *ctx)
 {
@@ -257,6 +276,7 @@ static void explain_setup(FILE *out, const struct nestref_vec_file *file,
 			fprintf(out, " vSID 0x%x", vsid);
 	}
 	fputc('\n', out);
+	explain_setup_queues(out, file);
 }
 
 /* As `run` does: a file outside the profile or the context is skipped. */

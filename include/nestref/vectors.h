@@ -129,6 +129,27 @@ nestref_vec_device_viommu(const struct nestref_vec_file *file, size_t dev);
 NESTREF_API int nestref_vec_device_vsid(const struct nestref_vec_file *file,
 					size_t dev, uint32_t *vsid);
 
+/* Its setup vEVENTQs (spec/vectors.md 1.2), 0 to
+ * nestref_vec_file_veventqs() - 1, allocated in this order. */
+NESTREF_API size_t
+nestref_vec_file_veventqs(const struct nestref_vec_file *file);
+/* A setup vEVENTQ as the file gives it. */
+struct nestref_vec_veventq {
+	const char *name;
+	size_t viommu;     /* a number of setup.viommus */
+	uint32_t type;     /* NESTREF_VEVENTQ_TYPE_* or a raw type */
+	uint32_t depth;
+	bool has_sequence; /* the simulation aid `sequence` (1.2) */
+	uint32_t sequence;
+};
+/** A queue type as vectors write it: "selftest", "arm-smmuv3", or "0x77"
+ * written into buf. */
+NESTREF_API const char *nestref_vec_veventq_type_text(uint32_t type,
+						      char buf[16]);
+/** 0 and *out, or -EINVAL for a bad index or a NULL pointer. */
+NESTREF_API int nestref_vec_file_veventq(const struct nestref_vec_file *file,
+					 size_t q, struct nestref_vec_veventq *out);
+
 /* Its tests, 0 to nestref_vec_file_tests() - 1, in the order written. */
 NESTREF_API size_t nestref_vec_file_tests(const struct nestref_vec_file *file);
 /** The test's number (its tc), cited as "id/tc"; 0 for a bad index. */

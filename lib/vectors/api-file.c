@@ -178,6 +178,30 @@ int nestref_vec_device_vsid(const struct nestref_vec_file *file, size_t dev,
 	return 0;
 }
 
+size_t nestref_vec_file_veventqs(const struct nestref_vec_file *file)
+{
+	return file ? file->f->n_veventqs : 0;
+}
+
+int nestref_vec_file_veventq(const struct nestref_vec_file *file, size_t q,
+			     struct nestref_vec_veventq *out)
+{
+	const struct vec_veventq *v;
+
+	if (!file || !out || q >= file->f->n_veventqs)
+		return -EINVAL;
+	v = &file->f->veventqs[q];
+	*out = (struct nestref_vec_veventq){
+		.name = v->name,
+		.viommu = v->viommu,
+		.type = v->type,
+		.depth = v->depth,
+		.has_sequence = v->has_sequence,
+		.sequence = v->sequence,
+	};
+	return 0;
+}
+
 size_t nestref_vec_file_tests(const struct nestref_vec_file *file)
 {
 	return file ? file->f->n_tests : 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <nestref/backend.h>
+#include <nestref/vectors.h>
 
 #include "vector-load.h"
 
@@ -306,8 +307,7 @@ void vl_records(struct vl *vl, yaml_node_t *node, struct vec_expect *ex)
 				    "a LOST_EVENTS header is the last record read: nothing follows it");
 }
 
-/* "selftest", "arm-smmuv3" or "0x77", for messages. */
-static const char *type_text(uint32_t type, char buf[16])
+const char *nestref_vec_veventq_type_text(uint32_t type, char buf[16])
 {
 	if (type == NESTREF_VEVENTQ_TYPE_SELFTEST)
 		return "selftest";
@@ -345,12 +345,12 @@ void vl_records_check(struct vl *vl, const struct vec_expect *ex, bool known,
 		else if (!size && r->form != VEC_RECORD_BYTES)
 			vl_error_at(vl, r->mark,
 				    "a queue of type %s has records of lost or bytes only: the runner does not know the size of its events",
-				    type_text(type, buf));
+				    nestref_vec_veventq_type_text(type, buf));
 		else if (size && r->form == VEC_RECORD_BYTES && r->data &&
 			 r->len != size)
 			vl_error_at(vl, r->mark,
 				    "a record of queue type %s has %zu bytes of data, not %zu",
-				    type_text(type, buf), r->len, size);
+				    nestref_vec_veventq_type_text(type, buf), r->len, size);
 		else if (size && r->form != VEC_RECORD_BYTES &&
 			 (r->form == VEC_RECORD_SMMUV3) !=
 				 (size == NESTREF_SMMUV3_EVENT_SIZE))
@@ -358,7 +358,7 @@ void vl_records_check(struct vl *vl, const struct vec_expect *ex, bool known,
 				    "a%s record does not fit a queue of type %s",
 				    r->form == VEC_RECORD_SMMUV3 ? "n SMMUv3" :
 								   " selftest",
-				    type_text(type, buf));
+				    nestref_vec_veventq_type_text(type, buf));
 	}
 }
 
