@@ -106,10 +106,16 @@ static void explain_evt(FILE *out, const char *label,
 
 /*
  * The way back (kernel-facts 3.11): the SMMU's record, then what the host
- * made of it, the guest's record or the reason it was dropped.
+ * made of it, the guest's record or the reason it was dropped.  A drop
+ * repeats the record only when the event before did not show it (a
+ * record the SMMU lost to its full queue has no EVENT).
  */
-static void explain_event(FILE *out, const struct nestref_smmuv3_trace_event *ev)
+static void explain_event(FILE *out, const struct nestref_smmuv3_trace_event *ev,
+			  const struct nestref_smmuv3_trace_event *prev)
 {
+	bool shown = prev && prev->kind == NESTREF_SMMUV3_TRACE_EVENT &&
+		     !memcmp(&prev->evt, &ev->evt, sizeof(ev->evt));
+
 	switch (ev->kind) {
 	case NESTREF_SMMUV3_TRACE_EVENT:
 		fprintf(out, "    event  the SMMU writes a record at slot %u\n",
@@ -125,7 +131,8 @@ static void explain_event(FILE *out, const struct nestref_smmuv3_trace_event *ev
 		fprintf(out, "    drop   %s\n",
 			nestref_errno_name(ev->err) ?
 				nestref_errno_name(ev->err) : "error");
-		explain_evt(out, "record", &ev->evt);
+		if (!shown)
+			explain_evt(out, "record", &ev->evt);
 		explain_why(out, ev);
 		break;
 	}
@@ -167,7 +174,7 @@ static void explain_events(FILE *out, struct nestref_ctx *ctx)
 		case NESTREF_SMMUV3_TRACE_EVENT:
 		case NESTREF_SMMUV3_TRACE_FORWARD:
 		case NESTREF_SMMUV3_TRACE_DROP:
-			explain_event(out, ev);
+			explain_event(out, ev, i ? ev - 1 : NULL);
 			break;
 		default:
 			fprintf(out, "    note   %s", ev->rule ? ev->rule : "");
