@@ -36,7 +36,7 @@ bool events_match(const struct vec_step *step, const unsigned char *buf,
 		    nestref_le32(buf + off + 4) != r->sequence)
 			return false;
 		off += NESTREF_VEVENT_HEADER_SIZE;
-		if (r->len && memcmp(buf + off, r->data, r->len))
+		if (r->len && memcmp(buf + off, r->data, r->len) != 0)
 			return false;
 		off += r->len;
 	}

@@ -231,6 +231,9 @@ static void queue_number(struct vl *vl, struct queue_names *names,
 {
 	struct vec_file *file = vl->file;
 
+	/* Only reached with the arrays of vl_queues allocated (n > 0). */
+	if (!file->queues || !names->v)
+		return;
 	q->queue = file->n_queues;
 	file->queues[file->n_queues++] = q;
 	if (!q->name)
