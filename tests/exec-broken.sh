@@ -2,13 +2,14 @@
 # The exec backend against broken children (docs/spec/protocol.md section
 # 6): adapters under tests/data/exec/ that answer as the mock until their
 # first invalidation, then crash, hang, write garbage, a 100 MB line,
-# stray output, exit, give a wrong id or close their stdin.  Each must
-# give test 2 of tests/data/exec/broken.yaml a clear error naming the
-# request, leave tests 1 and 3 passing (a new child per test), make
-# nestref exit 1 within the timeout, and leave no process behind.  Then
-# the children that cannot even open a context, and one that checks it
-# inherited no descriptor and has no unreaped sibling.  Under `make
-# check-valgrind` every run is under valgrind, leaks included.
+# stray output, exit, give a wrong id, close their stdin or carry
+# malformed vEVENTs.  Each must give test 2 of tests/data/exec/broken.yaml
+# a clear error naming the request, leave tests 1 and 3 passing (a new
+# child per test), make nestref exit 1 within the timeout, and leave no
+# process behind.  Then the children that cannot even open a context,
+# and one that checks it inherited no descriptor and has no unreaped
+# sibling.  Under `make check-valgrind` every run is under valgrind,
+# leaks included.
 #
 # Needs /usr/bin/python3 (Debian: python3): without it the test fails and
 # says what to install.
@@ -106,6 +107,15 @@ prefix="exec "
 broken closed-stdin "7 (check_cache)" \
 	"the child closed its stdin and was killed before it read the request"
 prefix=
+# vEVENTs in a reply (protocol.md section 4.7): malformed ones are the
+# child's failure and none is reported; a well-formed one for a vIOMMU
+# without a queue is dropped by the core and changes no answer.
+broken vevents-unknown "6 (cache_invalidate_user)" \
+	"vevent 0 needs a vIOMMU of the context, a u32 type and 1 to 256 bytes of hex data"
+broken vevents-scalar "6 (cache_invalidate_user)" "vevents is not an array"
+run_capture run --backend "exec:$py '$data/vevents-dropped.py' $token" "$vec"
+expect_rc "vevents-dropped: an event without a queue fails nothing" 0
+expect_in "vevents-dropped: every test passed" "$err" "3 passed"
 
 # No context at all: a usage error (exit 2) with the reason.
 run_capture run --backend "exec:$py '$data/hello-exit.py'" "$vec"

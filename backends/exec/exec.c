@@ -42,6 +42,11 @@ struct exec_ctx {
 	size_t n_texts;
 	struct nestref_counter *counters;
 	size_t n_counters;
+	/*
+	 * The first failed report of the vevents the last reply carried
+	 * (protocol.md section 4.7), 0 when every one was reported.
+	 */
+	int event_rc;
 };
 
 static const char *const exec_cache_kinds[] = { "tlb", "cfg", "atc" };
@@ -80,6 +85,86 @@ static int exec_verdict(struct nestref_ctx *ctx, const json_t *r)
 	return -e;
 }
 
+/* A reply member that breaks the protocol: the child is done. */
+static int exec_bad_reply(struct nestref_ctx *ctx, const char *op,
+			  const char *what)
+{
+	struct exec_ctx *ec = exec_priv(ctx);
+	char msg[EXEC_MSG_LEN + 64];
+	int rc;
+
+	rc = exec_child_fail(&ec->child, op, msg, sizeof(msg), "%s", what);
+	nestref_ctx_set_message(ctx, "%s", msg);
+	return rc;
+}
+
+/* An event's data, at most (protocol.md section 4.7). */
+#define EXEC_EVENT_MAX 256
+
+/*
+ * One member of a reply's vevents: its vIOMMU (one the core holds), type
+ * and 1 to EXEC_EVENT_MAX bytes of data; -1 when it is malformed.
+ */
+static int exec_event(struct nestref_ctx *ctx, const json_t *e,
+		      struct nestref_viommu **viommu, uint32_t *type,
+		      unsigned char *data, size_t *len)
+{
+	const json_t *hex = json_object_get(e, "data");
+	uint32_t id;
+
+	if (exec_json_get_u32(json_object_get(e, "viommu"), &id) ||
+	    exec_json_get_u32(json_object_get(e, "type"), type) ||
+	    !json_is_string(hex))
+		return -1;
+	*viommu = nestref_ctx_viommu(ctx, id);
+	*len = json_string_length(hex) / 2;
+	if (!*viommu || !*len || *len > EXEC_EVENT_MAX)
+		return -1;
+	return exec_json_unhex(hex, data, *len);
+}
+
+/*
+ * The vevents a reply carries (protocol.md section 4.7): all are checked
+ * before any is reported, so that a malformed reply reports none; then
+ * each goes to nestref_viommu_report_event() in order, the queues being
+ * the core's (kernel-facts 2.12).  0 with the first failed report in
+ * ec->event_rc, or the protocol error.
+ */
+static int exec_report_events(struct nestref_ctx *ctx, const char *op,
+			      const json_t *r)
+{
+	struct exec_ctx *ec = exec_priv(ctx);
+	const json_t *events = json_object_get(r, "vevents");
+	unsigned char data[EXEC_EVENT_MAX];
+	struct nestref_viommu *viommu;
+	const json_t *e;
+	uint32_t type;
+	size_t i, len;
+	int rc;
+
+	ec->event_rc = 0;
+	if (!events || json_is_null(events))
+		return 0;
+	if (!json_is_array(events))
+		return exec_bad_reply(ctx, op, "vevents is not an array");
+	json_array_foreach (events, i, e)
+		if (exec_event(ctx, e, &viommu, &type, data, &len)) {
+			char what[128];
+
+			snprintf(what, sizeof(what),
+				 "vevent %zu needs a vIOMMU of the context, a u32 type and 1 to %d bytes of hex data",
+				 i, EXEC_EVENT_MAX);
+			return exec_bad_reply(ctx, op, what);
+		}
+	json_array_foreach (events, i, e) {
+		exec_event(ctx, e, &viommu, &type, data, &len);
+		rc = nestref_viommu_report_event(viommu, type, data, len);
+		if (rc && !ec->event_rc)
+			ec->event_rc = rc;
+	}
+	return 0;
+}
+
 /*
  * One request (req is consumed; NULL means it could not be built): the
  * child's verdict, or -EIO when the child or the protocol failed, each
@@ -112,6 +197,11 @@ static int exec_call_ex(struct nestref_ctx *ctx, const char *op, json_t *req,
 		nestref_ctx_set_message(ctx, "%s", msg);
 		return rc;
 	}
+	rc = exec_report_events(ctx, op, r);
+	if (rc) {
+		json_decref(r);
+		return rc;
+	}
 	rc = exec_verdict(ctx, r);
 	if (reply)
 		*reply = r;
@@ -130,19 +220,6 @@ static int exec_call(struct nestref_ctx *ctx, const char *op, json_t *req,
 static void exec_tell(struct nestref_ctx *ctx, const char *op, json_t *req)
 {
 	exec_call_ex(ctx, op, req, NULL, true);
-}
-
-/* A reply member that breaks the protocol: the child is done. */
-static int exec_bad_reply(struct nestref_ctx *ctx, const char *op,
-			  const char *what)
-{
-	struct exec_ctx *ec = exec_priv(ctx);
-	char msg[EXEC_MSG_LEN + 64];
-	int rc;
-
-	rc = exec_child_fail(&ec->child, op, msg, sizeof(msg), "%s", what);
-	nestref_ctx_set_message(ctx, "%s", msg);
-	return rc;
 }
 
 /* An array of names, or NULL without memory. */
@@ -593,6 +670,91 @@ static int exec_cache_invalidate_user(struct nestref_viommu *viommu,
 	return rc;
 }
 
+/* ------------------------------------------------------------ nesting */
+
+/*
+ * The driver's alloc_domain_nested (protocol.md section 4.7): the child
+ * reads the data as its driver's single-struct copy would; null data is
+ * a pointer that copy cannot read (EFAULT where the driver copies).
+ */
+static int exec_hwpt_nested_init(struct nestref_hwpt *hwpt, uint32_t data_type,
+				 const void *data, size_t len)
+{
+	return exec_call(nestref_hwpt_ctx(hwpt), "hwpt_nested_init",
+			 json_pack("{s:I, s:I, s:I, s:I, s:o}", "hwpt",
+				   (json_int_t)nestref_hwpt_id(hwpt), "viommu",
+				   (json_int_t)nestref_viommu_id(
+					   nestref_hwpt_viommu(hwpt)),
+				   "data_type", (json_int_t)data_type,
+				   "data_len", (json_int_t)len, "data",
+				   data ? exec_json_hex(data, len) :
+					  json_null()),
+			 NULL);
+}
+
+static void exec_hwpt_nested_destroy(struct nestref_hwpt *hwpt)
+{
+	exec_tell(nestref_hwpt_ctx(hwpt), "hwpt_nested_destroy",
+		  json_pack("{s:I}", "hwpt",
+			    (json_int_t)nestref_hwpt_id(hwpt)));
+}
+
+/*
+ * The attach, with what the core knows and a driver asks it: the
+ * device's vDEVICE in the HWPT's vIOMMU (iommufd_viommu_get_vdev_id,
+ * kernel-facts 3.11, 5.10), null when it has none there.
+ */
+static int exec_dev_attach(struct nestref_dev *dev, struct nestref_hwpt *hwpt)
+{
+	struct nestref_viommu *viommu = nestref_hwpt_viommu(hwpt);
+	uint64_t virt_id;
+
+	return exec_call(nestref_dev_ctx(dev), "dev_attach",
+			 json_pack("{s:I, s:I, s:I, s:o}", "dev",
+				   (json_int_t)nestref_dev_id(dev), "hwpt",
+				   (json_int_t)nestref_hwpt_id(hwpt), "viommu",
+				   (json_int_t)nestref_viommu_id(viommu),
+				   "virt_id",
+				   nestref_viommu_dev_virt_id(viommu, dev,
+							      &virt_id) ?
+					   json_null() :
+					   exec_json_u64(virt_id)),
+			 NULL);
+}
+
+/*
+ * TRIGGER_VEVENT: the child reports its event in the reply, and the call
+ * returns what the report returned (kernel-facts 5.10): EOPNOTSUPP
+ * without a queue of its type.
+ */
+static int exec_trigger_vevent(struct nestref_dev *dev)
+{
+	struct nestref_ctx *ctx = nestref_dev_ctx(dev);
+	int rc;
+
+	rc = exec_call(ctx, "trigger_vevent",
+		       json_pack("{s:I}", "dev", (json_int_t)nestref_dev_id(dev)),
+		       NULL);
+	return rc ? rc : exec_priv(ctx)->event_rc;
+}
+
+/*
+ * The modelled SMMU meets a record: the child's host forwards it in the
+ * reply's vevents or drops it, and the call says only that the SMMU took
+ * it (smmuv3.h): a failed report is the host's drop.
+ */
+static int exec_raise_event(struct nestref_ctx *ctx,
+			    const struct nestref_smmuv3_event *evt)
+{
+	unsigned char bytes[NESTREF_SMMUV3_EVENT_SIZE];
+
+	nestref_smmuv3_event_to_bytes(evt, bytes);
+	return exec_call(ctx, "raise_event",
+			 json_pack("{s:o}", "event",
+				   exec_json_hex(bytes, sizeof(bytes))),
+			 NULL);
+}
+
 /* ------------------------------------------------------------ observation */
 
 static int exec_check_cache(struct nestref_dev *dev, uint32_t index,
@@ -1000,6 +1162,7 @@ static const struct nestref_smmuv3_ops exec_smmuv3_ops = {
 	.caches_get = exec_caches_get,
 	.trace = exec_trace,
 	.trace_clear = exec_trace_clear,
+	.raise_event = exec_raise_event,
 };
 
 /* Every profile: open refuses the ones the child does not announce. */
@@ -1014,7 +1177,8 @@ const struct nestref_backend nr_backend_exec = {
 	.caps = NESTREF_CAP_INV_ARM_SMMUV3 | NESTREF_CAP_INV_SELFTEST |
 		NESTREF_CAP_OBSERVE_ISSUED | NESTREF_CAP_CHECK_CACHE |
 		NESTREF_CAP_RAW_USER_DATA | NESTREF_CAP_OBSERVE_CACHES |
-		NESTREF_CAP_OBSERVE_HW_INFO,
+		NESTREF_CAP_OBSERVE_HW_INFO | NESTREF_CAP_ATTACH_NESTED |
+		NESTREF_CAP_TRIGGER_VEVENT | NESTREF_CAP_INJECT_EVENT,
 	.profile_names = exec_profiles,
 	.ctx_priv_size = sizeof(struct exec_ctx),
 	.open = exec_open,
@@ -1033,4 +1197,9 @@ const struct nestref_backend nr_backend_exec = {
 	.ext_name = NESTREF_SMMUV3_EXT,
 	.ext = &exec_smmuv3_ops,
 	.hw_info = exec_hw_info,
+	.hwpt_nested_init = exec_hwpt_nested_init,
+	.hwpt_nested_destroy = exec_hwpt_nested_destroy,
+	.dev_attach = exec_dev_attach,
+	/* The queues are the core's: the child reports in its replies. */
+	.trigger_vevent = exec_trigger_vevent,
 };

@@ -12,8 +12,14 @@ Each device holds four cache words that start at 0xbaddad (kernel-facts
 5.2).  A selftest invalidation entry {flags, vdev_id, cache_id} names a
 device by the virtual ID its user data linked (kernel-facts 5.4) and
 zeroes one word, or all four with FLAG_ALL; check_cache reads a word back
-(kernel-facts 5.5).  nestref's core has already done the core's checks:
-this file is only the driver.
+(kernel-facts 5.5).
+
+The way back (kernel-facts 5.10): a nested HWPT on a vIOMMU takes the
+selftest's data; a device attached to it remembers its vDEVICE's virt_id,
+which trigger_vevent reports as the event {virt_id} on that vIOMMU, in
+its reply's vevents (protocol.md section 4.7): nestref's core keeps the
+queues.  nestref's core has already done the core's checks: this file is
+only the driver.
 """
 import os
 import struct
@@ -32,6 +38,13 @@ INV_TYPE_SELFTEST = 0xDEADBEEF
 ENTRY_LEN = 12
 # The RFC mock's 4-byte user data: here the virtual ID.
 USER_DATA_LEN = 4
+# IOMMU_HWPT_DATA_SELFTEST: struct iommu_hwpt_selftest {u32 iotlb;
+# u32 pagetable_type}, of which iotlb is the first version's.
+HWPT_DATA_SELFTEST = 0xDEAD
+HWPT_DATA_MIN = 4
+HWPT_DATA_LEN = 8
+# IOMMU_VEVENTQ_TYPE_SELFTEST: struct iommu_viommu_event_selftest {u32 virt_id}
+VEVENTQ_TYPE_SELFTEST = 0xBEEFBEEF
 
 
 class Mock:
@@ -48,7 +61,8 @@ class Mock:
             "protocol": 1,
             "name": self.name,
             "version": "1",
-            "caps": ["inv-selftest", "check-cache", "raw-user-data"],
+            "caps": ["inv-selftest", "check-cache", "raw-user-data",
+                     "attach-nested", "trigger-vevent"],
             "profiles": ["rfc-v3", "linux-6.13", "linux-7.2", "linux-7.4"],
             "dev_user_data_len": USER_DATA_LEN,
             "invalidate": {"type": INV_TYPE_SELFTEST, "entry_size": ENTRY_LEN},
@@ -74,7 +88,10 @@ class Mock:
         self.viommus.pop(req["viommu"], None)
 
     def op_dev_init(self, req):
-        self.devs[req["dev"]] = {"cache": [CACHE_DEFAULT] * CACHE_NUM, "data": 0}
+        # viommu, vdev_id: what the last attach that changed the vIOMMU
+        # remembered (kernel-facts 5.10); None while never attached.
+        self.devs[req["dev"]] = {"cache": [CACHE_DEFAULT] * CACHE_NUM,
+                                 "data": 0, "viommu": None, "vdev_id": 0}
 
     def op_dev_destroy(self, req):
         self.devs.pop(req["dev"], None)
@@ -161,6 +178,55 @@ class Mock:
         if word != value:
             raise Fail("EINVAL", "check_cache: word %u is 0x%x, expected 0x%x"
                        % (index, word, value))
+
+    # __mock_domain_alloc_nested: the selftest's data type only, read by
+    # the single-struct copy (kernel-facts 5.10, 2.6); data null is a
+    # pointer that copy cannot read.
+    def op_hwpt_nested_init(self, req):
+        if req["data_type"] != HWPT_DATA_SELFTEST:
+            raise Fail("EOPNOTSUPP",
+                       "mock: nested HWPT data type 0x%x; the mock takes "
+                       "IOMMU_HWPT_DATA_SELFTEST (0xdead) only "
+                       "(kernel-facts 5.10)" % req["data_type"])
+        if not HWPT_DATA_MIN <= req["data_len"] <= HWPT_DATA_LEN:
+            raise Fail("EINVAL",
+                       "mock: %u bytes of struct iommu_hwpt_selftest; it "
+                       "takes %d to %d (kernel-facts 5.10)"
+                       % (req["data_len"], HWPT_DATA_MIN, HWPT_DATA_LEN))
+        if req["data"] is None:
+            raise Fail("EFAULT", "mock: the nested HWPT's data pointer is "
+                       "NULL (kernel-facts 2.6)")
+
+    def op_hwpt_nested_destroy(self, req):
+        pass
+
+    # mock_domain_nop_attach: the core looked up the device's vDEVICE in
+    # the HWPT's vIOMMU (virt_id, null for none).  The virt_id is taken
+    # only when the vIOMMU changes (kernel-facts 5.10).
+    def op_dev_attach(self, req):
+        if req["virt_id"] is None and "attach-needs-vdevice" in self.rules:
+            raise Fail("ENOENT", "mock: device %u has no vDEVICE in vIOMMU "
+                       "%u (kernel-facts 5.10)" % (req["dev"], req["viommu"]),
+                       rule="attach-needs-vdevice")
+        dev = self.devs[req["dev"]]
+        if dev["viommu"] != req["viommu"]:
+            dev["viommu"] = req["viommu"]
+            dev["vdev_id"] = (0 if req["virt_id"] is None
+                              else get_u64(req["virt_id"]))
+
+    # iommufd_test_trigger_vevent (kernel-facts 5.10): the event goes back
+    # in the reply, and nestref's core answers what its report returned.
+    def op_trigger_vevent(self, req):
+        dev = self.devs[req["dev"]]
+        if dev["viommu"] is None or not dev["vdev_id"]:
+            raise Fail("ENOENT", "mock: device %u %s (kernel-facts 5.10)"
+                       % (req["dev"], "is attached to no nested HWPT"
+                          if dev["viommu"] is None
+                          else "was attached without a virt_id"))
+        data = struct.pack("<I", dev["vdev_id"] & 0xFFFFFFFF)
+        return {"vevents": [{"viommu": dev["viommu"],
+                             "type": VEVENTQ_TYPE_SELFTEST,
+                             "data": data.hex()}]}
 
 
 if __name__ == "__main__":

@@ -77,6 +77,10 @@ TWO_VIOMMUS = (bytes([VIOMMU_ALLOC, 1, VIOMMU_ALLOC, 2, DEV_ADD, 0x10,
                bytes([SET, 0x00, 0x01, 4, small(5), 0, 0, 0, 0]) +
                bytes([DESTROY, 0xa0, DESTROY, 0xa2, UNSET, 0x01]))
 
+NESTED_SEQ = (bytes([VIOMMU_ALLOC, 1, DEV_ADD, 0x10]) + set_data(0x19) +
+              bytes([HWPT_ALLOC, FIRST, 0x24] + [0] * 16) +
+              bytes([ATTACH, FIRST, FIRST]))
+
 STREAMS = (bytes([VIOMMU_ALLOC, 1, DEV_ADD_STREAMS, 2, 0x10, 0x11]) +
            set_data(0x7) + bytes([DEV_ADD_STREAMS, 0, DEV_ADD_STREAMS, 9]))
 
@@ -112,7 +116,13 @@ HELLO_SMMU = (b'*"rc":0,"protocol":1,"name":"seed","version":"1",'
               b'"profiles":["linux-7.2","linux-7.4"],'
               b'"dev_user_data_len":4,'
               b'"invalidate":{"type":1,"entry_size":16}}')
+HELLO_NESTED = HELLO_MOCK.replace(b'"raw-user-data"',
+                                  b'"raw-user-data","attach-nested",'
+                                  b'"trigger-vevent"')
 OK = b'*"rc":0}'
+# A vEVENT in a reply (protocol.md section 4.7): the selftest's {0x19} on
+# vIOMMU 1, which has no queue, so the core drops it.
+VEVENTS = b'"vevents":[{"viommu":1,"type":3203383023,"data":"19000000"}]'
 
 
 def exec_seed(program, replies):
@@ -158,6 +168,14 @@ EXEC = {
         header(LINUX_7_2) + SIM_SEQ,
         [HELLO_SMMU, OK, OK, OK, b'*"rc":0,"link":"0x19"}',
          b'not json']),
+    "mock-7.2-vevents": exec_seed(
+        header(LINUX_7_2) + NESTED_SEQ,
+        [HELLO_NESTED, OK, OK, OK, b'*"rc":0,"link":25}', OK,
+         b'*"rc":0,' + VEVENTS + b'}', OK, OK, OK, OK, OK, OK]),
+    "mock-7.2-vevents-bad": exec_seed(
+        header(LINUX_7_2) + NESTED_SEQ,
+        [HELLO_NESTED, OK, OK, OK, b'*"rc":0,"link":25}',
+         b'*"rc":0,"vevents":[{"viommu":9,"type":1,"data":"00"}]}']),
     "hello-refused": exec_seed(
         header(LINUX_7_2) + MOCK_SEQ,
         [b'*"rc":-19,"errno":"ENODEV","message":"no device here"}']),
