@@ -203,21 +203,27 @@ static int evt_handle(struct nestref_ctx *ctx,
 
 /*
  * arm_smmu_evtq_thread: every record, oldest first, then the overflow
- * flag, seen once and acknowledged.
+ * flag, seen once and acknowledged.  Returns -ENOMEM when the record of
+ * an event could not be allocated for the guest: the kernel counts that
+ * as a lost event (kernel-facts 2.12), and so does the queue here, but
+ * memory the simulation lacks is the caller's to know too.
  */
-static void evt_thread(struct nestref_ctx *ctx)
+static int evt_thread(struct nestref_ctx *ctx)
 {
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
 	struct nestref_smmuv3_event evt;
+	int rc = 0;
 
 	while (smmu_evtq_remove(sc->smmu, &evt))
-		evt_handle(ctx, &evt);
+		if (evt_handle(ctx, &evt) == -ENOMEM)
+			rc = -ENOMEM;
 	if (smmu_evtq_overflow(sc->smmu)) {
 		sc->evtq_overflows++;
 		evt_trace(ctx, NESTREF_SMMUV3_TRACE_NOTE, 0, 0, NULL, NULL,
 			  &evt_overflow);
 	}
 	smmu_evtq_overflow_ack(sc->smmu);
+	return rc;
 }
 
 int host_raise_event(struct nestref_ctx *ctx,
@@ -232,6 +238,5 @@ int host_raise_event(struct nestref_ctx *ctx,
 	else
 		evt_trace(ctx, NESTREF_SMMUV3_TRACE_EVENT, slot, 0, evt, NULL,
 			  &evt_written);
-	evt_thread(ctx);
-	return 0;
+	return evt_thread(ctx);
 }

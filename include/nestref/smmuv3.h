@@ -397,7 +397,9 @@ nestref_smmuv3_event_to_bytes(const struct nestref_smmuv3_event *evt,
  * returns (kernel-facts 3.11): it forwards the event, with the vSID, to the
  * vEVENTQ of the device's vIOMMU, or drops it, as the kernel does.
  * Returns 0 once the SMMU took the record (what the host did is in the
- * trace, the counters and the queue), -EOPNOTSUPP without inject-event.
+ * trace, the counters and the queue), -EOPNOTSUPP without inject-event,
+ * -ENOMEM when the simulation ran out of memory for the guest's record
+ * (the queue then shows the event as lost, as the kernel's does).
  */
 NESTREF_API int nestref_smmuv3_raise_event(struct nestref_ctx *ctx,
 					   const struct nestref_smmuv3_event *evt);

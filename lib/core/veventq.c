@@ -227,7 +227,9 @@ static int nr_veventq_copy(const struct nestref_veventq *q,
 			   const struct nr_vevent *ev,
 			   struct nestref_event_buffer *buf)
 {
-	unsigned char *dst = (unsigned char *)buf->data + buf->done;
+	/* No buffer at all is memory that faults at once. */
+	unsigned char *dst = buf->data ? (unsigned char *)buf->data + buf->done :
+					 NULL;
 	size_t len = ev ? ev->len : 0;
 	size_t room = buf->count - buf->done;
 	size_t writable = buf->data ? buf->data_size - buf->done : 0;
