@@ -112,7 +112,7 @@ static void usage(FILE *out)
 	      "that cannot be written: nothing was measured), 77 nothing failed but\n"
 	      "a benchmark asked for could not run here (the kernel rows).\n"
 	      "\n"
-	      "Report bugs to: " PACKAGE_BUGREPORT "\n",
+	      "Reporting problems: see the README (section \"Reporting problems\").\n",
 	      out);
 }
 

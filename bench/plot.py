@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Plots a nestref-bench results file with gnuplot (issue 5 point 4).
+"""Plots a nestref-bench results file with gnuplot (docs/bench.md section 7).
 
     bench/plot.py RESULTS.json DIR
 

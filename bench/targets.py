@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Judges the targets of issue 5 point 5 on a nestref-bench results file.
+"""Judges the targets of docs/bench.md section 4 on a nestref-bench results file.
 
     bench/targets.py RESULTS.json            the verdict table (Markdown)
     bench/targets.py --json RESULTS.json     the verdicts as JSON
@@ -17,7 +17,7 @@ benchmark it covers meets it, so the worst of them is the figure judged:
  2. rewrite <= 40 instructions per command (callgrind, inside the
     backend's rewrite of one command; every row that was measured);
  3. the whole simulated path >= 10 M commands/s, with 64k vSIDs and
-    batches >= 63 as for 1, the caches empty as issue 5 defines it (the
+    batches >= 63 as for 1, the caches empty as the targets define it (the
     cached-TLB rows are shown, not judged);
  4. 1M populated vSIDs within 20% of 1 vSID: for every invalidation
     benchmark (rewrite, sim, mock) run at both sizes with the same
@@ -269,7 +269,7 @@ def table(targets):
 def main(argv):
     ap = argparse.ArgumentParser(
         prog="targets.py",
-        description="Judge issue 5's targets on a nestref-bench JSON file.")
+        description="Judge the targets (docs/bench.md section 4) on a nestref-bench JSON file.")
     ap.add_argument("results", help="nestref-bench --json output ('-': stdin)")
     out = ap.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true",

@@ -43,7 +43,7 @@ static void usage(FILE *out)
 	      "Exit status: 0 all ran tests passed, 1 a test failed, 2 usage or load\n"
 	      "error, 77 the backend cannot run on this machine.\n"
 	      "\n"
-	      "Report bugs to: " PACKAGE_BUGREPORT "\n",
+	      "Reporting problems: see the README (section \"Reporting problems\").\n",
 	      out);
 }
 
