@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * nestref explain FILE[:TC]...: runs tests like `run` does, and after each
+ * nestref explain PATH[:TC]...: runs tests like `run` does, and after each
  * step tells in plain text what happened: every guest command before and
  * after the host's rewrite, the rule that fired (with its specification
  * section and the Linux function that does the same), what the modelled
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <nestref/smmuv3.h>
 #include <nestref/vectors.h>
@@ -441,62 +442,114 @@ static int explain_test(FILE *out, const struct nestref_vec_file *file,
 	return differs ? 1 : 0;
 }
 
-/* "file.yaml:3" names test 3; a plain path names every test. */
-static int explain_arg(const char *arg, const struct nestref_ctx_opts *base)
-{
-	char *path = strdup(arg), *colon;
-	struct nestref_vec_file *file = NULL;
-	struct nestref_vec_diag *diag;
-	long tc = 0;
-	size_t i, shown = 0;
-	int rc = 0;
+/* What one argument selects, and the worst exit status so far. */
+struct explain_sel {
+	const struct nestref_ctx_opts *base;
+	const char *tc;  /* the test number as typed, or NULL: every test */
+	int rc;
+};
 
-	if (!path)
-		return EXIT_USAGE;
-	colon = strrchr(path, ':');
-	if (colon && colon[1] && strspn(colon + 1, "0123456789") ==
-				 strlen(colon + 1)) {
-		*colon = '\0';
-		tc = strtol(colon + 1, NULL, 10);
-	}
-	diag = nestref_vec_diag_new();
+static void explain_worst(struct explain_sel *sel, int rc)
+{
+	if (rc > sel->rc)
+		sel->rc = rc;
+}
+
+/* The test numbered sel->tc, or -ENOENT (the number echoed as typed). */
+static int explain_find(const struct nestref_vec_file *file,
+			const struct explain_sel *sel, size_t *test)
+{
+	char *end;
+	long tc;
+
+	errno = 0;
+	tc = strtol(sel->tc, &end, 10);
+	if (!errno && !*end && !nestref_vec_test_find(file, tc, test))
+		return 0;
+	nestref_vec_escape_line(stderr, "nestref explain: %s has no test %s",
+				nestref_vec_file_path(file), sel->tc);
+	return -ENOENT;
+}
+
+/* One vector file of the selection: its tests, or the one asked for. */
+static int explain_file(const char *path, void *arg)
+{
+	struct explain_sel *sel = arg;
+	struct nestref_vec_file *file = NULL;
+	struct nestref_vec_diag *diag = nestref_vec_diag_new();
+	size_t i, n;
+
 	if (!diag || nestref_vec_load(path, &file, diag)) {
 		for (i = 0; i < nestref_vec_diag_count(diag); i++)
 			nestref_vec_escape_line(stderr, "%s",
 					nestref_vec_diag_message(diag, i));
+		if (!diag)
+			fputs("nestref explain: out of memory\n", stderr);
 		nestref_vec_diag_free(diag);
-		free(path);
-		return EXIT_USAGE;
+		explain_worst(sel, EXIT_USAGE);
+		return 0;
 	}
 	nestref_vec_diag_free(diag);
-	for (i = 0; i < nestref_vec_file_tests(file) && rc != 77; i++) {
-		int one;
-
-		if (tc && nestref_vec_test_tc(file, i) != tc)
-			continue;
-		one = explain_test(stdout, file, i, base);
-		if (one > rc)
-			rc = one;
-		shown++;
+	i = 0;
+	n = nestref_vec_file_tests(file);
+	if (sel->tc) {
+		if (explain_find(file, sel, &i)) {
+			explain_worst(sel, EXIT_USAGE);
+			n = 0;
+		} else {
+			n = i + 1;
+		}
 	}
+	for (; i < n && sel->rc != 77; i++)
+		explain_worst(sel, explain_test(stdout, file, i, sel->base));
 	nestref_vec_file_free(file);
-	if (!shown) {
-		nestref_vec_escape_line(stderr,
-					"nestref explain: %s has no test %ld",
-					path, tc);
-		free(path);
+	/* 77: the backend cannot run here, so no later file can either. */
+	return sel->rc == 77;
+}
+
+/*
+ * "file.yaml:3" names test 3 of that file; a plain file names every
+ * test, a folder every file found in it as `run` finds them (the same
+ * walk, nestref_vec_each_file()).
+ */
+static int explain_arg(const char *arg, const struct nestref_ctx_opts *base)
+{
+	struct explain_sel sel = { .base = base };
+	char *path = strdup(arg), *colon;
+	const char *one[1];
+	struct stat st;
+
+	if (!path) {
+		fputs("nestref explain: out of memory\n", stderr);
 		return EXIT_USAGE;
 	}
+	colon = strrchr(path, ':');
+	if (colon && colon[1] && strspn(colon + 1, "0123456789") ==
+				 strlen(colon + 1)) {
+		*colon = '\0';
+		sel.tc = colon + 1;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			nestref_vec_escape_line(stderr,
+				"nestref explain: %s:%s: a test number names a test of one file, %s is a folder",
+				path, sel.tc, path);
+			free(path);
+			return EXIT_USAGE;
+		}
+	}
+	one[0] = path;
+	if (nestref_vec_each_file(one, 1, stderr, explain_file, &sel) < 0)
+		explain_worst(&sel, EXIT_USAGE);
 	free(path);
-	return rc == 77 ? 77 : rc ? 1 : 0;
+	return sel.rc;
 }
 
 static void explain_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: nestref explain [OPTIONS] FILE[:TC]...\n"
+		"Usage: nestref explain [OPTIONS] PATH[:TC]...\n"
 		"\n"
-		"Runs the tests of a vector file (or only test TC) and explains each\n"
+		"Runs the tests of a vector file (or only its test TC; a folder is\n"
+		"searched recursively for vector files, as by `run`) and explains each\n"
 		"step: every guest command before and after the host's rewrite, the\n"
 		"rule that fired with its specification section and the Linux\n"
 		"function doing the same, what the modelled SMMU did with each\n"
@@ -528,7 +581,7 @@ int cmd_explain(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (opts.first_arg >= argc) {
-		fputs("nestref explain: no FILE given\n", stderr);
+		fputs("nestref explain: no PATH given\n", stderr);
 		explain_usage(stderr);
 		return EXIT_USAGE;
 	}

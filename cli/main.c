@@ -20,7 +20,7 @@ static void usage(FILE *out)
 	      "Commands:\n"
 	      "  run [OPTIONS] [PATH...]  run vector files against a backend, TAP on stdout\n"
 	      "  lint PATH...             load vector files and report every load error\n"
-	      "  explain [OPTIONS] FILE[:TC]...\n"
+	      "  explain [OPTIONS] PATH[:TC]...\n"
 	      "                           run tests and explain each step: commands before\n"
 	      "                           and after the host's rewrite, the rule that fired,\n"
 	      "                           what the modelled SMMU did\n"

@@ -169,6 +169,34 @@ expect_in "explain shows a refusal and why" "$out" "entry 0 refused: EIO"
 expect_in "explain cites the lookup" "$out" "linux: arm_vsmmu_vsid_to_sid"
 run_capture explain --backend smmuv3-sim "$data/explain.yaml:7"
 expect_rc "explain of a missing test: usage error" 2
+expect_in "explain names the missing test" "$err" \
+	"nestref explain: $data/explain.yaml has no test 7"
+run_capture explain --backend smmuv3-sim "$data/explain.yaml:0"
+expect_rc "explain of test 0: usage error, not every test" 2
+expect_out "explain of test 0 explains nothing" ""
+expect_in "explain of test 0 says there is none" "$err" "has no test 0"
+run_capture explain --backend smmuv3-sim "$data/explain.yaml:0007"
+expect_in "explain echoes a test number as typed" "$err" "has no test 0007"
+run_capture explain --backend smmuv3-sim "$data/explain.yaml:01"
+expect_in "explain reads a test number with leading zeros" "$out" \
+	"cli-explain/1  TLBI_NSNH_ALL"
+run_capture explain --backend smmuv3-sim "$data/explain.yaml:99999999999999999999"
+expect_rc "explain of a test number too large: usage error" 2
+expect_in "explain echoes a number too large as typed" "$err" \
+	"has no test 99999999999999999999"
+# A folder is searched as `run` searches it; a test number needs a file.
+run_capture explain --backend mock "$top_srcdir/tests/data/good"
+expect_rc "explain of a folder exits with its worst test (these fail on mock)" 1
+expect_in "explain of a folder explains its files" "$out" \
+	"$(nestref explain --backend mock "$top_srcdir/tests/data/good/events.yaml" | head -1)"
+expect_in "explain of a folder explains every file" "$out" \
+	"$(nestref explain --backend mock "$top_srcdir/tests/data/good/viommus.yaml" | head -1)"
+run_capture explain --backend mock "$top_srcdir/tests/data/good:1"
+expect_rc "explain of a folder with a test number: usage error" 2
+expect_in "explain says a test number names a test of one file" "$err" \
+	"a test number names a test of one file"
+run_capture explain --backend mock "$data/no-such-file.yaml"
+expect_rc "explain of a missing path: usage error" 2
 run_capture explain
 expect_rc "explain without a file: usage error" 2
 run_capture explain --backend mock "$data/partial.yaml:1"

@@ -387,6 +387,19 @@ NESTREF_API int nestref_vec_run_files(const char *const *paths, size_t n_paths,
 				      struct nestref_vec_summary *summary);
 
 /**
+ * The vector files that nestref_vec_run_files() would read for these
+ * paths, in the order it reads them (a folder searched recursively for
+ * *.yaml and *.yml files, spec/vectors.md 5), each given to fn.  A
+ * non-zero return of fn stops the walk and is returned.  Returns 0, or a
+ * negative errno after saying why on err (no vector file at all is
+ * -ENOENT).  `nestref explain` selects its files with it.
+ */
+NESTREF_API int nestref_vec_each_file(const char *const *paths,
+				      size_t n_paths, FILE *err,
+				      int (*fn)(const char *path, void *arg),
+				      void *arg);
+
+/**
  * `nestref lint PATH...`: loads the files as nestref_vec_run_files() does
  * without running them, prints every load error on err, and unless quiet
  * "nestref: N file(s), no load errors".  Returns NESTREF_VEC_EXIT_OK or

@@ -355,3 +355,18 @@ void paths_free(struct path_list *list)
 	list->paths = NULL;
 	list->count = 0;
 }
+
+int nestref_vec_each_file(const char *const *paths, size_t n_paths,
+			  FILE *err, int (*fn)(const char *path, void *arg),
+			  void *arg)
+{
+	struct path_list list;
+	size_t i;
+	int rc;
+
+	rc = paths_collect(paths, n_paths, &list, err ? err : stderr);
+	for (i = 0; !rc && i < list.count; i++)
+		rc = fn(list.paths[i], arg);
+	paths_free(&list);
+	return rc;
+}
