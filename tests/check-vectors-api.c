@@ -433,6 +433,53 @@ START_TEST(lint_files_is_nestref_lint)
 }
 END_TEST
 
+/* Appends each path to a list of names, stops after stop_after. */
+struct each_seen {
+	char names[512];
+	int calls, stop_after;
+};
+
+static int each_note(const char *path, void *arg)
+{
+	struct each_seen *seen = arg;
+	const char *base = strrchr(path, '/');
+
+	strncat(seen->names, base ? base + 1 : path,
+		sizeof(seen->names) - strlen(seen->names) - 2);
+	strcat(seen->names, " ");
+	return ++seen->calls == seen->stop_after ? 42 : 0;
+}
+
+START_TEST(each_file_walks_as_run_does)
+{
+	char *paths[1] = { data("good") };
+	struct each_seen seen = { .stop_after = 0 };
+	FILE *err = tmpfile();
+
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(nestref_vec_each_file((const char *const *)paths, 1,
+					       err, each_note, &seen), 0);
+	/* Sorted, as nestref run reads them (the 8 files lint counts). */
+	ck_assert_str_eq(seen.names,
+			 "alias.yaml aliases.yaml attach.yaml defaults.yaml events.yaml full.yaml machine.yaml viommus.yaml ");
+
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_after = 2;
+	ck_assert_int_eq(nestref_vec_each_file((const char *const *)paths, 1,
+					       err, each_note, &seen), 42);
+	ck_assert_int_eq(seen.calls, 2);
+	free(paths[0]);
+
+	paths[0] = data("no-such-folder");
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(nestref_vec_each_file((const char *const *)paths, 1,
+					       err, each_note, &seen), -ENOENT);
+	ck_assert_int_eq(seen.calls, 0);
+	free(paths[0]);
+	fclose(err);
+}
+END_TEST
+
 START_TEST(run_files_writes_the_reports)
 {
 	char *paths[1] = { data("cli/partial.yaml") };
@@ -504,6 +551,7 @@ static Suite *vectors_api_suite(void)
 	tcase_add_test(tc, a_session_runs_step_by_step);
 	tcase_add_test(tc, run_files_is_nestref_run);
 	tcase_add_test(tc, lint_files_is_nestref_lint);
+	tcase_add_test(tc, each_file_walks_as_run_does);
 	tcase_add_test(tc, run_files_writes_the_reports);
 	tcase_add_test(tc, a_file_exports_as_json);
 	suite_add_tcase(s, tc);
