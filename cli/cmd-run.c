@@ -44,8 +44,12 @@ static void run_usage(FILE *out)
 		"                              checks that need it are not made\n"
 		"  -q, --quiet                 no progress and no summary on stderr\n"
 		"                              (errors are still printed)\n"
-		"      --progress              show progress on stderr even when it is\n"
-		"                              not a terminal\n"
+		"      --progress              show progress on stderr from the start,\n"
+		"                              even when it is not a terminal (by\n"
+		"                              default only on a terminal, once the run\n"
+		"                              has taken two seconds: the tests and\n"
+		"                              files done, the failures so far)\n"
+		"      --no-progress           never show progress\n"
 		"  -h, --help                  show this help\n"
 		"\n"
 		"Exit status: 0 all ran tests passed, 1 a test failed (or an expected\n"
@@ -107,10 +111,15 @@ int cmd_run(int argc, char **argv)
 	run.expect_caps = opts.expect_caps;
 	if (opts.partial)
 		run.flags |= NESTREF_VEC_PARTIAL;
+	/* Progress on a terminal once the run is slow (NESTREF_VEC_PROGRESS_LATE);
+	 * anywhere, from the start, with --progress; never with --no-progress
+	 * (tests and CI compare stderr). */
 	if (opts.quiet)
 		run.flags |= NESTREF_VEC_QUIET;
-	else if (opts.progress || isatty(STDERR_FILENO))
+	else if (opts.progress)
 		run.flags |= NESTREF_VEC_PROGRESS;
+	else if (!opts.no_progress && isatty(STDERR_FILENO))
+		run.flags |= NESTREF_VEC_PROGRESS | NESTREF_VEC_PROGRESS_LATE;
 	if (run_open(opts.report, &run.report) ||
 	    run_open(opts.junit, &run.junit)) {
 		run_close(opts.report, run.report);

@@ -20,6 +20,7 @@ enum {
 	CLI_VAL_ARRAY,
 	CLI_VAL_TAP,
 	CLI_VAL_TAP_FROM,
+	CLI_VAL_NO_PROGRESS,
 };
 
 /* Every option a subcommand can take, and the group that brings it. */
@@ -42,6 +43,8 @@ static const struct cli_option {
 	{ { "quiet", no_argument, NULL, 'q' }, CLI_OPT_QUIET, false, false },
 	{ { "progress", no_argument, NULL, 'P' }, CLI_OPT_PROGRESS, true,
 	  false },
+	{ { "no-progress", no_argument, NULL, CLI_VAL_NO_PROGRESS },
+	  CLI_OPT_PROGRESS, true, false },
 	{ { "load", required_argument, NULL, 'L' }, CLI_OPT_LOAD, true, false },
 	{ { "expect-caps", required_argument, NULL, 'E' }, CLI_OPT_EXPECT,
 	  true, false },
@@ -252,6 +255,9 @@ static int cli_option(const char *cmd, int c, const char *arg,
 	case 'P':
 		opts->progress = true;
 		return 0;
+	case CLI_VAL_NO_PROGRESS:
+		opts->no_progress = true;
+		return 0;
 	case 'L':
 		if (opts->n_load >= CLI_LOAD_MAX) {
 			fprintf(stderr, "nestref %s: --load at most %d times\n",
@@ -402,6 +408,12 @@ int cli_parse(const char *cmd, int argc, char **argv, unsigned int accept,
 			return EXIT_USAGE;
 	}
 	opts->first_arg = optind;
+	if (opts->progress && opts->no_progress) {
+		fprintf(stderr,
+			"nestref %s: --progress and --no-progress exclude each other\n",
+			cmd);
+		return EXIT_USAGE;
+	}
 	if ((accept & CLI_OPT_CONTEXT) && cli_exec_backend(cmd, opts))
 		return EXIT_USAGE;
 	return cli_load(cmd, accept, opts) ? EXIT_USAGE : -1;

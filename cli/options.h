@@ -42,7 +42,7 @@
 /* What a command takes besides -h, --help (cli_parse()'s accept). */
 #define CLI_OPT_CONTEXT (1u << 0)  /* -b -o -p -W: the context's options */
 #define CLI_OPT_QUIET (1u << 1)    /* -q, --quiet */
-#define CLI_OPT_PROGRESS (1u << 2) /* --progress */
+#define CLI_OPT_PROGRESS (1u << 2) /* --progress, --no-progress */
 #define CLI_OPT_LOAD (1u << 3)     /* --load, $NESTREF_BACKEND_PATH */
 #define CLI_OPT_EXPECT (1u << 4)   /* --expect-caps */
 #define CLI_OPT_REPORT (1u << 8)   /* --report, --junit, --partial (run) */
@@ -62,6 +62,7 @@ struct cli_opts {
 	struct nestref_ctx_opts ctx;
 	bool quiet;    /* -q */
 	bool progress; /* --progress */
+	bool no_progress; /* --no-progress */
 	int first_arg; /* argv index of the first operand */
 	uint32_t expect_caps; /* --expect-caps: enum nestref_cap bits */
 	const char *load[CLI_LOAD_MAX]; /* --load, in order */

@@ -325,7 +325,11 @@ nestref_vec_session_records(const struct nestref_vec_session *session,
 
 /* nestref_vec_run_opts.flags */
 #define NESTREF_VEC_QUIET (1u << 0)    /* no summary line (errors still) */
-#define NESTREF_VEC_PROGRESS (1u << 1) /* "\r[n/N] file" lines on err */
+/*
+ * Progress on err, one line rewritten in place: the tests and files done,
+ * the failures so far and the file running.
+ */
+#define NESTREF_VEC_PROGRESS (1u << 1)
 /*
  * Run the files whose `requires` names observations the backend lacks
  * (observe-issued, observe-caches, observe-hw-info, check-cache) instead
@@ -335,6 +339,12 @@ nestref_vec_session_records(const struct nestref_vec_session *session,
  * checked even where what its hardware received cannot be seen.
  */
 #define NESTREF_VEC_PARTIAL (1u << 2)
+/*
+ * With NESTREF_VEC_PROGRESS: no progress until the run has taken two
+ * seconds, so a short run leaves err as it would be without (`nestref
+ * run` on a terminal).
+ */
+#define NESTREF_VEC_PROGRESS_LATE (1u << 3)
 
 struct nestref_vec_run_opts {
 	uint32_t size; /* sizeof(struct nestref_vec_run_opts) */

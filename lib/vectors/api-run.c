@@ -371,6 +371,7 @@ static int run_opts_in(struct runner_opts *ro,
 	ro->err = in.err ? in.err : stderr;
 	ro->quiet = in.flags & NESTREF_VEC_QUIET;
 	ro->progress = !ro->quiet && (in.flags & NESTREF_VEC_PROGRESS);
+	ro->progress_late = in.flags & NESTREF_VEC_PROGRESS_LATE;
 	ro->partial = in.flags & NESTREF_VEC_PARTIAL;
 	ro->expect_caps = in.expect_caps;
 	if (rc)
@@ -435,6 +436,7 @@ static int files_run(struct files_in *in, struct runner_summary *sum)
 	int rc;
 
 	rc = runner_begin(&st, &in->ro, in->scan.tests, sum);
+	st.files = in->list.count;
 	for (i = 0; !rc && i < in->list.count && runner_going(&st); i++) {
 		if (files_load_one(in->list.paths[i], NULL, in->ro.err,
 				   &file)) {

@@ -73,14 +73,38 @@ static const char *runner_file_skip(const struct run_state *st,
 	return NULL;
 }
 
-static void runner_progress(const struct run_state *st,
-			    const struct vec_file *file)
+/* Whether the run has taken RUNNER_PROGRESS_AFTER seconds. */
+static bool runner_slow(const struct run_state *st)
 {
-	if (!st->opts->progress)
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now))
+		return true;
+	return now.tv_sec - st->start.tv_sec > RUNNER_PROGRESS_AFTER ||
+	       (now.tv_sec - st->start.tv_sec == RUNNER_PROGRESS_AFTER &&
+		now.tv_nsec >= st->start.tv_nsec);
+}
+
+/*
+ * Before each test: the tests and files done, the failures so far and the
+ * file running, on one line of err rewritten in place.  With progress_late
+ * (a terminal) only once the run is slow, so that a quick run leaves err
+ * as it was (CI and the tests compare it).
+ */
+static void runner_progress(struct run_state *st, const struct vec_file *file)
+{
+	FILE *err = st->opts->err;
+
+	if (!st->opts->progress ||
+	    (st->opts->progress_late && !st->showing && !runner_slow(st)))
 		return;
-	fprintf(st->opts->err, "\r\033[K[%zu/%zu] ", st->number, st->total);
-	nestref_vec_escape_fputs(st->opts->err, file->path, 0);
-	fflush(st->opts->err);
+	st->showing = true;
+	fprintf(err, "\r\033[K[%zu/%zu tests", st->number - 1, st->total);
+	if (st->files)
+		fprintf(err, ", %zu/%zu files", st->files_done, st->files);
+	fprintf(err, ", %zu failed] ", st->sum->failed);
+	nestref_vec_escape_fputs(err, file->path, 0);
+	fflush(err);
 }
 
 /* Runs one test's steps and reports it. */
@@ -206,6 +230,7 @@ void runner_file(struct run_state *st, const struct vec_file *file)
 		}
 		runner_test(st, file, &file->tests[i]);
 	}
+	st->files_done++;
 }
 
 /*
@@ -286,6 +311,7 @@ int runner_begin(struct run_state *st, const struct runner_opts *opts,
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	clock_gettime(CLOCK_MONOTONIC, &st->start);
 	memset(sum, 0, sizeof(*sum));
 	st->opts = opts;
 	st->copts = opts->ctx;
@@ -314,7 +340,7 @@ int runner_end(struct run_state *st)
 	const char *origin;
 
 	be = nestref_backend_find(st->copts.backend);
-	if (opts->progress)
+	if (st->showing)
 		fputs("\r\033[K", opts->err);
 	if (st->unavailable) {
 		/* It answered the probe and then went away: the run is broken. */
@@ -355,6 +381,7 @@ int runner_run(const struct runner_opts *opts, struct vec_file *const *files,
 	rc = runner_begin(&st, opts, total, sum);
 	if (rc)
 		return rc;
+	st.files = n_files;
 	for (i = 0; i < n_files && runner_going(&st); i++)
 		runner_file(&st, files[i]);
 	return runner_end(&st);

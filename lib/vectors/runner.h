@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <nestref/vectors.h>
 
@@ -20,6 +21,9 @@
 #define RUNNER_EXIT_USAGE NESTREF_VEC_EXIT_USAGE
 #define RUNNER_EXIT_UNAVAILABLE NESTREF_VEC_EXIT_UNAVAILABLE
 
+/* Seconds a run takes before progress_late shows progress. */
+#define RUNNER_PROGRESS_AFTER 2
+
 struct runner_opts {
 	/* backend (NULL: the library's default), backend_options, profile,
 	 * rules_off; ext_opts and page_size come from each file */
@@ -28,7 +32,8 @@ struct runner_opts {
 	const struct vec_test *only;
 	FILE *out;     /* TAP */
 	FILE *err;     /* summary, progress, errors */
-	bool progress; /* "\r[n/N]" lines on err */
+	bool progress; /* a progress line on err, rewritten in place */
+	bool progress_late; /* only once the run took RUNNER_PROGRESS_AFTER */
 	bool quiet;    /* no summary line on err; errors still go there */
 	bool partial;  /* NESTREF_VEC_PARTIAL */
 	/* Capabilities the run must have (nestref_vec_run_opts.expect_caps) */
@@ -62,6 +67,10 @@ struct run_state {
 	uint32_t caps; /* the backend's, from the probe */
 	size_t number;
 	size_t total;
+	size_t files;      /* the run's files, set by the caller; 0: unknown */
+	size_t files_done;
+	struct timespec start; /* CLOCK_MONOTONIC at runner_begin() */
+	bool showing;      /* a progress line is on err */
 	bool unavailable;
 	char unavailable_msg[256];
 };
