@@ -12,6 +12,14 @@ export NESTREF_BACKEND
 run_capture --help
 expect_rc "--help exits 0" 0
 expect_in "--help prints usage on stdout" "$out" "Usage: nestref"
+expect_in "--help points to the README for reporting problems" "$out" \
+	'Reporting problems: see the README (section "Reporting problems").'
+check "the README has the section --help points to" \
+	grep -q '^## Reporting problems$' "$top_srcdir/README.md"
+# No made-up address in what is installed or printed.
+check "no example.invalid address in configure.ac and the .pc files" \
+	sh -c '! grep -n example.invalid "$1/configure.ac" "$1"/*.pc.in' sh \
+	"$top_srcdir"
 run_capture --version
 expect_out "--version" "nestref (libnestref) $(sed -n 's/^AC_INIT(\[nestref\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")"
 run_capture

@@ -85,6 +85,11 @@ usage "explain: the mock refuses an unknown option" \
 
 # ---------------------------------------------------------- nestref-bench
 
+capture "$bench" --help
+expect_in "nestref-bench --help points to the README for reporting problems" \
+	"$out" 'Reporting problems: see the README (section "Reporting problems").'
+expect_not_in "nestref-bench --help names no issue number" "$out" "issue "
+
 # A bench that took a bad value would run: let that run be seconds, not
 # the full bench's minutes (--only churn unless the test gives --only).
 tiny="--quick --no-callgrind"
