@@ -111,9 +111,9 @@ int cmd_run(int argc, char **argv)
 	run.expect_caps = opts.expect_caps;
 	if (opts.partial)
 		run.flags |= NESTREF_VEC_PARTIAL;
-	/* Progress on a terminal once the run is slow (NESTREF_VEC_PROGRESS_LATE);
-	 * anywhere, from the start, with --progress; never with --no-progress
-	 * (tests and CI compare stderr). */
+	/* Progress on a terminal once the run is slow (..._PROGRESS_LATE);
+	 * anywhere, from the start, with --progress; never with
+	 * --no-progress (tests and CI compare stderr). */
 	if (opts.quiet)
 		run.flags |= NESTREF_VEC_QUIET;
 	else if (opts.progress)
