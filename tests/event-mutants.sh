@@ -29,19 +29,6 @@ all="psid-forwarded no-lost-events"
 [ $# -gt 0 ] || set -- $all
 me=event-mutants.sh
 
-die() {
-	echo "$me: $*" >&2
-	exit 2
-}
-
-command -v perl >/dev/null 2>&1 || die "perl is needed to apply the mutations (apt-get install perl)"
-work=${MUTANTS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nestref-event-mutants.XXXXXX")} ||
-	die "mktemp -d failed"
-if [ "${MUTANTS_KEEP-}" != 1 ] && [ -z "${MUTANTS_DIR-}" ]; then
-	trap 'rm -rf "$work"' EXIT
-fi
-trap 'exit 1' INT TERM HUP
-
 # shellcheck source=tests/mutate-lib.sh
 . "$top/tests/mutate-lib.sh"
 

@@ -1,7 +1,22 @@
 # tests/mutate-lib.sh: what the mutant scripts share (sourced by
 # tests/kernel/mutants.sh and tests/event-mutants.sh): a copy of the tree
 # with one deliberate bug, applied by a pattern that must match.
-# The sourcing script defines die() first.
+# The sourcing script sets me (its name for messages) and top (the tree)
+# first; sourcing sets up the work folder, $work: MUTANTS_DIR, or a
+# temporary folder removed at the end unless MUTANTS_KEEP=1.
+
+die() {
+	echo "$me: $*" >&2
+	exit 2
+}
+
+command -v perl >/dev/null 2>&1 || die "perl is needed to apply the mutations (apt-get install perl)"
+work=${MUTANTS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nestref-${me%.sh}.XXXXXX")} ||
+	die "mktemp -d failed"
+if [ "${MUTANTS_KEEP-}" != 1 ] && [ -z "${MUTANTS_DIR-}" ]; then
+	trap 'rm -rf "$work"' EXIT
+fi
+trap 'exit 1' INT TERM HUP
 
 # mutate NAME FILE PERL-SUBSTITUTION: applies it in the copy; it must
 # change the file, or the model moved and the script must follow.

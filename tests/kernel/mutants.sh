@@ -24,20 +24,6 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 all="vmid-not-forced issue-after-fail"
 [ $# -gt 0 ] || set -- $all
-
-die() {
-	echo "mutants.sh: $*" >&2
-	exit 2
-}
-
-command -v perl >/dev/null 2>&1 || die "perl is needed to apply the mutations (apt-get install perl)"
-work=${MUTANTS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nestref-mutants.XXXXXX")} ||
-	die "mktemp -d failed"
-if [ "${MUTANTS_KEEP-}" != 1 ] && [ -z "${MUTANTS_DIR-}" ]; then
-	trap 'rm -rf "$work"' EXIT
-fi
-trap 'exit 1' INT TERM HUP
-
 me=mutants.sh
 # shellcheck source=tests/mutate-lib.sh
 . "$top/tests/mutate-lib.sh"
