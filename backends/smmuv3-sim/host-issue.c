@@ -47,7 +47,7 @@ void host_trace(struct nestref_ctx *ctx, const struct nestref_smmuv3_trace_event
  * MSI modelled), MSH = Inner Shareable (3, dw0[23:22]), MSIAttr =
  * outer/inner write-back (0xf, dw0[27:24]).  A constant: one per batch.
  */
-static void host_sync(struct nestref_smmuv3_cmd *sync)
+void host_sync(struct nestref_smmuv3_cmd *sync)
 {
 	sync->dw[0] = NESTREF_SMMUV3_SYNC | UINT64_C(2) << 12 |
 		      UINT64_C(3) << 22 | UINT64_C(0xf) << 24;

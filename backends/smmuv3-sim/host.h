@@ -182,6 +182,16 @@ size_t sim_rewrite_batch(struct nestref_viommu *viommu,
 int host_issue(struct nestref_ctx *ctx, const struct nestref_smmuv3_cmd *cmds,
 	       size_t n);
 
+/* The host's own CMD_SYNC, one per batch (host-issue.c). */
+void host_sync(struct nestref_smmuv3_cmd *sync);
+
+/*
+ * struct nestref_smmuv3_ops.execute (smmu-direct.c): physical commands
+ * and a CMD_SYNC into the modelled SMMU alone.
+ */
+int sim_execute(struct nestref_ctx *ctx, const struct nestref_smmuv3_cmd *cmds,
+		size_t n, uint32_t *cerror);
+
 /* Appends an event to the context's trace (dropped when memory is short). */
 void host_trace(struct nestref_ctx *ctx, const struct nestref_smmuv3_trace_event *ev);
 

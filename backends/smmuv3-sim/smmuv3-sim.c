@@ -612,6 +612,7 @@ static const struct nestref_smmuv3_ops sim_smmuv3_ops = {
 	.rewrite = sim_rewrite_batch,
 	.rewrite_symbol = "host_rewrite",
 	.raise_event = host_raise_event,
+	.execute = sim_execute,
 };
 
 /* By name (backend.h, version 2): the kernels it can answer as. */

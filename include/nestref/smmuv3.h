@@ -411,8 +411,9 @@ NESTREF_API int nestref_smmuv3_raise_event(struct nestref_ctx *ctx,
  * rewrite_symbol, which have no wrapper function: a caller finds them
  * with nestref_ctx_ext(ctx, NESTREF_SMMUV3_EXT) and reads them only when
  * version is 2 or more.  Version 3 appended raise_event (inject-event).
+ * Version 4 appended execute, found the same way as rewrite.
  */
-#define NESTREF_SMMUV3_OPS_VERSION 3
+#define NESTREF_SMMUV3_OPS_VERSION 4
 
 struct nestref_viommu; /* <nestref/backend.h> */
 
@@ -459,6 +460,25 @@ struct nestref_smmuv3_ops {
 	/* nestref_smmuv3_raise_event(), capability inject-event. */
 	int (*raise_event)(struct nestref_ctx *ctx,
 			   const struct nestref_smmuv3_event *evt);
+
+	/* ---------------------------------------------- version 4 */
+
+	/*
+	 * Optional, for benchmarks (nestref-bench's `qemu-smmu` rows,
+	 * docs/bench.md): the n physical commands at cmds go straight into
+	 * the SMMU's command queue, followed by one CMD_SYNC, and the SMMU
+	 * consumes them: no host layer, no vIOMMU, no rewrite, and StreamIDs
+	 * are physical.  A command that raises a command error is skipped,
+	 * its slot rewritten into a CMD_SYNC before the error is
+	 * acknowledged, and the queue resumes.  Returns how many of the n
+	 * commands completed without an error; *cerror (may be NULL) gets
+	 * CMDQ_CONS.ERR of the first error (kernel-facts 4.3), 0 for none.
+	 * -EINVAL for n above INT_MAX, -ETIMEDOUT when the queue stops
+	 * making progress.
+	 */
+	int (*execute)(struct nestref_ctx *ctx,
+		       const struct nestref_smmuv3_cmd *cmds, size_t n,
+		       uint32_t *cerror);
 };
 
 /**
