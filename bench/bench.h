@@ -14,6 +14,10 @@
  *   context.c    machine, compiler and library recorded with the results;
  *   kernel.c     the real kernel (issue 5 point 1(d)): whether it can be
  *                measured here, and the ratios against it;
+ *   qemu-smmu.c  a QEMU driven through qtest: finding it, its process,
+ *                the text protocol;
+ *   qemu-smmu-run.c  QEMU's SMMUv3 as a peer of the model: programming
+ *                it, the timed command streams, the behaviour checks;
  *   report.c     terminal table, progress, CSV;
  *   json.c       the JSON file (schema in docs/bench.md), with jansson;
  *   output.c     the files of --json and --csv, opened before measuring.
@@ -33,6 +37,7 @@
 #include <sys/ioctl.h>
 
 #include <nestref/nestref.h>
+#include <nestref/smmuv3.h>
 
 #define BENCH_PROGRAM "nestref-bench"
 
@@ -72,6 +77,7 @@ enum bench_kind {
 	BENCH_KERNEL,  /* nestref_invalidate on iommufd (the real kernel) */
 	BENCH_IOCTL,   /* IOMMU_HWPT_INVALIDATE alone, the same entries */
 	BENCH_EVENTS,  /* events from pSID to vSID, raised and read (events.c) */
+	BENCH_QEMU_SMMU, /* QEMU's SMMUv3 against the model (qemu-smmu*.c) */
 	BENCH_KIND_COUNT
 };
 
@@ -387,6 +393,8 @@ const char *bench_kernel_status(const struct bench_result *res, size_t n,
 
 /* ------------------------------------------------------------ context */
 
+struct bench_qemu; /* the qemu-smmu kind, below */
+
 struct bench_context {
 	char date[32];         /* ISO 8601, UTC */
 	char bench_version[32];
@@ -404,6 +412,7 @@ struct bench_context {
 	struct bench_callgrind cg;
 	struct bench_kernel_probe kernel_probe;
 	bool asan;
+	const struct bench_qemu *qemu; /* the qemu-smmu kind; NULL: none */
 };
 
 void bench_context_collect(struct bench_context *ctx);
@@ -462,5 +471,125 @@ int bench_output_open(struct bench_output *o, char *err, size_t len);
 int bench_output_close(struct bench_output *o, char *err, size_t len);
 /* Closes everything without writing: an old file stays as it was. */
 void bench_output_discard(struct bench_output *o);
+
+/* ------------------------------------------------------------ qemu-smmu */
+
+/* How to get QEMU, for the "not measured" messages. */
+#define BENCH_QEMU_HOW \
+	"tests/kernel/qemu-sid.sh makes a QEMU 11 folder (docs/kernel.md 5.2); or set NESTREF_BENCH_QEMU_ROOT to one, or QEMU_AARCH64 to a host qemu-system-aarch64"
+
+/* Where QEMU is (qemu-smmu.c): a sid folder run through chroot, or a
+ * host binary (root "/"). */
+struct bench_qemu_where {
+	char root[512];  /* "/" for a host binary */
+	char qemu[512];  /* the program, inside root */
+	char reason[640]; /* why none: a sentence with BENCH_QEMU_HOW */
+};
+
+/*
+ * NESTREF_BENCH_QEMU_ROOT (a qemu-sid.sh folder), else QEMU_AARCH64 (a
+ * host binary), else the newest ${XDG_CACHE_HOME:-~/.cache}/nestref/
+ * qemu-sid-* folder.  0, or -ENODEV with where->reason saying why not
+ * (none found, not root for chroot).
+ */
+int bench_qemu_locate(struct bench_qemu_where *where);
+
+/* A peer driven by qtest lines on its stdin and answers on its stdout. */
+struct bench_qtest {
+	int pid;        /* -1: not running */
+	int fd;         /* our end of its stdin and stdout (a socket) */
+	int log;        /* its stderr, a temporary file; -1 */
+	int timeout_ms; /* the longest wait for one answer */
+	char buf[8192]; /* what was read and not yet taken */
+	size_t len;
+	char err[384];  /* what went wrong */
+};
+
+/*
+ * Starts argv[0] with argv (chrooted into root unless root is NULL or
+ * "/", with /proc and /dev bound in its own mount namespace), its stdin
+ * and stdout a socket to us, its stderr kept for messages.  0 or -errno
+ * with qt->err set; qt->pid is -1 on failure.
+ */
+int bench_qtest_start(struct bench_qtest *qt, const char *root,
+		      char *const argv[]);
+/*
+ * Sends line (no newline), reads one answer: 0 when it is "OK", with the
+ * number after it in *value (may be NULL).  -EIO for another answer,
+ * -ETIMEDOUT, -EPIPE when the peer ended; qt->err says which.
+ */
+int bench_qtest_call(struct bench_qtest *qt, const char *line,
+		     uint64_t *value);
+int bench_qtest_writel(struct bench_qtest *qt, uint64_t addr, uint32_t v);
+int bench_qtest_writeq(struct bench_qtest *qt, uint64_t addr, uint64_t v);
+int bench_qtest_readl(struct bench_qtest *qt, uint64_t addr, uint32_t *v);
+/* Guest memory at addr from bytes (b64write). */
+int bench_qtest_write(struct bench_qtest *qt, uint64_t addr,
+		      const unsigned char *bytes, size_t len);
+/* Ends the peer (TERM, then KILL) and reaps it; safe to call twice. */
+void bench_qtest_stop(struct bench_qtest *qt);
+/* base64 of len bytes into out (4 * ceil(len / 3) + 1 bytes). */
+void bench_base64(const unsigned char *in, size_t len, char *out);
+
+/* One stream on both SMMUs: QEMU's and the model alone. */
+struct bench_qemu_row {
+	enum bench_mix mix;
+	uint32_t batch;
+	struct bench_result qemu;  /* commands/s inside QEMU */
+	struct bench_result model; /* commands/s of the model's execute */
+	double rtt_null_ns;        /* median of the null write's round trip */
+	double rtt_prod_ns;        /* median of the PROD write's round trip */
+};
+
+/* One odd command, on both SMMUs: CMDQ_CONS.ERR, 0 for none. */
+struct bench_qemu_check {
+	const char *name;
+	struct nestref_smmuv3_cmd cmd;
+	uint32_t qemu_cerror, model_cerror;
+	bool measured;
+};
+
+#define BENCH_QEMU_DEVICES 8
+#define BENCH_QEMU_CHECKS 16
+
+struct bench_qemu {
+	bool asked;          /* the run includes qemu-smmu */
+	bool explicit_ask;   /* --only named it: absent is exit 77 */
+	const char *status;  /* "ok", "failed", "not-measured" */
+	char reason[640];
+	struct bench_qemu_where where;
+	uint32_t idr[6];     /* QEMU's ID registers as it reported them */
+	uint32_t sids[BENCH_QEMU_DEVICES];
+	size_t n_devices;
+	struct bench_qemu_row *rows;
+	size_t n_rows;
+	struct bench_qemu_check checks[BENCH_QEMU_CHECKS];
+	size_t n_checks;
+};
+
+/*
+ * The qemu-smmu kind: finds QEMU, starts it, programs its SMMU through
+ * qtest, measures the rows and the checks, stops it.  Fills q (status,
+ * reason); the number of failures (0 or 1).  bench_qemu_run_on does the
+ * same on a peer already started (the tests' fake).
+ */
+size_t bench_qemu_run(const struct bench_options *opts, struct bench_qemu *q,
+		      struct bench_progress *prog);
+int bench_qemu_run_on(struct bench_qtest *qt, const struct bench_options *opts,
+		      struct bench_qemu *q, struct bench_progress *prog);
+/* The SMMU's programming (stream table, queue, CR0) on qt: 0 or -errno. */
+int bench_qemu_program(struct bench_qtest *qt, struct bench_qemu *q);
+void bench_qemu_free(struct bench_qemu *q);
+void bench_report_qemu(FILE *out, const struct bench_qemu *q);
+
+/*
+ * The physical stream of spec on n devices (workloads.c): the pool the
+ * sim rows build, with each command's SID replaced by the pSID of the
+ * device it names, psids[i], and TLBIs given VMID vmid, as the host
+ * issues them.  *out (malloc) has *len commands.  0 or -ENOMEM.
+ */
+int bench_pool_physical(const struct bench_spec *spec, const uint32_t *psids,
+			uint32_t n, uint32_t vmid,
+			struct nestref_smmuv3_cmd **out, size_t *len);
 
 #endif /* NESTREF_BENCH_H */

@@ -257,6 +257,87 @@ static void kernel(json_t *root, const struct bench_context *ctx,
 	}
 }
 
+/* A side of a qemu-smmu row: its median and spread, or null. */
+static json_t *qemu_side(const struct bench_result *r)
+{
+	json_t *o, *samples;
+	size_t i;
+
+	if (!r->ok)
+		return json_null();
+	samples = json_array();
+	for (i = 0; samples && i < r->n_samples; i++)
+		json_array_append_new(samples, num(r->samples[i]));
+	o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:I}", "median",
+		      num(r->st.median), "min", num(r->st.min), "max",
+		      num(r->st.max), "cv", num(r->st.cv), "samples",
+		      samples ? samples : json_null(), "ops_per_sample",
+		      (json_int_t)r->ops_per_sample);
+	return o;
+}
+
+static void qemu_smmu(json_t *root, const struct bench_qemu *q, int *err)
+{
+	json_t *o = put_object(root, "qemu_smmu", err), *list, *one;
+	size_t i;
+
+	if (!o)
+		return;
+	put(o, "status", json_string(q->status), err);
+	put(o, "reason", str(q->reason, true), err);
+	put(o, "how", json_string(BENCH_QEMU_HOW), err);
+	if (strcmp(q->status, "ok"))
+		return;
+	put(o, "qemu", json_pack("{s:o, s:o}", "root", str(q->where.root, false),
+				 "program", str(q->where.qemu, false)),
+	    err);
+	list = json_array();
+	put(o, "idr", list, err);
+	for (i = 0; !*err && i < 6; i++)
+		*err |= json_array_append_new(list, whole(q->idr[i]));
+	list = json_array();
+	put(o, "stream_ids", list, err);
+	for (i = 0; !*err && i < q->n_devices; i++)
+		*err |= json_array_append_new(list, whole(q->sids[i]));
+	list = json_array();
+	put(o, "rows", list, err);
+	for (i = 0; !*err && i < q->n_rows; i++) {
+		const struct bench_qemu_row *r = &q->rows[i];
+
+		one = json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:o}",
+				"mix", bench_mix_name(r->mix), "batch",
+				(json_int_t)r->batch, "unit", "commands/s",
+				"qemu", qemu_side(&r->qemu), "model",
+				qemu_side(&r->model), "model_over_qemu",
+				num(bench_ratio_of(&r->model, &r->qemu)),
+				"qtest_null_round_trip_ns",
+				num(r->rtt_null_ns), "prod_round_trip_ns",
+				num(r->rtt_prod_ns));
+		*err |= json_array_append_new(list, one);
+	}
+	list = json_array();
+	put(o, "behaviour", list, err);
+	for (i = 0; !*err && i < q->n_checks; i++) {
+		const struct bench_qemu_check *c = &q->checks[i];
+		char text[160], dw[2][24];
+
+		if (!c->measured)
+			continue;
+		nestref_smmuv3_format(&c->cmd, text, sizeof(text));
+		snprintf(dw[0], sizeof(dw[0]), "0x%016llx",
+			 (unsigned long long)c->cmd.dw[0]);
+		snprintf(dw[1], sizeof(dw[1]), "0x%016llx",
+			 (unsigned long long)c->cmd.dw[1]);
+		one = json_pack("{s:s, s:o, s:[s,s], s:I, s:I, s:b}", "name",
+				c->name, "command", str(text, false), "dw",
+				dw[0], dw[1], "qemu_cerror",
+				(json_int_t)c->qemu_cerror, "model_cerror",
+				(json_int_t)c->model_cerror, "agree",
+				c->qemu_cerror == c->model_cerror);
+		*err |= json_array_append_new(list, one);
+	}
+}
+
 int bench_write_json(FILE *f, const struct bench_context *ctx,
 		     const struct bench_options *opts,
 		     const struct bench_result *res, size_t n)
@@ -273,6 +354,8 @@ int bench_write_json(FILE *f, const struct bench_context *ctx,
 	for (i = 0; !err && i < n; i++)
 		result(list, &res[i], &err);
 	kernel(root, ctx, res, n, &err);
+	if (ctx->qemu)
+		qemu_smmu(root, ctx->qemu, &err);
 	put(root, "targets", json_array(), &err);
 	/* f is in memory (bench_output_open): a failure is out of memory. */
 	if (!err && (json_dumpf(root, f,

@@ -498,6 +498,26 @@ static size_t run_callgrind(const struct bench_callgrind *cg,
 	return failed;
 }
 
+/*
+ * The qemu-smmu kind (qemu-smmu-run.c), in the full suite unless --only
+ * leaves it out: QEMU is a peer, measured wherever it can run.  Its
+ * absence is exit 77 only when --only asked for it, as for the kernel
+ * rows.  The number of failures (0 or 1).
+ */
+static size_t run_qemu(const struct bench_options *opts, struct bench_qemu *q,
+		       struct bench_progress *prog)
+{
+	q->asked = opts->suite == BENCH_SUITE_FULL &&
+		   bench_only_names(opts->only, BENCH_QEMU_SMMU);
+	q->explicit_ask = q->asked && opts->only;
+	if (!q->asked) {
+		snprintf(q->reason, sizeof(q->reason),
+			 "not asked for in this run (--only, --suite kernel)");
+		return 0;
+	}
+	return bench_qemu_run(opts, q, prog);
+}
+
 static void free_results(struct bench_result *res, size_t n)
 {
 	size_t i;
@@ -606,6 +626,11 @@ static size_t report(FILE *out, const struct cli *cli,
 	}
 	if (ctx->kernel_probe.probed || cli->opts.suite == BENCH_SUITE_KERNEL)
 		bench_report_kernel(out, ctx, res, n);
+	if (ctx->qemu->asked) {
+		bench_report_qemu(out, ctx->qemu);
+		*absent += ctx->qemu->explicit_ask &&
+			   !strcmp(ctx->qemu->status, "not-measured");
+	}
 	/* The kernel suite's and --quick's sizes are not the targets'. */
 	if (!cli->opts.quick && cli->opts.suite == BENCH_SUITE_FULL) {
 		const char *file = cli->json && strcmp(cli->json, "-") != 0 ?
@@ -649,6 +674,7 @@ int main(int argc, char **argv)
 		{ .option = "--csv" },
 	};
 	struct bench_result *res;
+	struct bench_qemu qemu = { .status = "not-measured" };
 	size_t failed, absent = 0;
 	int rc;
 
@@ -689,6 +715,8 @@ int main(int argc, char **argv)
 
 	failed = run_plan(&plan, &cli.opts, res, &prog);
 	failed += run_callgrind(&ctx.cg, res, plan.n, &prog);
+	failed += run_qemu(&cli.opts, &qemu, &prog);
+	ctx.qemu = &qemu;
 	bench_progress_end(&prog);
 
 	/* With a file on stdout, the table goes to stderr. */
@@ -703,7 +731,11 @@ int main(int argc, char **argv)
 			failed);
 	else if (absent)
 		fprintf(stderr, BENCH_PROGRAM ": %zu benchmark(s) not measured: %s\n",
-			absent, BENCH_KERNEL_HOW);
+			absent,
+			strcmp(qemu.status, "not-measured") || !qemu.explicit_ask ?
+				BENCH_KERNEL_HOW :
+				BENCH_QEMU_HOW);
+	bench_qemu_free(&qemu);
 	free_results(res, plan.n);
 	bench_plan_free(&plan);
 	if (failed)

@@ -216,7 +216,7 @@ const char *bench_kind_name(enum bench_kind kind)
 {
 	static const char *const names[] = { "rewrite", "sim",    "mock",
 					     "churn",   "kernel", "ioctl",
-					     "events" };
+					     "events", "qemu-smmu" };
 
 	return (unsigned int)kind < BENCH_KIND_COUNT ? names[kind] : "?";
 }
@@ -640,6 +640,46 @@ static void pool_fill(const struct bench_spec *spec, uint32_t ws,
 			}
 		}
 	}
+}
+
+int bench_pool_physical(const struct bench_spec *spec, const uint32_t *psids,
+			uint32_t n, uint32_t vmid,
+			struct nestref_smmuv3_cmd **out, size_t *len)
+{
+	size_t total = pool_length(spec, n), i;
+	uint32_t *members = calloc(n, sizeof(*members));
+	uint32_t *order = calloc(n, sizeof(*order));
+	uint32_t *who = calloc(total, sizeof(*who));
+	struct nestref_smmuv3_cmd *cmds = calloc(total, sizeof(*cmds));
+	uint32_t j;
+	int rc = -ENOMEM;
+
+	if (!members || !order || !who || !cmds)
+		goto out;
+	/* Every device is in the working set: floor(j * n / n) = j. */
+	for (j = 0; j < n; j++)
+		members[j] = j;
+	pool_fill(spec, n, members, order, cmds, who, total);
+	/* What the host issues (kernel-facts 4.2): the pSID, its VMID. */
+	for (i = 0; i < total; i++) {
+		if (who[i] != UINT32_MAX)
+			nestref_smmuv3_set(&cmds[i], NESTREF_SMMUV3_F_SID,
+					   psids[who[i]]);
+		if (nestref_smmuv3_has_field(nestref_smmuv3_opcode(&cmds[i]),
+					     NESTREF_SMMUV3_F_VMID))
+			nestref_smmuv3_set(&cmds[i], NESTREF_SMMUV3_F_VMID,
+					   vmid);
+	}
+	*out = cmds;
+	*len = total;
+	cmds = NULL;
+	rc = 0;
+out:
+	free(cmds);
+	free(who);
+	free(order);
+	free(members);
+	return rc;
 }
 
 static void bytes_fill(struct bench_workload *wl, const uint32_t *who,
