@@ -50,6 +50,10 @@ static void usage(FILE *out)
 	      "  events   device events on the way back: raised (smmuv3-sim: an\n"
 	      "           F_TRANSLATION with the pSID; mock: TRIGGER_VEVENT), rewritten\n"
 	      "           to the vSID, queued and read from the vEVENTQ, per event\n"
+	      "  qemu-smmu  QEMU's emulated SMMUv3 (qemu-system-aarch64 -qtest, no guest)\n"
+	      "           consuming the sim rows' commands with their pSIDs, against\n"
+	      "           smmuv3-sim's modelled SMMU alone, and the command errors of\n"
+	      "           a few odd commands on both\n"
 	      "over batch sizes, populated vSIDs, command mixes and profiles, then\n"
 	      "prints a table.  bench/targets.py judges the targets on the\n"
 	      "JSON, bench/plot.py draws it (make bench, make bench-plot).\n"
@@ -58,6 +62,12 @@ static void usage(FILE *out)
 	      "The full run adds them only where they can run; --only naming them shows\n"
 	      "why they were not measured.  'make bench-kernel' runs --suite kernel in\n"
 	      "a QEMU guest (docs/bench.md section 8).\n"
+	      "\n"
+	      "qemu-smmu needs QEMU 11: the folder of tests/kernel/qemu-sid.sh\n"
+	      "($NESTREF_BENCH_QEMU_ROOT, else the newest ~/.cache/nestref/qemu-sid-*),\n"
+	      "run through chroot as root, or $QEMU_AARCH64, a host binary.  The full\n"
+	      "run includes it where QEMU is found and says why not otherwise; --only\n"
+	      "naming it without QEMU exits 77 (docs/bench.md section 11).\n"
 	      "\n"
 	      "With --backend-options=mode=vfio,devices=CDEV[:CDEV...] they run on real\n"
 	      "devices instead: the ARM_SMMUV3 vIOMMU of the arm-smmu-v3 driver, with\n"
@@ -80,7 +90,7 @@ static void usage(FILE *out)
 	      "  -w, --warmup=MS          warm-up per benchmark, in milliseconds (default 50)\n"
 	      "      --working-set=N|all  devices the command stream names (default 256)\n"
 	      "      --only=KINDS         comma-separated: rewrite,sim,mock,churn,kernel,\n"
-	      "                           ioctl,events\n"
+	      "                           ioctl,events,qemu-smmu\n"
 	      "      --iommufd=PATH       the iommufd device of the kernel rows (default\n"
 	      "                           /dev/iommu)\n"
 	      "      --backend-options=S  the iommufd backend's options for the kernel\n"
@@ -110,7 +120,7 @@ static void usage(FILE *out)
 	      "1 a benchmark or an output failed (a write of a FILE or of the table,\n"
 	      "to a full disk say), 2 usage error (a bad option or value, or a FILE\n"
 	      "that cannot be written: nothing was measured), 77 nothing failed but\n"
-	      "a benchmark asked for could not run here (the kernel rows).\n"
+	      "a benchmark asked for could not run here (the kernel rows, qemu-smmu).\n"
 	      "\n"
 	      "Reporting problems: see the README (section \"Reporting problems\").\n",
 	      out);
@@ -266,7 +276,7 @@ static int parse_value(int c, const char *arg, struct cli *cli)
 		break;
 	case OPT_ONLY:
 		if (!bench_only_valid(arg))
-			return usage_error("--only: '%s' is not a comma-separated list of rewrite, sim, mock, churn, kernel, ioctl, events",
+			return usage_error("--only: '%s' is not a comma-separated list of rewrite, sim, mock, churn, kernel, ioctl, events, qemu-smmu",
 					   arg);
 		cli->opts.only = arg;
 		break;
