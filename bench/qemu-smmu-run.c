@@ -231,10 +231,47 @@ static const struct nestref_smmuv3_cmd *stream_next(struct qstream *s)
 	return s->batch;
 }
 
+/* The round trips of one sample's batches, in ns. */
+struct qtimes {
+	double *prod, *null, *diff;
+	size_t n, cap;
+};
+
+static int qtimes_add(struct qtimes *t, uint64_t prod, uint64_t null)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 1024;
+		double *p = realloc(t->prod, cap * sizeof(double));
+
+		if (p)
+			t->prod = p;
+		p = p ? realloc(t->null, cap * sizeof(double)) : NULL;
+		if (p)
+			t->null = p;
+		p = p ? realloc(t->diff, cap * sizeof(double)) : NULL;
+		if (!p)
+			return -ENOMEM;
+		t->diff = p;
+		t->cap = cap;
+	}
+	t->prod[t->n] = (double)prod;
+	t->null[t->n] = (double)null;
+	t->diff[t->n++] = (double)prod - (double)null;
+	return 0;
+}
+
+static double median_of(const double *v, size_t n)
+{
+	struct bench_stats st;
+
+	bench_stats_compute(v, n, &st);
+	return st.median;
+}
+
 /* One QEMU batch: its commands into RAM (untimed), then PROD, then the
- * null write; the two round trips added to t_prod and t_null. */
-static int qemu_batch(struct qrun *r, struct qstream *s, uint64_t *t_prod,
-		      uint64_t *t_null)
+ * null write (the same PROD again: the queue is empty); both round trips
+ * into t (NULL: warm-up). */
+static int qemu_batch(struct qrun *r, struct qstream *s, struct qtimes *t)
 {
 	uint64_t t0, t1, t2;
 	uint32_t prod;
@@ -250,8 +287,8 @@ static int qemu_batch(struct qrun *r, struct qstream *s, uint64_t *t_prod,
 		rc = smmu_writel(r, R_CMDQ_PROD, prod);
 	t2 = bench_now_ns();
 	r->prod = prod;
-	*t_prod += t1 - t0;
-	*t_null += t2 - t1;
+	if (!rc && t)
+		rc = qtimes_add(t, t1 - t0, t2 - t1);
 	return rc;
 }
 
@@ -274,6 +311,12 @@ static void row_done(struct bench_result *res)
 	res->ok = true;
 }
 
+/*
+ * QEMU's samples.  Per sample, QEMU's time per batch is the median over
+ * its batches of (PROD round trip - null round trip): a median, because
+ * one round trip's outliers (two processes handing the socket to each
+ * other on two CPUs) are as long as QEMU's whole time at small batches.
+ */
 static int measure_qemu(struct qrun *r, struct qstream *s,
 			const struct bench_options *opts,
 			struct bench_qemu_row *row)
@@ -283,9 +326,10 @@ static int measure_qemu(struct qrun *r, struct qstream *s,
 	uint64_t warm_ns = opts->quick ? 0 : (uint64_t)(opts->warmup_ms * 1e6);
 	double *null_ns = calloc(reps, sizeof(double));
 	double *prod_ns = calloc(reps, sizeof(double));
-	struct bench_stats st;
-	uint64_t start, tp = 0, tn = 0, batches;
+	struct qtimes t = { 0 };
+	uint64_t start;
 	uint32_t noisy = 0;
+	double diff;
 	int rc = 0;
 
 	row->qemu.samples = calloc(reps, sizeof(double));
@@ -295,32 +339,28 @@ static int measure_qemu(struct qrun *r, struct qstream *s,
 	}
 	start = bench_now_ns();
 	while (!rc && bench_now_ns() - start < warm_ns)
-		rc = qemu_batch(r, s, &tp, &tn);
+		rc = qemu_batch(r, s, NULL);
 	for (k = 0; !rc && k < reps; k++) {
-		tp = tn = batches = 0;
+		t.n = 0;
 		start = bench_now_ns();
 		do {
-			rc = qemu_batch(r, s, &tp, &tn);
-			batches++;
+			rc = qemu_batch(r, s, &t);
 		} while (!rc && bench_now_ns() - start < min_ns);
 		if (!rc)
 			rc = check_drained(r);
 		if (rc)
 			break;
-		null_ns[k] = (double)tn / batches;
-		prod_ns[k] = (double)tp / batches;
-		noisy += tp <= tn;
-		row->qemu.samples[k] = tp > tn ? (double)(batches * s->n) * 1e9 /
-							 (double)(tp - tn) :
-						 NAN;
-		row->qemu.ops_per_sample = batches * s->n;
+		null_ns[k] = median_of(t.null, t.n);
+		prod_ns[k] = median_of(t.prod, t.n);
+		diff = median_of(t.diff, t.n);
+		noisy += !(diff > 0);
+		row->qemu.samples[k] = diff > 0 ? s->n * 1e9 / diff : NAN;
+		row->qemu.ops_per_sample = t.n * s->n;
 	}
 	if (rc)
 		goto out;
-	bench_stats_compute(null_ns, reps, &st);
-	row->rtt_null_ns = st.median;
-	bench_stats_compute(prod_ns, reps, &st);
-	row->rtt_prod_ns = st.median;
+	row->rtt_null_ns = median_of(null_ns, reps);
+	row->rtt_prod_ns = median_of(prod_ns, reps);
 	if (noisy) {
 		/* Not an error: the round trip's jitter hides QEMU's time. */
 		row->qemu.not_measured = true;
@@ -332,6 +372,9 @@ static int measure_qemu(struct qrun *r, struct qstream *s,
 	row->qemu.n_samples = reps;
 	row_done(&row->qemu);
 out:
+	free(t.prod);
+	free(t.null);
+	free(t.diff);
 	free(null_ns);
 	free(prod_ns);
 	return rc;
@@ -736,19 +779,24 @@ void bench_report_qemu(FILE *out, const struct bench_qemu *q)
 		strcmp(q->where.root, "/") ? q->where.root : "",
 		strcmp(q->where.root, "/") ? ": " : "", q->where.qemu,
 		q->n_devices, q->sids[0], q->sids[q->n_devices - 1]);
-	fprintf(out, "  %-10s %5s %14s %14s %10s %12s %12s\n", "mix", "batch",
-		"QEMU cmd/s", "model cmd/s", "model/QEMU", "null RTT ns",
-		"PROD RTT ns");
+	fprintf(out, "  %-10s %5s %10s %5s %10s %5s %10s %9s %9s\n", "mix",
+		"batch", "QEMU M/s", "CV%", "model M/s", "CV%", "model/QEMU",
+		"null us", "PROD us");
 	for (i = 0; i < q->n_rows; i++) {
 		const struct bench_qemu_row *r = &q->rows[i];
 
-		fprintf(out, "  %-10s %5u %14.4g %14.4g %10.3g %12.0f %12.0f\n",
+		fprintf(out,
+			"  %-10s %5u %10.2f %5.1f %10.2f %5.1f %10.2f %9.2f %9.2f\n",
 			bench_mix_name(r->mix), r->batch,
-			r->qemu.ok ? r->qemu.st.median : NAN,
-			r->model.ok ? r->model.st.median : NAN,
-			bench_ratio_of(&r->model, &r->qemu), r->rtt_null_ns,
-			r->rtt_prod_ns);
+			r->qemu.ok ? r->qemu.st.median / 1e6 : NAN,
+			r->qemu.ok ? 100 * r->qemu.st.cv : NAN,
+			r->model.ok ? r->model.st.median / 1e6 : NAN,
+			r->model.ok ? 100 * r->model.st.cv : NAN,
+			bench_ratio_of(&r->model, &r->qemu),
+			r->rtt_null_ns / 1e3, r->rtt_prod_ns / 1e3);
 	}
+	fprintf(out,
+		"  M/s: millions of commands per second, QEMU's = the PROD write's round trip minus the null write's (null us, qtest's own)\n");
 	for (i = 0; i < q->n_rows; i++)
 		if (!q->rows[i].qemu.ok)
 			fprintf(out, "  %s batch %u: %s\n",

@@ -56,7 +56,8 @@ static void qt_err(struct bench_qtest *qt, const char *fmt, ...)
 
 /* ------------------------------------------------------------ locate */
 
-/* The newest qemu-sid-* folder under dir (by modification time). */
+/* The newest qemu-sid-* folder under dir (by modification time); false
+ * with errno set when dir cannot be read (0: none in it). */
 static bool newest_sid(const char *dir, char *out, size_t len)
 {
 	struct timespec best = { 0 };
@@ -68,6 +69,7 @@ static bool newest_sid(const char *dir, char *out, size_t len)
 
 	if (!d)
 		return false;
+	errno = 0;
 	while ((de = readdir(d))) {
 		if (strncmp(de->d_name, QEMU_SID_PREFIX,
 			    strlen(QEMU_SID_PREFIX)))
@@ -87,6 +89,7 @@ static bool newest_sid(const char *dir, char *out, size_t len)
 		found = true;
 	}
 	closedir(d);
+	errno = 0;
 	return found;
 }
 
@@ -135,9 +138,14 @@ int bench_qemu_locate(struct bench_qemu_where *w)
 		snprintf(cache, sizeof(cache), "%s/.cache/nestref",
 			 home ? home : "");
 	if (!newest_sid(cache, w->root, sizeof(w->root))) {
-		snprintf(w->reason, sizeof(w->reason),
-			 "no QEMU: no " QEMU_SID_PREFIX "* folder in %.300s; " BENCH_QEMU_HOW,
-			 cache);
+		if (errno && errno != ENOENT)
+			snprintf(w->reason, sizeof(w->reason),
+				 "no QEMU: cannot read %.300s: %s; " BENCH_QEMU_HOW,
+				 cache, strerror(errno));
+		else
+			snprintf(w->reason, sizeof(w->reason),
+				 "no QEMU: no " QEMU_SID_PREFIX "* folder in %.300s; " BENCH_QEMU_HOW,
+				 cache);
 		return -ENODEV;
 	}
 	return sid_folder_usable(w);
