@@ -7,7 +7,7 @@
  *
  * QEMU: `-M virt,iommu=smmuv3` with a nested SMMUv3 and edu devices at
  * slots 2 to 9 of bus 0, so StreamIDs 0x10 to 0x48 (StreamID = the
- * requester ID: bus << 8 | devfn, ../shared/spec/arm64-vm.md).  QEMU runs
+ * requester ID: bus << 8 | devfn, docs/kernel.md 5.2).  QEMU runs
  * a CFGI only for a StreamID that names a device behind its SMMU, and a
  * no-op otherwise: the streams name these devices.  The bench programs the
  * SMMU through qtest as a driver would (a linear stream table, the command
