@@ -502,10 +502,10 @@ static int run_rows(struct qrun *r, const struct bench_options *opts,
 		bench_progress(prog, "qemu-smmu %s batch %u",
 			       bench_mix_name(spec.mix), spec.batch);
 		free(s.pool);
+		free(s.batch);
 		s = (struct qstream){ .n = spec.batch };
 		rc = bench_pool_physical(&spec, q->sids, (uint32_t)q->n_devices,
 					 HOST_VMID, &s.pool, &s.len);
-		free(s.batch);
 		s.batch = rc ? NULL : calloc(spec.batch + 1, sizeof(*s.batch));
 		if (!rc && !s.batch)
 			rc = -ENOMEM;
