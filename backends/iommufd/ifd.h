@@ -14,6 +14,8 @@
 
 #include <nestref/backend.h>
 
+#include "user-buffer.h"
+
 #define IFD_MAX_VFIO 16
 
 enum ifd_mode {
@@ -38,6 +40,9 @@ struct ifd_ctx {
 	uint32_t anchor_stdev;
 	int anchor_fd;
 	uint32_t anchor_idev;
+	/* Arrays and event buffers the kernel could read or write past their
+	 * end go here (user-buffer.c). */
+	struct ifd_guard guard;
 };
 
 struct ifd_viommu {

@@ -240,6 +240,7 @@ static void ifd_close(struct nestref_ctx *ctx)
 		ifd_destroy(ctx, ic->anchor_stdev);
 	ifd_destroy(ctx, ic->ioas_id);
 	ifd_sys()->close(ic->fd);
+	ifd_guard_free(&ic->guard);
 	ifd_free_paths(ic);
 }
 
@@ -443,12 +444,43 @@ static void ifd_unset_dev_user_data(struct nestref_dev *dev)
 	id->vdevice = 0;
 }
 
+/*
+ * The data_uptr of an array.  The kernel reads at most entry_num *
+ * entry_len bytes (kernel-facts 2.7): when the caller vouches for that
+ * many, its own memory goes to the kernel as it is, with no copy.  Only a
+ * shorter array, whose read must fault where the core's would, is copied
+ * to the end of the guarded buffer.
+ */
+static int ifd_array_uptr(struct nestref_ctx *ctx,
+			  const struct nestref_user_array *array,
+			  uint64_t *uptr)
+{
+	uint64_t need = (uint64_t)array->entry_num * array->entry_len;
+	unsigned char *p;
+	int rc;
+
+	if (!array->data || need <= array->data_size) {
+		*uptr = (uint64_t)(uintptr_t)array->data;
+		return 0;
+	}
+	rc = ifd_guard_reserve(&ifd_ctx(ctx)->guard, array->data_size, &p);
+	if (rc) {
+		nestref_ctx_set_message(ctx,
+					"iommufd: cannot map a guarded buffer of %zu bytes: %s",
+					array->data_size, nestref_strerror(rc));
+		return rc;
+	}
+	if (array->data_size)
+		memcpy(p, array->data, array->data_size);
+	*uptr = (uint64_t)(uintptr_t)p;
+	return 0;
+}
+
 static int ifd_cache_invalidate_user(struct nestref_viommu *viommu,
 				     struct nestref_user_array *array)
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
 	struct ifd_viommu *iv = nestref_viommu_priv(viommu);
-	struct ifd_user_buffer ub;
 	struct nr_iommu_hwpt_invalidate cmd = {
 		.size = sizeof(cmd),
 		.hwpt_id = iv->viommu_id,
@@ -458,17 +490,15 @@ static int ifd_cache_invalidate_user(struct nestref_viommu *viommu,
 	};
 	int rc;
 
-	rc = ifd_user_buffer_map(&ub, array->data, array->data_size);
+	rc = ifd_array_uptr(ctx, array, &cmd.data_uptr);
 	if (rc) {
 		array->entry_num = 0;
 		return rc;
 	}
-	cmd.data_uptr = (uint64_t)(uintptr_t)ub.uptr;
 	rc = ifd_ioctl(ctx, ifd_ctx(ctx)->fd, NR_IOMMU_HWPT_INVALIDATE, &cmd,
 		       "IOMMU_HWPT_INVALIDATE");
 	/* 2.7 step 5: written back whether or not the call failed. */
 	array->entry_num = cmd.entry_num;
-	ifd_user_buffer_unmap(&ub);
 	return rc;
 }
 

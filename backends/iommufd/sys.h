@@ -16,6 +16,14 @@ struct ifd_sys {
 	int (*ioctl)(int fd, unsigned long request, void *arg);
 	/* A vEVENTQ's records (kernel-facts 2.12). */
 	ssize_t (*read)(int fd, void *buf, size_t count);
+	/*
+	 * Like mmap(2), mprotect(2), munmap(2): the guarded user buffer
+	 * (user-buffer.c), so that tests can count the mappings it makes.
+	 */
+	void *(*mmap)(void *addr, size_t len, int prot, int flags, int fd,
+		      off_t off);
+	int (*mprotect)(void *addr, size_t len, int prot);
+	int (*munmap)(void *addr, size_t len);
 };
 
 /* The table in use; the real system calls unless a test replaced it. */
