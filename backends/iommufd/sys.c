@@ -27,12 +27,7 @@ static const struct ifd_sys ifd_real = {
 	.munmap = munmap,
 };
 
-static const struct ifd_sys *ifd_current = &ifd_real;
-
-const struct ifd_sys *ifd_sys(void)
-{
-	return ifd_current;
-}
+const struct ifd_sys *ifd_current = &ifd_real;
 
 void ifd_sys_set(const struct ifd_sys *sys)
 {

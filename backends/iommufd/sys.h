@@ -26,8 +26,16 @@ struct ifd_sys {
 	int (*munmap)(void *addr, size_t len);
 };
 
-/* The table in use; the real system calls unless a test replaced it. */
-const struct ifd_sys *ifd_sys(void);
+/*
+ * The table in use; the real system calls unless a test replaced it.
+ * Read inline: it is on the path of every invalidation (docs/bench.md 8.2).
+ */
+extern const struct ifd_sys *ifd_current;
+
+static inline const struct ifd_sys *ifd_sys(void)
+{
+	return ifd_current;
+}
 /* For tests: NULL restores the real system calls. */
 void ifd_sys_set(const struct ifd_sys *sys);
 

@@ -41,7 +41,7 @@ static int nr_invalidate_driver(struct nestref_viommu *viommu,
 	int rc;
 
 	*done = 0;
-	if (!nestref_ctx_rule(viommu->ctx, NESTREF_RULE_INVALIDATE_CORE_LOOP))
+	if (!nr_rule(viommu->ctx, NESTREF_RULE_INVALIDATE_CORE_LOOP))
 		return nr_invalidate_call(viommu, array, 0, done);
 	/*
 	 * The core re-invokes the driver on the rest of the array
@@ -83,7 +83,7 @@ int nestref_invalidate(struct nestref_ctx *ctx, uint32_t target_id,
 	 * parameter, and like entry_num only when there are entries; 6.13
 	 * had neither bound.
 	 */
-	bounds = nestref_ctx_rule(ctx, NESTREF_RULE_INVALIDATE_BOUNDS);
+	bounds = nr_rule(ctx, NESTREF_RULE_INVALIDATE_BOUNDS);
 	if (bounds && array->entry_num && array->entry_len > ctx->page_size) {
 		rc = nr_fail_rule(ctx, -EINVAL, NESTREF_RULE_INVALIDATE_BOUNDS,
 				  "invalidate: entry_len %u exceeds PAGE_SIZE %u",
