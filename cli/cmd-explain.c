@@ -293,6 +293,7 @@ static bool explain_skip(FILE *out, const struct nestref_vec_file *file,
 {
 	uint32_t missing = nestref_vec_file_requires(file) &
 			   ~nestref_ctx_caps(ctx);
+	const char *other;
 	uint32_t bit;
 
 	if (!(nestref_vec_file_profiles(file) & NESTREF_PROFILE_BIT(profile))) {
@@ -307,6 +308,10 @@ static bool explain_skip(FILE *out, const struct nestref_vec_file *file,
 	for (bit = 1; bit; bit <<= 1)
 		if (missing & bit)
 			fprintf(out, " %s", nestref_cap_name(bit));
+	other = nestref_vec_backend_for(nestref_vec_file_requires(file),
+					profile, nestref_ctx_backend(ctx));
+	if (other)
+		fprintf(out, " (try --backend %s)", other);
 	fputs("\n\n", out);
 	return true;
 }
