@@ -22,7 +22,8 @@ static void run_usage(FILE *out)
 		"\n"
 		"Runs vector files (folders recursively, in sorted order) and prints\n"
 		"TAP version 13 on stdout, one line per test, and a summary on stderr.\n"
-		"Without PATH it runs the installed vectors in %s.\n"
+		"A PATH of - is standard input.  Without PATH it runs the installed\n"
+		"vectors in %s.\n"
 		"\n"
 		"Options:\n"
 		CLI_BACKEND_HELP

@@ -242,6 +242,29 @@ run_capture explain --backend mock "$data/rfc-only.yaml:1"
 expect_in "explain skips a profile the file does not cover" "$out" \
 	"skipped: the file does not cover profile linux-7.2 (try --profile)"
 
+# "-" is standard input for run, explain and lint, as for cat; a run
+# reads its files twice (ids, then tests), standard input once.
+machine=$top_srcdir/tests/data/good/machine.yaml
+run_capture run --backend mock - <"$machine"
+expect_rc "run -: exit 0" 0
+expect_in "run -: the test of standard input ran" "$out" "1..1
+ok 1 - loader-machine/1"
+run_capture run --backend mock - "$data/needs-smmuv3.yaml" <"$machine"
+expect_in "run - with a file: both in the plan" "$out" "1..2"
+run_capture explain --backend mock - <"$machine"
+expect_rc "explain -: exit 0" 0
+expect_in "explain -: the test" "$out" "loader-machine/1"
+run_capture explain --backend mock -- -:1 <"$machine"
+expect_rc "explain -- -:1: exit 0" 0
+expect_in "explain -- -:1: that test" "$out" "loader-machine/1"
+run_capture explain --backend mock -- -:7 <"$machine"
+expect_rc "explain -- -:7: no such test" 2
+run_capture lint - <"$data/malformed.yaml"
+expect_rc "lint -: a load error" 2
+expect_in "lint -: named - with its line and column" "$err" "-:10:40: unknown key 'colour'"
+run_capture run --backend mock - - <"$machine"
+expect_rc "run - -: the same id twice" 2
+
 # The environment picks the default backend; the option wins over it.
 NESTREF_BACKEND=nope
 run_capture run --quiet "$data/wrong.yaml"
