@@ -25,7 +25,12 @@ benchmark it covers meets it, so the worst of them is the figure judged:
     1 vSID the stream can only name one device, so the judged 1M rows name
     one device too ("ws 1").  The rows with the default working set change
     two things at once; their worst ratio, split into the two effects, is
-    the target's note.
+    the target's note;
+ 5. memory: nestref's bytes per linked device (vDEVICE) <= the kernel's
+    for the same vSIDs (docs/bench.md section 11): every memory row, its
+    figure at its size and the largest while its tables grew, against the
+    kernel's iommufd_vdevice in kmalloc-64, its object ID's xarray share
+    and the viommu->vdevs nodes those vSIDs need (kernel-facts 2.14).
 
 A verdict is PASS, MISS, or NOT MEASURED with the reason.  Exit status: 0
 whatever the verdicts (a missed target is information), 1 when the file
@@ -58,6 +63,9 @@ TARGETS = (
     ("vsid-scaling",
      "1M populated vSIDs within 20% of 1 vSID, same stream (rewrite, sim, mock)",
      0.8),
+    ("memory-per-vdevice",
+     "bytes per linked device (vDEVICE) <= the kernel's for the same vSIDs",
+     1.0),
 )
 
 
@@ -227,6 +235,49 @@ def judge_scaling(rows, t):
     t["note"] = scaling_note(rows)
 
 
+def memory_worst(row):
+    """A memory row's largest bytes per vDEVICE: at its size, or while its
+    tables grew."""
+    worst = row.get("per_vdevice")
+    growth = row.get("growth") or {}
+    if growth.get("max") is not None and (worst is None or
+                                          growth["max"] > worst):
+        worst = growth["max"]
+    return worst
+
+
+def judge_memory(results, t):
+    """Target 5: the worst ratio of nestref's bytes per vDEVICE to the
+    kernel's; absent from files older than the memory rows."""
+    rows = ((results.get("memory") or {}).get("rows")) or []
+    worst = worst_row = None
+    failed = None
+    for r in rows:
+        if r.get("status") != "ok":
+            failed = r
+            continue
+        ours = memory_worst(r)
+        kernel = (r.get("kernel") or {}).get("per_vdevice")
+        if ours is None or not kernel:
+            continue
+        ratio = ours / kernel
+        if worst is None or ratio > worst:
+            worst, worst_row = ratio, r
+    if worst is None:
+        t["subject"] = ("memory row failed: %s" % failed.get("error")
+                        if failed else "no memory row in this file")
+        return
+    judge(t, worst, worst <= t["threshold"] and failed is None)
+    t["subject"] = ("memory %s %s vSIDs: %.1f bytes per vDEVICE against "
+                    "the kernel's %.1f" % (
+                        worst_row.get("backend"),
+                        count(worst_row.get("populated") or 0),
+                        memory_worst(worst_row),
+                        worst_row["kernel"]["per_vdevice"]))
+    if failed is not None:
+        t["note"] = "a memory row failed: %s" % failed.get("error")
+
+
 def judge_all(results):
     rows = [Row(b) for b in results.get("benchmarks") or []]
     targets = [target(i) for i in range(len(TARGETS))]
@@ -234,6 +285,7 @@ def judge_all(results):
     judge_instructions(rows, targets[1])
     judge_floor(rows, "sim", targets[2])
     judge_scaling(rows, targets[3])
+    judge_memory(results, targets[4])
     return targets
 
 
@@ -245,6 +297,8 @@ def measured_text(t):
         return "%.1f instructions" % v
     if t["id"] == "vsid-scaling":
         return "1M at %.1f%% of 1" % (100 * v)
+    if t["id"] == "memory-per-vdevice":
+        return "%.1f%% of the kernel's" % (100 * v)
     m = v / 1e6
     return "%s M commands/s" % ("%.0f" % m if m >= 100 else
                                 "%.1f" % m if m >= 10 else "%.2f" % m)
