@@ -146,14 +146,33 @@ if [ -x "$python" ]; then
 		"$tmp/plots/throughput-vs-batch.gp"
 	expect_file "plot script for the vSID chart" \
 		"$tmp/plots/throughput-vs-vsids.gp"
+	expect_file "plot data for the memory chart" \
+		"$tmp/plots/memory-per-vdevice-smmuv3-sim.dat"
+	expect_file "the kernel's line in the memory chart" \
+		"$tmp/plots/memory-per-vdevice-kernel.dat"
+	expect_file "plot script for the memory chart" \
+		"$tmp/plots/memory-per-vdevice.gp"
 	if command -v gnuplot >/dev/null 2>&1; then
 		expect_file "gnuplot made the SVG" \
 			"$tmp/plots/throughput-vs-batch.svg"
 		expect_file "gnuplot made the PNG" \
 			"$tmp/plots/throughput-vs-vsids.png"
+		expect_file "gnuplot made the memory chart" \
+			"$tmp/plots/memory-per-vdevice.svg"
 	else
 		expect_in "without gnuplot plot.py --no-images says so" "$err" \
 			"(--no-images)"
+	fi
+	# A file older than the memory rows: no memory chart, no error.
+	"$python" "$top_srcdir/bench/plot.py" --no-images \
+		"$top_srcdir/docs/bench/results.json" "$tmp/old-plots" \
+		>"$tmp/plot.out" 2>"$tmp/plot.err"
+	rc=$? err=$(cat "$tmp/plot.err")
+	expect_rc "bench/plot.py reads a file without memory rows" 0
+	if [ -e "$tmp/old-plots/memory-per-vdevice.gp" ]; then
+		not_ok "no memory chart without memory rows"
+	else
+		ok "no memory chart without memory rows"
 	fi
 else
 	tap_n=$((tap_n + 1))
