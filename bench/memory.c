@@ -146,8 +146,10 @@ static void memory_err(struct bench_memory *m, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void growth_add(struct bench_memory_growth *g, int64_t bytes,
-		       uint32_t linked)
+/* Follows the bytes per vDEVICE from g->from links on; *sum adds them up
+ * for the mean. */
+static void growth_add(struct bench_memory_growth *g, double *sum,
+		       int64_t bytes, uint32_t linked)
 {
 	double per = (double)bytes / linked;
 
@@ -157,8 +159,7 @@ static void growth_add(struct bench_memory_growth *g, int64_t bytes,
 		g->min = per;
 	if (!g->measured || per > g->max)
 		g->max = per;
-	/* mean for now holds the sum; memory_link divides it. */
-	g->mean += per;
+	*sum += per;
 	g->measured = true;
 }
 
@@ -167,6 +168,7 @@ static int memory_link(struct nestref_ctx *ctx, uint32_t viommu_id,
 		       int64_t base)
 {
 	unsigned char data[4];
+	double sum = 0;
 	uint32_t i;
 	int rc;
 
@@ -177,14 +179,14 @@ static int memory_link(struct nestref_ctx *ctx, uint32_t viommu_id,
 					       sizeof(data), NULL);
 		if (rc) {
 			memory_err(m, "%s: linking device %u (vSID 0x%x): %s",
-				 m->backend, i, bench_vsid_of(i),
-				 nestref_ctx_message(ctx));
+				   m->backend, i, bench_vsid_of(i),
+				   nestref_ctx_message(ctx));
 			return rc;
 		}
-		growth_add(&m->growth, counter.bytes - base, i + 1);
+		growth_add(&m->growth, &sum, counter.bytes - base, i + 1);
 	}
 	if (m->growth.measured)
-		m->growth.mean /= m->populated - MEMORY_GROWTH_FROM + 1;
+		m->growth.mean = sum / (m->populated - MEMORY_GROWTH_FROM + 1);
 	return 0;
 }
 
@@ -206,15 +208,14 @@ static int memory_world(struct bench_memory *m, uint32_t *dev_ids)
 	m->dev_priv_size = be ? be->dev_priv_size : 0;
 	rc = nestref_ctx_new(&ctx, &opts, msg, sizeof(msg));
 	if (rc) {
-		memory_err(m, "%s: opening a context: %s",
-			 m->backend, msg);
+		memory_err(m, "%s: opening a context: %s", m->backend, msg);
 		return rc;
 	}
 	m->context = counter.bytes;
 	rc = nestref_viommu_alloc(ctx, MEMORY_VMID, &viommu_id);
 	if (rc) {
-		memory_err(m, "%s: vIOMMU: %s",
-			 m->backend, nestref_ctx_message(ctx));
+		memory_err(m, "%s: vIOMMU: %s", m->backend,
+			   nestref_ctx_message(ctx));
 		goto out;
 	}
 	m->viommu = counter.bytes - m->context;
@@ -225,7 +226,7 @@ static int memory_world(struct bench_memory *m, uint32_t *dev_ids)
 		rc = nestref_dev_add(ctx, bench_psid_of(i), &dev_ids[i]);
 		if (rc) {
 			memory_err(m, "%s: device %u: %s", m->backend, i,
-				 nestref_ctx_message(ctx));
+				   nestref_ctx_message(ctx));
 			goto out;
 		}
 	}
@@ -266,8 +267,8 @@ static int memory_row(struct bench_memory *m)
 	/* Everything the world held is given back with the context. */
 	if (!rc && (counter.bytes || counter.blocks)) {
 		memory_err(m, "%s: %lld bytes in %lld blocks still held after the context was freed",
-			 m->backend, (long long)counter.bytes,
-			 (long long)counter.blocks);
+			   m->backend, (long long)counter.bytes,
+			   (long long)counter.blocks);
 		rc = -EIO;
 	}
 	if (!rc)

@@ -111,7 +111,8 @@ for r in rows.values():
     # A vDEVICE's object, its ID's share, and at least a node's share.
     assert k["per_vdevice"] >= 64 + 9 + 576 / n, r
     assert k["vdevs_xarray_nodes"] >= 1, r
-    assert (r["growth"] is None) == (n <= 1024), r
+    # Followed from 1k linked vSIDs on: --quick's 64 are below that.
+    assert (r["growth"] is None) == (n < 1024), r
 # The sim keeps a stream table entry per linked device: more than the mock.
 for n in (1, 64):
     assert rows[("smmuv3-sim", n)]["per_vdevice"] > \

@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/targets.py (issue 5 point 5) on results made up for the purpose:
 # the worst covered row decides, rows outside a target do not count, and
-# the scaling target compares the same stream.  Then its outputs (the
+# the scaling target compares the same stream, the memory target the
+# worst ratio to the kernel.  Then its outputs (the
 # table, --json, --update), its errors, and its verdicts on the results
 # in docs/bench/results.json, which the bench's former C judge stored in
 # that file.
