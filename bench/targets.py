@@ -6,6 +6,7 @@
     bench/targets.py --json RESULTS.json     the verdicts as JSON
     bench/targets.py --update RESULTS.json   the table, and the verdicts
                                              written into the file's "targets"
+    --only IDS                               only these targets' rows
 
 RESULTS.json is what `nestref-bench --json` writes (docs/bench.md section 6),
 any schema version; '-' reads stdin.  Each target holds only if every
@@ -26,7 +27,13 @@ benchmark it covers meets it, so the worst of them is the figure judged:
     one device too ("ws 1").  The rows with the default working set change
     two things at once; their worst ratio, split into the two effects, is
     the target's note;
- 5. memory: nestref's bytes per linked device (vDEVICE) <= the kernel's
+ 5. the kernel through nestref >= 0.9 of the bare ioctl (kernel / ioctl,
+    medians of the same run, the file's "kernel" ratios) at every batch
+    from 16 to 4096;
+ 6. at batch 1, at most 300 ns per call more than the bare ioctl
+    (1/kernel - 1/ioctl).  5 and 6 are measured where the kernel is:
+    `make bench-kernel`, `make bench-kernel-arm64` (section 8, 9);
+ 7. memory: nestref's bytes per linked device (vDEVICE) <= the kernel's
     for the same vSIDs (docs/bench.md section 11): every memory row, its
     figure at its size and the largest while its tables grew, against the
     kernel's iommufd_vdevice in kmalloc-64, its object ID's xarray share
@@ -63,6 +70,13 @@ TARGETS = (
     ("vsid-scaling",
      "1M populated vSIDs within 20% of 1 vSID, same stream (rewrite, sim, mock)",
      0.8),
+    ("kernel-share",
+     "the kernel through nestref >= 0.9 of the bare ioctl, batches 16 to 4096",
+     0.9),
+    ("kernel-call-overhead",
+     "the kernel through nestref <= 300 ns per call above the bare ioctl, "
+     "batch 1",
+     300),
     ("memory-per-vdevice",
      "bytes per linked device (vDEVICE) <= the kernel's for the same vSIDs",
      1.0),
@@ -235,6 +249,53 @@ def judge_scaling(rows, t):
     t["note"] = scaling_note(rows)
 
 
+def kernel_rows(results, t):
+    """The kernel object's rows with both figures, or None with why."""
+    k = results.get("kernel") or {}
+    rows = [r for r in k.get("ratios") or []
+            if r.get("kernel") and r.get("ioctl")]
+    if not rows:
+        t["subject"] = (k.get("reason") or
+                        "no kernel rows in this file: %s" % (
+                            k.get("how") or "make bench-kernel"))
+        return None
+    return rows
+
+
+def kernel_describe(r):
+    mix = " %s" % r["mix"] if r.get("mix") else ""
+    return "kernel%s batch %d vsids %s" % (mix, r.get("batch") or 0,
+                                         count(r.get("populated") or 0))
+
+
+def judge_kernel_share(results, t):
+    rows = kernel_rows(results, t)
+    if rows is None:
+        return
+    rows = [r for r in rows if 16 <= (r.get("batch") or 0) <= 4096]
+    if not rows:
+        t["subject"] = "no kernel row with a batch of 16 to 4096"
+        return
+    worst = min(rows, key=lambda r: r["kernel"] / r["ioctl"])
+    share = worst["kernel"] / worst["ioctl"]
+    judge(t, share, share >= t["threshold"])
+    t["subject"] = kernel_describe(worst)
+
+
+def judge_kernel_overhead(results, t):
+    rows = kernel_rows(results, t)
+    if rows is None:
+        return
+    rows = [r for r in rows if r.get("batch") == 1]
+    if not rows:
+        t["subject"] = "no kernel row with a batch of 1"
+        return
+    worst = max(rows, key=lambda r: 1e9 / r["kernel"] - 1e9 / r["ioctl"])
+    ns = 1e9 / worst["kernel"] - 1e9 / worst["ioctl"]
+    judge(t, ns, ns <= t["threshold"])
+    t["subject"] = kernel_describe(worst)
+    t["note"] = "%.0f ns per call through nestref, %.0f ns bare" % (
+        1e9 / worst["kernel"], 1e9 / worst["ioctl"])
 def memory_worst(row):
     """A memory row's largest bytes per vDEVICE: at its size, or while its
     tables grew."""
@@ -247,7 +308,7 @@ def memory_worst(row):
 
 
 def judge_memory(results, t):
-    """Target 5: the worst ratio of nestref's bytes per vDEVICE to the
+    """Target 7: the worst ratio of nestref's bytes per vDEVICE to the
     kernel's; absent from files older than the memory rows."""
     rows = ((results.get("memory") or {}).get("rows")) or []
     worst = worst_row = None
@@ -285,7 +346,9 @@ def judge_all(results):
     judge_instructions(rows, targets[1])
     judge_floor(rows, "sim", targets[2])
     judge_scaling(rows, targets[3])
-    judge_memory(results, targets[4])
+    judge_kernel_share(results, targets[4])
+    judge_kernel_overhead(results, targets[5])
+    judge_memory(results, targets[6])
     return targets
 
 
@@ -297,6 +360,10 @@ def measured_text(t):
         return "%.1f instructions" % v
     if t["id"] == "vsid-scaling":
         return "1M at %.1f%% of 1" % (100 * v)
+    if t["id"] == "kernel-share":
+        return "%.1f%% of the bare ioctl" % (100 * v)
+    if t["id"] == "kernel-call-overhead":
+        return "%.0f ns per call" % v
     if t["id"] == "memory-per-vdevice":
         return "%.1f%% of the kernel's" % (100 * v)
     m = v / 1e6
@@ -330,6 +397,9 @@ def main(argv):
                      help="print the verdicts as JSON instead of the table")
     out.add_argument("--update", action="store_true",
                      help="also write the verdicts into the file's targets")
+    ap.add_argument("--only", metavar="IDS",
+                    help="print only these targets (comma-separated ids, "
+                    "e.g. kernel-share,kernel-call-overhead)")
     args = ap.parse_args(argv)
     if args.update and args.results == "-":
         ap.error("--update needs a file, not stdin")
@@ -340,11 +410,20 @@ def main(argv):
         print("targets.py: %s is a --quick run: its sizes are too small to "
               "judge" % args.results, file=sys.stderr)
     targets = judge_all(results)
+    shown = targets
+    if args.only:
+        ids = args.only.split(",")
+        known = [t["id"] for t in targets]
+        bad = [i for i in ids if i not in known]
+        if bad:
+            ap.error("--only: no target %s (the targets: %s)" % (
+                ", ".join(bad), ", ".join(known)))
+        shown = [t for t in targets if t["id"] in ids]
     if args.json:
-        json.dump(targets, sys.stdout, indent=2)
+        json.dump(shown, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    sys.stdout.write(table(targets))
+    sys.stdout.write(table(shown))
     if args.update:
         results["targets"] = targets
         try:
