@@ -32,7 +32,12 @@ benchmark it covers meets it, so the worst of them is the figure judged:
     from 16 to 4096;
  6. at batch 1, at most 300 ns per call more than the bare ioctl
     (1/kernel - 1/ioctl).  5 and 6 are measured where the kernel is:
-    `make bench-kernel`, `make bench-kernel-arm64` (section 8, 9).
+    `make bench-kernel`, `make bench-kernel-arm64` (section 8, 9);
+ 7. memory: nestref's bytes per linked device (vDEVICE) <= the kernel's
+    for the same vSIDs (docs/bench.md section 11): every memory row, its
+    figure at its size and the largest while its tables grew, against the
+    kernel's iommufd_vdevice in kmalloc-64, its object ID's xarray share
+    and the viommu->vdevs nodes those vSIDs need (kernel-facts 2.14).
 
 A verdict is PASS, MISS, or NOT MEASURED with the reason.  Exit status: 0
 whatever the verdicts (a missed target is information), 1 when the file
@@ -72,6 +77,9 @@ TARGETS = (
      "the kernel through nestref <= 300 ns per call above the bare ioctl, "
      "batch 1",
      300),
+    ("memory-per-vdevice",
+     "bytes per linked device (vDEVICE) <= the kernel's for the same vSIDs",
+     1.0),
 )
 
 
@@ -288,6 +296,47 @@ def judge_kernel_overhead(results, t):
     t["subject"] = kernel_describe(worst)
     t["note"] = "%.0f ns per call through nestref, %.0f ns bare" % (
         1e9 / worst["kernel"], 1e9 / worst["ioctl"])
+def memory_worst(row):
+    """A memory row's largest bytes per vDEVICE: at its size, or while its
+    tables grew."""
+    worst = row.get("per_vdevice")
+    growth = row.get("growth") or {}
+    if growth.get("max") is not None and (worst is None or
+                                          growth["max"] > worst):
+        worst = growth["max"]
+    return worst
+
+
+def judge_memory(results, t):
+    """Target 7: the worst ratio of nestref's bytes per vDEVICE to the
+    kernel's; absent from files older than the memory rows."""
+    rows = ((results.get("memory") or {}).get("rows")) or []
+    worst = worst_row = None
+    failed = None
+    for r in rows:
+        if r.get("status") != "ok":
+            failed = r
+            continue
+        ours = memory_worst(r)
+        kernel = (r.get("kernel") or {}).get("per_vdevice")
+        if ours is None or not kernel:
+            continue
+        ratio = ours / kernel
+        if worst is None or ratio > worst:
+            worst, worst_row = ratio, r
+    if worst is None:
+        t["subject"] = ("memory row failed: %s" % failed.get("error")
+                        if failed else "no memory row in this file")
+        return
+    judge(t, worst, worst <= t["threshold"] and failed is None)
+    t["subject"] = ("memory %s %s vSIDs: %.1f bytes per vDEVICE against "
+                    "the kernel's %.1f" % (
+                        worst_row.get("backend"),
+                        count(worst_row.get("populated") or 0),
+                        memory_worst(worst_row),
+                        worst_row["kernel"]["per_vdevice"]))
+    if failed is not None:
+        t["note"] = "a memory row failed: %s" % failed.get("error")
 
 
 def judge_all(results):
@@ -299,6 +348,7 @@ def judge_all(results):
     judge_scaling(rows, targets[3])
     judge_kernel_share(results, targets[4])
     judge_kernel_overhead(results, targets[5])
+    judge_memory(results, targets[6])
     return targets
 
 
@@ -314,6 +364,8 @@ def measured_text(t):
         return "%.1f%% of the bare ioctl" % (100 * v)
     if t["id"] == "kernel-call-overhead":
         return "%.0f ns per call" % v
+    if t["id"] == "memory-per-vdevice":
+        return "%.1f%% of the kernel's" % (100 * v)
     m = v / 1e6
     return "%s M commands/s" % ("%.0f" % m if m >= 100 else
                                 "%.1f" % m if m >= 10 else "%.2f" % m)
