@@ -14,6 +14,10 @@
  *   context.c    machine, compiler and library recorded with the results;
  *   kernel.c     the real kernel (issue 5 point 1(d)): whether it can be
  *                measured here, and the ratios against it;
+ *   memory.c     bytes per linked device and per vIOMMU, counted through
+ *                the library's allocator hook;
+ *   memory-kernel.c  the kernel's bytes per vDEVICE for the same vSIDs;
+ *   memory-report.c  the memory rows in the terminal table;
  *   qemu-smmu.c  a QEMU driven through qtest: finding it, its process,
  *                the text protocol;
  *   qemu-smmu-run.c  QEMU's SMMUv3 as a peer of the model: programming
@@ -77,6 +81,7 @@ enum bench_kind {
 	BENCH_KERNEL,  /* nestref_invalidate on iommufd (the real kernel) */
 	BENCH_IOCTL,   /* IOMMU_HWPT_INVALIDATE alone, the same entries */
 	BENCH_EVENTS,  /* events from pSID to vSID, raised and read (events.c) */
+	BENCH_MEMORY,  /* bytes per linked device and per vIOMMU (memory.c) */
 	BENCH_QEMU_SMMU, /* QEMU's SMMUv3 against the model (qemu-smmu*.c) */
 	BENCH_KIND_COUNT
 };
@@ -233,6 +238,73 @@ int bench_events_new(struct bench_events **out, struct nestref_ctx *ctx,
 int bench_events_run(struct bench_events *ev, uint64_t iters, char *err,
 		     size_t err_len);
 void bench_events_free(struct bench_events *ev);
+
+/* ------------------------------------------------------------ memory */
+
+/*
+ * The kernel's bytes per vDEVICE (memory-kernel.c) for
+ * the first n vSIDs of the worlds (bench_vsid_of): the object in its
+ * kmalloc size class, its share of the ictx->objects xarray, and the
+ * nodes of viommu->vdevs that those vSIDs need (kernel-facts 2.14).
+ */
+struct bench_kernel_vdevice {
+	double object;     /* kmalloc size class of struct iommufd_vdevice */
+	double objects_xa; /* share of ictx->objects (dense IDs) */
+	double vdevs_xa;   /* viommu->vdevs nodes per vDEVICE */
+	uint64_t vdevs_nodes;
+	double total;
+};
+
+int bench_kernel_vdevice_cost(uint32_t n, struct bench_kernel_vdevice *out);
+
+/* Bytes per linked device (per_vdevice) from 1k linked vSIDs on, over
+ * every count as the tables grow (memory.c). */
+struct bench_memory_growth {
+	bool measured; /* populated > from */
+	uint32_t from;
+	double min, max, mean;
+};
+
+/*
+ * One memory row: a world built under a counting allocator (memory.c).
+ * Bytes are malloc_usable_size() of the library's and backend's blocks.
+ */
+struct bench_memory {
+	const char *backend; /* a static string */
+	enum nestref_profile profile;
+	uint32_t populated;
+	bool ok;
+	char error[256];
+	int64_t context;  /* an open context, nothing in it */
+	int64_t viommu;   /* one empty vIOMMU */
+	int64_t devices;  /* populated devices without user data */
+	int64_t linked;   /* what linking each of them to a vSID added */
+	int64_t devices_blocks, linked_blocks;
+	bool malloc_measured; /* mallinfo2() of the same steps */
+	int64_t malloc_devices, malloc_linked;
+	double per_device, per_vdevice;
+	size_t dev_priv_size; /* the backend's, inside each device's block */
+	struct bench_memory_growth growth;
+	struct bench_kernel_vdevice kernel;
+};
+
+struct bench_memory_run {
+	struct bench_memory *rows;
+	size_t n;
+};
+
+/* The rows the options ask for (none without the memory kind): 0 or
+ * -ENOMEM. */
+int bench_memory_plan(struct bench_memory_run *run,
+		      const struct bench_options *opts);
+/*
+ * Measures every row.  Installs its allocator for the time: no context
+ * may be open (nestref_set_allocator).  The number of rows that failed.
+ */
+size_t bench_memory_measure(struct bench_memory_run *run,
+			    struct bench_progress *prog);
+void bench_memory_free(struct bench_memory_run *run);
+void bench_report_memory(FILE *out, const struct bench_memory_run *run);
 
 /* ------------------------------------------------------------ stats */
 
@@ -443,7 +515,8 @@ void bench_write_csv(FILE *f, const struct bench_result *res, size_t n);
  * "targets" is written empty: bench/targets.py --update fills it in. */
 int bench_write_json(FILE *f, const struct bench_context *ctx,
 		     const struct bench_options *opts,
-		     const struct bench_result *res, size_t n);
+		     const struct bench_result *res, size_t n,
+		     const struct bench_memory_run *mem);
 
 /* ------------------------------------------------------------ files */
 

@@ -338,9 +338,75 @@ static void qemu_smmu(json_t *root, const struct bench_qemu *q, int *err)
 	}
 }
 
+/* The memory rows (memory.c; docs/bench.md sections 6 and 11). */
+static void memory_row(json_t *list, const struct bench_memory *m, int *err)
+{
+	json_t *r = json_object(), *o;
+
+	*err |= json_array_append_new(list, r);
+	put(r, "backend", json_string(m->backend), err);
+	put(r, "profile", json_string(nestref_profile_name(m->profile)), err);
+	put(r, "populated", whole(m->populated), err);
+	put(r, "status", json_string(m->ok ? "ok" : "failed"), err);
+	put(r, "error", str(m->ok ? "" : m->error, true), err);
+	if (!m->ok)
+		return;
+	o = put_object(r, "bytes", err);
+	put(o, "context", whole((unsigned long long)m->context), err);
+	put(o, "viommu", whole((unsigned long long)m->viommu), err);
+	put(o, "devices", whole((unsigned long long)m->devices), err);
+	put(o, "linked", whole((unsigned long long)m->linked), err);
+	o = put_object(r, "blocks", err);
+	put(o, "devices", whole((unsigned long long)m->devices_blocks),
+	    err);
+	put(o, "linked", whole((unsigned long long)m->linked_blocks), err);
+	put(r, "malloc",
+	    m->malloc_measured ?
+		    json_pack("{s:o, s:o}", "devices",
+			      num((double)m->malloc_devices), "linked",
+			      num((double)m->malloc_linked)) :
+		    json_null(),
+	    err);
+	put(r, "per_device", num(m->per_device), err);
+	put(r, "per_vdevice", num(m->per_vdevice), err);
+	put(r, "dev_priv_size", whole(m->dev_priv_size), err);
+	put(r, "growth",
+	    m->growth.measured ?
+		    json_pack("{s:I, s:o, s:o, s:o}", "from",
+			      (json_int_t)m->growth.from, "min",
+			      num(m->growth.min), "max", num(m->growth.max),
+			      "mean", num(m->growth.mean)) :
+		    json_null(),
+	    err);
+	o = put_object(r, "kernel", err);
+	put(o, "vdevice_object", num(m->kernel.object), err);
+	put(o, "objects_xarray", num(m->kernel.objects_xa), err);
+	put(o, "vdevs_xarray", num(m->kernel.vdevs_xa), err);
+	put(o, "vdevs_xarray_nodes", whole(m->kernel.vdevs_nodes), err);
+	put(o, "per_vdevice", num(m->kernel.total), err);
+}
+
+static void memory(json_t *root, const struct bench_memory_run *mem, int *err)
+{
+	json_t *m, *rows;
+	size_t i;
+
+	if (!mem || !mem->n)
+		return;
+	m = put_object(root, "memory", err);
+	put(m, "method",
+	    json_string("malloc_usable_size of every block through nestref_set_allocator"),
+	    err);
+	rows = json_array();
+	put(m, "rows", rows, err);
+	for (i = 0; !*err && i < mem->n; i++)
+		memory_row(rows, &mem->rows[i], err);
+}
+
 int bench_write_json(FILE *f, const struct bench_context *ctx,
 		     const struct bench_options *opts,
-		     const struct bench_result *res, size_t n)
+		     const struct bench_result *res, size_t n,
+		     const struct bench_memory_run *mem)
 {
 	json_t *root = json_object(), *list;
 	int err = 0;
@@ -354,6 +420,7 @@ int bench_write_json(FILE *f, const struct bench_context *ctx,
 	for (i = 0; !err && i < n; i++)
 		result(list, &res[i], &err);
 	kernel(root, ctx, res, n, &err);
+	memory(root, mem, &err);
 	if (ctx->qemu)
 		qemu_smmu(root, ctx->qemu, &err);
 	put(root, "targets", json_array(), &err);

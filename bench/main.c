@@ -37,7 +37,8 @@ static void usage(FILE *out)
 {
 	fputs("Usage: " BENCH_PROGRAM " [OPTIONS]\n"
 	      "\n"
-	      "Measures the throughput of nestref's invalidation and event paths:\n"
+	      "Measures the throughput of nestref's invalidation and event paths, and\n"
+	      "what its objects cost in memory:\n"
 	      "  rewrite  the host driver's rewrite alone: validate (linux-7.4) and\n"
 	      "           convert each guest SMMUv3 command, vSID to pSID and VMID\n"
 	      "  sim      the whole simulated path: nestref_invalidate on smmuv3-sim\n"
@@ -50,6 +51,10 @@ static void usage(FILE *out)
 	      "  events   device events on the way back: raised (smmuv3-sim: an\n"
 	      "           F_TRANSLATION with the pSID; mock: TRIGGER_VEVENT), rewritten\n"
 	      "           to the vSID, queued and read from the vEVENTQ, per event\n"
+	      "  memory   bytes per device and per linked device (vDEVICE) and of an\n"
+	      "           empty vIOMMU on mock and smmuv3-sim at 1, 1k, 64k and 1M\n"
+	      "           vSIDs, beside the kernel's bytes per vDEVICE (built last,\n"
+	      "           under a counting allocator; --quick: 1 and 64 vSIDs)\n"
 	      "  qemu-smmu  QEMU's emulated SMMUv3 (qemu-system-aarch64 -qtest, no guest)\n"
 	      "           consuming the sim rows' commands with their pSIDs, against\n"
 	      "           smmuv3-sim's modelled SMMU alone, and the command errors of\n"
@@ -67,7 +72,7 @@ static void usage(FILE *out)
 	      "($NESTREF_BENCH_QEMU_ROOT, else the newest ~/.cache/nestref/qemu-sid-*),\n"
 	      "run through chroot as root, or $QEMU_AARCH64, a host binary.  The full\n"
 	      "run includes it where QEMU is found and says why not otherwise; --only\n"
-	      "naming it without QEMU exits 77 (docs/bench.md section 11).\n"
+	      "naming it without QEMU exits 77 (docs/bench.md section 12).\n"
 	      "\n"
 	      "With --backend-options=mode=vfio,devices=CDEV[:CDEV...] they run on real\n"
 	      "devices instead: the ARM_SMMUV3 vIOMMU of the arm-smmu-v3 driver, with\n"
@@ -90,7 +95,7 @@ static void usage(FILE *out)
 	      "  -w, --warmup=MS          warm-up per benchmark, in milliseconds (default 50)\n"
 	      "      --working-set=N|all  devices the command stream names (default 256)\n"
 	      "      --only=KINDS         comma-separated: rewrite,sim,mock,churn,kernel,\n"
-	      "                           ioctl,events,qemu-smmu\n"
+	      "                           ioctl,events,memory,qemu-smmu\n"
 	      "      --iommufd=PATH       the iommufd device of the kernel rows (default\n"
 	      "                           /dev/iommu)\n"
 	      "      --backend-options=S  the iommufd backend's options for the kernel\n"
@@ -276,7 +281,7 @@ static int parse_value(int c, const char *arg, struct cli *cli)
 		break;
 	case OPT_ONLY:
 		if (!bench_only_valid(arg))
-			return usage_error("--only: '%s' is not a comma-separated list of rewrite, sim, mock, churn, kernel, ioctl, events, qemu-smmu",
+			return usage_error("--only: '%s' is not a comma-separated list of rewrite, sim, mock, churn, kernel, ioctl, events, memory, qemu-smmu",
 					   arg);
 		cli->opts.only = arg;
 		break;
@@ -588,7 +593,8 @@ static int open_outputs(struct bench_output *outs, size_t n)
 /* Writes and closes the files: the number that failed. */
 static size_t write_outputs(struct bench_output *outs, const struct cli *cli,
 			    const struct bench_context *ctx,
-			    const struct bench_result *res, size_t n)
+			    const struct bench_result *res, size_t n,
+			    const struct bench_memory_run *mem)
 {
 	struct bench_output *json = &outs[0], *csv = &outs[1];
 	size_t failed = 0;
@@ -596,7 +602,8 @@ static size_t write_outputs(struct bench_output *outs, const struct cli *cli,
 	int built = 0;
 
 	if (json->f)
-		built = bench_write_json(json->f, ctx, &cli->opts, res, n);
+		built = bench_write_json(json->f, ctx, &cli->opts, res, n,
+					 mem);
 	if (csv->f)
 		bench_write_csv(csv->f, res, n);
 	if (built) {
@@ -621,12 +628,16 @@ static size_t write_outputs(struct bench_output *outs, const struct cli *cli,
  * when out could not take them (a full disk). */
 static size_t report(FILE *out, const struct cli *cli,
 		     const struct bench_context *ctx,
-		     const struct bench_result *res, size_t n, size_t *absent)
+		     const struct bench_result *res, size_t n,
+		     const struct bench_memory_run *mem, size_t *absent)
 {
 	size_t i;
 
 	bench_report_context(out, ctx, &cli->opts);
-	bench_report_table(out, res, n);
+	/* --only memory or qemu-smmu: no timed rows, no empty table. */
+	if (n || (!mem->n && !ctx->qemu->asked))
+		bench_report_table(out, res, n);
+	bench_report_memory(out, mem);
 	for (i = 0; i < n; i++) {
 		if (res[i].spec.callgrind && res[i].ok &&
 		    !res[i].instr_measured && ctx->cg.available)
@@ -684,6 +695,7 @@ int main(int argc, char **argv)
 		{ .option = "--csv" },
 	};
 	struct bench_result *res;
+	struct bench_memory_run mem;
 	struct bench_qemu qemu = { .status = "not-measured" };
 	size_t failed, absent = 0;
 	int rc;
@@ -706,10 +718,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, BENCH_PROGRAM ": out of memory\n");
 		goto err_outputs;
 	}
+	if (bench_memory_plan(&mem, &cli.opts)) {
+		fprintf(stderr, BENCH_PROGRAM ": out of memory\n");
+		goto err_plan;
+	}
 	res = calloc(plan.n ? plan.n : 1, sizeof(*res));
 	if (!res) {
 		fprintf(stderr, BENCH_PROGRAM ": out of memory\n");
-		goto err_plan;
+		goto err_mem;
 	}
 	/* The context first: the load average before the bench adds to it. */
 	bench_context_collect(&ctx);
@@ -721,12 +737,16 @@ int main(int argc, char **argv)
 		snprintf(ctx.pin.error, sizeof(ctx.pin.error), "--no-pin");
 	bench_callgrind_probe(&cli.opts, &ctx.cg);
 	prog.on = cli.progress < 0 ? isatty(STDERR_FILENO) : cli.progress;
-	prog.total = plan.n;
+	prog.total = plan.n + mem.n;
 
 	failed = run_plan(&plan, &cli.opts, res, &prog);
 	failed += run_callgrind(&ctx.cg, res, plan.n, &prog);
 	failed += run_qemu(&cli.opts, &qemu, &prog);
 	ctx.qemu = &qemu;
+	/* Last: its allocator may be installed only while no context is
+	 * open, and the timed rows do not pay for it. */
+	prog.done = plan.n;
+	failed += bench_memory_measure(&mem, &prog);
 	bench_progress_end(&prog);
 
 	/* With a file on stdout, the table goes to stderr. */
@@ -734,8 +754,8 @@ int main(int argc, char **argv)
 					 (cli.csv && !strcmp(cli.csv, "-")) ?
 				 stderr :
 				 stdout,
-			 &cli, &ctx, res, plan.n, &absent);
-	failed += write_outputs(outs, &cli, &ctx, res, plan.n);
+			 &cli, &ctx, res, plan.n, &mem, &absent);
+	failed += write_outputs(outs, &cli, &ctx, res, plan.n, &mem);
 	if (failed)
 		fprintf(stderr, BENCH_PROGRAM ": %zu benchmark(s) or output(s) failed\n",
 			failed);
@@ -747,11 +767,14 @@ int main(int argc, char **argv)
 				BENCH_QEMU_HOW);
 	bench_qemu_free(&qemu);
 	free_results(res, plan.n);
+	bench_memory_free(&mem);
 	bench_plan_free(&plan);
 	if (failed)
 		return BENCH_EXIT_FAILED;
 	return absent ? BENCH_EXIT_NOT_MEASURED : BENCH_EXIT_OK;
 
+err_mem:
+	bench_memory_free(&mem);
 err_plan:
 	bench_plan_free(&plan);
 err_outputs:

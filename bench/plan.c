@@ -35,6 +35,9 @@
  * --quick add that block when the kernel is there, or when --only names
  * kernel or ioctl (which then says why they were not measured).
  *
+ * The memory kind is not in the plan: memory.c builds its own worlds,
+ * after every timed row, under its counting allocator.
+ *
  * In mode=vfio (--backend-options, the real arm-smmu-v3 driver) the
  * block has one population, the devices (a vSID each), and for each of
  * the cfgi-cd and tlbi-nh-va mixes the kernel, ioctl and sim rows at

@@ -19,7 +19,14 @@ runs gnuplot (Debian's gnuplot-nox) for NAME.svg and NAME.png:
    (dotted) and the whole population as working set (dashed).
 
 Both have one panel per profile of the run.  A short run (--quick) plots
-its own sizes.  Without gnuplot nothing is drawn: that is a failure, after
+its own sizes.  A file with memory rows (docs/bench.md section 11) also
+gets
+
+ - memory-per-vdevice: bytes per linked device (vDEVICE) against the
+   vSIDs, one line per backend, bars from the least to the most while
+   the tables grew, and the kernel's bytes for the same vSIDs
+   (memory-per-vdevice-BACKEND.dat: x, bytes, least, most).
+  Without gnuplot nothing is drawn: that is a failure, after
 the data and scripts are written, unless --no-images asks for them alone.
 
     bench/plot.py --check DIR
@@ -237,6 +244,74 @@ def write_chart(outdir, chart, profiles, context, source, rows):
             "background rgb 'white'", name + ".png", foot))
 
 
+MEMORY_CHART = "memory-per-vdevice"
+MEMORY_STYLES = {"mock": "lc rgb '#2ca02c' lw 2 pt 9",
+                 "smmuv3-sim": "lc rgb '#d62728' lw 2 pt 5",
+                 "kernel": "lc rgb '#444444' lw 2 dt 2 pt 6"}
+
+
+def memory_lines(results):
+    """{name: [(vSIDs, bytes, least, most)]} of the file's memory rows,
+    the kernel's from the first backend's; {} without memory rows."""
+    lines = {}
+    for r in ((results.get("memory") or {}).get("rows")) or []:
+        if r.get("status") != "ok" or r.get("per_vdevice") is None:
+            continue
+        g = r.get("growth") or {}
+        per = r["per_vdevice"]
+        lines.setdefault(r["backend"], []).append(
+            (r["populated"], per, min(per, g.get("min", per)),
+             max(per, g.get("max", per))))
+        k = (r.get("kernel") or {}).get("per_vdevice")
+        kernel = lines.setdefault("kernel", [])
+        if k is not None and r["populated"] not in [x[0] for x in kernel]:
+            kernel.append((r["populated"], k, k, k))
+    return {name: sorted(pts) for name, pts in lines.items() if pts}
+
+
+def write_memory_chart(outdir, lines, context, source):
+    """The memory chart's data and script; the names of its lines."""
+    names = [n for n in ("mock", "smmuv3-sim", "kernel") if n in lines]
+    for name in names:
+        with open(os.path.join(outdir, "%s-%s.dat" % (MEMORY_CHART, name)),
+                  "w", encoding="utf-8") as f:
+            f.write("# %s: vSIDs, bytes per vDEVICE, least and most while "
+                    "the tables grew\n" % name)
+            for x, per, lo, hi in lines[name]:
+                f.write("%d %.6g %.6g %.6g\n" % (x, per, lo, hi))
+    plot = ", \\\n     ".join(
+        "'%s-%s.dat' using 1:2:3:4 with yerrorlines %s title '%s'" % (
+            MEMORY_CHART, n, MEMORY_STYLES[n],
+            "kernel (iommufd\\_vdevice + xarrays)" if n == "kernel" else n)
+        for n in names)
+    foot = "nestref-bench %s, %.24s" % (context.get("bench_version") or "?",
+                                        context.get("date") or "unknown")
+    with open(os.path.join(outdir, MEMORY_CHART + ".gp"), "w",
+              encoding="utf-8") as f:
+        f.write("# %s: written by bench/plot.py from %s; run in this "
+                "folder: gnuplot %s.gp\n" % (
+                    MEMORY_CHART, os.path.basename(source), MEMORY_CHART))
+        f.write("set logscale x 10\nset logscale y 10\n"
+                "set xlabel 'linked vSIDs (spread over 32 bits)'\n"
+                "set ylabel 'bytes per linked device (vDEVICE)'\n"
+                "set key top right box opaque font ',9'\n"
+                "set grid xtics ytics mytics lc rgb '#dddddd'\n"
+                "set format y '%%g'\n"
+                "set offsets graph 0.04, graph 0.04, 0, 0\n"
+                "set xtics ('1' 1, '64' 64, '1k' 1024, '64k' 65536, "
+                "'1M' 1048576)\n"
+                "set title \"Memory per linked device\\n{/*0.8 %s}\"\n"
+                % foot)
+        for term, out in (("svg size 800,500 dynamic enhanced font "
+                           "'sans,11' background rgb 'white'",
+                           MEMORY_CHART + ".svg"),
+                          ("pngcairo size 800,500 enhanced font 'sans,10' "
+                           "background rgb 'white'", MEMORY_CHART + ".png")):
+            f.write("set terminal %s\nset output '%s'\nplot %s\n"
+                    "unset output\n" % (term, out, plot))
+    return names
+
+
 def last_line(path):
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
@@ -303,11 +378,16 @@ def main(argv):
         if r.ok and r.backend != "iommufd" and r.kind != "churn" and \
                 r.profile not in profiles:
             profiles.append(r.profile)
+    charts = [chart[0] for chart in CHARTS]
     try:
         os.makedirs(args.dir, exist_ok=True)
         for chart in CHARTS:
             write_chart(args.dir, chart, profiles, context, args.results,
                         rows)
+        memory = memory_lines(results)
+        if memory:
+            write_memory_chart(args.dir, memory, context, args.results)
+            charts.append(MEMORY_CHART)
     except OSError as e:
         print("plot.py: writing %s: %s" % (args.dir, e), file=sys.stderr)
         return 1
@@ -321,15 +401,15 @@ def main(argv):
               file=sys.stderr)
         return 1
     log = os.path.join(args.dir, "gnuplot.log")
-    for chart in CHARTS:
+    for chart in charts:
         with open(log, "w", encoding="utf-8") as err:
-            rc = subprocess.call([gnuplot, chart[0] + ".gp"], cwd=args.dir,
+            rc = subprocess.call([gnuplot, chart + ".gp"], cwd=args.dir,
                                  stdin=subprocess.DEVNULL,
                                  stdout=subprocess.DEVNULL, stderr=err)
         if rc != 0:
             line = last_line(log)
             print("plot.py: gnuplot %s.gp failed (exit %d)%s" % (
-                chart[0], rc, ": " + line if line else ""), file=sys.stderr)
+                chart, rc, ": " + line if line else ""), file=sys.stderr)
             return 1
     os.remove(log)
     print("plot.py: plots written to %s (SVG and PNG)" % args.dir,

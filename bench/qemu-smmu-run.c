@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * QEMU's SMMUv3 as a peer of the model (issue 15 point 2, docs/bench.md
- * section 11): the same physical command streams on QEMU's emulated
+ * section 12): the same physical command streams on QEMU's emulated
  * SMMUv3, driven through qtest without a guest, and on smmuv3-sim's
  * modelled SMMU alone (struct nestref_smmuv3_ops.execute, version 4).
  *

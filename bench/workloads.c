@@ -216,7 +216,7 @@ const char *bench_kind_name(enum bench_kind kind)
 {
 	static const char *const names[] = { "rewrite", "sim",    "mock",
 					     "churn",   "kernel", "ioctl",
-					     "events", "qemu-smmu" };
+					     "events",  "memory", "qemu-smmu" };
 
 	return (unsigned int)kind < BENCH_KIND_COUNT ? names[kind] : "?";
 }

@@ -293,6 +293,7 @@ static bool explain_skip(FILE *out, const struct nestref_vec_file *file,
 {
 	uint32_t missing = nestref_vec_file_requires(file) &
 			   ~nestref_ctx_caps(ctx);
+	const char *other;
 	uint32_t bit;
 
 	if (!(nestref_vec_file_profiles(file) & NESTREF_PROFILE_BIT(profile))) {
@@ -307,6 +308,10 @@ static bool explain_skip(FILE *out, const struct nestref_vec_file *file,
 	for (bit = 1; bit; bit <<= 1)
 		if (missing & bit)
 			fprintf(out, " %s", nestref_cap_name(bit));
+	other = nestref_vec_backend_for(nestref_vec_file_requires(file),
+					profile, nestref_ctx_backend(ctx));
+	if (other)
+		fprintf(out, " (try --backend %s)", other);
 	fputs("\n\n", out);
 	return true;
 }
@@ -549,7 +554,8 @@ static void explain_usage(FILE *out)
 		"Usage: nestref explain [OPTIONS] PATH[:TC]...\n"
 		"\n"
 		"Runs the tests of a vector file (or only its test TC; a folder is\n"
-		"searched recursively for vector files, as by `run`) and explains each\n"
+		"searched recursively for vector files, as by `run`; - is standard\n"
+		"input, and -- -:TC one of its tests) and explains each\n"
 		"step: every guest command before and after the host's rewrite, the\n"
 		"rule that fired with its specification section and the Linux\n"
 		"function doing the same, what the modelled SMMU did with each\n"

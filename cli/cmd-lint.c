@@ -11,7 +11,8 @@ static void lint_usage(FILE *out)
 {
 	fputs("Usage: nestref lint PATH...\n"
 	      "\n"
-	      "Loads each vector file (folders recursively) without running it and\n"
+	      "Loads each vector file (folders recursively; - is standard input)\n"
+	      "without running it and\n"
 	      "prints every load error as FILE:LINE:COLUMN: MESSAGE on stderr.\n"
 	      "It runs nothing, so it takes no backend and loads no module.\n"
 	      "Exit status: 0 all files load, 2 a load or usage error.\n",

@@ -22,7 +22,8 @@ static void run_usage(FILE *out)
 		"\n"
 		"Runs vector files (folders recursively, in sorted order) and prints\n"
 		"TAP version 13 on stdout, one line per test, and a summary on stderr.\n"
-		"Without PATH it runs the installed vectors in %s.\n"
+		"A PATH of - is standard input.  Without PATH it runs the installed\n"
+		"vectors in %s.\n"
 		"\n"
 		"Options:\n"
 		CLI_BACKEND_HELP
@@ -42,6 +43,10 @@ static void run_usage(FILE *out)
 		"      --partial               run files that require an observation the\n"
 		"                              backend lacks (observe-issued, ...): their\n"
 		"                              checks that need it are not made\n"
+		"      --only-applicable       leave out the files that need a capability\n"
+		"                              the backend lacks (not counted as tests;\n"
+		"                              the summary says how many, and which\n"
+		"                              backend runs them)\n"
 		"  -q, --quiet                 no progress and no summary on stderr\n"
 		"                              (errors are still printed)\n"
 		"      --progress              show progress on stderr from the start,\n"
@@ -52,9 +57,13 @@ static void run_usage(FILE *out)
 		"      --no-progress           never show progress\n"
 		"  -h, --help                  show this help\n"
 		"\n"
+		"After the summary, the skipped tests are grouped by reason, each with\n"
+		"what runs them (a backend that has the capabilities they need).\n"
+		"\n"
 		"Exit status: 0 all ran tests passed, 1 a test failed (or an expected\n"
 		"capability is missing), 2 usage or load error (a vector file or a\n"
-		"module), 77 the backend cannot run on this machine (nothing ran).\n",
+		"module), 77 nothing ran: the backend cannot run on this machine, or\n"
+		"every test was skipped or left out.\n",
 		NESTREF_VECTORDIR, cli_default_backend());
 }
 
@@ -111,6 +120,8 @@ int cmd_run(int argc, char **argv)
 	run.expect_caps = opts.expect_caps;
 	if (opts.partial)
 		run.flags |= NESTREF_VEC_PARTIAL;
+	if (opts.applicable)
+		run.flags |= NESTREF_VEC_APPLICABLE;
 	/* Progress on a terminal once the run is slow (..._PROGRESS_LATE);
 	 * anywhere, from the start, with --progress; never with
 	 * --no-progress (tests and CI compare stderr). */

@@ -15,6 +15,7 @@ enum {
 	CLI_VAL_REPORT = 0x100,
 	CLI_VAL_JUNIT,
 	CLI_VAL_PARTIAL,
+	CLI_VAL_APPLICABLE,
 	CLI_VAL_FORMAT,
 	CLI_VAL_OUTPUT,
 	CLI_VAL_ARRAY,
@@ -54,6 +55,8 @@ static const struct cli_option {
 	  true, true },
 	{ { "partial", no_argument, NULL, CLI_VAL_PARTIAL }, CLI_OPT_REPORT,
 	  true, false },
+	{ { "only-applicable", no_argument, NULL, CLI_VAL_APPLICABLE },
+	  CLI_OPT_REPORT, true, false },
 	{ { "format", required_argument, NULL, CLI_VAL_FORMAT }, CLI_OPT_EXPORT,
 	  true, true },
 	{ { "output", required_argument, NULL, CLI_VAL_OUTPUT }, CLI_OPT_EXPORT,
@@ -163,6 +166,9 @@ static int cli_report_option(const char *cmd, int c, const char *arg,
 	switch (c) {
 	case CLI_VAL_PARTIAL:
 		opts->partial = true;
+		return 0;
+	case CLI_VAL_APPLICABLE:
+		opts->applicable = true;
 		return 0;
 	case CLI_VAL_REPORT:
 		opts->report = arg;

@@ -45,7 +45,8 @@
 #define CLI_OPT_PROGRESS (1u << 2) /* --progress, --no-progress */
 #define CLI_OPT_LOAD (1u << 3)     /* --load, $NESTREF_BACKEND_PATH */
 #define CLI_OPT_EXPECT (1u << 4)   /* --expect-caps */
-#define CLI_OPT_REPORT (1u << 8)   /* --report, --junit, --partial (run) */
+#define CLI_OPT_REPORT (1u << 8)   /* --report, --junit, --partial,
+				       --only-applicable (run) */
 #define CLI_OPT_EXPORT (1u << 9)   /* --format, --output, --array (export) */
 #define CLI_OPT_PROFILE (1u << 10) /* -p alone, without the other context
 				    * options (export) */
@@ -71,6 +72,7 @@ struct cli_opts {
 	const char *report; /* --report FILE: the JSON report */
 	const char *junit;  /* --junit FILE: JUnit XML */
 	bool partial;       /* --partial (run) */
+	bool applicable;    /* --only-applicable (run) */
 	const char *format; /* --format (export: json) */
 	const char *output; /* --output DIR (export) */
 	bool array;         /* --array (export) */

@@ -44,6 +44,11 @@ expect_in "the table has its header" "$out" "bench    backend    profile"
 for kind in rewrite sim mock churn; do
 	expect_in "--quick measures $kind" "$out" "$nl$kind "
 done
+expect_in "--quick measures memory" "$out" "${nl}memory (bytes"
+for backend in mock smmuv3-sim; do
+	expect_in "--quick measures memory on $backend" "$out" \
+		"$nl$(printf '%-10s %-10s %6s ' "$backend" linux-7.4 1)"
+done
 case $out in
 *FAILED*) not_ok "no benchmark failed" "$out" ;;
 *) ok "no benchmark failed" ;;
@@ -87,6 +92,31 @@ assert not cg["available"] or len(asked) == 1, "callgrind measured nothing"
 for b in asked:
     assert 1 < b["instructions_per_op"] < 100000, b
     assert b["instructions_in_rewrite"] < b["instructions_per_op"], b
+# Memory (docs/bench.md 11): both backends at 1 and 64 vSIDs, plausible.
+m = d["memory"]
+assert "nestref_set_allocator" in m["method"], m
+rows = {(r["backend"], r["populated"]): r for r in m["rows"]}
+assert set(rows) == {(b, n) for b in ("mock", "smmuv3-sim")
+                     for n in (1, 64)}, sorted(rows)
+for r in rows.values():
+    assert r["status"] == "ok" and r["error"] is None, r
+    assert 8 <= r["per_vdevice"] <= 4096, r
+    assert 8 <= r["per_device"] <= 4096, r
+    n = r["populated"]
+    assert r["per_vdevice"] == r["bytes"]["linked"] / n, r
+    # A vDEVICE is at least its own block.
+    assert r["blocks"]["linked"] >= n, r
+    assert r["bytes"]["viommu"] > 0 and r["bytes"]["context"] > 0, r
+    k = r["kernel"]
+    # A vDEVICE's object, its ID's share, and at least a node's share.
+    assert k["per_vdevice"] >= 64 + 9 + 576 / n, r
+    assert k["vdevs_xarray_nodes"] >= 1, r
+    # Followed from 1k linked vSIDs on: --quick's 64 are below that.
+    assert (r["growth"] is None) == (n < 1024), r
+# The sim keeps a stream table entry per linked device: more than the mock.
+for n in (1, 64):
+    assert rows[("smmuv3-sim", n)]["per_vdevice"] > \
+        rows[("mock", n)]["per_vdevice"], n
 EOF
 )
 	if [ $? -eq 0 ]; then ok "the JSON parses and follows the schema"; else
@@ -117,18 +147,54 @@ if [ -x "$python" ]; then
 		"$tmp/plots/throughput-vs-batch.gp"
 	expect_file "plot script for the vSID chart" \
 		"$tmp/plots/throughput-vs-vsids.gp"
+	expect_file "plot data for the memory chart" \
+		"$tmp/plots/memory-per-vdevice-smmuv3-sim.dat"
+	expect_file "the kernel's line in the memory chart" \
+		"$tmp/plots/memory-per-vdevice-kernel.dat"
+	expect_file "plot script for the memory chart" \
+		"$tmp/plots/memory-per-vdevice.gp"
 	if command -v gnuplot >/dev/null 2>&1; then
 		expect_file "gnuplot made the SVG" \
 			"$tmp/plots/throughput-vs-batch.svg"
 		expect_file "gnuplot made the PNG" \
 			"$tmp/plots/throughput-vs-vsids.png"
+		expect_file "gnuplot made the memory chart" \
+			"$tmp/plots/memory-per-vdevice.svg"
 	else
 		expect_in "without gnuplot plot.py --no-images says so" "$err" \
 			"(--no-images)"
 	fi
+	# A file older than the memory rows: no memory chart, no error.
+	"$python" "$top_srcdir/bench/plot.py" --no-images \
+		"$top_srcdir/docs/bench/results.json" "$tmp/old-plots" \
+		>"$tmp/plot.out" 2>"$tmp/plot.err"
+	rc=$? err=$(cat "$tmp/plot.err")
+	expect_rc "bench/plot.py reads a file without memory rows" 0
+	if [ -e "$tmp/old-plots/memory-per-vdevice.gp" ]; then
+		not_ok "no memory chart without memory rows"
+	else
+		ok "no memory chart without memory rows"
+	fi
 else
 	tap_n=$((tap_n + 1))
 	echo "ok $tap_n - bench/plot.py # SKIP no $python"
+fi
+
+bench_capture --only memory --no-progress --json "$tmp/m.json"
+expect_rc "--only memory exits 0" 0
+expect_in "--only memory measures memory" "$out" "${nl}memory (bytes"
+# A timed row starts with its kind in 8 columns: "mock     mock".
+case $out in
+*"${nl}bench    backend"* | *"${nl}mock     mock "* | *"${nl}sim "* | *"${nl}rewrite "* | *"${nl}churn "*)
+	not_ok "--only memory runs nothing else" "$out" ;;
+*) ok "--only memory runs nothing else" ;;
+esac
+if [ -x "$python" ]; then
+	"$python" "$top_srcdir/bench/targets.py" "$tmp/m.json" >"$tmp/t.out" 2>&1
+	rc=$? out=$(cat "$tmp/t.out")
+	expect_rc "targets.py reads the memory rows" 0
+	expect_in "targets.py judges memory against the kernel" "$out" \
+		"| bytes per linked device (vDEVICE) <= the kernel's for the same vSIDs | **PASS** |"
 fi
 
 # Without the kernel (a device that is not there), the kernel rows are

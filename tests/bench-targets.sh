@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/targets.py (issue 5 point 5) on results made up for the purpose:
 # the worst covered row decides, rows outside a target do not count, and
-# the scaling target compares the same stream.  Then its outputs (the
+# the scaling target compares the same stream, the memory target the
+# worst ratio to the kernel.  Then its outputs (the
 # table, --json, --update), its errors, and its verdicts on the results
 # in docs/bench/results.json, which the bench's former C judge stored in
 # that file.
@@ -143,6 +144,41 @@ results "$covered_cfgi" "$(row rewrite unmap 4096 65536 256 120$M 40)" \
 targets --json "$tmp/r.json"
 expect_field "instructions: 40 passes" rewrite-instructions verdict PASS
 
+# The kernel's targets, on the file's kernel ratios (section 8): the
+# worst share from batch 16 up, the worst extra time per call at batch 1.
+kratio() { # POPULATED BATCH KERNEL IOCTL
+	printf '{"populated": %s, "batch": %s, "working_set": %s, "kernel": %s, "ioctl": %s}' \
+		"$1" "$2" "$1" "$3" "$4"
+}
+printf '{"schema_version": 2, "benchmarks": [], "kernel": {"status": "ok", "ratios": [%s, %s, %s, %s, %s]}}\n' \
+	"$(kratio 1 1 500000 550000)" "$(kratio 256 1 400000 500000)" \
+	"$(kratio 1 8 100 1000)" "$(kratio 1 16 1800000 2000000)" \
+	"$(kratio 256 4096 2690000 3000000)" >"$tmp/k.json"
+targets --json "$tmp/k.json"
+expect_field "kernel share: 89.7% at 4096 is a miss" kernel-share verdict MISS
+expect_field "kernel share: the worst row from batch 16" kernel-share \
+	measured 0.896667
+expect_field_has "kernel share: batch 8 is not judged" kernel-share subject \
+	"kernel batch 4096 vsids 256"
+expect_field "call overhead: 500 ns is a miss" kernel-call-overhead verdict MISS
+expect_field "call overhead: the worst batch-1 row" kernel-call-overhead \
+	measured 500.0
+expect_field_has "call overhead: both times" kernel-call-overhead note \
+	"2500 ns per call through nestref, 2000 ns bare"
+printf '{"schema_version": 2, "benchmarks": [], "kernel": {"status": "ok", "ratios": [%s, %s]}}\n' \
+	"$(kratio 1 1 500000 550000)" "$(kratio 1 16 1800000 2000000)" >"$tmp/k.json"
+targets --json "$tmp/k.json"
+expect_field "kernel share: 90% passes" kernel-share verdict PASS
+expect_field "call overhead: 182 ns passes" kernel-call-overhead verdict PASS
+targets --only kernel-share,kernel-call-overhead "$tmp/k.json"
+expect_in "--only: the kernel's rows" "$out" "| **PASS** | 182 ns per call |"
+expect_not_in "--only: and no other" "$out" "rewrite alone"
+targets --only nothing "$tmp/k.json"
+expect_rc "--only with an unknown target is a usage error" 2
+targets --json "$tmp/r.json"
+expect_field_has "no kernel rows: how to get them" kernel-share subject \
+	"make bench-kernel"
+
 # The table of docs/bench.md section 5.
 targets "$tmp/r.json"
 expect_rc "the table exits 0" 0
@@ -158,6 +194,61 @@ targets --update "$tmp/r.json"
 expect_rc "--update exits 0" 0
 out=$("$python" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["targets"]))' "$tmp/r.json")
 expect_field "--update wrote the verdicts" rewrite-throughput verdict PASS
+
+# memrow BACKEND POPULATED PER_VDEVICE GROWTH_MAX KERNEL: a memory row as
+# nestref-bench writes it (docs/bench.md 6); GROWTH_MAX null for none.
+memrow() {
+	growth=null
+	[ "$4" != null ] && growth="{\"from\": 1024, \"min\": $3, \"max\": $4, \"mean\": $3}"
+	printf '{"backend": "%s", "profile": "linux-7.4", "populated": %s, "status": "ok", "error": null, "per_vdevice": %s, "growth": %s, "kernel": {"per_vdevice": %s}}' \
+		"$1" "$2" "$3" "$growth" "$5"
+}
+
+memresults() { # ROWS...: a results file of those memory rows only
+	{
+		printf '{"schema_version": 2, "benchmarks": [], "memory": {"rows": [\n'
+		sep=
+		for r in "$@"; do
+			printf '%s%s\n' "$sep" "$r"
+			sep=,
+		done
+		printf ']}, "targets": []}\n'
+	} >"$tmp/r.json"
+}
+
+# Memory: the worst ratio to the kernel decides, the growth's largest
+# figure included.
+memresults "$(memrow mock 1 320 null 3529)" \
+	"$(memrow smmuv3-sim 65536 212 336 1350.5)" \
+	"$(memrow mock 1048576 136 184 1017)"
+targets --json "$tmp/r.json"
+expect_field "memory: below the kernel passes" memory-per-vdevice verdict PASS
+expect_field "memory: the worst ratio, from the growth's largest" \
+	memory-per-vdevice measured 0.248797
+expect_field_has "memory: its row" memory-per-vdevice subject \
+	"memory smmuv3-sim 64k vSIDs: 336.0 bytes per vDEVICE against the kernel's 1350.5"
+memresults "$(memrow mock 1 320 null 3529)" \
+	"$(memrow mock 1048576 136 1100 1017)"
+targets --json "$tmp/r.json"
+expect_field "memory: above the kernel while growing is a miss" \
+	memory-per-vdevice verdict MISS
+memresults "$(memrow mock 1024 1100 null 1017)"
+targets --json "$tmp/r.json"
+expect_field "memory: above the kernel at its size is a miss" \
+	memory-per-vdevice verdict MISS
+memresults '{"backend": "mock", "populated": 1, "status": "failed", "error": "out of memory"}'
+targets --json "$tmp/r.json"
+expect_field "memory: a failed row alone, not measured" memory-per-vdevice \
+	verdict "NOT MEASURED"
+expect_field_has "memory: says why" memory-per-vdevice subject \
+	"memory row failed: out of memory"
+memresults "$(memrow mock 1 320 null 3529)" \
+	'{"backend": "mock", "populated": 64, "status": "failed", "error": "out of memory"}'
+targets --json "$tmp/r.json"
+expect_field "memory: a failed row beside a good one is a miss" \
+	memory-per-vdevice verdict MISS
+targets "$tmp/r.json"
+expect_in "memory: the table's figure" "$out" "| **MISS** | 9.1% of the kernel's |"
 
 # Errors: not a results file (1), no file (1), a usage error (2).
 printf '[1, 2]\n' >"$tmp/bad.json"
@@ -179,7 +270,12 @@ import json, subprocess, sys
 stored = json.load(open(sys.argv[2]))["targets"]
 got = json.loads(subprocess.check_output(
     [sys.executable, sys.argv[1], "--json", sys.argv[2]]))
-assert len(stored) == len(got) == 4, (stored, got)
+# The stored file predates the kernel's targets and the memory rows: its
+# four come first, and memory cannot be judged on it.
+assert len(stored) == 4 and len(got) >= 4, (stored, got)
+memory = {t["id"]: t for t in got}["memory-per-vdevice"]
+assert memory["verdict"] == "NOT MEASURED", memory
+assert memory["subject"] == "no memory row in this file", memory
 for a, b in zip(stored, got):
     for k in a:
         x, y = a[k], b[k]

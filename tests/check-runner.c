@@ -131,8 +131,14 @@ START_TEST(partial_runs_what_can_be_checked)
 {
 	struct run r;
 
+	/* Every test skipped: nothing ran (77), and the run says why. */
 	run_file_opts(&r, "partial.yaml", "no-issued", false);
-	ck_assert_int_eq(r.rc, RUNNER_EXIT_OK);
+	ck_assert_int_eq(r.rc, RUNNER_EXIT_UNAVAILABLE);
+	ck_assert_str_eq(r.sum.stopped,
+			 "every test was skipped: missing observe-issued");
+	ck_assert_uint_eq(r.sum.n_skip_groups, 1);
+	ck_assert_uint_eq(r.sum.skip_groups[0].kind, RUNNER_SKIP_CAPS);
+	ck_assert_uint_eq(r.sum.skip_groups[0].n, 2);
 	ck_assert_has(r.out, "ok 1 - runner-partial/1 the right answer, issued not checked # SKIP missing observe-issued");
 	ck_assert_uint_eq(r.sum.skipped, 2);
 	run_free(&r);

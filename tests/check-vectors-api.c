@@ -226,9 +226,11 @@ START_TEST(a_file_runs_into_the_worst_verdict)
 	f = load("cli/rfc-only.yaml");
 	ck_assert_int_eq(nestref_vec_run_file(f, &mock, &r), 0);
 	ck_assert_int_eq(nestref_vec_result_verdict(r), NESTREF_VEC_SKIP);
+	/* Every test skipped: nothing ran, as for nestref run (77). */
 	ck_assert_str_eq(nestref_vec_result_reason(r),
-			 "profile linux-7.2 not covered by this file");
-	ck_assert_int_eq(nestref_vec_result_status(r), NESTREF_VEC_EXIT_OK);
+			 "every test was skipped: profile linux-7.2 not covered by this file");
+	ck_assert_int_eq(nestref_vec_result_status(r),
+			 NESTREF_VEC_EXIT_UNAVAILABLE);
 	nestref_vec_result_free(r);
 	nestref_vec_file_free(f);
 	f = load("cli/partial.yaml");
@@ -384,7 +386,8 @@ START_TEST(run_files_is_nestref_run)
 	ck_assert_has(s.out, "TAP version 13\n1..2\nok 1 - cli-partial/1\n");
 	ck_assert_has(s.out, "ok 2 - cli-rfc-only/1 # SKIP profile linux-7.2");
 	ck_assert_str_eq(s.err,
-			 "nestref: 2 tests on backend mock, profile linux-7.2: 0 passed, 1 passed with unchecked parts, 0 failed, 1 skipped\n");
+			 "nestref: 2 tests on backend mock, profile linux-7.2: 0 passed, 1 passed with unchecked parts, 0 failed, 1 skipped\n"
+			 "nestref: 1 skipped: their files do not cover profile linux-7.2: not applicable here\n");
 	ck_assert_uint_eq(sum.passed_partly, 1);
 	ck_assert_uint_eq(sum.skipped, 1);
 	streams_free(&s);

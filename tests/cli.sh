@@ -144,9 +144,31 @@ expect_out "an unavailable backend is one TAP skip" "TAP version 13
 
 # Skips say why; nothing is silently skipped.
 run_capture run --quiet "$data/needs-smmuv3.yaml"
-expect_rc "a capability skip exits 0" 0
+expect_rc "a run that only skipped exits 77" 77
 expect_in "a capability skip names the capability" "$out" \
 	"ok 1 - cli-needs-smmuv3/1 # SKIP missing inv-arm-smmuv3"
+# The summary groups the skips, each with what runs them.
+run_capture run --backend mock "$data/needs-smmuv3.yaml" "$data/rfc-only.yaml" \
+	"$top_srcdir/tests/data/good/machine.yaml"
+expect_rc "one test ran: exit 0" 0
+expect_in "a capability skip names a backend that runs it" "$err" \
+	"nestref: 1 skipped: they need inv-arm-smmuv3, which backend mock lacks; run them with --backend smmuv3-sim"
+expect_in "a profile skip is not applicable" "$err" \
+	"nestref: 1 skipped: their files do not cover profile linux-7.2: not applicable here"
+run_capture run --backend mock "$data/needs-smmuv3.yaml"
+expect_rc "every test skipped: exit 77" 77
+expect_in "and it says nothing ran" "$err" \
+	"nestref: nothing ran: every test was skipped (exit 77)"
+# --only-applicable: the other backend's files are not tests here.
+run_capture run --only-applicable --backend mock "$data/needs-smmuv3.yaml" \
+	"$top_srcdir/tests/data/good/machine.yaml"
+expect_rc "--only-applicable: the rest ran" 0
+expect_in "--only-applicable: the plan counts what runs" "$out" "1..1"
+expect_in "--only-applicable: what was left out, and what runs it" "$err" \
+	"nestref: 1 files (1 tests) left out as not for this backend: they need inv-arm-smmuv3, which backend mock lacks; run them with --backend smmuv3-sim"
+run_capture run --only-applicable --backend mock "$data/needs-smmuv3.yaml"
+expect_rc "--only-applicable: everything left out is nothing ran" 77
+expect_in "--only-applicable: an empty plan" "$out" "1..0"
 run_capture run --quiet "$data/rfc-only.yaml"
 expect_in "a profile skip says profile" "$out" \
 	"ok 1 - cli-rfc-only/1 # SKIP profile linux-7.2 not covered by this file"
@@ -220,12 +242,35 @@ run_capture explain --backend mock "$data/rfc-only.yaml:1"
 expect_in "explain skips a profile the file does not cover" "$out" \
 	"skipped: the file does not cover profile linux-7.2 (try --profile)"
 
+# "-" is standard input for run, explain and lint, as for cat; a run
+# reads its files twice (ids, then tests), standard input once.
+machine=$top_srcdir/tests/data/good/machine.yaml
+run_capture run --backend mock - <"$machine"
+expect_rc "run -: exit 0" 0
+expect_in "run -: the test of standard input ran" "$out" "1..1
+ok 1 - loader-machine/1"
+run_capture run --backend mock - "$data/needs-smmuv3.yaml" <"$machine"
+expect_in "run - with a file: both in the plan" "$out" "1..2"
+run_capture explain --backend mock - <"$machine"
+expect_rc "explain -: exit 0" 0
+expect_in "explain -: the test" "$out" "loader-machine/1"
+run_capture explain --backend mock -- -:1 <"$machine"
+expect_rc "explain -- -:1: exit 0" 0
+expect_in "explain -- -:1: that test" "$out" "loader-machine/1"
+run_capture explain --backend mock -- -:7 <"$machine"
+expect_rc "explain -- -:7: no such test" 2
+run_capture lint - <"$data/malformed.yaml"
+expect_rc "lint -: a load error" 2
+expect_in "lint -: named - with its line and column" "$err" "-:10:40: unknown key 'colour'"
+run_capture run --backend mock - - <"$machine"
+expect_rc "run - -: the same id twice" 2
+
 # The environment picks the default backend; the option wins over it.
 NESTREF_BACKEND=nope
 run_capture run --quiet "$data/wrong.yaml"
 expect_rc "NESTREF_BACKEND names the backend" 2
 run_capture run --quiet --backend mock "$data/rfc-only.yaml"
-expect_rc "--backend overrides NESTREF_BACKEND" 0
+expect_rc "--backend overrides NESTREF_BACKEND (its one test is skipped)" 77
 unset NESTREF_BACKEND
 run_capture run --quiet "$data/needs-smmuv3.yaml"
 expect_out "without NESTREF_BACKEND the default smmuv3-sim runs SMMUv3 vectors" "TAP version 13

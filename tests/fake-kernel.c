@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "backends/iommufd/uapi.h"
 #include "fake-kernel.h"
@@ -118,10 +119,13 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 	case NR_IOMMU_HWPT_INVALIDATE: {
 		struct nr_iommu_hwpt_invalidate *inv = arg;
 		size_t n = (size_t)inv->entry_len * inv->entry_num;
+		size_t peek = fk.inv_peek && fk.inv_peek < sizeof(c->data) ?
+				      fk.inv_peek : sizeof(c->data);
 
+		if (n > peek)
+			n = peek;
 		if (inv->data_uptr && n)
-			memcpy(c->data, (void *)(uintptr_t)inv->data_uptr,
-			       n < sizeof(c->data) ? n : sizeof(c->data));
+			memcpy(c->data, (void *)(uintptr_t)inv->data_uptr, n);
 		if (fk.inv_entry_num != ~0u)
 			inv->entry_num = fk.inv_entry_num;
 		return fk.inv_errno ? fake_fail(fk.inv_errno) : 0;
@@ -145,9 +149,37 @@ static ssize_t fake_read(int fd, void *buf, size_t count)
 	return (ssize_t)n;
 }
 
+static void *fake_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		       off_t off)
+{
+	void *map;
+
+	if (fk.mmap_errno) {
+		errno = fk.mmap_errno;
+		return MAP_FAILED;
+	}
+	map = mmap(addr, len, prot, flags, fd, off);
+
+	if (map != MAP_FAILED) {
+		fk.n_mmaps++;
+		fk.last_map = map;
+		fk.last_map_len = len;
+	}
+	return map;
+}
+
+static int fake_munmap(void *addr, size_t len)
+{
+	fk.n_munmaps++;
+	return munmap(addr, len);
+}
+
 const struct ifd_sys fake_sys = {
 	.open = fake_open,
 	.close = fake_close,
 	.ioctl = fake_ioctl,
 	.read = fake_read,
+	.mmap = fake_mmap,
+	.mprotect = mprotect,
+	.munmap = fake_munmap,
 };

@@ -6,7 +6,8 @@
  * counted from 1, and one request can be told to fail.  A vEVENTQ's
  * descriptor is FAKE_VEVENTQ_BASE plus the number of queues made before;
  * a read(2) of any descriptor answers read_bytes (at most its count), or
- * fails with read_errno.  Shared by
+ * fails with read_errno.  mmap, mprotect and munmap are the real ones,
+ * counted.  Shared by
  * tests/check-iommufd.c, which checks every argument, and
  * tests/check-failnth.c, which fails the backend's allocations behind it.
  */
@@ -49,6 +50,15 @@ struct fake_kernel {
 	int read_fd;
 	const void *read_buf;
 	size_t read_count;
+	/* HWPT_INVALIDATE reads at most this many bytes of the array into
+	 * the call's data (0: sizeof(data)); a short array's read must stop
+	 * before the guard page, as the fake cannot fault. */
+	size_t inv_peek;
+	/* The guarded user buffer's system calls (real ones, counted). */
+	size_t n_mmaps, n_munmaps;
+	int mmap_errno; /* non-zero: mmap(2) fails with it */
+	void *last_map;
+	size_t last_map_len;
 };
 
 extern struct fake_kernel fk;

@@ -34,11 +34,14 @@ run_capture run --quiet --backend "$example" \
 expect_rc "the example module has the capabilities it declares" 0
 
 # --backend PATH runs the first backend the module registered, which is
-# not the first by name; without a capability, the tests are skips.
+# not the first by name; without a capability, the tests are skips, and
+# a run that only skipped is "nothing ran": 77, with what would run them.
 run_capture run --backend "$mods/test-module-ok.so" "$cache"
-expect_rc "skips only: exit 0" 0
+expect_rc "skips only: exit 77" 77
 expect_err "--backend PATH runs the first backend registered" \
-	"nestref: 5 tests on backend test-module-z (from $mods/test-module-ok.so), profile linux-7.2: 0 passed, 0 passed with unchecked parts, 0 failed, 5 skipped"
+	"nestref: 5 tests on backend test-module-z (from $mods/test-module-ok.so), profile linux-7.2: 0 passed, 0 passed with unchecked parts, 0 failed, 5 skipped
+nestref: 5 skipped: they need inv-selftest, check-cache, which backend test-module-z lacks; run them with --backend mock
+nestref: nothing ran: every test was skipped (exit 77)"
 
 # --expect-caps: the skips fail the run, naming the capability.
 run_capture run --quiet --backend "$mods/test-module-ok.so" \

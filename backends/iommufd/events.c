@@ -47,43 +47,47 @@ int ifd_veventq_alloc(struct nestref_veventq *q)
 
 /*
  * read(2) of the descriptor.  The core treats a write past data_size as a
- * fault; the kernel faults only on unmapped memory, so the read goes into
- * a buffer that ends where an inaccessible page starts (user-buffer.c),
- * and a record the kernel cannot write whole stays queued exactly as in
- * the core (kernel-facts 2.12).
+ * fault; the kernel faults only on unmapped memory.  A read of at most
+ * data_size bytes goes straight into the caller's buffer; a longer one
+ * goes into the context's guarded buffer, which ends where an
+ * inaccessible page starts (user-buffer.c), so that a record the kernel
+ * cannot write whole stays queued exactly as in the core (kernel-facts
+ * 2.12).
  */
 int ifd_veventq_read(struct nestref_veventq *q,
 		     struct nestref_event_buffer *buf)
 {
 	struct nestref_ctx *ctx = nestref_veventq_ctx(q);
-	struct ifd_user_buffer ub;
+	unsigned char *into = buf->data;
 	ssize_t n;
 	int rc;
 
 	buf->done = 0;
-	rc = ifd_user_buffer_map(&ub, buf->data, buf->data_size);
-	if (rc) {
-		nestref_ctx_set_message(ctx,
-					"iommufd: cannot map a buffer of %zu bytes to read vEVENTQ %u into: %s",
-					buf->data_size, nestref_veventq_id(q),
-					nestref_strerror(rc));
-		return rc;
+	if (buf->count > buf->data_size) {
+		rc = ifd_guard_reserve(&ifd_ctx(ctx)->guard, buf->data_size,
+				       &into);
+		if (rc) {
+			nestref_ctx_set_message(ctx,
+						"iommufd: cannot map a buffer of %zu bytes to read vEVENTQ %u into: %s",
+						buf->data_size,
+						nestref_veventq_id(q),
+						nestref_strerror(rc));
+			return rc;
+		}
 	}
-	n = ifd_sys()->read(ifd_veventq(q)->fd, ub.uptr, buf->count);
+	n = ifd_sys()->read(ifd_veventq(q)->fd, into, buf->count);
 	if (n < 0) {
 		rc = -errno;
 		nestref_ctx_set_message(ctx, "iommufd: read of vEVENTQ %u: %s",
 					nestref_veventq_id(q),
 					nestref_strerror(rc));
-	} else {
-		/* Never more than data_size: the next byte is unmapped. */
-		buf->done = (size_t)n < buf->data_size ? (size_t)n :
-							 buf->data_size;
-		if (buf->done)
-			memcpy(buf->data, ub.uptr, buf->done);
+		return rc;
 	}
-	ifd_user_buffer_unmap(&ub);
-	return rc;
+	/* Never more than data_size: the next byte is unmapped. */
+	buf->done = (size_t)n < buf->data_size ? (size_t)n : buf->data_size;
+	if (buf->done && into != buf->data)
+		memcpy(buf->data, into, buf->done);
+	return 0;
 }
 
 /* The descriptor holds the object: IOMMU_DESTROY is EBUSY before. */

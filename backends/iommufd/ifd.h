@@ -14,6 +14,9 @@
 
 #include <nestref/backend.h>
 
+#include "sys.h"
+#include "user-buffer.h"
+
 #define IFD_MAX_VFIO 16
 
 enum ifd_mode {
@@ -38,11 +41,15 @@ struct ifd_ctx {
 	uint32_t anchor_stdev;
 	int anchor_fd;
 	uint32_t anchor_idev;
+	/* Arrays and event buffers the kernel could read or write past their
+	 * end go here (user-buffer.c). */
+	struct ifd_guard guard;
 };
 
 struct ifd_viommu {
 	uint32_t hwpt_id;
 	uint32_t viommu_id;
+	int fd; /* the context's, for the invalidation path (8.2) */
 };
 
 struct ifd_dev {
@@ -81,9 +88,17 @@ static inline int ifd_dev_fd(struct nestref_dev *dev)
 				  ifd_ctx(nestref_dev_ctx(dev))->anchor_fd;
 }
 
+/* After a failed ioctl: -errno, with a sentence naming the call. */
+int ifd_ioctl_error(struct nestref_ctx *ctx, const char *name);
+
 /* One ioctl; 0 or -errno, with a sentence naming it on failure. */
-int ifd_ioctl(struct nestref_ctx *ctx, int fd, unsigned long req, void *arg,
-	      const char *name);
+static inline int ifd_ioctl(struct nestref_ctx *ctx, int fd,
+			    unsigned long req, void *arg, const char *name)
+{
+	if (ifd_sys()->ioctl(fd, req, arg) == 0)
+		return 0;
+	return ifd_ioctl_error(ctx, name);
+}
 /* IOMMU_DESTROY of a kernel ID (0: nothing); a refusal is only told. */
 void ifd_destroy(struct nestref_ctx *ctx, uint32_t id);
 

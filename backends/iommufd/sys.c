@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "sys.h"
@@ -21,14 +22,12 @@ static const struct ifd_sys ifd_real = {
 	.close = close,
 	.ioctl = ifd_real_ioctl,
 	.read = read,
+	.mmap = mmap,
+	.mprotect = mprotect,
+	.munmap = munmap,
 };
 
-static const struct ifd_sys *ifd_current = &ifd_real;
-
-const struct ifd_sys *ifd_sys(void)
-{
-	return ifd_current;
-}
+const struct ifd_sys *ifd_current = &ifd_real;
 
 void ifd_sys_set(const struct ifd_sys *sys)
 {

@@ -345,6 +345,15 @@ nestref_vec_session_records(const struct nestref_vec_session *session,
  * run` on a terminal).
  */
 #define NESTREF_VEC_PROGRESS_LATE (1u << 3)
+/*
+ * Leave out the files whose `requires` names a capability the backend
+ * lacks (--partial's observations aside), instead of skipping their
+ * tests: they are not tests of this backend.  The summary says how many
+ * files and tests were left out and which backend runs them, so what is
+ * still skipped is what does not apply (`nestref run --only-applicable`;
+ * `make check` runs each backend so).
+ */
+#define NESTREF_VEC_APPLICABLE (1u << 4)
 
 struct nestref_vec_run_opts {
 	uint32_t size; /* sizeof(struct nestref_vec_run_opts) */
@@ -381,6 +390,16 @@ struct nestref_vec_summary {
 	size_t failed;
 	size_t skipped;
 };
+
+/**
+ * A registered backend other than except (NULL: none) that declares every
+ * capability in caps and supports profile: the one to suggest for tests
+ * skipped for lacking caps.  Backends that need no kernel come first;
+ * exec, which needs a program, is never suggested.  NULL if none.
+ */
+NESTREF_API const char *nestref_vec_backend_for(uint32_t caps,
+						enum nestref_profile profile,
+						const char *except);
 
 /**
  * `nestref run PATH...`: expands the paths (a folder is searched

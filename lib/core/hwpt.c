@@ -47,7 +47,7 @@ int nestref_hwpt_alloc_nested(struct nestref_ctx *ctx, uint32_t viommu_id,
 	void *priv;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	rc = nr_attach_supported(ctx, "hwpt_alloc_nested");
 	if (rc)
 		return rc;
@@ -99,7 +99,7 @@ int nestref_dev_attach(struct nestref_ctx *ctx, uint32_t dev_id,
 	struct nr_obj *obj;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	rc = nr_attach_supported(ctx, "dev_attach");
 	if (rc)
 		return rc;

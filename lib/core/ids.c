@@ -7,12 +7,7 @@
 
 #include "ids.h"
 
-/*
- * What a tombstoned slot holds: never a real object, never dereferenced.
- * The slot is taken, so allocation skips it, but lookups find nothing.
- */
-static const char nr_tombstone;
-#define NR_TOMBSTONE ((struct nr_obj *)(uintptr_t)&nr_tombstone)
+const char nr_tombstone;
 
 void nr_ids_init(struct nr_ids *ids)
 {
@@ -91,9 +86,3 @@ void nr_ids_remove(struct nr_ids *ids, uint32_t id)
 		ids->first_free = id;
 }
 
-struct nr_obj *nr_ids_get(const struct nr_ids *ids, uint32_t id)
-{
-	if (id == 0 || id >= ids->cap || ids->slots[id] == NR_TOMBSTONE)
-		return NULL;
-	return ids->slots[id];
-}

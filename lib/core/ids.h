@@ -14,6 +14,13 @@
 
 struct nr_obj;
 
+/*
+ * What a tombstoned slot holds: never a real object, never dereferenced.
+ * The slot is taken, so allocation skips it, but lookups find nothing.
+ */
+extern const char nr_tombstone;
+#define NR_TOMBSTONE ((struct nr_obj *)(uintptr_t)&nr_tombstone)
+
 struct nr_ids {
 	struct nr_obj **slots; /* slots[id], slots[0] unused */
 	size_t cap;
@@ -33,7 +40,16 @@ void nr_ids_remove(struct nr_ids *ids, uint32_t id);
  */
 void nr_ids_tombstone(struct nr_ids *ids, uint32_t id);
 bool nr_ids_is_tombstone(const struct nr_ids *ids, uint32_t id);
-/* NULL for 0, an unknown ID or a removed one. */
-struct nr_obj *nr_ids_get(const struct nr_ids *ids, uint32_t id);
+/*
+ * NULL for 0, an unknown ID or a removed one.  Inline: every call of the
+ * API looks an object up, and a call costs more than the lookup under an
+ * emulated CPU (docs/bench.md 8.2).
+ */
+static inline struct nr_obj *nr_ids_get(const struct nr_ids *ids, uint32_t id)
+{
+	if (id == 0 || id >= ids->cap || ids->slots[id] == NR_TOMBSTONE)
+		return NULL;
+	return ids->slots[id];
+}
 
 #endif /* NESTREF_LIB_IDS_H */

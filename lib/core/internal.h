@@ -136,6 +136,20 @@ struct nestref_ctx {
 void *nr_alloc_with_priv(size_t struct_size, size_t priv_size,
 				   void **priv);
 
+/* nestref_ctx_rule(), inline for the per-call paths (docs/bench.md 8.2). */
+static inline bool nr_rule(const struct nestref_ctx *ctx,
+			   enum nestref_rule rule)
+{
+	return (ctx->rules & NESTREF_RULE_BIT(rule)) != 0;
+}
+
+/* Every API call starts with no message: inline, as invalidation is a
+ * per-call path (docs/bench.md 8.2). */
+static inline void nr_clear_message(struct nestref_ctx *ctx)
+{
+	ctx->msg[0] = '\0';
+}
+
 /* Sets ctx's message ("" for NULL fmt) and returns err. */
 int nr_fail(struct nestref_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

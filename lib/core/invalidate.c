@@ -41,7 +41,7 @@ static int nr_invalidate_driver(struct nestref_viommu *viommu,
 	int rc;
 
 	*done = 0;
-	if (!nestref_ctx_rule(viommu->ctx, NESTREF_RULE_INVALIDATE_CORE_LOOP))
+	if (!nr_rule(viommu->ctx, NESTREF_RULE_INVALIDATE_CORE_LOOP))
 		return nr_invalidate_call(viommu, array, 0, done);
 	/*
 	 * The core re-invokes the driver on the rest of the array
@@ -62,9 +62,10 @@ int nestref_invalidate(struct nestref_ctx *ctx, uint32_t target_id,
 	struct nestref_viommu *viommu;
 	struct nr_obj *obj;
 	uint32_t done = 0;
+	bool bounds;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	if (!array)
 		return nr_fail(ctx, -EFAULT, "invalidate: no array");
 	/* From here on entry_num is written back on every path (step 5). */
@@ -82,15 +83,14 @@ int nestref_invalidate(struct nestref_ctx *ctx, uint32_t target_id,
 	 * parameter, and like entry_num only when there are entries; 6.13
 	 * had neither bound.
 	 */
-	if (nestref_ctx_rule(ctx, NESTREF_RULE_INVALIDATE_BOUNDS) &&
-	    array->entry_num && array->entry_len > ctx->page_size) {
+	bounds = nr_rule(ctx, NESTREF_RULE_INVALIDATE_BOUNDS);
+	if (bounds && array->entry_num && array->entry_len > ctx->page_size) {
 		rc = nr_fail_rule(ctx, -EINVAL, NESTREF_RULE_INVALIDATE_BOUNDS,
 				  "invalidate: entry_len %u exceeds PAGE_SIZE %u",
 				  array->entry_len, ctx->page_size);
 		goto out;
 	}
-	if (nestref_ctx_rule(ctx, NESTREF_RULE_INVALIDATE_BOUNDS) &&
-	    array->entry_num > NESTREF_INV_ENTRY_NUM_MAX) {
+	if (bounds && array->entry_num > NESTREF_INV_ENTRY_NUM_MAX) {
 		rc = nr_fail_rule(ctx, -EINVAL, NESTREF_RULE_INVALIDATE_BOUNDS,
 				  "invalidate: entry_num %u exceeds %u",
 				  array->entry_num, NESTREF_INV_ENTRY_NUM_MAX);

@@ -17,7 +17,7 @@ int nestref_viommu_alloc(struct nestref_ctx *ctx, uint32_t s2_id,
 	void *priv;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	/* Its width is the architecture's: the backend checks it. */
 	viommu = nr_alloc_with_priv(sizeof(*viommu), ctx->be->viommu_priv_size,
 				    &priv);
@@ -54,7 +54,7 @@ int nestref_dev_add_streams(struct nestref_ctx *ctx, const uint32_t *psids,
 	void *priv;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	if (!psids || n == 0 || n > NESTREF_DEV_STREAMS_MAX)
 		return nr_fail(ctx, -EINVAL,
 			       "dev_add: %zu StreamIDs; a device has 1 to %d",
@@ -149,7 +149,7 @@ int nestref_destroy(struct nestref_ctx *ctx, uint32_t id)
 {
 	struct nr_obj *obj;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	obj = nr_ids_get(&ctx->ids, id);
 	if (!obj && nr_ids_is_tombstone(&ctx->ids, id))
 		return nr_fail_rule(ctx, -ENOENT, NESTREF_RULE_VDEVICE_TOMBSTONE,

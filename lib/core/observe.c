@@ -25,7 +25,7 @@ static struct nestref_dev *nr_observed_dev(struct nestref_ctx *ctx,
 {
 	struct nestref_dev *dev;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	*rc = nr_need_cap(ctx, cap, has_op, what);
 	if (*rc)
 		return NULL;
@@ -69,7 +69,7 @@ int nestref_counters(struct nestref_ctx *ctx,
 {
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	if (!ctx->be->counters)
 		return nr_fail(ctx, -EOPNOTSUPP,
 			       "counters: backend '%s' keeps none",

@@ -250,5 +250,5 @@ int nestref_rule_parse(const char *name, enum nestref_rule *out)
 
 bool nestref_ctx_rule(const struct nestref_ctx *ctx, enum nestref_rule rule)
 {
-	return (ctx->rules & NESTREF_RULE_BIT(rule)) != 0;
+	return nr_rule(ctx, rule);
 }

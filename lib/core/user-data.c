@@ -123,7 +123,7 @@ int nestref_set_dev_user_data(struct nestref_ctx *ctx, uint32_t viommu_id,
 	struct nestref_viommu *viommu;
 	struct nestref_dev *dev;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	/* Step 1, before any lookup. */
 	if (!data || !len)
 		return nr_fail(ctx, -EINVAL,
@@ -160,7 +160,7 @@ int nestref_unset_dev_user_data(struct nestref_ctx *ctx, uint32_t dev_id)
 {
 	struct nestref_dev *dev;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	dev = nr_obj_dev(nr_lookup(ctx, dev_id, NR_OBJ_DEVICE));
 	if (!dev)
 		return nr_fail(ctx, -ENOENT,

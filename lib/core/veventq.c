@@ -70,7 +70,7 @@ int nestref_veventq_alloc(struct nestref_ctx *ctx, uint32_t viommu_id,
 	void *priv;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	/* iommufd_veventq_alloc's checks, in its order (2.12). */
 	rc = nr_veventq_rule(ctx, "veventq_alloc");
 	if (rc)
@@ -287,7 +287,7 @@ int nestref_veventq_read(struct nestref_ctx *ctx, uint32_t veventq_id,
 	struct nestref_veventq *q;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	rc = nr_veventq_rule(ctx, "veventq_read");
 	if (rc)
 		return rc;
@@ -324,7 +324,7 @@ int nestref_veventq_set_sequence(struct nestref_ctx *ctx, uint32_t veventq_id,
 	struct nestref_veventq *q;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	if (!(ctx->caps & NESTREF_CAP_VEVENTQ_SEQUENCE))
 		return nr_fail(ctx, -EOPNOTSUPP,
 			       "veventq_set_sequence: backend %s cannot preset a sequence number (no veventq-sequence)",
@@ -345,7 +345,7 @@ int nestref_trigger_vevent(struct nestref_ctx *ctx, uint32_t dev_id)
 	struct nestref_dev *dev;
 	int rc;
 
-	nr_fail(ctx, 0, NULL);
+	nr_clear_message(ctx);
 	if (!(ctx->caps & NESTREF_CAP_TRIGGER_VEVENT) ||
 	    !ctx->be->trigger_vevent)
 		return nr_fail(ctx, -EOPNOTSUPP,

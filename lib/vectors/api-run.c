@@ -373,6 +373,7 @@ static int run_opts_in(struct runner_opts *ro,
 	ro->progress = !ro->quiet && (in.flags & NESTREF_VEC_PROGRESS);
 	ro->progress_late = in.flags & NESTREF_VEC_PROGRESS_LATE;
 	ro->partial = in.flags & NESTREF_VEC_PARTIAL;
+	ro->applicable = in.flags & NESTREF_VEC_APPLICABLE;
 	ro->expect_caps = in.expect_caps;
 	if (rc)
 		fprintf(ro->err, "nestref: run options: %s\n",
@@ -432,12 +433,22 @@ static int files_run(struct files_in *in, struct runner_summary *sum)
 {
 	struct vec_file *file;
 	struct run_state st;
-	size_t i;
+	size_t i, left_out = 0;
 	int rc;
 
-	rc = runner_begin(&st, &in->ro, in->scan.tests, sum);
-	st.files = in->list.count;
-	for (i = 0; !rc && i < in->list.count && runner_going(&st); i++) {
+	rc = runner_probe_backend(&st, &in->ro, sum);
+	if (rc)
+		return rc;
+	/* The plan counts the files that run (NESTREF_VEC_APPLICABLE). */
+	for (i = 0; i < in->scan.n; i++)
+		if (runner_leave_out(&st, in->scan.ids[i].requires,
+				     in->scan.ids[i].tests))
+			left_out++;
+	runner_plan(&st, in->scan.tests - sum->left_out_tests);
+	st.files = in->list.count - left_out;
+	for (i = 0; i < in->list.count && runner_going(&st); i++) {
+		if (!runner_applies(&st, in->scan.ids[i].requires))
+			continue;
 		if (files_load_one(in->list.paths[i], NULL, in->ro.err,
 				   &file)) {
 			nestref_vec_escape_line(in->ro.out,
@@ -451,7 +462,7 @@ static int files_run(struct files_in *in, struct runner_summary *sum)
 		runner_file(&st, file);
 		vec_file_free(file);
 	}
-	return rc ? rc : runner_end(&st);
+	return runner_end(&st);
 }
 
 /* Where the caller wants the JSON and JUnit reports, if anywhere. */

@@ -82,6 +82,8 @@ int files_scan(const struct path_list *paths, FILE *err,
 		fid->id = nestref_strdup(file->id);
 		fid->path = paths->paths[i];
 		fid->mark = file->id_mark;
+		fid->requires = file->requires;
+		fid->tests = file->n_tests;
 		scan->tests += file->n_tests;
 		vec_file_free(file);
 		if (!fid->id) {

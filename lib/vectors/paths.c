@@ -309,7 +309,10 @@ int paths_collect(const char *const *args, size_t n_args,
 		/* "vectors/" and "vectors" name the same folder. */
 		while (n > 1 && arg[n - 1] == '/')
 			n--;
-		if (stat(args[i], &st) != 0) {
+		if (!strcmp(arg, "-")) {
+			/* Standard input (vector-read.c), as for `cat`. */
+			rc = paths_add(out, arg);
+		} else if (stat(args[i], &st) != 0) {
 			rc = -errno;
 			nestref_vec_escape_line(err, "nestref: %s: %s",
 						args[i], strerror(-rc));

@@ -37,6 +37,8 @@ struct file_id {
 	char *id;
 	const char *path; /* the path list's */
 	struct vec_mark mark;
+	uint32_t requires; /* its capabilities, for NESTREF_VEC_APPLICABLE */
+	size_t tests;
 };
 
 struct files_scan {

@@ -12,12 +12,43 @@
 #include "runner-report.h"
 #include "runner.h"
 
-/* A test reported as skipped, and why. */
-static void runner_skipped(struct run_state *st, const char *why)
+/* Counts a skip in its group (runner_summary.skip_groups). */
+static void runner_skip_group(struct runner_summary *sum,
+			      enum runner_skip_kind kind, uint32_t caps,
+			      const char *why)
+{
+	struct runner_skip_group *g;
+	size_t i;
+
+	if (kind != RUNNER_SKIP_OTHER)
+		why = "";
+	for (i = 0; i < sum->n_skip_groups; i++) {
+		g = &sum->skip_groups[i];
+		if (g->kind == kind && g->caps == caps &&
+		    !strncmp(g->why, why, sizeof(g->why) - 1)) {
+			g->n++;
+			return;
+		}
+	}
+	if (sum->n_skip_groups == RUNNER_SKIP_GROUPS) {
+		sum->skip_ungrouped++;
+		return;
+	}
+	g = &sum->skip_groups[sum->n_skip_groups++];
+	g->kind = kind;
+	g->caps = caps;
+	snprintf(g->why, sizeof(g->why), "%s", why);
+	g->n = 1;
+}
+
+/* A test reported as skipped, and why (grouped for the summary). */
+static void runner_skipped(struct run_state *st, const char *why,
+			   enum runner_skip_kind kind, uint32_t caps)
 {
 	st->sum->skipped++;
 	if (!st->sum->skip[0])
 		snprintf(st->sum->skip, sizeof(st->sum->skip), "%s", why);
+	runner_skip_group(st->sum, kind, caps, why);
 }
 
 /* Counts a test skipped (or checked in part) for lacking capabilities. */
@@ -43,10 +74,10 @@ static void runner_failed(struct run_state *st, const struct report_test *t)
  * --partial run, the observations: without them the steps still run and
  * only their checks are not made (spec/vectors.md 2.3).
  */
-static uint32_t runner_missing(const struct run_state *st,
-			       const struct vec_file *file, uint32_t caps)
+static uint32_t runner_missing_of(const struct run_state *st,
+				  uint32_t requires, uint32_t caps)
 {
-	uint32_t missing = file->requires & ~caps;
+	uint32_t missing = requires & ~caps;
 
 	if (st->opts->partial)
 		missing &= ~(uint32_t)(NESTREF_CAP_OBSERVE_ISSUED |
@@ -54,6 +85,28 @@ static uint32_t runner_missing(const struct run_state *st,
 				       NESTREF_CAP_OBSERVE_HW_INFO |
 				       NESTREF_CAP_CHECK_CACHE);
 	return missing;
+}
+
+static uint32_t runner_missing(const struct run_state *st,
+			       const struct vec_file *file, uint32_t caps)
+{
+	return runner_missing_of(st, file->requires, caps);
+}
+
+bool runner_applies(const struct run_state *st, uint32_t requires)
+{
+	return !st->opts->applicable ||
+	       !runner_missing_of(st, requires, st->caps);
+}
+
+bool runner_leave_out(struct run_state *st, uint32_t requires, size_t tests)
+{
+	if (runner_applies(st, requires))
+		return false;
+	st->sum->left_out_files++;
+	st->sum->left_out_tests += tests;
+	st->sum->left_out_caps |= runner_missing_of(st, requires, st->caps);
+	return true;
 }
 
 /* Why a whole file does not run here, or NULL. */
@@ -133,7 +186,7 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 		report_ok(&t, msg);
 		record_test(st->opts->record, file, test, NESTREF_VEC_SKIP, msg,
 			    0, 0);
-		runner_skipped(st, msg);
+		runner_skipped(st, msg, RUNNER_SKIP_OTHER, 0);
 		return;
 	}
 	if (rc) {
@@ -183,7 +236,7 @@ static void runner_test(struct run_state *st, const struct vec_file *file,
 		report_ok(&t, msg);
 		record_test(st->opts->record, file, test, NESTREF_VEC_SKIP, msg,
 			    0, 0);
-		runner_skipped(st, msg);
+		runner_skipped(st, msg, RUNNER_SKIP_CAPS, total.missing);
 		runner_missed_caps(st->sum->cap_skipped, total.missing);
 	} else if (total.missing) {
 		report_ok(&t, NULL);
@@ -220,12 +273,19 @@ void runner_file(struct run_state *st, const struct vec_file *file)
 			report_ok(&t, skip);
 			record_test(st->opts->record, file, &file->tests[i],
 				    NESTREF_VEC_SKIP, skip, 0, 0);
-			runner_skipped(st, skip);
 			if (file->profiles &
-			    NESTREF_PROFILE_BIT(st->copts.profile))
+			    NESTREF_PROFILE_BIT(st->copts.profile)) {
+				uint32_t missing = runner_missing(st, file,
+								  caps);
+
+				runner_skipped(st, skip, RUNNER_SKIP_CAPS,
+					       missing);
 				runner_missed_caps(st->sum->cap_skipped,
-						   runner_missing(st, file,
-								  caps));
+						   missing);
+			} else {
+				runner_skipped(st, skip, RUNNER_SKIP_PROFILE,
+					       0);
+			}
 			continue;
 		}
 		runner_test(st, file, &file->tests[i]);
@@ -305,11 +365,9 @@ static bool runner_expect(const struct run_state *st, const char *backend,
 	return bad;
 }
 
-int runner_begin(struct run_state *st, const struct runner_opts *opts,
-		 size_t total, struct runner_summary *sum)
+int runner_probe_backend(struct run_state *st, const struct runner_opts *opts,
+			 struct runner_summary *sum)
 {
-	int rc;
-
 	memset(st, 0, sizeof(*st));
 	clock_gettime(CLOCK_MONOTONIC, &st->start);
 	memset(sum, 0, sizeof(*sum));
@@ -319,12 +377,23 @@ int runner_begin(struct run_state *st, const struct runner_opts *opts,
 	st->copts.size = sizeof(st->copts);
 	st->copts.ext_opts = NULL;
 	st->copts.page_size = 0;
-	rc = runner_probe(st, &st->caps);
-	if (rc)
-		return rc;
+	return runner_probe(st, &st->caps);
+}
+
+void runner_plan(struct run_state *st, size_t total)
+{
 	st->total = total;
-	report_plan(opts->out, st->total);
-	return RUNNER_EXIT_OK;
+	report_plan(st->opts->out, st->total);
+}
+
+int runner_begin(struct run_state *st, const struct runner_opts *opts,
+		 size_t total, struct runner_summary *sum)
+{
+	int rc = runner_probe_backend(st, opts, sum);
+
+	if (!rc)
+		runner_plan(st, total);
+	return rc;
 }
 
 bool runner_going(const struct run_state *st)
@@ -364,9 +433,22 @@ int runner_end(struct run_state *st)
 			origin ? ")" : "",
 			nestref_profile_name(st->copts.profile), sum->passed,
 			sum->passed_partly, sum->failed, sum->skipped);
+	if (!opts->quiet)
+		runner_skips_print(st, nestref_backend_name(be));
 	if (runner_expect(st, nestref_backend_name(be), st->caps))
 		return RUNNER_EXIT_FAILED;
-	return sum->failed ? RUNNER_EXIT_FAILED : RUNNER_EXIT_OK;
+	if (sum->failed)
+		return RUNNER_EXIT_FAILED;
+	/* 77 is "nothing could run here" (spec/vectors.md 5). */
+	if (runner_nothing_ran(sum)) {
+		snprintf(sum->stopped, sizeof(sum->stopped),
+			 "every test was skipped: %s", sum->skip);
+		if (!opts->quiet)
+			fputs("nestref: nothing ran: every test was skipped (exit 77)\n",
+			      opts->err);
+		return RUNNER_EXIT_UNAVAILABLE;
+	}
+	return RUNNER_EXIT_OK;
 }
 
 int runner_run(const struct runner_opts *opts, struct vec_file *const *files,

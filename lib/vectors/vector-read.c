@@ -44,18 +44,94 @@ static int read_fail(struct vec_diag *diag, const char *path,
 	return rc ? rc : err;
 }
 
-static int read_file(const char *path, struct vec_diag *diag,
-		     unsigned char **out, size_t *len)
+/* Reads f to its end into a buffer of ours; 0 or -errno, said in diag. */
+static int read_stream(FILE *f, const char *path, struct vec_diag *diag,
+		       unsigned char **out, size_t *len)
 {
 	const struct vec_mark nowhere = { 0, 0 };
 	unsigned char *buf, *grown;
 	size_t size = 4096, used = 0, n;
+	int ret;
+
+	buf = nestref_malloc(size);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	errno = 0;
+	for (;;) {
+		n = fread(buf + used, 1, size - used, f);
+		used += n;
+		if (used < size)
+			break;
+		if (size >= VL_FILE_MAX) {
+			ret = read_fail(diag, path, nowhere, -EFBIG,
+					"file is larger than %u MiB",
+					VL_FILE_MAX >> 20);
+			goto err_free;
+		}
+		grown = nestref_realloc(buf, size * 2);
+		if (!grown) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		buf = grown;
+		size *= 2;
+	}
+	if (ferror(f)) {
+		ret = errno ? -errno : -EIO;
+		ret = read_fail(diag, path, nowhere, ret, "cannot read: %s",
+				strerror(-ret));
+		goto err_free;
+	}
+	*out = buf;
+	*len = used;
+	return 0;
+
+err_free:
+	nestref_free(buf);
+err:
+	if (ret == -ENOMEM)
+		vec_diag_add(diag, path, nowhere, "out of memory");
+	return ret;
+}
+
+/*
+ * "-" is standard input, as for `cat`.  It can be read once only, and a
+ * run reads each file twice (files.c: the ids first, then the tests), so
+ * what was read is kept for the rest of the process and shared.
+ */
+static unsigned char *vl_stdin;
+static size_t vl_stdin_len;
+
+static int read_stdin(struct vec_diag *diag, unsigned char **out, size_t *len)
+{
+	int ret;
+
+	if (!vl_stdin) {
+		ret = read_stream(stdin, "-", diag, &vl_stdin, &vl_stdin_len);
+		if (ret)
+			return ret;
+	}
+	*out = vl_stdin;
+	*len = vl_stdin_len;
+	return 0;
+}
+
+/* *shared: the buffer is the kept standard input, not the caller's. */
+static int read_file(const char *path, struct vec_diag *diag,
+		     unsigned char **out, size_t *len, bool *shared)
+{
+	const struct vec_mark nowhere = { 0, 0 };
 	struct stat st;
 	FILE *f;
 	int fd, ret;
 
 	*out = NULL;
 	*len = 0;
+	*shared = !strcmp(path, "-");
+	if (*shared)
+		return read_stdin(diag, out, len);
 	/*
 	 * Opened without blocking and checked before a byte is read: a FIFO
 	 * or a device named like a vector must not hang the run (paths.c).
@@ -85,48 +161,8 @@ static int read_file(const char *path, struct vec_diag *diag,
 		return read_fail(diag, path, nowhere, ret, "cannot open: %s",
 				 strerror(-ret));
 	}
-	buf = nestref_malloc(size);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto err_close;
-	}
-	errno = 0;
-	for (;;) {
-		n = fread(buf + used, 1, size - used, f);
-		used += n;
-		if (used < size)
-			break;
-		if (size >= VL_FILE_MAX) {
-			ret = read_fail(diag, path, nowhere, -EFBIG,
-					"file is larger than %u MiB",
-					VL_FILE_MAX >> 20);
-			goto err_free;
-		}
-		grown = nestref_realloc(buf, size * 2);
-		if (!grown) {
-			ret = -ENOMEM;
-			goto err_free;
-		}
-		buf = grown;
-		size *= 2;
-	}
-	if (ferror(f)) {
-		ret = errno ? -errno : -EIO;
-		ret = read_fail(diag, path, nowhere, ret, "cannot read: %s",
-				strerror(-ret));
-		goto err_free;
-	}
+	ret = read_stream(f, path, diag, out, len);
 	fclose(f);
-	*out = buf;
-	*len = used;
-	return 0;
-
-err_free:
-	nestref_free(buf);
-err_close:
-	fclose(f);
-	if (ret == -ENOMEM)
-		vec_diag_add(diag, path, nowhere, "out of memory");
 	return ret;
 }
 
@@ -461,15 +497,17 @@ int vl_read(const char *path, struct vec_diag *diag, yaml_document_t *doc,
 	    size_t *size)
 {
 	unsigned char *buf;
+	bool shared;
 	size_t len;
 	int ret;
 
-	ret = read_file(path, diag, &buf, &len);
+	ret = read_file(path, diag, &buf, &len, &shared);
 	if (ret)
 		return ret;
 	ret = vl_parse(path, diag, buf, len, doc);
 	if (!ret && size)
 		*size = len;
-	nestref_free(buf);
+	if (!shared)
+		nestref_free(buf);
 	return ret;
 }
