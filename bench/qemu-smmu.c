@@ -158,21 +158,23 @@ int bench_qemu_locate(struct bench_qemu_where *w)
 static void child_enter_root(const char *root)
 {
 	static const char *const binds[] = { "proc", "dev" };
-	char path[PATH_MAX];
+	char path[PATH_MAX], from[16];
 	size_t i;
 
+	/* A file system type for every mount, though these ignore it:
+	 * "none" is what mount(8) passes. */
 	if (unshare(CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL)) {
 		dprintf(2, "cannot make a mount namespace: %s\n",
 			strerror(errno));
 		_exit(126);
 	}
 	for (i = 0; i < sizeof(binds) / sizeof(binds[0]); i++) {
+		snprintf(from, sizeof(from), "/%s", binds[i]);
 		snprintf(path, sizeof(path), "%s/%s", root, binds[i]);
-		if (mount(binds[i][0] == 'p' ? "/proc" : "/dev", path, NULL,
-			  MS_BIND | MS_REC, NULL)) {
-			dprintf(2, "cannot bind /%s into %s: %s\n", binds[i],
-				root, strerror(errno));
+		if (mount(from, path, "none", MS_BIND | MS_REC, NULL)) {
+			dprintf(2, "cannot bind %s into %s: %s\n", from, root,
+				strerror(errno));
 			_exit(126);
 		}
 	}
