@@ -186,9 +186,11 @@ static void child_enter_root(const char *root)
 }
 
 static void child_run(int sock, int log, const char *root,
-		      char *const argv[])
+		      char *const argv[], pid_t parent)
 {
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* QEMU dies with the bench, also when the bench died before this. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(126);
 	if (dup2(sock, 0) < 0 || dup2(sock, 1) < 0 || dup2(log, 2) < 0)
 		_exit(126);
 	if (sock > 2)
@@ -225,7 +227,7 @@ int bench_qtest_start(struct bench_qtest *qt, const char *root,
 {
 	char logname[] = "/tmp/nestref-qtest-XXXXXX";
 	int sv[2];
-	pid_t pid;
+	pid_t pid, parent;
 	int rc;
 
 	qt->pid = -1;
@@ -246,6 +248,7 @@ int bench_qtest_start(struct bench_qtest *qt, const char *root,
 		qt_err(qt, "socketpair: %s", strerror(-rc));
 		goto err_log;
 	}
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		rc = -errno;
@@ -253,7 +256,7 @@ int bench_qtest_start(struct bench_qtest *qt, const char *root,
 		goto err_sock;
 	}
 	if (pid == 0)
-		child_run(sv[1], qt->log, root, argv);
+		child_run(sv[1], qt->log, root, argv, parent);
 	close(sv[1]);
 	qt->pid = pid;
 	qt->fd = sv[0];
