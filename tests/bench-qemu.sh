@@ -4,7 +4,7 @@
 # QEMU's commands per second and the model's ratio to it, and compares
 # their command errors.  Elsewhere it SKIPs, saying why.  Without QEMU
 # (NESTREF_BENCH_QEMU_ROOT pointing nowhere) --only qemu-smmu exits 77
-# and says how to get QEMU.  tests/check-bench-qemu tests the protocol
+# and says how to get QEMU, and the full run exits 0 and says why.  tests/check-bench-qemu tests the protocol
 # and the programming against a fake.
 . "${top_srcdir:-.}/tests/lib.sh"
 
@@ -23,6 +23,22 @@ NESTREF_BENCH_QEMU_ROOT=$tmp/nowhere capture "$bench" --only qemu-smmu $quick
 expect_rc "--only qemu-smmu without QEMU exits 77" 77
 expect_in "it says why and how to get QEMU" "$out" \
 	"qemu-smmu: not-measured: $tmp/nowhere has no usr/bin/qemu-system-aarch64; tests/kernel/qemu-sid.sh"
+
+# The full run includes qemu-smmu, and does not fail without QEMU.
+# shellcheck disable=SC2086
+NESTREF_BENCH_QEMU_ROOT=$tmp/nowhere capture "$bench" $quick --json "$tmp/full.json"
+expect_rc "the full run without QEMU exits 0" 0
+expect_in "it says why qemu-smmu was not measured" "$out" \
+	"qemu-smmu: not-measured: $tmp/nowhere has no usr/bin/qemu-system-aarch64"
+if "$python" -c '
+import json, sys
+q = json.load(open(sys.argv[1]))["qemu_smmu"]
+assert q["status"] == "not-measured" and "qemu-sid.sh" in q["how"], q
+' "$tmp/full.json"; then
+	ok "the JSON's qemu_smmu says not-measured"
+else
+	not_ok "the JSON's qemu_smmu says not-measured"
+fi
 
 # shellcheck disable=SC2086
 capture "$bench" --only qemu-smmu $quick --json "$tmp/q.json"
