@@ -129,7 +129,14 @@ int bench_qemu_locate(struct bench_qemu_where *w)
 	}
 	if (host && *host) {
 		snprintf(w->root, sizeof(w->root), "/");
-		snprintf(w->qemu, sizeof(w->qemu), "%s", host);
+		snprintf(w->qemu, sizeof(w->qemu), "%.500s", host);
+		/* A bare name is looked up in PATH when it runs. */
+		if (strchr(host, '/') && access(host, X_OK)) {
+			snprintf(w->reason, sizeof(w->reason),
+				 "QEMU_AARCH64=%.300s: %s; " BENCH_QEMU_HOW, host,
+				 strerror(errno));
+			return -ENODEV;
+		}
 		return 0;
 	}
 	if (xdg && *xdg)

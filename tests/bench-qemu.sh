@@ -24,6 +24,12 @@ expect_rc "--only qemu-smmu without QEMU exits 77" 77
 expect_in "it says why and how to get QEMU" "$out" \
 	"qemu-smmu: not-measured: $tmp/nowhere has no usr/bin/qemu-system-aarch64; tests/kernel/qemu-sid.sh"
 
+# shellcheck disable=SC2086
+QEMU_AARCH64=$tmp/no-qemu capture "$bench" --only qemu-smmu $quick
+expect_rc "--only qemu-smmu with a missing QEMU_AARCH64 exits 77" 77
+expect_in "it names QEMU_AARCH64" "$out" \
+	"qemu-smmu: not-measured: QEMU_AARCH64=$tmp/no-qemu: No such file or directory"
+
 # The full run includes qemu-smmu, and does not fail without QEMU.
 # shellcheck disable=SC2086
 NESTREF_BENCH_QEMU_ROOT=$tmp/nowhere capture "$bench" $quick --json "$tmp/full.json"
