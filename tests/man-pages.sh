@@ -93,6 +93,13 @@ for page in nestref.1 nestref-bench.1 nestref-vectors.5 libnestref.3; do
 	else
 		not_ok "man -l $page" "$(cat "$tmp/man.err" "$tmp/man")"
 	fi
+	# No word, and so no option, broken across two lines (Makefile.am's
+	# rule switches hyphenation off).
+	if grep -E -n '[A-Za-z0-9](-|‐)$' "$tmp/man" >"$tmp/broken"; then
+		not_ok "man -l $page breaks words across lines" "$(cat "$tmp/broken")"
+	else
+		ok "man -l $page breaks no word across lines"
+	fi
 done
 
 # nestref(1): the command's options, each command's, and each command
@@ -121,6 +128,25 @@ if [ -f "$tmp/nestref-bench.1.txt" ]; then
 	run_program "$bench" --help >"$tmp/help.bench" 2>&1
 	check_options "nestref-bench --help" "$tmp/help.bench" \
 		"$tmp/nestref-bench.1.txt" nestref-bench.1
+fi
+
+# libnestref(3): every function of <nestref/nestref.h> is in its map of
+# the API.
+if [ -f "$tmp/libnestref.3.txt" ]; then
+	header="$NESTREF_HEADERS/nestref/nestref.h"
+	missing=
+	n=0
+	for fn in $(grep -o 'nestref_[a-z0-9_]*(' "$header" | tr -d '(' | sort -u); do
+		n=$((n + 1))
+		grep -q "$fn()" "$tmp/libnestref.3.txt" || missing="$missing $fn"
+	done
+	if [ "$n" -lt 20 ]; then
+		not_ok "nestref.h: only $n functions found (is the test broken?)"
+	elif [ -z "$missing" ]; then
+		ok "libnestref.3 names all $n functions of nestref.h"
+	else
+		not_ok "libnestref.3 does not name:$missing"
+	fi
 fi
 
 # make install: the pages in their sections, and the documents that
