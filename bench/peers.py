@@ -72,9 +72,20 @@ def guest_ratio(results, batch, mix):
     return rows[-1] if rows else None
 
 
-def qemu_block(host):
-    """The qemu-smmu kind's object (docs/bench.md, QEMU's SMMUv3)."""
-    return host.get("qemu_smmu") or {}
+def qemu_row(host):
+    """The qemu-smmu kind's object (docs/bench.md section 12) and its
+    CFGI_CD row at the host rows' batch: (object, QEMU's median, the
+    model's median, why not), the medians None when not measured."""
+    q = host.get("qemu_smmu") or {}
+    if q.get("status") != "ok":
+        return q, None, None, q.get("reason") or "not in this run"
+    for r in q.get("rows") or []:
+        if r.get("mix") == "cfgi-cd" and r.get("batch") == HOST_BATCH:
+            qm = (r.get("qemu") or {}).get("median")
+            mm = (r.get("model") or {}).get("median")
+            if qm:
+                return q, qm, mm, None
+    return q, None, None, "no cfgi-cd row at batch %d" % HOST_BATCH
 
 
 def rows_of(peers):
@@ -82,10 +93,8 @@ def rows_of(peers):
     rate, note) for each row of the table."""
     host = peers["host"]
     out = []
-    q = qemu_block(host)
-    q_rate = q.get("qemu_cmds_per_sec") if q.get("status") == "ok" else None
+    q, q_rate, model_rate, q_why = qemu_row(host)
     q_name = "QEMU's SMMUv3 (host)"
-    q_why = None if q_rate else (q.get("reason") or "not in this run")
     common = dict(profile="linux-7.2", batch=HOST_BATCH,
                   populated=HOST_POPULATED)
     out.append(("host", "nestref rewrite (smmuv3-sim's host layer alone)",
@@ -99,14 +108,15 @@ def rows_of(peers):
                 "commands/s", q_name, q_rate, q_why))
     out.append(("host", "smmuv3-sim's modelled SMMU alone", "host CPU",
                 "QEMU's stream: CFGI_CD of pSIDs",
-                q.get("model_cmds_per_sec") if q_rate else None,
+                model_rate,
                 "commands/s", q_name, q_rate, q_why))
     out.append(("host", "nestref mock (the selftest driver, in memory)",
                 "host CPU", "selftest entries, 64k vSIDs",
                 median(host, "mock", mix="selftest", **common),
                 "entries/s", q_name, q_rate, q_why))
     out.append(("host", "QEMU 11's emulated SMMUv3 (qtest)", "host CPU",
-                "CFGI_CD of %s edu devices" % q.get("devices", "its"),
+                "CFGI_CD of %s edu devices" % (len(q.get("stream_ids") or [])
+                                               or "its"),
                 q_rate, "commands/s", q_name, q_rate, q_why))
     for key, label, mix in (("kernel_x86", "selftest", "cfgi-cd"),
                             ("kernel_arm64", "arm-smmu-v3", "cfgi-cd")):

@@ -33,8 +33,14 @@ cat >"$tmp/host.json" <<JSON
  "benchmarks": [$(bench rewrite smmuv3-sim cfgi-cd 80000000),
                 $(bench sim smmuv3-sim cfgi-cd 20000000),
                 $(bench mock mock selftest 40000000)],
- "qemu_smmu": {"status": "ok", "devices": 4,
-               "qemu_cmds_per_sec": 4000000, "model_cmds_per_sec": 10000000}}
+ "qemu_smmu": {"status": "ok", "stream_ids": [16, 24, 32, 40],
+               "rows": [{"mix": "cfgi-cd", "batch": 16,
+                         "qemu": {"median": 1}, "model": {"median": 2}},
+                        {"mix": "tlbi-nh-va", "batch": 64,
+                         "qemu": {"median": 3}, "model": {"median": 4}},
+                        {"mix": "cfgi-cd", "batch": 64,
+                         "qemu": {"median": 4000000},
+                         "model": {"median": 10000000}}]}}
 JSON
 cat >"$tmp/kernel.json" <<JSON
 {"schema_version": 2, "benchmarks": [],
