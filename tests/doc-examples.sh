@@ -10,6 +10,8 @@
 #   *Not run by the examples test (tests/doc-examples.sh): REASON*
 #   *Exits with status N ...*
 # Nothing is written into the source tree (make distcheck's is read-only).
+# Under make check-valgrind too the examples run the programs directly,
+# as a reader would: the other tests cover the same commands under it.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 src=$(cd "${top_srcdir:-.}" && pwd) || exit 99
