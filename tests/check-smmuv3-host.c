@@ -52,8 +52,11 @@ static const struct host_rule *rewrite(struct sim *s,
 				       struct nestref_smmuv3_cmd *c)
 {
 	const struct sim_ctx *sc = nestref_ctx_priv(s->ctx);
+	const struct host_rule *why;
+	size_t done = host_rewrite(&sc->rw, s->vi, c, 1, &why);
 
-	return host_rewrite(&sc->rw, s->vi, c);
+	ck_assert_uint_eq(done, why ? 0 : 1);
+	return why;
 }
 
 static struct nestref_smmuv3_cmd cmd(uint64_t dw0, uint64_t dw1)

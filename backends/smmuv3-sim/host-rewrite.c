@@ -26,6 +26,13 @@
 
 #include "host.h"
 
+/* Branch hints for host_rewrite's loop (layout only, no semantics). */
+#if defined(__GNUC__)
+#define HOST_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define HOST_UNLIKELY(x) (x)
+#endif
+
 #define MASK(hi, lo) ((~UINT64_C(0) >> (63 - (hi))) & ~((UINT64_C(1) << (lo)) - 1))
 
 /* Field positions, kernel-facts 4.2 (and its "handy masks"). */
@@ -128,6 +135,24 @@ static void host_accept(struct host_rewriter *rw, uint8_t op,
 	rw->deny1[op] = ~allow1;
 }
 
+/* host_rewrite's per-act masks: deny0 for the act's opcodes, else all. */
+static void host_fast_masks(struct host_rewriter *rw)
+{
+	static const uint8_t acts[HOST_FAST_N] = {
+		[HOST_FAST_SID] = HOST_SID,
+		[HOST_FAST_VMID_RANGE] = HOST_VMID_RANGE,
+		[HOST_FAST_VMID] = HOST_VMID,
+		[HOST_FAST_SID_ATC] = HOST_SID_ATC,
+	};
+	unsigned int f, op;
+
+	for (f = 0; f < HOST_FAST_N; f++)
+		for (op = 0; op < 256; op++)
+			rw->only0[f][op] = rw->act[op] == acts[f] ?
+						   rw->deny0[op] :
+						   ~UINT64_C(0);
+}
+
 /* 3.5's table: the fields each opcode may carry on this SMMU. */
 static void host_rewriter_next(struct host_rewriter *rw,
 			       const struct nestref_smmuv3_features *smmu)
@@ -190,9 +215,12 @@ void host_rewriter_init(struct host_rewriter *rw, bool strict,
 		host_rewriter_next(rw, smmu);
 	else
 		host_rewriter_released(rw);
+	host_fast_masks(rw);
+	/* Bit TG:TTL of range_ok[NUM or SCALE set], four times over. */
 	for (i = 0; i < 32; i++)
 		if (!host_range_rule(i, smmu->ds))
-			rw->range_ok |= UINT32_C(1) << i;
+			rw->range_ok[i & 1] |= UINT64_C(0x0001000100010001)
+					       << (i >> 1);
 }
 
 const struct host_rule *host_rewrite_rule(const struct host_rewriter *rw,
@@ -229,12 +257,39 @@ const struct host_rule *host_rewrite_rule(const struct host_rewriter *rw,
 			(uint64_t)(value) << 32)
 #endif
 
+/*
+ * The StreamID of dw0 [63:32], read as HOST_PUT writes it: one 32-bit
+ * load on a little-endian host, so that dw0 itself need not stay live.
+ */
+static inline uint32_t host_get_sid(const struct nestref_smmuv3_cmd *cmd)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t sid;
+
+	memcpy(&sid, (const unsigned char *)&cmd->dw[0] + 4, sizeof(sid));
+	return sid;
+#else
+	return (uint32_t)(cmd->dw[0] >> 32);
+#endif
+}
+
+/*
+ * 3.5's range rules (linux-7.4 with RIL): the combination is allowed.  A
+ * bit test of a word's dw1[13:8] (the shift takes the count modulo 64):
+ * the two address bits above TG pick one of range_ok's four copies.
+ */
+static inline bool host_range_allowed(const struct host_rewriter *rw,
+				      uint64_t dw0, uint64_t dw1)
+{
+	uint64_t ok = dw0 & F_RANGE ? rw->range_ok[1] : rw->range_ok[0];
+
+	return ok >> ((dw1 >> 8) & 63) & 1;
+}
+
 static inline const struct host_rule *
 host_replace_sid(const struct nestref_viommu *viommu,
 		 struct nestref_smmuv3_cmd *cmd, uint64_t dw0)
 {
-	/* The vIOMMU's own table, read inline: this lookup is the cost of
-	 * every ATC_INV and CFGI_CD. */
 	const struct nestref_dev *dev = nestref_vsid_table_find(
 		&nestref_viommu_head(viommu)->vsids, dw0 >> 32);
 	uint32_t psid;
@@ -265,8 +320,8 @@ static bool host_atc_size_bad(const struct nestref_smmuv3_cmd *cmd)
 }
 
 /*
- * A bit outside the opcode's masks: which rule says so.  Out of line, as
- * refusals are rare; 3.5 checks an ATC_INV's Size before its other bits.
+ * A bit outside the opcode's masks: which rule says so.  3.5 checks an
+ * ATC_INV's Size before its other bits.
  */
 static const struct host_rule *host_refuse_bits(uint8_t act,
 						const struct nestref_smmuv3_cmd *cmd)
@@ -276,56 +331,216 @@ static const struct host_rule *host_refuse_bits(uint8_t act,
 	return &rule_bits;
 }
 
-/* The acts after the common ones, in the order 3.5 then 3.3 apply. */
-static const struct host_rule *host_rewrite_rare(const struct host_rewriter *rw,
-						 const struct nestref_viommu *viommu,
-						 struct nestref_smmuv3_cmd *cmd)
+/*
+ * One command, every act: the masks first (3.5; zero before it), then the
+ * conversion (3.3).  NULL, or the rule that refused the command, which is
+ * then left as it was.  Out of line (host_rewrite's loop keeps its
+ * registers): it runs for the acts the loop leaves to it (NSNH_ALL,
+ * linux-7.4's ATC_INV), for a vSID past its first probe, and for refusals.
+ */
+static __attribute__((noinline)) const struct host_rule *
+host_rewrite_one(const struct host_rewriter *rw,
+		 const struct nestref_viommu *viommu,
+		 struct nestref_smmuv3_cmd *cmd)
 {
-	uint8_t op = host_opcode(cmd);
+	uint64_t dw0 = cmd->dw[0];
+	uint8_t op = (uint8_t)dw0;
 
+	if ((dw0 & rw->deny0[op]) | (cmd->dw[1] & rw->deny1[op]))
+		return host_refuse_bits(rw->act[op], cmd);
 	switch (rw->act[op]) {
+	case HOST_SID:
+		return host_replace_sid(viommu, cmd, dw0);
+	case HOST_VMID_RANGE:
+		if (!host_range_allowed(rw, dw0, cmd->dw[1]))
+			return host_range_rule(host_range_index(cmd),
+					       rw->features.ds);
+		return host_force_vmid(viommu, cmd);
+	case HOST_VMID:
+		return host_force_vmid(viommu, cmd);
 	case HOST_NSNH:
 		/*
 		 * NSNH_ALL invalidates every VMID (4.3): forwarded as it is,
 		 * one guest would flush all tenants.  Only the opcode counts.
 		 */
-		cmd->dw[0] = NESTREF_SMMUV3_TLBI_NH_ALL | (uint64_t)nestref_viommu_head(viommu)->s2_id << 32;
+		cmd->dw[0] = NESTREF_SMMUV3_TLBI_NH_ALL |
+			     (uint64_t)nestref_viommu_head(viommu)->s2_id << 32;
 		cmd->dw[1] = 0;
 		return NULL;
 	case HOST_SID_ATC:
 		if (host_atc_size_bad(cmd))
 			return &rule_atc_size;
-		return host_replace_sid(viommu, cmd, cmd->dw[0]);
+		return host_replace_sid(viommu, cmd, dw0);
 	default:
 		return rw->refusal[op];
 	}
 }
 
 /*
- * The masks first (3.5; zero before it), then the conversion (3.3).  The
- * commonest acts, a vSID replaced and a VMID forced (after the range
- * rules, in linux-7.4), are tested before anything else: this is the
- * path issue 5 counts.
+ * The common acts, each with its own dw0 mask table (only0): the
+ * opcode's 3.5 mask for the act's opcodes and every bit for the others,
+ * so that one test both checks the bits and picks the act.  A command of
+ * another act fails it, as its opcode bits are set, but for opcode 0 with
+ * dw0 all zero: that one passes the vSID test and stops at its vSID 0,
+ * which is left to host_rewrite_one.
  */
-const struct host_rule *host_rewrite(const struct host_rewriter *rw,
-				     const struct nestref_viommu *viommu,
-				     struct nestref_smmuv3_cmd *cmd)
-{
-	uint64_t dw0 = cmd->dw[0];
-	size_t op = (uint8_t)dw0;
-	unsigned int range;
 
-	if ((dw0 & rw->deny0[op]) | (cmd->dw[1] & rw->deny1[op]))
-		return host_refuse_bits(rw->act[op], cmd);
-	if (rw->act[op] == HOST_SID)
-		return host_replace_sid(viommu, cmd, dw0);
-	if (rw->act[op] == HOST_VMID_RANGE) {
-		range = host_range_index(cmd);
-		if (!(rw->range_ok >> range & 1))
-			return host_range_rule(range, rw->features.ds);
-		return host_force_vmid(viommu, cmd);
+/*
+ * The vSID of a command whose bits passed replaced: true; false (cmd
+ * untouched) for host_rewrite_one.  Never vSID 0: a slot holding a
+ * non-zero key is in use (empty ones have key 0), so its value needs no
+ * test.  The first probe is written out: nestref_vsid_table_slot is the
+ * same probe, and goes on past it (one vSID in six or so).
+ */
+static inline bool host_fast_lookup(const struct nestref_vsid_table *vsids,
+				    struct nestref_smmuv3_cmd *cmd)
+{
+	const unsigned char *slots = (const unsigned char *)vsids->slots;
+	const struct nestref_vsid_slot *slot;
+	uint64_t key = host_get_sid(cmd);
+	size_t off;
+	uint32_t psid;
+
+	if (!key)
+		return false;
+	off = nestref_vsid_hash(key, vsids->byte_shift) & vsids->byte_mask;
+	slot = (const struct nestref_vsid_slot *)(const void *)(slots + off);
+	while (HOST_UNLIKELY(slot->key != key)) {
+		if (!slot->u.value)
+			return false;
+		off = (off + sizeof(*slot)) & vsids->byte_mask;
+		slot = (const struct nestref_vsid_slot *)(const void *)(slots + off);
 	}
-	if (rw->act[op] == HOST_VMID)
-		return host_force_vmid(viommu, cmd);
-	return host_rewrite_rare(rw, viommu, cmd);
+	psid = nestref_dev_head(slot->u.value)->psid;
+	HOST_PUT(cmd, psid);
+	return true;
+}
+
+/* HOST_SID: the masks, then the vSID. */
+static inline bool host_fast_sid(const struct host_rewriter *rw,
+				 const struct nestref_vsid_table *vsids,
+				 struct nestref_smmuv3_cmd *cmd)
+{
+	size_t op = host_opcode(cmd);
+
+	if ((cmd->dw[0] & rw->only0[HOST_FAST_SID][op]) ||
+	    (cmd->dw[1] & rw->deny1[op]))
+		return false;
+	return host_fast_lookup(vsids, cmd);
+}
+
+/* HOST_SID_ATC: the masks, Size (3.5), then the vSID. */
+static inline bool host_fast_atc(const struct host_rewriter *rw,
+				 const struct nestref_vsid_table *vsids,
+				 struct nestref_smmuv3_cmd *cmd)
+{
+	size_t op = host_opcode(cmd);
+
+	if ((cmd->dw[0] & rw->only0[HOST_FAST_SID_ATC][op]) ||
+	    (cmd->dw[1] & rw->deny1[op]) || host_atc_size_bad(cmd))
+		return false;
+	return host_fast_lookup(vsids, cmd);
+}
+
+/* A VMID forced (after the range rules): true; false (cmd untouched). */
+static inline bool host_fast_vmid(const struct host_rewriter *rw,
+				  uint16_t vmid, struct nestref_smmuv3_cmd *cmd)
+{
+	uint64_t dw0 = cmd->dw[0], dw1 = cmd->dw[1];
+	size_t op = (uint8_t)dw0;
+
+	/* The all-zero dw0 passes every mask (only0): opcode 0, refused. */
+	if (!(dw0 & rw->only0[HOST_FAST_VMID_RANGE][op])) {
+		if (!op || (dw1 & rw->deny1[op]) ||
+		    !host_range_allowed(rw, dw0, dw1))
+			return false;
+	} else if (dw0 & rw->only0[HOST_FAST_VMID][op] || !op ||
+		   dw1 & rw->deny1[op]) {
+		return false;
+	}
+	HOST_PUT(cmd, vmid);
+	return true;
+}
+
+/*
+ * The runs of each common act, from base + off (off < 0) up to base,
+ * until a command of another act: its new off.  Out of line, each with
+ * its own registers: inline, the compiler keeps dw0 alive from one run
+ * into the next, which costs every vSID command a copy.
+ */
+#define HOST_AT(base, off) \
+	((struct nestref_smmuv3_cmd *)(void *)((base) + (off)))
+
+static __attribute__((noinline)) ptrdiff_t
+host_run_sid(const struct host_rewriter *rw,
+	     const struct nestref_vsid_table *vsids, unsigned char *base,
+	     ptrdiff_t off)
+{
+	/* A copy: the commands' byte stores could alias the vIOMMU's. */
+	const struct nestref_vsid_table t = *vsids;
+
+	for (; off && host_fast_sid(rw, &t, HOST_AT(base, off)); off += 16)
+		;
+	return off;
+}
+
+/*
+ * The common acts from cmd on, until end or a command they do not cover:
+ * where they stopped.  One loop per act, each left at the first command
+ * of another (a stream of one act never tests the other's masks).  The
+ * loops count a byte offset up to zero from below end, so that one add
+ * both steps and tests.  Nothing here aliases what the loops write (the
+ * table and VMID are the caller's copies), so all of it stays in
+ * registers for the whole batch.
+ */
+static inline struct nestref_smmuv3_cmd *
+host_rewrite_common(const struct host_rewriter *rw,
+		    const struct nestref_vsid_table *vsids, uint16_t vmid,
+		    struct nestref_smmuv3_cmd *cmd,
+		    struct nestref_smmuv3_cmd *end)
+{
+	unsigned char *base = (unsigned char *)end;
+	ptrdiff_t off = -(ptrdiff_t)((size_t)(end - cmd) * sizeof(*cmd)), from;
+
+	do {
+		from = off;
+		for (; off && host_fast_vmid(rw, vmid, HOST_AT(base, off));
+		     off += 16)
+			;
+		for (; off && host_fast_atc(rw, vsids, HOST_AT(base, off));
+		     off += 16)
+			;
+		if (off)
+			off = host_run_sid(rw, vsids, base, off);
+	} while (off != from && off);
+	return HOST_AT(base, off);
+}
+
+/*
+ * Each command in turn: the common acts in host_rewrite_common's loop,
+ * the rest one by one.  This is what the bench counts (rewrite_symbol):
+ * issue 15 holds it to 25 instructions per command.
+ */
+size_t host_rewrite(const struct host_rewriter *rw,
+		    const struct nestref_viommu *viommu,
+		    struct nestref_smmuv3_cmd *cmds, size_t n,
+		    const struct host_rule **why)
+{
+	const struct nestref_viommu_head *head = nestref_viommu_head(viommu);
+	/* Copies: the commands' byte stores could alias the vIOMMU's. */
+	const struct nestref_vsid_table vsids = head->vsids;
+	/* 16 bits: sim_viommu_init refuses larger VMIDs. */
+	const uint16_t vmid = (uint16_t)head->s2_id;
+	struct nestref_smmuv3_cmd *end = cmds + n, *cmd = cmds;
+
+	*why = NULL;
+	for (;;) {
+		cmd = host_rewrite_common(rw, &vsids, vmid, cmd, end);
+		if (cmd == end)
+			return n;
+		*why = host_rewrite_one(rw, viommu, cmd);
+		if (*why)
+			return (size_t)(cmd - cmds);
+		cmd++;
+	}
 }

@@ -48,6 +48,15 @@ enum host_act {
 	HOST_SID_ATC,     /* linux-7.4 ATC_INV: Size <= 52, then the vSID */
 };
 
+/* The acts host_rewrite's loop handles itself, fastest first. */
+enum host_fast {
+	HOST_FAST_SID,        /* HOST_SID: the vSID replaced */
+	HOST_FAST_VMID_RANGE, /* HOST_VMID_RANGE */
+	HOST_FAST_VMID,       /* HOST_VMID */
+	HOST_FAST_SID_ATC,    /* HOST_SID_ATC */
+	HOST_FAST_N,
+};
+
 /*
  * One array per field, indexed by opcode: a field is then one load with
  * the opcode as a scaled index, with nothing to compute on the hot path.
@@ -55,10 +64,20 @@ enum host_act {
 struct host_rewriter {
 	/* Bits a guest may not set: 3.5's masks, inverted; 0 before 3.5. */
 	uint64_t deny0[256], deny1[256];
+	/*
+	 * only0[f][op]: deny0[op] when act[op] is f's act, else every bit: a
+	 * command passes f's test only with f's act and allowed dw0 bits
+	 * (or with dw0 all zero: host-rewrite.c).
+	 */
+	uint64_t only0[HOST_FAST_N][256];
 	const struct host_rule *refusal[256]; /* HOST_REFUSE's reason */
 	uint8_t act[256];                     /* enum host_act */
-	/* Bit host_range_index(cmd): the range fields' combination is allowed. */
-	uint32_t range_ok;
+	/*
+	 * 3.5's range rules: bit TG:TTL (dw1[11:8]) of range_ok[NUM or SCALE
+	 * set] is 1 when the combination is allowed; each word holds four
+	 * copies of its 16 bits (host-rewrite.c tests dw1[13:8]).
+	 */
+	uint64_t range_ok[2];
 	struct nestref_smmuv3_features features;
 };
 
@@ -151,16 +170,18 @@ void host_rewriter_init(struct host_rewriter *rw, bool strict,
 			const struct nestref_smmuv3_features *smmu);
 
 /*
- * One guest command rewritten in place for the vIOMMU, as the profile's
- * kernel does: arm_vsmmu_validate_user_cmd (linux-7.4, 3.5), then
- * arm_vsmmu_convert_user_cmd (3.3).  NULL when the command may be issued,
- * else the rule that refused it (the call's error is then -EIO, and cmd
- * may be half converted).  This is the cost of every guest command:
- * issue 5 holds it to forty instructions.
+ * Guest commands rewritten in place for the vIOMMU, one after the other,
+ * as the profile's kernel does: arm_vsmmu_validate_user_cmd (linux-7.4,
+ * 3.5), then arm_vsmmu_convert_user_cmd (3.3).  Stops at the first
+ * command refused, which it leaves as it was: returns how many were
+ * rewritten (n when all were) and sets *why to the refusing rule (the
+ * call's error is then -EIO), or to NULL.  This is the cost of every
+ * guest command: issue 15 holds it to 25 instructions per command.
  */
-const struct host_rule *host_rewrite(const struct host_rewriter *rw,
-				     const struct nestref_viommu *viommu,
-				     struct nestref_smmuv3_cmd *cmd);
+size_t host_rewrite(const struct host_rewriter *rw,
+		    const struct nestref_viommu *viommu,
+		    struct nestref_smmuv3_cmd *cmds, size_t n,
+		    const struct host_rule **why);
 
 /* For traces: the rule host_rewrite applied to an accepted opcode. */
 const struct host_rule *host_rewrite_rule(const struct host_rewriter *rw,
@@ -168,7 +189,8 @@ const struct host_rule *host_rewrite_rule(const struct host_rewriter *rw,
 
 /*
  * struct nestref_smmuv3_ops.rewrite (bench-rewrite.c): host_rewrite over n
- * commands for the bench, nothing else; how many were refused.
+ * commands for the bench, nothing else; how many were refused (the
+ * commands after a refused one are rewritten all the same).
  */
 size_t sim_rewrite_batch(struct nestref_viommu *viommu,
 			 struct nestref_smmuv3_cmd *cmds, size_t n);

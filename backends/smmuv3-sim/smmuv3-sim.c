@@ -187,28 +187,31 @@ static void sim_unset_dev_user_data(struct nestref_dev *dev)
 		smmu_ste_clear(sc->smmu, nestref_dev_psid(dev));
 }
 
-/* host_rewrite, and a trace event with the guest's command and the rule. */
+/* host_rewrite of one command, and a trace event with the guest's
+ * command and the rule. */
 static const struct host_rule *sim_rewrite_traced(struct nestref_viommu *viommu,
 						  struct nestref_smmuv3_cmd *cmd,
 						  uint32_t index)
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
-	struct nestref_smmuv3_cmd guest = *cmd;
-	const struct host_rule *bad = host_rewrite(&sc->rw, viommu, cmd);
-	const struct host_rule *why =
-		bad ? bad : host_rewrite_rule(&sc->rw, host_opcode(&guest));
 	struct nestref_smmuv3_trace_event ev = {
-		.kind = bad ? NESTREF_SMMUV3_TRACE_REJECT : NESTREF_SMMUV3_TRACE_REWRITE,
+		.kind = NESTREF_SMMUV3_TRACE_REWRITE,
 		.index = index,
-		.err = bad ? -EIO : 0,
-		.in = guest,
-		.out = *cmd,
-		.rule = why->rule,
-		.section = why->section,
-		.function = why->function,
+		.in = *cmd,
 	};
+	const struct host_rule *bad, *why;
 
+	host_rewrite(&sc->rw, viommu, cmd, 1, &bad);
+	why = bad ? bad : host_rewrite_rule(&sc->rw, host_opcode(&ev.in));
+	if (bad) {
+		ev.kind = NESTREF_SMMUV3_TRACE_REJECT;
+		ev.err = -EIO;
+	}
+	ev.out = *cmd;
+	ev.rule = why->rule;
+	ev.section = why->section;
+	ev.function = why->function;
 	host_trace(ctx, &ev);
 	return bad;
 }
@@ -235,24 +238,35 @@ void host_count_reject(struct sim_ctx *sc, const char *id)
 	host_tally_add(&sc->rejects, id);
 }
 
-/* Rewrites entry i in place as the profile's host does; traces it. */
+/*
+ * Rewrites cmds[0, n) in place as the profile's host does, tracing each
+ * when someone traces; index is the first one's entry number.  0, or -EIO
+ * at the first command refused; *done is how many were rewritten.
+ */
 static int sim_prepare(struct nestref_viommu *viommu,
-		       struct nestref_smmuv3_cmd *cmd, uint32_t i)
+		       struct nestref_smmuv3_cmd *cmds, uint32_t n,
+		       uint32_t index, uint32_t *done)
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
 	struct sim_ctx *sc = nestref_ctx_priv(ctx);
-	/* Nobody traces, the common case: this runs for every command. */
-	const struct host_rule *bad =
-		sc->tracing ? sim_rewrite_traced(viommu, cmd, i) :
-			      host_rewrite(&sc->rw, viommu, cmd);
+	const struct host_rule *bad = NULL;
+	uint32_t k;
 
-	if (!bad) {
-		sc->rewrites++;
+	/* Nobody traces, the common case: one loop for the whole chunk. */
+	if (!sc->tracing)
+		k = (uint32_t)host_rewrite(&sc->rw, viommu, cmds, n, &bad);
+	else
+		for (k = 0; k < n; k++)
+			if ((bad = sim_rewrite_traced(viommu, &cmds[k],
+						      index + k)))
+				break;
+	sc->rewrites += k;
+	*done = k;
+	if (!bad)
 		return 0;
-	}
 	host_count_reject(sc, bad->id);
-	nestref_ctx_set_message(ctx, "smmuv3-sim: entry %u: %s (%s)", i,
-				bad->rule, bad->section);
+	nestref_ctx_set_message(ctx, "smmuv3-sim: entry %u: %s (%s)",
+				index + k, bad->rule, bad->section);
 	return -EIO;
 }
 
@@ -324,7 +338,7 @@ static int sim_invalidate_released(struct nestref_viommu *viommu,
 				   struct nestref_user_array *array)
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
-	uint32_t n = array->entry_num, cur, last = 0;
+	uint32_t n = array->entry_num, last = 0, len, done;
 	struct nestref_smmuv3_cmd *cmds;
 	int rc;
 
@@ -344,20 +358,20 @@ static int sim_invalidate_released(struct nestref_viommu *viommu,
 	rc = sim_copy(ctx, array, n, &cmds);
 	if (rc)
 		return rc;
-	for (cur = 0; cur < n; cur++) {
-		rc = sim_prepare(viommu, &cmds[cur], cur);
+	/* Converted a batch at a time: a refusal stops before its issue. */
+	for (; last < n; last += len) {
+		len = n - last < HOST_BATCH ? n - last : HOST_BATCH;
+		rc = sim_prepare(viommu, cmds + last, len, last, &done);
 		if (rc) {
-			array->entry_num = cur;
+			array->entry_num = last + done;
 			break;
 		}
-		if (cur + 1 - last < HOST_BATCH && cur + 1 < n)
-			continue;
-		rc = host_issue(ctx, cmds + last, cur + 1 - last);
+		rc = host_issue(ctx, cmds + last, len);
 		if (rc) {
-			array->entry_num = cur;
+			/* As the entry-by-entry loop: its last entry, unhandled. */
+			array->entry_num = last + len - 1;
 			break;
 		}
-		last = cur + 1;
 	}
 	if (!rc)
 		array->entry_num = n;
@@ -374,9 +388,8 @@ static int sim_invalidate_next(struct nestref_viommu *viommu,
 			       struct nestref_user_array *array)
 {
 	struct nestref_ctx *ctx = nestref_viommu_ctx(viommu);
-	uint32_t n = array->entry_num;
+	uint32_t n = array->entry_num, done;
 	struct nestref_smmuv3_cmd *cmds = NULL;
-	uint32_t i;
 	int rc = 0;
 
 	/* The probe is fixed there: an empty array of the right type is 0. */
@@ -386,9 +399,9 @@ static int sim_invalidate_next(struct nestref_viommu *viommu,
 		n = HOST_BATCH;
 	/* Only this chunk is copied; a bad type is EINVAL from the helper. */
 	rc = sim_copy(ctx, array, n, &cmds);
-	for (i = 0; !rc && i < n; i++)
-		rc = sim_prepare(viommu, &cmds[i],
-				 nestref_viommu_inv_base(viommu) + i);
+	if (!rc)
+		rc = sim_prepare(viommu, cmds, n,
+				 nestref_viommu_inv_base(viommu), &done);
 	if (!rc)
 		rc = host_issue(ctx, cmds, n);
 	if (!rc)
