@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The host driver's rewrite of one guest command, per profile.
+ * The host driver's rewrite of guest commands, per profile.
  *
  * Released kernels (kernel-facts 3.3, Linux arm_vsmmu_convert_user_cmd and
  * arm_vsmmu_vsid_to_sid) only convert: the VMID of every TLBI is the
@@ -16,9 +16,11 @@
  * guest's own scope.
  *
  * Both are one table per context (host_rewriter_init) and one function
- * applying it (host_rewrite), because this runs for every guest command
- * and issue 5 holds it to forty instructions: a table load, one test of
- * both masks, one switch.  The released profiles' masks are zero.
+ * applying it to a batch (host_rewrite), because this runs for every
+ * guest command and issue 15 holds it to 25 instructions per command
+ * (docs/bench.md 3.5): per command a load, a mask test that also picks
+ * the act, the vSID's probe or the range rules, one store.  The released
+ * profiles' masks are zero.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -380,17 +382,18 @@ host_rewrite_one(const struct host_rewriter *rw,
  * The common acts, each with its own dw0 mask table (only0): the
  * opcode's 3.5 mask for the act's opcodes and every bit for the others,
  * so that one test both checks the bits and picks the act.  A command of
- * another act fails it, as its opcode bits are set, but for opcode 0 with
- * dw0 all zero: that one passes the vSID test and stops at its vSID 0,
- * which is left to host_rewrite_one.
+ * another act fails it, as its opcode bits are set, but for the all-zero
+ * dw0 (opcode 0, refused everywhere): the vSID paths stop at its vSID 0,
+ * the VMID path tests the opcode.  Whatever they leave goes to
+ * host_rewrite_one.
  */
 
 /*
  * The vSID of a command whose bits passed replaced: true; false (cmd
- * untouched) for host_rewrite_one.  Never vSID 0: a slot holding a
- * non-zero key is in use (empty ones have key 0), so its value needs no
- * test.  The first probe is written out: nestref_vsid_table_slot is the
- * same probe, and goes on past it (one vSID in six or so).
+ * untouched) for host_rewrite_one.  nestref_vsid_table_slot's probe, but
+ * never for vSID 0, so that a match needs no test of its value: a slot
+ * holding a non-zero key is in use (empty ones have key 0).  That test
+ * cost every lookup two instructions.
  */
 static inline bool host_fast_lookup(const struct nestref_vsid_table *vsids,
 				    struct nestref_smmuv3_cmd *cmd)
@@ -470,6 +473,7 @@ static inline bool host_fast_vmid(const struct host_rewriter *rw,
  */
 #define HOST_AT(base, off) \
 	((struct nestref_smmuv3_cmd *)(void *)((base) + (off)))
+#define HOST_STEP ((ptrdiff_t)sizeof(struct nestref_smmuv3_cmd))
 
 static __attribute__((noinline)) ptrdiff_t
 host_run_sid(const struct host_rewriter *rw,
@@ -479,7 +483,8 @@ host_run_sid(const struct host_rewriter *rw,
 	/* A copy: the commands' byte stores could alias the vIOMMU's. */
 	const struct nestref_vsid_table t = *vsids;
 
-	for (; off && host_fast_sid(rw, &t, HOST_AT(base, off)); off += 16)
+	for (; off && host_fast_sid(rw, &t, HOST_AT(base, off));
+	     off += HOST_STEP)
 		;
 	return off;
 }
@@ -487,7 +492,9 @@ host_run_sid(const struct host_rewriter *rw,
 /*
  * The common acts from cmd on, until end or a command they do not cover:
  * where they stopped.  One loop per act, each left at the first command
- * of another (a stream of one act never tests the other's masks).  The
+ * of another (a stream of one act never tests the other's masks), in the
+ * order a guest unmapping sends them (docs/bench.md 3.2: TLBIs, then
+ * ATC_INVs, then a CFGI), so that such a group costs one call.  The
  * loops count a byte offset up to zero from below end, so that one add
  * both steps and tests.  Nothing here aliases what the loops write (the
  * table and VMID are the caller's copies), so all of it stays in
@@ -505,10 +512,10 @@ host_rewrite_common(const struct host_rewriter *rw,
 	do {
 		from = off;
 		for (; off && host_fast_vmid(rw, vmid, HOST_AT(base, off));
-		     off += 16)
+		     off += HOST_STEP)
 			;
 		for (; off && host_fast_atc(rw, vsids, HOST_AT(base, off));
-		     off += 16)
+		     off += HOST_STEP)
 			;
 		if (off)
 			off = host_run_sid(rw, vsids, base, off);
@@ -517,9 +524,9 @@ host_rewrite_common(const struct host_rewriter *rw,
 }
 
 /*
- * Each command in turn: the common acts in host_rewrite_common's loop,
- * the rest one by one.  This is what the bench counts (rewrite_symbol):
- * issue 15 holds it to 25 instructions per command.
+ * Each command in turn: the common acts in host_rewrite_common's loops,
+ * the rest one by one (host_rewrite_one), stopping at the first refused.
+ * This is what the bench counts (rewrite_symbol), divided by the batch.
  */
 size_t host_rewrite(const struct host_rewriter *rw,
 		    const struct nestref_viommu *viommu,
