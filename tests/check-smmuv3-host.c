@@ -1189,6 +1189,160 @@ START_TEST(events_need_the_capability)
 }
 END_TEST
 
+/*
+ * host_rewrite takes a batch: every act in one call, stopping at the
+ * first refused command, which it leaves as the guest wrote it, as it
+ * leaves those after it; the bench's op counts refusals and goes on.
+ */
+START_TEST(batch_stops_at_the_first_refused)
+{
+	static const uint64_t in[][2] = {
+		{ 0x0000009900000005, 1 },	/* CFGI_CD, Leaf */
+		{ 0x0012000000000011, 0 },	/* TLBI_NH_ASID */
+		{ 0x0000009900000006, 0 },	/* CFGI_CD_ALL */
+		{ 0x30, 0 },			/* NSNH_ALL */
+		{ 0x0000009900000005, 0 },
+		{ 0, 0 },			/* opcode 0, all zero */
+		{ 0x0000009900000005, 0 },
+	};
+	static const uint64_t out[][2] = {
+		{ 0x0000123400000005, 1 },
+		{ 0x0012000500000011, 0 },
+		{ 0x0000123400000006, 0 },
+		{ 0x0000000500000010, 0 },
+		{ 0x0000123400000005, 0 },
+		{ 0, 0 },
+		{ 0x0000009900000005, 0 },
+	};
+	struct nestref_smmuv3_cmd c[7];
+	const struct sim_ctx *sc;
+	const struct host_rule *why;
+	struct sim s;
+	size_t i, done;
+
+	sim_open(&s, (enum nestref_profile)_i);
+	sc = nestref_ctx_priv(s.ctx);
+	for (i = 0; i < 7; i++)
+		c[i] = cmd(in[i][0], in[i][1]);
+	done = host_rewrite(&sc->rw, s.vi, c, 7, &why);
+	ck_assert_uint_eq(done, 5);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_str_eq(why->id, "opcode-refused");
+	for (i = 0; i < 7; i++)
+		ck_assert_msg(c[i].dw[0] == out[i][0] && c[i].dw[1] == out[i][1],
+			      "command %zu: 0x%016llx 0x%016llx", i,
+			      (unsigned long long)c[i].dw[0],
+			      (unsigned long long)c[i].dw[1]);
+	/* All of them but the last: n, and no rule. */
+	for (i = 0; i < 7; i++)
+		c[i] = cmd(in[i][0], in[i][1]);
+	ck_assert_uint_eq(host_rewrite(&sc->rw, s.vi, c, 5, &why), 5);
+	ck_assert_ptr_null(why);
+
+	/* An unknown vSID mid-batch, untouched, as is what follows. */
+	c[0] = cmd(0x0000009900000005, 0);
+	c[1] = cmd(0x0000009800000005, 0);
+	c[2] = cmd(0x0000009900000005, 0);
+	ck_assert_uint_eq(host_rewrite(&sc->rw, s.vi, c, 3, &why), 1);
+	ck_assert_str_eq(why->id, "unknown-vsid");
+	ck_assert(c[0].dw[0] == 0x0000123400000005);
+	ck_assert(c[1].dw[0] == 0x0000009800000005);
+	ck_assert(c[2].dw[0] == 0x0000009900000005);
+
+	/* The bench's op: each refused one counted, the others rewritten. */
+	c[0] = cmd(0x0000009800000005, 0);
+	c[1] = cmd(0x0000009900000005, 0);
+	c[2] = cmd(0, 0);
+	c[3] = cmd(0x0000009900000006, 0);
+	ck_assert_uint_eq(sim_rewrite_batch(s.vi, c, 4), 2);
+	ck_assert(c[1].dw[0] == 0x0000123400000005);
+	ck_assert(c[3].dw[0] == 0x0000123400000006);
+	nestref_ctx_free(s.ctx);
+}
+END_TEST
+
+/*
+ * vSID 0 is a key like any other, though empty slots hold key 0: unknown
+ * until linked, then a CFGI_CD naming it is rewritten (in the profiles
+ * that link it); the all-zero entry (opcode 0, vSID 0) is refused either
+ * way, after a TLBI as after a CFGI_CD.
+ */
+START_TEST(vsid_zero_and_the_all_zero_entry)
+{
+	struct nestref_smmuv3_cmd c[3];
+	const struct sim_ctx *sc;
+	const struct host_rule *why;
+	unsigned char vsid[4];
+	struct sim s;
+	int rc;
+
+	sim_open(&s, (enum nestref_profile)_i);
+	sc = nestref_ctx_priv(s.ctx);
+	c[0] = cmd(0x0000000000000005, 0);
+	ck_assert_uint_eq(host_rewrite(&sc->rw, s.vi, c, 1, &why), 0);
+	ck_assert_str_eq(why->id, "unknown-vsid");
+	/* Where a profile refuses vSID 0 (EINVAL), the slots stay empty. */
+	le32_put(vsid, 0);
+	rc = nestref_set_dev_user_data(s.ctx, s.viommu, s.d1, vsid, 4, NULL);
+	if (rc) {
+		ck_assert_int_eq(rc, -EINVAL);
+	} else {
+		c[0] = cmd(0x0000000000000005, 0);
+		ck_assert_uint_eq(host_rewrite(&sc->rw, s.vi, c, 1, &why), 1);
+		ck_assert(c[0].dw[0] == 0x0000200000000005);
+	}
+	c[0] = cmd(0x0012000000000011, 0);
+	c[1] = cmd(0, 0);
+	ck_assert_uint_eq(host_rewrite(&sc->rw, s.vi, c, 2, &why), 1);
+	ck_assert_str_eq(why->id, "opcode-refused");
+	ck_assert(c[1].dw[0] == 0 && c[1].dw[1] == 0);
+	c[0] = cmd(0x0000009900000005, 0);
+	c[1] = cmd(0, 0);
+	ck_assert_uint_eq(host_rewrite(&sc->rw, s.vi, c, 2, &why), 1);
+	ck_assert_str_eq(why->id, "opcode-refused");
+	ck_assert(c[1].dw[0] == 0 && c[1].dw[1] == 0);
+	nestref_ctx_free(s.ctx);
+}
+END_TEST
+
+/*
+ * Enough vSIDs that some sit past their first probe: every one of them
+ * found in one batch, between TLBIs.
+ */
+START_TEST(batch_of_many_vsids)
+{
+	enum { N = 300 };
+	static struct nestref_smmuv3_cmd c[2 * N];
+	const struct sim_ctx *sc;
+	const struct host_rule *why;
+	unsigned char vsid[4];
+	uint32_t dev;
+	struct sim s;
+	size_t i;
+
+	sim_open(&s, (enum nestref_profile)_i);
+	sc = nestref_ctx_priv(s.ctx);
+	for (i = 0; i < N; i++) {
+		ck_assert_int_eq(nestref_dev_add(s.ctx, 0x4000 + (uint32_t)i,
+						 &dev),
+				 0);
+		le32_put(vsid, 0x100 + (uint32_t)i);
+		ck_assert_int_eq(nestref_set_dev_user_data(s.ctx, s.viommu,
+							   dev, vsid, 4, NULL),
+				 0);
+		c[2 * i] = cmd((uint64_t)(0x100 + i) << 32 | 0x05, 0);
+		c[2 * i + 1] = cmd(0x0012000000000011, 0);
+	}
+	ck_assert_uint_eq(host_rewrite(&sc->rw, s.vi, c, 2 * N, &why), 2 * N);
+	ck_assert_ptr_null(why);
+	for (i = 0; i < N; i++) {
+		ck_assert_uint_eq(c[2 * i].dw[0], (uint64_t)(0x4000 + i) << 32 | 0x05);
+		ck_assert_uint_eq(c[2 * i + 1].dw[0], 0x0012000500000011);
+	}
+	nestref_ctx_free(s.ctx);
+}
+END_TEST
+
 static Suite *host_suite(void)
 {
 	Suite *s = suite_create("smmuv3-host");
@@ -1212,6 +1366,11 @@ static Suite *host_suite(void)
 	tcase_add_test(tc, nothing_recorded_until_asked);
 	tcase_add_test(tc, next_names_entries_as_the_caller_counts);
 	tcase_add_test(tc, options_and_limits);
+	tcase_add_loop_test(tc, batch_stops_at_the_first_refused, 0,
+			    NESTREF_PROFILE_COUNT);
+	tcase_add_loop_test(tc, vsid_zero_and_the_all_zero_entry, 0,
+			    NESTREF_PROFILE_COUNT);
+	tcase_add_loop_test(tc, batch_of_many_vsids, 0, NESTREF_PROFILE_COUNT);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("events");
