@@ -10,9 +10,10 @@
  * instructions per operation = (Ir(N2) - Ir(N1)) / ((N2 - N1) * ops per
  * iteration), Ir being the "totals:" line of callgrind's output file.
  * For the rewrite, two more runs with --toggle-collect on the backend's
- * per-command function (struct nestref_smmuv3_ops.rewrite_symbol,
- * smmuv3-sim's host_rewrite) give the instructions spent inside the
- * rewrite itself, without the loops, copy and calls around it.
+ * rewrite function (struct nestref_smmuv3_ops.rewrite_symbol, smmuv3-
+ * sim's host_rewrite, which takes the whole batch) give the instructions
+ * spent inside the rewrite itself per command, without the bench's loop,
+ * copy and call around it.
  * Without valgrind, or in a build valgrind cannot run (AddressSanitizer),
  * nothing is measured and the results say so; nothing is estimated.
  */

@@ -183,8 +183,8 @@ void bench_report_table(FILE *out, const struct bench_result *res, size_t n)
 		"deviation / mean; out: Tukey outliers (beyond 1.5 IQR; '!' beyond 3 IQR);\n"
 		"ws: devices the command stream names; tlb: another tenant's TLB entries\n"
 		"cached (sim; '-' none); instr/op: callgrind, the whole loop\n"
-		"per operation; in-rw: of which inside the backend's rewrite of one\n"
-		"command (host_rewrite); '-' not measured.\n");
+		"per operation; in-rw: of which inside the backend's rewrite\n"
+		"(host_rewrite), per command; '-' not measured.\n");
 	if (flagged)
 		fprintf(out,
 			"Rows marked '!' have a sample beyond 3 IQR: check their min and CV\n"

@@ -540,6 +540,11 @@ size_t host_rewrite(const struct host_rewriter *rw,
 	const uint16_t vmid = (uint16_t)head->s2_id;
 	struct nestref_smmuv3_cmd *end = cmds + n, *cmd = cmds;
 
+	/* One command pays no setup for the batch's loops. */
+	if (n == 1) {
+		*why = host_rewrite_one(rw, viommu, cmds);
+		return !*why;
+	}
 	*why = NULL;
 	for (;;) {
 		cmd = host_rewrite_common(rw, &vsids, vmid, cmd, end);

@@ -173,10 +173,11 @@ void host_rewriter_init(struct host_rewriter *rw, bool strict,
  * Guest commands rewritten in place for the vIOMMU, one after the other,
  * as the profile's kernel does: arm_vsmmu_validate_user_cmd (linux-7.4,
  * 3.5), then arm_vsmmu_convert_user_cmd (3.3).  Stops at the first
- * command refused, which it leaves as it was: returns how many were
- * rewritten (n when all were) and sets *why to the refusing rule (the
- * call's error is then -EIO), or to NULL.  This is the cost of every
- * guest command: issue 15 holds it to 25 instructions per command.
+ * command refused, which it leaves as it was, as it leaves those after
+ * it: returns how many were rewritten (n when all were) and sets *why to
+ * the refusing rule (the call's error is then -EIO), or to NULL.  This is
+ * the cost of every guest command: issue 15 holds it to 25 instructions
+ * per command (docs/bench.md 3.5), which is why it takes the batch.
  */
 size_t host_rewrite(const struct host_rewriter *rw,
 		    const struct nestref_viommu *viommu,

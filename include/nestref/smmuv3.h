@@ -449,9 +449,12 @@ struct nestref_smmuv3_ops {
 			  struct nestref_smmuv3_cmd *cmds, size_t n);
 	/*
 	 * Optional, with rewrite: the name of the backend's function that
-	 * rewrites one command, for profilers that count inside a function
-	 * (callgrind --toggle-collect): what rewrite costs per command without
-	 * its loop.  NULL when there is no such function.
+	 * does rewrite's work, for profilers that count inside a function
+	 * (callgrind --toggle-collect): its instructions divided by the
+	 * commands rewritten are what rewrite costs per command, without the
+	 * caller's loop.  It may take one command or a whole batch (smmuv3-
+	 * sim's host_rewrite takes the batch).  NULL when there is no such
+	 * function.
 	 */
 	const char *rewrite_symbol;
 
