@@ -360,7 +360,28 @@ def judge_memory(results, t):
                         worst_row["kernel"]["per_vdevice"]))
     if failed is not None:
         t["note"] = "a memory row failed: %s" % failed.get("error")
-    judge_whole_loop(rows, targets[7])
+
+
+def judge_whole_loop(rows, t):
+    """Target 8: each rewrite row's whole loop against its previous one."""
+    worst = None
+    worst_ratio = 0
+    for r in rows:
+        if r.kind != "rewrite" or r.instr is None:
+            continue
+        profile = PROFILE_NAMES.get(r.profile, r.profile)
+        before = PREVIOUS_WHOLE.get((r.mix, profile))
+        if before is None:
+            continue
+        ratio = r.instr / before
+        if worst is None or ratio > worst_ratio:
+            worst, worst_ratio, worst_before = r, ratio, before
+    if worst is None:
+        t["subject"] = "no rewrite benchmark of a known mix ran under callgrind"
+        return
+    judge(t, worst_ratio, worst_ratio <= t["threshold"])
+    t["subject"] = "%s: %.1f instructions, %.1f before" % (
+        worst.describe(), worst.instr, worst_before)
 
 
 def judge_all(results):
