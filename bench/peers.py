@@ -25,6 +25,7 @@ file that is not what it should be).
 
 import argparse
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -253,31 +254,44 @@ def plot(args):
     dat = os.path.join(args.dir, "peers.dat")
     n = 0
     with open(dat, "w", encoding="utf-8") as f:
-        f.write("# index ratio \"peer (baseline)\"\n")
+        f.write("# index ratio \"peer [where]\" group (1 host, 2 x86_64 "
+                "guest, 3 aarch64 guest)\n")
         drawn = [r for r in rows_of(peers) if r[4] is not None and r[7]]
         # The table's first row at the top.
+        groups = {"host": 1, "kernel_x86": 2, "kernel_arm64": 3}
         for i, row in enumerate(drawn):
             label = "%s [%s]" % (row[1], row[2])
-            f.write('%d %.6g "%s"\n' % (len(drawn) - 1 - i, row[4] / row[7],
-                                         label.replace('"', "'")))
+            f.write('%d %.6g "%s" %d\n' % (len(drawn) - 1 - i,
+                                            row[4] / row[7],
+                                            label.replace('"', "'"),
+                                            groups.get(row[0], 1)))
         n = len(drawn)
+    # Whole decades around the ratios, 1 always inside.
+    ratios = [r[4] / r[7] for r in drawn] + [1.0]
+    lo = 10 ** math.floor(math.log10(min(ratios) / 1.5))
+    hi = 10 ** math.ceil(math.log10(max(ratios) * 1.5))
     gp = os.path.join(args.dir, "peers.gp")
     with open(gp, "w", encoding="utf-8") as f:
         f.write("\n".join([
             "# bench/peers.py: run in this folder: gnuplot peers.gp",
+            "set termoption noenhanced",
             "set style fill solid 0.6",
             "set boxwidth 0.7",
             "set logscale x 10",
-            "set xlabel 'ratio to the baseline (log scale): host rows to "
-            "QEMU''s SMMUv3, guest rows to the bare ioctl'",
+            "set xlabel 'ratio to its baseline (log scale)'",
             "set yrange [-1:%d]" % max(n, 1),
             "set ytics font ',9'",
             "set grid xtics",
             "set key off",
-            "set title 'nestref and its peers, one run of %s'" %
+            "set label 1 'nestref and its peers, one run of %s: host rows "
+            "over QEMU''s SMMUv3, guest rows over the bare ioctl in the same "
+            "guest' at screen 0.01, screen 0.96 left" %
             (peers.get("run", {}).get("date") or "?")[:10],
-            "plot 'peers.dat' using 2:1:(0):2:($1-0.35):($1+0.35):ytic(3) "
-            "with boxxyerror",
+            "set xrange [%g:%g]" % (lo, hi),
+            "set lmargin at screen 0.52",
+            "set tmargin at screen 0.91",
+            "plot 'peers.dat' using 2:1:(%g):2:($1-0.35):($1+0.35):4:" % lo +
+            "ytic(3) with boxxyerror lc variable",
             ""]))
     if not n:
         print("peers.py: nothing measured to plot", file=sys.stderr)
@@ -287,8 +301,8 @@ def plot(args):
         print("peers.py: gnuplot not found (Debian: gnuplot-nox): wrote "
               "the data and the script only", file=sys.stderr)
         return 1
-    for term, ext in (("svg size 1100,520", "svg"),
-                      ("pngcairo size 1100,520", "png")):
+    for term, ext in (("svg size 1200,520", "svg"),
+                      ("pngcairo size 1200,520", "png")):
         script = "set terminal %s; set output 'peers.%s'; load 'peers.gp'" \
             % (term, ext)
         if subprocess.call([gnuplot, "-e", script], cwd=args.dir) != 0:
