@@ -286,7 +286,7 @@ static void qemu_smmu(json_t *root, const struct bench_qemu *q, int *err)
 	put(o, "status", json_string(q->status), err);
 	put(o, "reason", str(q->reason, true), err);
 	put(o, "how", json_string(BENCH_QEMU_HOW), err);
-	if (strcmp(q->status, "ok"))
+	if (strcmp(q->status, "ok") != 0)
 		return;
 	put(o, "qemu", json_pack("{s:o, s:o}", "root", str(q->where.root, false),
 				 "program", str(q->where.qemu, false)),

@@ -762,7 +762,8 @@ int main(int argc, char **argv)
 	else if (absent)
 		fprintf(stderr, BENCH_PROGRAM ": %zu benchmark(s) not measured: %s\n",
 			absent,
-			strcmp(qemu.status, "not-measured") || !qemu.explicit_ask ?
+			strcmp(qemu.status, "not-measured") != 0 ||
+					!qemu.explicit_ask ?
 				BENCH_KERNEL_HOW :
 				BENCH_QEMU_HOW);
 	bench_qemu_free(&qemu);

@@ -118,7 +118,8 @@ static int ring_put(struct qrun *r, const struct nestref_smmuv3_cmd *cmds,
 		nestref_smmuv3_to_bytes(&cmds[i], r->bytes + 16 * i);
 	rc = bench_qtest_write(r->qt, CMDQ_ADDR + 16ull * at, r->bytes,
 			       first * 16);
-	if (!rc && first < n)
+	/* What did not fit before the queue's end goes to its start. */
+	if (!rc && n - first)
 		rc = bench_qtest_write(r->qt, CMDQ_ADDR, r->bytes + 16 * first,
 				       (n - first) * 16);
 	*prod = prod_add(r->prod, n);
@@ -152,7 +153,7 @@ int bench_qemu_program(struct bench_qtest *qt, struct bench_qemu *q)
 		rc = smmu_writel(&r, R_CR0, 0);
 	ste[0] = (unsigned char)STE_BYPASS;
 	for (i = 0; !rc && i < q->n_devices; i++)
-		rc = bench_qtest_write(qt, STRTAB_ADDR + STE_SIZE * q->sids[i],
+		rc = bench_qtest_write(qt, STRTAB_ADDR + (uint64_t)STE_SIZE * q->sids[i],
 				       ste, sizeof(ste));
 	if (!rc)
 		rc = bench_qtest_writeq(qt, VIRT_SMMU + R_STRTAB_BASE,
@@ -388,7 +389,7 @@ static int measure_model(struct nestref_ctx *ctx,
 	uint32_t reps = opts->quick ? 1 : opts->repetitions, k;
 	uint64_t min_ns = (uint64_t)(opts->min_sample_ms * 1e6);
 	uint64_t warm_ns = opts->quick ? 0 : (uint64_t)(opts->warmup_ms * 1e6);
-	uint64_t start, elapsed = 1, batches;
+	uint64_t start, elapsed, batches;
 	int got = (int)s->n;
 
 	row->model.samples = calloc(reps, sizeof(double));
@@ -403,8 +404,8 @@ static int measure_model(struct nestref_ctx *ctx,
 		do {
 			got = ops->execute(ctx, stream_next(s), s->n, NULL);
 			batches++;
-		} while (got == (int)s->n &&
-			 (elapsed = bench_now_ns() - start) < min_ns);
+			elapsed = bench_now_ns() - start;
+		} while (got == (int)s->n && elapsed < min_ns);
 		if (got != (int)s->n)
 			break;
 		row->model.samples[k] = (double)(batches * s->n) * 1e9 /
@@ -595,7 +596,7 @@ static void checks_build(struct bench_qemu *q)
  * and the command skipped (CONS moved past it) so the queue is clean. */
 static int qemu_check(struct qrun *r, struct bench_qemu_check *c)
 {
-	uint32_t prod, cons = 0, gerror = 0, gerrorn = 0;
+	uint32_t prod = r->prod, cons = 0, gerror = 0, gerrorn = 0;
 	int rc;
 
 	rc = ring_put(r, &c->cmd, 1, &prod);
@@ -770,7 +771,7 @@ void bench_report_qemu(FILE *out, const struct bench_qemu *q)
 	size_t i;
 
 	fputc('\n', out);
-	if (strcmp(q->status, "ok")) {
+	if (strcmp(q->status, "ok") != 0) {
 		fprintf(out, "qemu-smmu: %s: %s\n", q->status, q->reason);
 		return;
 	}

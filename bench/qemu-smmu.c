@@ -72,7 +72,7 @@ static bool newest_sid(const char *dir, char *out, size_t len)
 	errno = 0;
 	while ((de = readdir(d))) {
 		if (strncmp(de->d_name, QEMU_SID_PREFIX,
-			    strlen(QEMU_SID_PREFIX)))
+			    strlen(QEMU_SID_PREFIX)) != 0)
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     de->d_name) >= sizeof(path) ||
@@ -205,7 +205,7 @@ static void child_run(int sock, int log, const char *root,
 	if (log > 2)
 		close(log);
 	signal(SIGPIPE, SIG_DFL);
-	if (root && strcmp(root, "/"))
+	if (root && strcmp(root, "/") != 0)
 		child_enter_root(root);
 	execvp(argv[0], argv);
 	dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
@@ -379,7 +379,7 @@ int bench_qtest_call(struct bench_qtest *qt, const char *line,
 		     uint64_t *value)
 {
 	size_t len = strlen(line), off = 0;
-	char ans[256], *end;
+	char ans[256] = "", *end;
 	int rc;
 
 	if (qt->pid < 0) {
@@ -401,10 +401,10 @@ int bench_qtest_call(struct bench_qtest *qt, const char *line,
 	do {
 		rc = read_line(qt, line, ans, sizeof(ans));
 		/* Interrupts are announced unasked when intercepted. */
-	} while (!rc && !strncmp(ans, "IRQ ", 4));
+	} while (!rc && strncmp(ans, "IRQ ", 4) == 0);
 	if (rc)
 		return rc;
-	if (strncmp(ans, "OK", 2) || (ans[2] && ans[2] != ' ')) {
+	if (strncmp(ans, "OK", 2) != 0 || (ans[2] && ans[2] != ' ')) {
 		qt_err(qt, "QEMU answered '%.80s' to '%.60s'", ans, line);
 		return -EIO;
 	}
@@ -476,7 +476,10 @@ void bench_base64(const unsigned char *in, size_t len, char *out)
 			v |= (uint32_t)in[i + 1] << 8;
 		*out++ = digits[v >> 18];
 		*out++ = digits[(v >> 12) & 63];
-		*out++ = i + 1 < len ? digits[(v >> 6) & 63] : '=';
+		if (i + 1 < len)
+			*out++ = digits[(v >> 6) & 63];
+		else
+			*out++ = '=';
 		*out++ = '=';
 	}
 	*out = '\0';

@@ -283,7 +283,7 @@ static inline uint32_t host_get_sid(const struct nestref_smmuv3_cmd *cmd)
 static inline bool host_range_allowed(const struct host_rewriter *rw,
 				      uint64_t dw0, uint64_t dw1)
 {
-	uint64_t ok = dw0 & F_RANGE ? rw->range_ok[1] : rw->range_ok[0];
+	uint64_t ok = (dw0 & F_RANGE) ? rw->range_ok[1] : rw->range_ok[0];
 
 	return ok >> ((dw1 >> 8) & 63) & 1;
 }
