@@ -398,22 +398,23 @@ def judge_all(results):
     return targets
 
 
+# How each target's figure reads; the rest are commands per second.
+MEASURED_FORMATS = {
+    "rewrite-instructions": lambda v: "%.1f instructions" % v,
+    "vsid-scaling": lambda v: "1M at %.1f%% of 1" % (100 * v),
+    "kernel-share": lambda v: "%.1f%% of the bare ioctl" % (100 * v),
+    "kernel-call-overhead": lambda v: "%.0f ns per call" % v,
+    "memory-per-vdevice": lambda v: "%.1f%% of the kernel's" % (100 * v),
+    "rewrite-whole-loop": lambda v: "%.1f%% of before" % (100 * v),
+}
+
+
 def measured_text(t):
     v = t["measured"]
     if t["verdict"] == "NOT MEASURED" or v is None:
         return "not measured"
-    if t["id"] == "rewrite-instructions":
-        return "%.1f instructions" % v
-    if t["id"] == "vsid-scaling":
-        return "1M at %.1f%% of 1" % (100 * v)
-    if t["id"] == "kernel-share":
-        return "%.1f%% of the bare ioctl" % (100 * v)
-    if t["id"] == "kernel-call-overhead":
-        return "%.0f ns per call" % v
-    if t["id"] == "memory-per-vdevice":
-        return "%.1f%% of the kernel's" % (100 * v)
-    if t["id"] == "rewrite-whole-loop":
-        return "%.1f%% of before" % (100 * v)
+    if t["id"] in MEASURED_FORMATS:
+        return MEASURED_FORMATS[t["id"]](v)
     m = v / 1e6
     return "%s M commands/s" % ("%.0f" % m if m >= 100 else
                                 "%.1f" % m if m >= 10 else "%.2f" % m)

@@ -310,7 +310,7 @@ int paths_collect(const char *const *args, size_t n_args,
 		while (n > 1 && arg[n - 1] == '/')
 			n--;
 		if (!strcmp(arg, "-")) {
-			/* Standard input (vector-read.c), as for `cat`. */
+			/* Standard input (spec/vectors.md 5, vector-read.c). */
 			rc = paths_add(out, arg);
 		} else if (stat(args[i], &st) != 0) {
 			rc = -errno;

@@ -97,7 +97,7 @@ err:
 }
 
 /*
- * "-" is standard input, as for `cat`.  It can be read once only, and a
+ * "-" is standard input (spec/vectors.md 5).  It can be read once only, and a
  * run reads each file twice (files.c: the ids first, then the tests), so
  * what was read is kept for the rest of the process and shared.
  */
