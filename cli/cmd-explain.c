@@ -7,444 +7,26 @@
  * SMMU did with each command, each event record on its way back to the
  * guest, and the answer against the expectation.
  * For learning; it needs a backend that traces (smmuv3-sim).
- *
- * A client of <nestref/vectors.h>: a session runs the test one step at a
- * time, and between the steps the context is read through the public
- * headers (the SMMUv3 trace, the counters).
+ * The walk and the text are in explain-walk.c and explain-text.c.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include <nestref/smmuv3.h>
 #include <nestref/vectors.h>
 
 #include "commands.h"
+#include "explain.h"
+#include "html.h"
 #include "options.h"
-
-static const char *const cerror_names[] = {
-	"none", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC",
-};
-
-static void explain_cmd(FILE *out, const char *label,
-			const struct nestref_smmuv3_cmd *cmd)
-{
-	char text[256];
-
-	nestref_smmuv3_format(cmd, text, sizeof(text));
-	/* The raw words line up unless the decoded text is very long. */
-	fprintf(out, "      %-6s %-52s 0x%016" PRIx64 " 0x%016" PRIx64 "\n",
-		label, text, cmd->dw[0], cmd->dw[1]);
-}
-
-static void explain_why(FILE *out, const struct nestref_smmuv3_trace_event *ev)
-{
-	nestref_vec_escape_line(out, "      %-6s %s%s%s%s%s%s", "rule",
-				ev->rule ? ev->rule : "",
-				ev->section || ev->function ? " [" : "",
-				ev->section ? ev->section : "",
-				ev->section && ev->function ? "; linux: " : "",
-				ev->function ? ev->function : "",
-				ev->section || ev->function ? "]" : "");
-}
-
-static void explain_exec(FILE *out, const struct nestref_smmuv3_trace_event *ev)
-{
-	static const char *const caches[] = { "tlb", "cfg", "atc" };
-	char text[256];
-	unsigned int k, any = 0;
-
-	nestref_smmuv3_format(&ev->out, text, sizeof(text));
-	fprintf(out, "    smmu   slot %-3u %s", ev->index, text);
-	if (ev->cerror) {
-		fprintf(out, "  -> %s%s%s\n",
-			cerror_names[ev->cerror & 3],
-			ev->rule ? ": " : "", ev->rule ? ev->rule : "");
-		return;
-	}
-	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT; k++) {
-		if (!ev->removed[k])
-			continue;
-		fprintf(out, "%s%s -%u", any ? ", " : "  -> removed ", caches[k],
-			ev->removed[k]);
-		any = 1;
-	}
-	fputc('\n', out);
-}
-
-/*
- * A note that carries two words: an attach step's vSTE (smmuv3-sim,
- * kernel-facts 3.7), as the guest gave it and, when the host changed it,
- * as the host keeps it.
- */
-static void explain_words(FILE *out, const struct nestref_smmuv3_trace_event *ev)
-{
-	const uint64_t *in = ev->in.dw, *kept = ev->out.dw;
-
-	if (!(in[0] | in[1] | kept[0] | kept[1]))
-		return;
-	fprintf(out, "      %-6s 0x%016" PRIx64 " 0x%016" PRIx64 "\n", "given",
-		in[0], in[1]);
-	if (!ev->err && (kept[0] != in[0] || kept[1] != in[1]))
-		fprintf(out, "      %-6s 0x%016" PRIx64 " 0x%016" PRIx64 "\n",
-			"kept", kept[0], kept[1]);
-}
-
-static void explain_evt(FILE *out, const char *label,
-			const struct nestref_smmuv3_event *evt)
-{
-	char text[256];
-
-	nestref_smmuv3_event_format(evt, text, sizeof(text));
-	nestref_vec_escape_line(out, "      %-6s %s", label, text);
-	fprintf(out, "      %-6s 0x%016" PRIx64 " 0x%016" PRIx64
-		" 0x%016" PRIx64 " 0x%016" PRIx64 "\n", "",
-		evt->dw[0], evt->dw[1], evt->dw[2], evt->dw[3]);
-}
-
-/*
- * The way back (kernel-facts 3.11): the SMMU's record, then what the host
- * made of it, the guest's record or the reason it was dropped.  A drop
- * repeats the record only when the event before did not show it (a
- * record the SMMU lost to its full queue has no EVENT).
- */
-static void explain_event(FILE *out, const struct nestref_smmuv3_trace_event *ev,
-			  const struct nestref_smmuv3_trace_event *prev)
-{
-	bool shown = prev && prev->kind == NESTREF_SMMUV3_TRACE_EVENT &&
-		     !memcmp(&prev->evt, &ev->evt, sizeof(ev->evt));
-
-	switch (ev->kind) {
-	case NESTREF_SMMUV3_TRACE_EVENT:
-		fprintf(out, "    event  the SMMU writes a record at slot %u\n",
-			ev->index);
-		explain_evt(out, "smmu", &ev->evt);
-		break;
-	case NESTREF_SMMUV3_TRACE_FORWARD:
-		fputs("    forward  to the guest's vEVENTQ\n", out);
-		explain_evt(out, "guest", &ev->evt_out);
-		explain_why(out, ev);
-		break;
-	default:
-		fprintf(out, "    drop   %s\n",
-			nestref_errno_name(ev->err) ?
-				nestref_errno_name(ev->err) : "error");
-		if (!shown)
-			explain_evt(out, "record", &ev->evt);
-		explain_why(out, ev);
-		break;
-	}
-}
-
-static void explain_events(FILE *out, struct nestref_ctx *ctx)
-{
-	const struct nestref_smmuv3_trace_event *ev;
-	size_t n, i;
-
-	if (nestref_smmuv3_trace(ctx, &ev, &n)) {
-		nestref_vec_escape_line(out, "    (no trace: %s)",
-					nestref_ctx_message(ctx));
-		return;
-	}
-	for (i = 0; i < n; i++, ev++) {
-		switch (ev->kind) {
-		case NESTREF_SMMUV3_TRACE_REWRITE:
-			fprintf(out, "    entry %u\n", ev->index);
-			explain_cmd(out, "guest", &ev->in);
-			explain_cmd(out, "host", &ev->out);
-			explain_why(out, ev);
-			break;
-		case NESTREF_SMMUV3_TRACE_REJECT:
-			fprintf(out, "    entry %u refused: %s\n", ev->index,
-				nestref_errno_name(ev->err) ?
-					nestref_errno_name(ev->err) : "error");
-			explain_cmd(out, "guest", &ev->in);
-			explain_why(out, ev);
-			break;
-		case NESTREF_SMMUV3_TRACE_ISSUE:
-			fprintf(out,
-				"    issue  %u commands to the SMMU's queue (the last one the host's CMD_SYNC)\n",
-				ev->count);
-			break;
-		case NESTREF_SMMUV3_TRACE_EXEC:
-			explain_exec(out, ev);
-			break;
-		case NESTREF_SMMUV3_TRACE_EVENT:
-		case NESTREF_SMMUV3_TRACE_FORWARD:
-		case NESTREF_SMMUV3_TRACE_DROP:
-			explain_event(out, ev, i ? ev - 1 : NULL);
-			break;
-		default:
-			fprintf(out, "    note   %s", ev->rule ? ev->rule : "");
-			if (ev->err)
-				fprintf(out, ": %s", nestref_errno_name(ev->err) ?
-						     nestref_errno_name(ev->err) :
-						     "error");
-			if (ev->function)
-				fprintf(out, " [linux: %s]", ev->function);
-			fputc('\n', out);
-			explain_words(out, ev);
-			break;
-		}
-	}
-}
-
-/* What the backend counted over the whole test, when it counts. */
-static void explain_counters(FILE *out, struct nestref_ctx *ctx)
-{
-	const struct nestref_counter *c;
-	size_t n, i;
-
-	if (nestref_counters(ctx, &c, &n) || !n)
-		return;
-	fputs("  counted:", out);
-	for (i = 0; i < n; i++)
-		fprintf(out, "%s %s=%" PRIu64, i % 4 ? "" : "\n   ", c[i].name,
-			c[i].value);
-	fputc('\n', out);
-}
-
-/* Returns true when the answer is not what the vector expects. */
-static bool explain_answer(FILE *out, const struct nestref_vec_answer *ans)
-{
-	fprintf(out, "    answer %s%s", ans->rc ? "error " : "ok",
-		ans->rc ? (nestref_errno_name(ans->rc) ?
-				   nestref_errno_name(ans->rc) : "?") : "");
-	if (ans->has_entry_num)
-		fprintf(out, ", entry_num %" PRIu32, ans->entry_num);
-	if (ans->has_flags)
-		fprintf(out, ", flags 0x%" PRIx32, ans->flags);
-	if (ans->has_read)
-		fprintf(out, ", %zu bytes read", ans->read_bytes);
-	fprintf(out, "  (%s)\n",
-		ans->check == NESTREF_VEC_CHECK_FAIL ?
-			"NOT what the vector expects" :
-		ans->check == NESTREF_VEC_CHECK_PASS ? "as the vector expects" :
-						       "nothing checked");
-	if (ans->rc && ans->message[0])
-		nestref_vec_escape_line(out, "    why    %s", ans->message);
-	return ans->check == NESTREF_VEC_CHECK_FAIL;
-}
-
-/* The setup's vEVENTQs, one line each (spec/vectors.md 1.2). */
-static void explain_setup_queues(FILE *out, const struct nestref_vec_file *file)
-{
-	struct nestref_vec_veventq q;
-	char type[16];
-	size_t i;
-
-	for (i = 0; nestref_vec_file_veventq(file, i, &q) == 0; i++) {
-		nestref_vec_escape_line(out,
-					"  vEVENTQ %s: type %s, depth %u, on vIOMMU %zu",
-					q.name,
-					nestref_vec_veventq_type_text(q.type, type),
-					q.depth, q.viommu);
-		if (q.has_sequence)
-			fprintf(out, "    next sequence number 0x%x (preset: a simulation aid, vectors.md 1.2)\n",
-				q.sequence);
-	}
-}
-
-static void explain_setup(FILE *out, const struct nestref_vec_file *file,
-			  const struct nestref_ctx *ctx)
-{
-	const uint32_t *psids;
-	const char *sep;
-	uint32_t vsid;
-	size_t i, j, n;
-	int r;
-
-	fprintf(out, "  profile: %s (kernels: %s; checked: %s)\n",
-		nestref_profile_name(nestref_ctx_profile(ctx)),
-		nestref_profile_kernels(nestref_ctx_profile(ctx)),
-		nestref_profile_checked(nestref_ctx_profile(ctx)));
-	fputs("  rules:", out);
-	for (r = 0, sep = " "; r < NESTREF_RULE_COUNT; r++) {
-		if (!nestref_ctx_rule(ctx, (enum nestref_rule)r))
-			continue;
-		fprintf(out, "%s%s", sep, nestref_rule_name((enum nestref_rule)r));
-		sep = ", ";
-	}
-	fputs(*sep == ',' ? "\n" : " none\n", out);
-	fprintf(out, "  setup: vIOMMU with VMID %u",
-		nestref_vec_file_vmid(file));
-	if (nestref_vec_file_page_size(file))
-		fprintf(out, ", PAGE_SIZE %u",
-			nestref_vec_file_page_size(file));
-	for (i = 0; i < nestref_vec_file_devices(file); i++) {
-		n = nestref_vec_device_psids(file, i, &psids);
-		fprintf(out, "; %s pSID 0x%x", nestref_vec_device_name(file, i),
-			n ? psids[0] : 0);
-		for (j = 1; j < n; j++)
-			fprintf(out, ",0x%x", psids[j]);
-		if (nestref_vec_device_vsid(file, i, &vsid) == 0)
-			fprintf(out, " vSID 0x%x", vsid);
-	}
-	fputc('\n', out);
-	explain_setup_queues(out, file);
-}
-
-/* As `run` does: a file outside the profile or the context is skipped. */
-static bool explain_skip(FILE *out, const struct nestref_vec_file *file,
-			 struct nestref_ctx *ctx, enum nestref_profile profile)
-{
-	uint32_t missing = nestref_vec_file_requires(file) &
-			   ~nestref_ctx_caps(ctx);
-	const char *other;
-	uint32_t bit;
-
-	if (!(nestref_vec_file_profiles(file) & NESTREF_PROFILE_BIT(profile))) {
-		fprintf(out,
-			"  skipped: the file does not cover profile %s (try --profile)\n\n",
-			nestref_profile_name(profile));
-		return true;
-	}
-	if (!missing)
-		return false;
-	fprintf(out, "  skipped: backend %s lacks", nestref_ctx_backend(ctx));
-	for (bit = 1; bit; bit <<= 1)
-		if (missing & bit)
-			fprintf(out, " %s", nestref_cap_name(bit));
-	other = nestref_vec_backend_for(nestref_vec_file_requires(file),
-					profile, nestref_ctx_backend(ctx));
-	if (other)
-		fprintf(out, " (try --backend %s)", other);
-	fputs("\n\n", out);
-	return true;
-}
-
-/* ---------------------------------------------------------------- */
-/* What each kind of step did, between the step and its answer       */
-
-/* invalidate: each guest command, the host's rewrite, the SMMU. */
-static void explain_invalidate(FILE *out, struct nestref_vec_session *s)
-{
-	explain_events(out, nestref_vec_session_ctx(s));
-}
-
-/* attach: the vSTE the host checked and installed. */
-static void explain_attach(FILE *out, struct nestref_vec_session *s)
-{
-	explain_events(out, nestref_vec_session_ctx(s));
-}
-
-/* fault: the SMMU's record, then what the host made of it. */
-static void explain_fault(FILE *out, struct nestref_vec_session *s)
-{
-	explain_events(out, nestref_vec_session_ctx(s));
-}
-
-static void explain_record(const char *text, void *arg)
-{
-	nestref_vec_escape_line(arg, "    record %s", text);
-}
-
-/* read_vevents: each record read, as the reports show it. */
-static void explain_read_vevents(FILE *out, struct nestref_vec_session *s)
-{
-	nestref_vec_session_records(s, explain_record, out);
-}
-
-/* alloc_veventq and trigger_vevent: their answer says it all. */
-static void explain_alloc_veventq(FILE *out, struct nestref_vec_session *s)
-{
-	(void)out;
-	(void)s;
-}
-
-static void explain_trigger_vevent(FILE *out, struct nestref_vec_session *s)
-{
-	(void)out;
-	(void)s;
-}
-
-static const struct {
-	const char *action;
-	void (*explain)(FILE *out, struct nestref_vec_session *s);
-} step_kinds[] = {
-	{ "invalidate", explain_invalidate },
-	{ "attach", explain_attach },
-	{ "fault", explain_fault },
-	{ "read_vevents", explain_read_vevents },
-	{ "alloc_veventq", explain_alloc_veventq },
-	{ "trigger_vevent", explain_trigger_vevent },
-};
-
-/* The steps not listed answer and leave nothing else to show. */
-static void explain_step(FILE *out, const char *action,
-			 struct nestref_vec_session *s)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(step_kinds) / sizeof(step_kinds[0]); i++)
-		if (!strcmp(action, step_kinds[i].action))
-			step_kinds[i].explain(out, s);
-}
 
 static int explain_test(FILE *out, const struct nestref_vec_file *file,
 			size_t test, const struct nestref_ctx_opts *base)
 {
-	struct nestref_vec_answer ans = { .size = sizeof(ans) };
-	const char *comment = nestref_vec_test_comment(file, test);
-	const char *action;
-	struct nestref_vec_session *s;
-	struct nestref_ctx *ctx;
-	unsigned int line, column;
-	bool differs = false;
-	char msg[256];
-	size_t i;
-	int rc;
-
-	/* The comment, the path and the messages may hold anything
-	 * (spec/report.md 6). */
-	nestref_vec_escape_line(out, "%s/%ld  %s", nestref_vec_file_id(file),
-				nestref_vec_test_tc(file, test),
-				comment ? comment : "");
-	rc = nestref_vec_session_open(file, test, base, &s, msg, sizeof(msg));
-	if (rc == -EOPNOTSUPP ||
-	    (!rc && explain_skip(out, file, nestref_vec_session_ctx(s),
-				 base->profile))) {
-		/* Outside the backend's profiles, or the file's: a skip. */
-		if (rc) {
-			nestref_vec_escape_line(out, "  skipped: %s", msg);
-			fputc('\n', out);
-		} else {
-			nestref_vec_session_close(s);
-		}
-		return 0;
-	}
-	if (rc) {
-		nestref_vec_escape_line(out, "  %s", msg);
-		fputc('\n', out);
-		return rc == -ENODEV ? 77 : 1;
-	}
-	ctx = nestref_vec_session_ctx(s);
-	explain_setup(out, file, ctx);
-	for (i = 0; i < nestref_vec_test_steps(file, test); i++) {
-		action = nestref_vec_step_action(file, test, i, &line, &column);
-		nestref_vec_escape_line(out, "  step %zu  %s  (%s:%u:%u)", i + 1,
-					action, nestref_vec_file_path(file),
-					line, column);
-		nestref_smmuv3_trace_clear(ctx);
-		rc = nestref_vec_session_step(s, i, &ans);
-		if (rc) {
-			fprintf(out, "    could not run: %s\n",
-				nestref_strerror(rc));
-			break;
-		}
-		explain_step(out, action, s);
-		differs = explain_answer(out, &ans);
-		/* As in `run`, the first step that differs ends the test. */
-		if (differs)
-			break;
-	}
-	explain_counters(out, ctx);
-	nestref_vec_session_close(s);
-	fputc('\n', out);
-	return differs ? 1 : 0;
+	explain_text_heading(out, file, test);
+	return explain_walk(file, test, base, &explain_text_view, out);
 }
 
 /* What one argument selects, and the worst exit status so far. */
@@ -517,7 +99,8 @@ static int explain_file(const char *path, void *arg)
  * test, a folder every file found in it as `run` finds them (the same
  * walk, nestref_vec_each_file()).
  */
-static int explain_arg(const char *arg, const struct nestref_ctx_opts *base)
+static int explain_arg(const char *arg, const struct nestref_ctx_opts *base,
+		       struct html_pick *pick)
 {
 	struct explain_sel sel = { .base = base };
 	char *path = strdup(arg), *colon;
@@ -544,8 +127,58 @@ static int explain_arg(const char *arg, const struct nestref_ctx_opts *base)
 	one[0] = path;
 	if (nestref_vec_each_file(one, 1, stderr, explain_file, &sel) < 0)
 		explain_worst(&sel, EXIT_USAGE);
-	free(path);
+	/* The page shows what the argument selected: the pick keeps path. */
+	pick->path = path;
+	pick->tc = sel.tc;
 	return sel.rc;
+}
+
+/*
+ * --html: the page of the tests explained.  They run once more through
+ * the library, as `run` runs them, for the JSON report the page is drawn
+ * from (its verdicts, reasons and references); the page shows the tests
+ * the arguments picked.
+ */
+static int explain_html(const struct cli_opts *opts, FILE *html,
+			const struct html_pick *picks, size_t n_picks)
+{
+	struct nestref_vec_run_opts run = {
+		.size = sizeof(run),
+		.ctx = &opts->ctx,
+		.flags = NESTREF_VEC_QUIET,
+	};
+	struct html_page page = {
+		.command = "nestref explain",
+		.ctx = &opts->ctx,
+		.picks = picks,
+		.n_picks = n_picks,
+	};
+	const char **paths = calloc(n_picks ? n_picks : 1, sizeof(*paths));
+	size_t i, j, n = 0;
+	int rc = -ENOMEM;
+
+	run.out = fopen("/dev/null", "w");
+	run.err = run.out;
+	run.report = tmpfile();
+	if (!paths || !run.out || !run.report)
+		goto out;
+	/* Each file once, though several of its tests are picked. */
+	for (i = 0; i < n_picks; i++) {
+		for (j = 0; j < n && strcmp(paths[j], picks[i].path) != 0; j++)
+			;
+		if (j == n)
+			paths[n++] = picks[i].path;
+	}
+	nestref_vec_run_files(paths, n, &run, NULL);
+	fflush(run.report);
+	rc = html_report_file("explain", html, run.report, &page);
+out:
+	if (run.report)
+		fclose(run.report);
+	if (run.out)
+		fclose(run.out);
+	free(paths);
+	return rc;
 }
 
 static void explain_usage(FILE *out)
@@ -573,16 +206,20 @@ static void explain_usage(FILE *out)
 		CLI_LOAD_HELP
 		"  -o, --backend-options=OPTS  backend-specific options, key=value,...\n"
 		CLI_PROFILE_HELP
+		CLI_HTML_HELP
 		"  -h, --help                  show this help\n",
 		cli_default_backend());
 }
 
 int cmd_explain(int argc, char **argv)
 {
+	struct html_pick *picks = NULL;
 	struct cli_opts opts;
-	int i, rc, one;
+	FILE *html = NULL;
+	int i, rc, one, n_picks = 0;
 
-	rc = cli_parse("explain", argc, argv, CLI_OPT_CONTEXT | CLI_OPT_LOAD,
+	rc = cli_parse("explain", argc, argv,
+		       CLI_OPT_CONTEXT | CLI_OPT_LOAD | CLI_OPT_HTML,
 		       explain_usage, &opts);
 	if (rc >= 0)
 		return rc;
@@ -594,11 +231,37 @@ int cmd_explain(int argc, char **argv)
 	if (cli_check_backend("explain", &opts) ||
 	    cli_check_context("explain", &opts))
 		return EXIT_USAGE;
+	picks = calloc((size_t)(argc - opts.first_arg), sizeof(*picks));
+	if (!picks) {
+		fputs("nestref explain: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (opts.html && !(html = fopen(opts.html, "w"))) {
+		nestref_vec_escape_line(stderr, "nestref explain: %s: %s",
+					opts.html, strerror(errno));
+		free(picks);
+		return EXIT_USAGE;
+	}
 	rc = 0;
 	for (i = opts.first_arg; i < argc; i++) {
-		one = explain_arg(argv[i], &opts.ctx);
+		one = explain_arg(argv[i], &opts.ctx, &picks[n_picks]);
+		if (picks[n_picks].path)
+			n_picks++;
 		if (one > rc)
 			rc = one;
 	}
+	if (html) {
+		one = explain_html(&opts, html, picks, (size_t)n_picks);
+		if (fclose(html) && !one)
+			one = -EIO;
+		if (one) {
+			nestref_vec_escape_line(stderr, "nestref explain: %s: %s",
+						opts.html, nestref_strerror(one));
+			rc = EXIT_USAGE;
+		}
+	}
+	for (i = 0; i < n_picks; i++)
+		free((char *)picks[i].path);
+	free(picks);
 	return rc;
 }

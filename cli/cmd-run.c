@@ -9,6 +9,7 @@
 #include <nestref/vectors.h>
 
 #include "commands.h"
+#include "html.h"
 #include "options.h"
 
 #ifndef NESTREF_VECTORDIR
@@ -40,6 +41,7 @@ static void run_usage(FILE *out)
 		"                              references, expected and got; compare\n"
 		"                              reports with 'nestref report'\n"
 		"      --junit=FILE            also write the run as JUnit XML to FILE\n"
+		CLI_HTML_HELP
 		"      --partial               run files that require an observation the\n"
 		"                              backend lacks (observe-issued, ...): their\n"
 		"                              checks that need it are not made\n"
@@ -67,13 +69,14 @@ static void run_usage(FILE *out)
 		NESTREF_VECTORDIR, cli_default_backend());
 }
 
-/* --report and --junit: the file opened for writing, or NULL. */
+/* --report, --junit and --html: the file opened for writing, or NULL. */
 static int run_open(const char *path, FILE **out)
 {
 	*out = NULL;
 	if (!path)
 		return 0;
-	*out = fopen(path, "w");
+	/* Read and write: the page of --html is drawn from --report's JSON. */
+	*out = fopen(path, "w+");
 	if (*out)
 		return 0;
 	nestref_vec_escape_line(stderr, "nestref run: %s: %s", path,
@@ -98,13 +101,15 @@ int cmd_run(int argc, char **argv)
 		.out = stdout,
 		.err = stderr,
 	};
+	FILE *report = NULL, *html = NULL;
 	struct cli_opts opts;
 	struct stat st;
-	int rc;
+	int rc, hrc;
 
 	rc = cli_parse("run", argc, argv,
 		       CLI_OPT_CONTEXT | CLI_OPT_QUIET | CLI_OPT_PROGRESS |
-			       CLI_OPT_LOAD | CLI_OPT_EXPECT | CLI_OPT_REPORT,
+			       CLI_OPT_LOAD | CLI_OPT_EXPECT | CLI_OPT_REPORT |
+			       CLI_OPT_HTML,
 		       run_usage, &opts);
 	if (rc >= 0)
 		return rc;
@@ -131,9 +136,20 @@ int cmd_run(int argc, char **argv)
 		run.flags |= NESTREF_VEC_PROGRESS;
 	else if (!opts.no_progress && isatty(STDERR_FILENO))
 		run.flags |= NESTREF_VEC_PROGRESS | NESTREF_VEC_PROGRESS_LATE;
-	if (run_open(opts.report, &run.report) ||
-	    run_open(opts.junit, &run.junit)) {
-		run_close(opts.report, run.report);
+	if (run_open(opts.report, &report) || run_open(opts.junit, &run.junit) ||
+	    run_open(opts.html, &html)) {
+		run_close(opts.report, report);
+		run_close(opts.junit, run.junit);
+		return EXIT_USAGE;
+	}
+	/* The page is drawn from the JSON report: without --report, from
+	 * one kept in a temporary file (report.md 7). */
+	run.report = html && !report ? tmpfile() : report;
+	if (html && !run.report) {
+		fprintf(stderr, "nestref run: no temporary file for the report: %s\n",
+			strerror(errno));
+		run_close(opts.junit, run.junit);
+		run_close(opts.html, html);
 		return EXIT_USAGE;
 	}
 	if (opts.first_arg >= argc)
@@ -143,8 +159,22 @@ int cmd_run(int argc, char **argv)
 						   opts.first_arg,
 					   (size_t)(argc - opts.first_arg),
 					   &run, NULL);
-	if (run_close(opts.report, run.report) ||
-	    run_close(opts.junit, run.junit))
+	if (html) {
+		struct html_page page = { .command = "nestref run",
+					  .ctx = &opts.ctx };
+
+		fflush(run.report);
+		hrc = html_report_file("run", html, run.report, &page);
+		if (hrc) {
+			fprintf(stderr, "nestref run: %s: %s\n", opts.html,
+				nestref_strerror(hrc));
+			rc = EXIT_USAGE;
+		}
+	}
+	if (run.report != report)
+		fclose(run.report);
+	if (run_close(opts.report, report) ||
+	    run_close(opts.junit, run.junit) || run_close(opts.html, html))
 		return EXIT_USAGE;
 	return rc;
 }

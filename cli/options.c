@@ -22,6 +22,7 @@ enum {
 	CLI_VAL_TAP,
 	CLI_VAL_TAP_FROM,
 	CLI_VAL_NO_PROGRESS,
+	CLI_VAL_HTML,
 };
 
 /* Every option a subcommand can take, and the group that brings it. */
@@ -57,6 +58,8 @@ static const struct cli_option {
 	  true, false },
 	{ { "only-applicable", no_argument, NULL, CLI_VAL_APPLICABLE },
 	  CLI_OPT_REPORT, true, false },
+	{ { "html", required_argument, NULL, CLI_VAL_HTML }, CLI_OPT_HTML, true,
+	  true },
 	{ { "format", required_argument, NULL, CLI_VAL_FORMAT }, CLI_OPT_EXPORT,
 	  true, true },
 	{ { "output", required_argument, NULL, CLI_VAL_OUTPUT }, CLI_OPT_EXPORT,
@@ -175,6 +178,9 @@ static int cli_report_option(const char *cmd, int c, const char *arg,
 		return 0;
 	case CLI_VAL_JUNIT:
 		opts->junit = arg;
+		return 0;
+	case CLI_VAL_HTML:
+		opts->html = arg;
 		return 0;
 	case CLI_VAL_FORMAT:
 		if (strcmp(arg, "json") != 0) {

@@ -51,6 +51,15 @@
 #define CLI_OPT_PROFILE (1u << 10) /* -p alone, without the other context
 				    * options (export) */
 #define CLI_OPT_COMPARE (1u << 11) /* --tap, --tap-from (report) */
+#define CLI_OPT_HTML (1u << 12)    /* --html (run, explain) */
+
+#define CLI_HTML_HELP \
+	"      --html=FILE             also write a page a person reads to FILE\n" \
+	"                              (docs/spec/report.md 7): the counts, the\n" \
+	"                              skips by reason, every test with filters,\n" \
+	"                              and each test that ran drawn: its commands\n" \
+	"                              before and after the host's rewrite, the\n" \
+	"                              batches, what the SMMU removed\n"
 
 /* The most --load options one command takes. */
 #define CLI_LOAD_MAX 32
@@ -71,6 +80,7 @@ struct cli_opts {
 	bool has_profile;   /* -p was given */
 	const char *report; /* --report FILE: the JSON report */
 	const char *junit;  /* --junit FILE: JUnit XML */
+	const char *html;   /* --html FILE: the HTML report */
 	bool partial;       /* --partial (run) */
 	bool applicable;    /* --only-applicable (run) */
 	const char *format; /* --format (export: json) */

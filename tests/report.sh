@@ -39,6 +39,7 @@ run_capture run --help
 expect_in "run --help has --report and --junit" "$out" "--junit=FILE"
 run_report mock 0 --backend mock "$top/vectors"
 run_report sim 0 --backend smmuv3-sim "$top/vectors"
+run_report applicable 0 --backend smmuv3-sim --only-applicable "$top/vectors"
 # Ablations: the rules off give failures, with the rule a message names.
 run_report mock-ablation 1 --backend mock \
 	--without-rule one-vdevice-per-device "$top/vectors"
@@ -195,7 +196,7 @@ def tap_verdicts(name):
 
 reports = {}
 for name in ("mock", "sim", "mock-ablation", "sim-ablation", "escape",
-             "unavailable", "load-error"):
+             "unavailable", "load-error", "applicable"):
     try:
         doc = load(name + ".json")
     except Exception as e:
@@ -243,6 +244,22 @@ check("a failure whose message ends with a rule cites the rule",
       "rules: %s" % sorted({t["failure"].get("rule") for t in fails} - {None}))
 skips = [t for t in mock.get("tests", []) if t["verdict"] == "skip"]
 check("a skip says why", skips and all(t["reason"] for t in skips))
+sim = reports.get("sim", {})
+groups = sim.get("skips", [])
+check("report.md 2.2: the skip groups add up to the skips, each with why",
+      groups and sum(g["tests"] for g in groups) == sim["totals"]["skip"]
+      and sim.get("left_out") is None,
+      "skips %s, totals %s" % (groups, sim.get("totals")))
+app = reports.get("applicable", {})
+left = app.get("left_out") or {}
+check("report.md 2.2: --only-applicable's files left out, with what runs them",
+      left.get("files", 0) > 0
+      and left.get("tests", 0) + app["totals"]["tests"] == sim["totals"]["tests"]
+      and "--backend mock" in left.get("why", ""),
+      "left_out %s" % left)
+check("report.md 2.2: a skip group names the backend that runs them",
+      any(g["why"].endswith("run them with --backend mock") for g in groups),
+      "skips %s" % groups)
 una = reports.get("unavailable", {})
 check("a run that could not start: no tests, status 77, and why",
       una.get("tests") == [] and una.get("status") == 77

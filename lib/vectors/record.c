@@ -27,6 +27,7 @@ struct record {
 	json_t *root;
 	json_t *impl;  /* root's implementation */
 	json_t *tests; /* root's tests */
+	json_t *skips; /* root's skips */
 	size_t counts[NESTREF_VEC_VERDICT_COUNT];
 	bool nomem;
 };
@@ -93,8 +94,9 @@ struct record *record_new(const struct nestref_ctx_opts *ctx)
 	rec->root = json_object();
 	rec->impl = json_object();
 	rec->tests = json_array();
+	rec->skips = json_array();
 	rules = json_array();
-	if (!rec->root || !rec->impl || !rec->tests || !rules) {
+	if (!rec->root || !rec->impl || !rec->tests || !rec->skips || !rules) {
 		json_decref(rules);
 		record_free(rec);
 		return NULL;
@@ -126,6 +128,9 @@ struct record *record_new(const struct nestref_ctx_opts *ctx)
 	set(rec, rec->root, "status", json_integer(0));
 	set(rec, rec->root, "stopped", json_null());
 	set(rec, rec->root, "totals", json_object());
+	json_incref(rec->skips);
+	set(rec, rec->root, "skips", rec->skips);
+	set(rec, rec->root, "left_out", json_null());
 	json_incref(rec->tests);
 	set(rec, rec->root, "tests", rec->tests);
 	return rec;
@@ -137,6 +142,7 @@ void record_free(struct record *rec)
 		return;
 	json_decref(rec->impl);
 	json_decref(rec->tests);
+	json_decref(rec->skips);
 	json_decref(rec->root);
 	nestref_free(rec);
 }
@@ -492,6 +498,28 @@ void record_failed_step(struct record *rec, const struct vec_file *file,
 	set_message(rec, failure, got->message);
 	set(rec, t, "failure", failure);
 	json_decref(t);
+}
+
+void record_skips(struct record *rec, size_t tests, size_t files,
+		  const char *why)
+{
+	json_t *line;
+
+	if (!rec)
+		return;
+	line = json_object();
+	if (!line) {
+		rec->nomem = true;
+		return;
+	}
+	if (files)
+		set(rec, line, "files", json_integer((json_int_t)files));
+	set(rec, line, "tests", json_integer((json_int_t)tests));
+	set(rec, line, "why", any_string(why));
+	if (files)
+		set(rec, rec->root, "left_out", line);
+	else
+		append(rec, rec->skips, line);
 }
 
 void record_end(struct record *rec, int status, const char *stopped)

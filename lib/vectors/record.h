@@ -44,6 +44,13 @@ void record_failed_step(struct record *rec, const struct vec_file *file,
 			const struct step_got *got,
 			const struct step_verdict *verdict);
 
+/*
+ * A line of the skip summary (report.md 2.2): tests skipped for one
+ * reason, or with files not 0, the files left out (--only-applicable).
+ */
+void record_skips(struct record *rec, size_t tests, size_t files,
+		  const char *why);
+
 /* The run's exit status, and why it stopped early (NULL or "": it did not). */
 void record_end(struct record *rec, int status, const char *stopped);
 

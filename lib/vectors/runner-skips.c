@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "record.h"
 #include "runner-report.h"
 #include "runner.h"
 
@@ -61,11 +62,19 @@ static void skips_need(char *buf, size_t len, uint32_t caps,
 			 nestref_profile_name(st->copts.profile));
 }
 
-void runner_skips_print(const struct run_state *st, const char *backend)
+/*
+ * Each line of the summary's skip part, given to fn: the groups, the
+ * tests skipped for other reasons (why NULL), the files left out (files
+ * not 0).  The summary on err and the JSON report (report.md 2.2) both
+ * come from here, so they say the same.
+ */
+static void skips_each(const struct run_state *st, const char *backend,
+		       void (*fn)(void *arg, size_t tests, size_t files,
+				  const char *why),
+		       void *arg)
 {
 	const struct runner_summary *sum = st->sum;
 	const struct runner_skip_group *g;
-	FILE *err = st->opts->err;
 	char line[512];
 	size_t i;
 
@@ -79,19 +88,49 @@ void runner_skips_print(const struct run_state *st, const char *backend)
 				 nestref_profile_name(st->copts.profile));
 		else
 			snprintf(line, sizeof(line), "%s", g->why);
-		nestref_vec_escape_line(err, "nestref: %zu skipped: %s", g->n,
-					line);
+		fn(arg, g->n, 0, line);
 	}
 	if (sum->skip_ungrouped)
-		fprintf(err, "nestref: %zu skipped for other reasons (see the TAP lines)\n",
-			sum->skip_ungrouped);
+		fn(arg, sum->skip_ungrouped, 0, NULL);
 	if (sum->left_out_files) {
 		skips_need(line, sizeof(line), sum->left_out_caps, st, backend);
+		fn(arg, sum->left_out_tests, sum->left_out_files, line);
+	}
+}
+
+static void skips_print_line(void *arg, size_t tests, size_t files,
+			     const char *why)
+{
+	FILE *err = arg;
+
+	if (files)
 		nestref_vec_escape_line(err,
 					"nestref: %zu files (%zu tests) left out as not for this backend: %s",
-					sum->left_out_files, sum->left_out_tests,
-					line);
-	}
+					files, tests, why);
+	else if (why)
+		nestref_vec_escape_line(err, "nestref: %zu skipped: %s", tests,
+					why);
+	else
+		fprintf(err, "nestref: %zu skipped for other reasons (see the TAP lines)\n",
+			tests);
+}
+
+static void skips_record_line(void *arg, size_t tests, size_t files,
+			      const char *why)
+{
+	record_skips(arg, tests, files,
+		     why ? why : "other reasons: each test's reason says which");
+}
+
+void runner_skips_print(const struct run_state *st, const char *backend)
+{
+	skips_each(st, backend, skips_print_line, st->opts->err);
+}
+
+void runner_skips_record(const struct run_state *st, const char *backend)
+{
+	if (st->opts->record)
+		skips_each(st, backend, skips_record_line, st->opts->record);
 }
 
 bool runner_nothing_ran(const struct runner_summary *sum)

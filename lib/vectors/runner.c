@@ -435,6 +435,7 @@ int runner_end(struct run_state *st)
 			sum->passed_partly, sum->failed, sum->skipped);
 	if (!opts->quiet)
 		runner_skips_print(st, nestref_backend_name(be));
+	runner_skips_record(st, nestref_backend_name(be));
 	if (runner_expect(st, nestref_backend_name(be), st->caps))
 		return RUNNER_EXIT_FAILED;
 	if (sum->failed)

@@ -130,6 +130,8 @@ void runner_file(struct run_state *st, const struct vec_file *file);
 bool runner_going(const struct run_state *st);
 /* runner-skips.c: the skip groups and the files left out, on err. */
 void runner_skips_print(const struct run_state *st, const char *backend);
+/* The same lines into the JSON report (opts->record), if one is written. */
+void runner_skips_record(const struct run_state *st, const char *backend);
 /* Whether every test was skipped or left out (the run exits 77). */
 bool runner_nothing_ran(const struct runner_summary *sum);
 
