@@ -14,10 +14,6 @@
 
 #include "explain.h"
 
-static const char *const cerror_names[] = {
-	"none", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC",
-};
-
 static void explain_cmd(FILE *out, const char *label,
 			const struct nestref_smmuv3_cmd *cmd)
 {
@@ -42,7 +38,6 @@ static void explain_why(FILE *out, const struct nestref_smmuv3_trace_event *ev)
 
 static void explain_exec(FILE *out, const struct nestref_smmuv3_trace_event *ev)
 {
-	static const char *const caches[] = { "tlb", "cfg", "atc" };
 	char text[256];
 	unsigned int k, any = 0;
 
@@ -50,14 +45,15 @@ static void explain_exec(FILE *out, const struct nestref_smmuv3_trace_event *ev)
 	fprintf(out, "    smmu   slot %-3u %s", ev->index, text);
 	if (ev->cerror) {
 		fprintf(out, "  -> %s%s%s\n",
-			cerror_names[ev->cerror & 3],
+			explain_cerror_name(ev->cerror),
 			ev->rule ? ": " : "", ev->rule ? ev->rule : "");
 		return;
 	}
 	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT; k++) {
 		if (!ev->removed[k])
 			continue;
-		fprintf(out, "%s%s -%u", any ? ", " : "  -> removed ", caches[k],
+		fprintf(out, "%s%s -%u", any ? ", " : "  -> removed ",
+			explain_cache_name(k, false),
 			ev->removed[k]);
 		any = 1;
 	}
@@ -119,8 +115,7 @@ static void explain_event(FILE *out, const struct nestref_smmuv3_trace_event *ev
 		break;
 	default:
 		fprintf(out, "    drop   %s\n",
-			nestref_errno_name(ev->err) ?
-				nestref_errno_name(ev->err) : "error");
+			explain_errno_name(ev->err));
 		if (!shown)
 			explain_evt(out, "record", &ev->evt);
 		explain_why(out, ev);
@@ -148,8 +143,7 @@ static void explain_events(FILE *out, struct nestref_ctx *ctx)
 			break;
 		case NESTREF_SMMUV3_TRACE_REJECT:
 			fprintf(out, "    entry %u refused: %s\n", ev->index,
-				nestref_errno_name(ev->err) ?
-					nestref_errno_name(ev->err) : "error");
+				explain_errno_name(ev->err));
 			explain_cmd(out, "guest", &ev->in);
 			explain_why(out, ev);
 			break;
@@ -169,9 +163,7 @@ static void explain_events(FILE *out, struct nestref_ctx *ctx)
 		default:
 			fprintf(out, "    note   %s", ev->rule ? ev->rule : "");
 			if (ev->err)
-				fprintf(out, ": %s", nestref_errno_name(ev->err) ?
-						     nestref_errno_name(ev->err) :
-						     "error");
+				fprintf(out, ": %s", explain_errno_name(ev->err));
 			if (ev->function)
 				fprintf(out, " [linux: %s]", ev->function);
 			fputc('\n', out);
@@ -198,20 +190,11 @@ static void explain_counters(FILE *out, struct nestref_ctx *ctx)
 
 static void explain_answer(FILE *out, const struct nestref_vec_answer *ans)
 {
-	fprintf(out, "    answer %s%s", ans->rc ? "error " : "ok",
-		ans->rc ? (nestref_errno_name(ans->rc) ?
-				   nestref_errno_name(ans->rc) : "?") : "");
-	if (ans->has_entry_num)
-		fprintf(out, ", entry_num %" PRIu32, ans->entry_num);
-	if (ans->has_flags)
-		fprintf(out, ", flags 0x%" PRIx32, ans->flags);
-	if (ans->has_read)
-		fprintf(out, ", %zu bytes read", ans->read_bytes);
-	fprintf(out, "  (%s)\n",
-		ans->check == NESTREF_VEC_CHECK_FAIL ?
-			"NOT what the vector expects" :
-		ans->check == NESTREF_VEC_CHECK_PASS ? "as the vector expects" :
-						       "nothing checked");
+	char text[160];
+
+	explain_answer_text(text, sizeof(text), ans);
+	fprintf(out, "    answer %s  (%s)\n", text,
+		explain_check_text(ans->check));
 	if (ans->rc && ans->message[0])
 		nestref_vec_escape_line(out, "    why    %s", ans->message);
 }

@@ -44,6 +44,17 @@ int explain_walk(const struct nestref_vec_file *file, size_t test,
 		 const struct nestref_ctx_opts *base,
 		 const struct explain_view *view, void *arg);
 
+/* The words of both views (explain-words.c). */
+const char *explain_cerror_name(uint32_t cerror); /* "CERROR_ILL" */
+/* "tlb", "cfg", "atc"; long_form: "TLB", "config cache", "ATC" */
+const char *explain_cache_name(unsigned int kind, bool long_form);
+const char *explain_errno_name(int err); /* "EINVAL", else "error" */
+/* "ok, entry_num 1", "error EINVAL, entry_num 0", "ok, 32 bytes read" */
+void explain_answer_text(char *buf, size_t len,
+			 const struct nestref_vec_answer *ans);
+/* "as the vector expects", "NOT what the vector expects", ... */
+const char *explain_check_text(enum nestref_vec_check check);
+
 /* The plain-text view of `nestref explain`; its arg is the FILE *. */
 extern const struct explain_view explain_text_view;
 

@@ -379,13 +379,6 @@ static void box_rule(struct box *b, const struct nestref_smmuv3_trace_event *ev)
 	box_words(b, "rule", text);
 }
 
-static const char *errno_text(int err)
-{
-	const char *name = nestref_errno_name(err);
-
-	return name ? name : "error";
-}
-
 /* ---------------------------------------------------------------- */
 /* What each trace event draws                                        */
 
@@ -420,7 +413,7 @@ static void draw_reject(struct trace *tr, const struct nestref_smmuv3_trace_even
 {
 	box_add(g, "label", true, "entry %u", ev->index);
 	box_cmd(g, &ev->in, NULL);
-	box_add(h, "label bad", true, "refused: %s", errno_text(ev->err));
+	box_add(h, "label bad", true, "refused: %s", explain_errno_name(ev->err));
 	box_rule(h, ev);
 	pair(tr, g, LANE_GUEST, "guest", h, LANE_HOST, "host bad", true);
 }
@@ -440,24 +433,20 @@ static void draw_issue(struct trace *tr, const struct nestref_smmuv3_trace_event
 static void draw_exec(struct trace *tr, const struct nestref_smmuv3_trace_event *ev,
 		      struct box *s)
 {
-	static const char *const caches[] = { "TLB", "config cache", "ATC" };
-	static const char *const cerrors[] = {
-		"none", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC",
-	};
 	bool sync = nestref_smmuv3_opcode(&ev->out) == NESTREF_SMMUV3_SYNC;
 	unsigned int k;
 
 	box_add(s, "label", true, "slot %u", ev->index);
 	box_cmd(s, &ev->out, NULL);
 	if (ev->cerror) {
-		box_add(s, "bad", true, "%s", cerrors[ev->cerror & 3]);
+		box_add(s, "bad", true, "%s", explain_cerror_name(ev->cerror));
 		if (ev->rule)
 			box_words(s, "bad", ev->rule);
 	}
 	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT && !ev->cerror; k++)
 		if (ev->removed[k])
 			box_add(s, "removed", true, "removed %u from the %s",
-				ev->removed[k], caches[k]);
+				ev->removed[k], explain_cache_name(k, true));
 	row_end(tr, box_draw(tr, s, LANE_SMMU,
 			     ev->cerror ? "smmu bad" : sync ? "smmu sync" :
 							       "smmu"),
@@ -471,7 +460,7 @@ static void draw_note(struct trace *tr, const struct nestref_smmuv3_trace_event 
 
 	box_words(h, "note", ev->rule ? ev->rule : "note");
 	if (ev->err)
-		box_add(h, "bad", false, ": %s", errno_text(ev->err));
+		box_add(h, "bad", false, ": %s", explain_errno_name(ev->err));
 	if (ev->function)
 		box_add(h, "rule", true, "linux: %s", ev->function);
 	/* An attach step's vSTE: as given and, if changed, as kept. */
@@ -508,7 +497,7 @@ static void draw_event(struct trace *tr, const struct nestref_smmuv3_trace_event
 		pair(tr, g, LANE_GUEST, "guest", h, LANE_HOST, "host", false);
 		break;
 	default:
-		box_add(h, "label bad", true, "dropped: %s", errno_text(ev->err));
+		box_add(h, "label bad", true, "dropped: %s", explain_errno_name(ev->err));
 		box_rule(h, ev);
 		row_end(tr, box_draw(tr, h, LANE_HOST, "host bad"), GAP_PX);
 		break;
@@ -628,32 +617,20 @@ static void trace_answer(struct trace *tr, int rc,
 {
 	struct box h = { 0 };
 	const char *cls;
+	char text[160];
 
 	if (rc) {
 		box_add(&h, "label bad", true, "could not run: %s",
 			nestref_strerror(rc));
 		cls = "host bad";
 	} else {
-		box_add(&h, "label", true, "answer: %s%s", ans->rc ? "error " : "ok",
-			ans->rc ? errno_text(ans->rc) : "");
-		if (ans->has_entry_num)
-			box_add(&h, "cmd", false, "entry_num %" PRIu32,
-				ans->entry_num);
-		if (ans->has_flags)
-			box_add(&h, "cmd", false, "flags 0x%" PRIx32, ans->flags);
-		if (ans->has_read)
-			box_add(&h, "cmd", false, "%zu bytes read",
-				ans->read_bytes);
+		explain_answer_text(text, sizeof(text), ans);
+		box_add(&h, "label", true, "answer: %s", text);
 		cls = ans->check == NESTREF_VEC_CHECK_FAIL ? "answer bad" :
 		      ans->check == NESTREF_VEC_CHECK_PASS ? "answer ok" :
 							     "answer";
 		box_add(&h, ans->check == NESTREF_VEC_CHECK_FAIL ? "bad" : "note",
-			true, "%s",
-			ans->check == NESTREF_VEC_CHECK_FAIL ?
-				"NOT what the vector expects" :
-			ans->check == NESTREF_VEC_CHECK_PASS ?
-				"as the vector expects" :
-				"nothing checked");
+			true, "%s", explain_check_text(ans->check));
 		if (ans->rc && ans->message[0]) {
 			char *esc = NULL;
 			size_t len = nestref_vec_escape(NULL, 0, ans->message, 0);

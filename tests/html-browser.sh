@@ -123,8 +123,8 @@ page_check "in the browser: their traces, sid and vmid marked as changed" \
 	"$tmp/trace.dom" "$tmp/trace.tap" --dom \
 	--change smmuv3-caches-cfg/1 sid 0x99 0x1234 \
 	--change smmuv3-caches-tlb-va/1 vmid 0 0x5
-chrome --window-size=1280,2300 --screenshot="$shots/trace.png" \
+chrome --window-size=1280,2800 --screenshot="$shots/trace.png" \
 	"file://$tmp/trace.html" >/dev/null
-png_check "screenshot of the traces: $shots/trace.png" "$shots/trace.png" 1280 2300
+png_check "screenshot of the traces: $shots/trace.png" "$shots/trace.png" 1280 2800
 
 finish
