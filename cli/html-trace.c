@@ -44,7 +44,7 @@ struct token {
 	char text[TOKEN_MAX];
 	const char *cls;   /* NULL, or the class that marks it */
 	char field[64];    /* a changed field: its name ("" if none) */
-	char from[40];     /* and its value before the change */
+	char from[TOKEN_MAX]; /* and its value before the change */
 	bool br;           /* starts a new line */
 };
 
@@ -196,11 +196,40 @@ static void token_draw(FILE *o, const struct token *t, int x, int y,
 	}
 }
 
+/*
+ * How many tokens from i on make one run that is drawn as one text: the
+ * same line, the same class, no marked field.  For a run of more than
+ * one, merged gets their words with the spaces between.
+ */
+static size_t box_run(const struct box *b, size_t i, const int *line,
+		      size_t width, struct token *merged)
+{
+	size_t n = 1, used, k;
+
+	while (i + n < b->n && line[i + n] == line[i] &&
+	       !b->t[i].field[0] && !b->t[i + n].field[0] &&
+	       b->t[i + n].cls == b->t[i].cls &&
+	       strlen(b->t[i].text) <= width)
+		n++;
+	if (n == 1)
+		return 1;
+	memset(merged, 0, sizeof(*merged));
+	merged->cls = b->t[i].cls;
+	used = (size_t)snprintf(merged->text, sizeof(merged->text), "%s",
+				b->t[i].text);
+	for (k = 1; k < n && used < sizeof(merged->text); k++)
+		used += (size_t)snprintf(merged->text + used,
+					 sizeof(merged->text) - used, " %s",
+					 b->t[i + k].text);
+	return n;
+}
+
 /* Draws the box in lane l from the current row's top; returns its height. */
 static int box_draw(struct trace *tr, struct box *b, enum lane l,
 		    const char *cls)
 {
-	size_t width = lane_chars(l), i, *col;
+	size_t width = lane_chars(l), i, run, *col;
+	struct token merged;
 	int *line, lines, h, x, y;
 	FILE *o = tr->svg;
 
@@ -217,10 +246,15 @@ static int box_draw(struct trace *tr, struct box *b, enum lane l,
 	h = lines * LINE_PX + 2 * PAD_PX;
 	fprintf(o, "<g class=\"box %s\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"4\"/>",
 		cls, lanes[l].x, tr->y, lanes[l].w, h);
-	for (i = 0; i < b->n; i++) {
+	for (i = 0; i < b->n; i += run) {
 		x = lanes[l].x + PAD_PX + px(col[i]);
 		y = tr->y + PAD_PX + line[i] * LINE_PX + FONT_PX;
-		token_draw(o, &b->t[i], x, y, col[i], width);
+		run = box_run(b, i, line, width, &merged);
+		if (run > 1) {
+			token_draw(o, &merged, x, y, col[i], width);
+		} else {
+			token_draw(o, &b->t[i], x, y, col[i], width);
+		}
 	}
 	fputs("</g>\n", o);
 	free(line);
@@ -263,54 +297,81 @@ static void band(struct trace *tr, const char *cls, const char *text)
 /* Commands and records, field by field                              */
 
 /*
- * The words of a formatted command or record ("CFGI_CD sid=0x1234
- * ssid=0x3"), each "name=value" marked when before (the same thing as
- * the guest had it) has another value for it or none: what the host
- * changed.  NULL before: nothing marked.
+ * In a formatted command or record ("CFGI_CD sid=0x1234 ssid=0x3"), the
+ * value of key, or with key NULL its name (the first word); "" when the
+ * text has no such field.  A field left out of the text is 0
+ * (nestref_smmuv3_format() leaves out the fields that are).
+ */
+static void word_value(const char *text, const char *key, char *out,
+		       size_t len)
+{
+	size_t klen = key ? strlen(key) : 0;
+	const char *p = text;
+
+	out[0] = '\0';
+	if (!key) {
+		snprintf(out, len, "%.*s", (int)strcspn(text, " "), text);
+		return;
+	}
+	for (; (p = strstr(p, key)); p += klen) {
+		if ((p == text || p[-1] == ' ') && p[klen] == '=') {
+			snprintf(out, len, "%.*s",
+				 (int)strcspn(p + klen + 1, " "), p + klen + 1);
+			return;
+		}
+	}
+}
+
+/* Marks token t as a field the host changed, from the value was. */
+static void token_changed(struct token *t, const char *field, const char *was)
+{
+	t->cls = "cmd chg";
+	snprintf(t->field, sizeof(t->field), "%s", field);
+	snprintf(t->from, sizeof(t->from), "%s", was[0] ? was : "0");
+}
+
+/*
+ * The words of a formatted command or record, as tokens.  With before
+ * (the same thing as the guest had it), each word whose value differs
+ * is marked (the name as "opcode"), and each field before had that the
+ * text lacks is added as "name=0": what the host changed.
  */
 static void box_fields(struct box *b, const char *text, const char *before)
 {
 	char word[TOKEN_MAX], key[sizeof(((struct token *)0)->field)];
-	char had[TOKEN_MAX];
+	char had[TOKEN_MAX], now[TOKEN_MAX];
 	const char *eq, *p;
 	struct token *t;
-	size_t len, klen;
-	bool br = true;
+	size_t len;
+	bool first = true;
 
-	while (*text) {
-		text += strspn(text, " ");
-		len = strcspn(text, " ");
-		if (!len)
-			break;
-		snprintf(word, sizeof(word), "%.*s", (int)len, text);
-		text += len;
-		t = box_add(b, "cmd", br, "%s", word);
-		br = false;
+	for (p = text; *(p += strspn(p, " ")); p += len) {
+		len = strcspn(p, " ");
+		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+		t = box_add(b, "cmd", first, "%s", word);
 		eq = strchr(word, '=');
-		if (!t || !before || !eq)
-			continue;
-		klen = (size_t)(eq - word);
-		if (klen >= sizeof(key))
-			continue;
-		memcpy(key, word, klen);
-		key[klen] = '\0';
-		/* The same key in before, as a whole word. */
-		had[0] = '\0';
-		for (p = before; (p = strstr(p, key));) {
-			if ((p == before || p[-1] == ' ') && p[klen] == '=') {
-				snprintf(had, sizeof(had), "%.*s",
-					 (int)strcspn(p + klen + 1, " "),
-					 p + klen + 1);
-				break;
-			}
-			p += klen;
+		if (t && before &&
+		    (first || (eq && (size_t)(eq - word) < sizeof(key)))) {
+			snprintf(key, sizeof(key), "%.*s",
+				 first ? 6 : (int)(eq - word),
+				 first ? "opcode" : word);
+			word_value(before, first ? NULL : key, had, sizeof(had));
+			if (strcmp(had, first ? word : eq + 1) != 0)
+				token_changed(t, key, had);
 		}
-		if (!strcmp(had, eq + 1))
+		first = false;
+	}
+	/* The fields the host cleared: in before, not in text. */
+	for (p = before; p && *(p += strspn(p, " ")); p += len) {
+		len = strcspn(p, " ");
+		eq = memchr(p, '=', len);
+		if (!eq || (size_t)(eq - p) >= sizeof(key))
 			continue;
-		t->cls = "cmd chg";
-		snprintf(t->field, sizeof(t->field), "%s", key);
-		/* A field the text leaves out is 0 (nestref_smmuv3_format()). */
-		snprintf(t->from, sizeof(t->from), "%s", had[0] ? had : "0");
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - p), p);
+		word_value(text, key, now, sizeof(now));
+		word_value(before, key, had, sizeof(had));
+		if (!now[0] && (t = box_add(b, "cmd", false, "%s=0", key)))
+			token_changed(t, key, had);
 	}
 }
 
@@ -330,7 +391,8 @@ static void box_changes(struct box *b, const char *what)
 			box_add(b, "note", true, "%s:", what);
 		any = true;
 		box_add(b, "note chg-note", false, "%s %s -> %s", t.field,
-			t.from, t.text + strlen(t.field) + 1);
+			t.from,
+			strchr(t.text, '=') ? strchr(t.text, '=') + 1 : t.text);
 	}
 }
 

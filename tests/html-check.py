@@ -8,7 +8,8 @@ consistent, and which rows its filters left visible.
 Usage: html-check.py PAGE TAP [--dom] [--visible V,V] [--ref REF] [--change
 NAME FIELD FROM TO]... [--text NAME TEXT]...  --visible: only rows of these
 verdicts are shown; --ref: only rows citing REF are; --change: in test
-NAME's trace, FIELD is marked as changed from FROM to TO; --text: the trace
+NAME's trace, FIELD (or the command's name, "opcode") is marked as changed
+from FROM to TO; --text: the trace
 of NAME says TEXT.  Prints what is wrong and exits 1, or
 exits 0 in silence.
 """
@@ -179,7 +180,8 @@ def main(argv):
         found = [t for a, t in page.articles.get(name, [])
                  if a.get("data-field") == field and a.get("data-from") == frm
                  and "chg" in a.get("class", "").split()]
-        want(found == ["%s=%s" % (field, to)],
+        # The opcode is the command's name; a field is "name=value".
+        want(found == [to if field == "opcode" else "%s=%s" % (field, to)],
              "%s: no %s marked as changed from %s to %s (found %s)" % (name, field, frm, to, found))
     for name, text in texts:
         all_text = " ".join(t for _, t in page.articles.get(name, []))

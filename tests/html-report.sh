@@ -61,6 +61,14 @@ page_check "TLBI_NH_VA: vmid marked changed, 0 to 0x5; six TLB entries removed" 
 	"$tmp/sim.html" "$tmp/sim.tap" \
 	--change smmuv3-caches-tlb-va/1 vmid 0 0x5 \
 	--text smmuv3-caches-tlb-va/1 "removed 6 from the TLB"
+# 3.3: TLBI_NSNH_ALL becomes TLBI_NH_ALL of the VMID; the released
+# conversion clears the bits no field covers.
+page_check "NSNH_ALL: the opcode and vmid marked changed; cleared bits marked" \
+	"$tmp/sim.html" "$tmp/sim.tap" \
+	--change smmuv3-caches-tlb-vmid/4 opcode TLBI_NSNH_ALL TLBI_NH_ALL \
+	--change smmuv3-caches-tlb-vmid/4 vmid 0 0x5 \
+	--change smmuv3-rewrite-released/1 rest \
+		dw0:0xffffffffffffff00,dw1:0xffffffffffffffff 0
 # The checker fails where the page does not say it.
 if "$py" "$top/tests/html-check.py" "$tmp/sim.html" "$tmp/sim.tap" \
 	--change smmuv3-caches-cfg/1 sid 0x99 0x9999 >/dev/null; then
