@@ -150,6 +150,18 @@ check "the comment is text" grep -q '&lt;/td&gt;&lt;script&gt;alert(2)&lt;/scrip
 check "no control character in the page" \
 	test "$(tr -d '\n\t' <"$tmp/hostile.html" | tr -d '\040-\176\200-\377' | wc -c)" -eq 0
 
+# A run that stopped: the page says why, with no test.
+page unavailable 77 --backend iommufd \
+	--backend-options "mode=selftest,iommufd=$tmp/no-such-iommu" "$top/vectors/mock"
+expect_in "a run that could not start: the page says why" \
+	"$(cat "$tmp/unavailable.html")" '<p class="bad" id="stopped">Stopped: backend unavailable'
+expect_in "... and counts no test" "$(cat "$tmp/unavailable.html")" \
+	'<span id="count-tests" data-count="0">'
+printf 'format: nestref/vectors-1\nid: broken\n' >"$tmp/broken.yaml"
+page broken 2 "$tmp/broken.yaml"
+expect_in "a run a load error stopped: the page says so" \
+	"$(cat "$tmp/broken.html")" "Exit status 2: a usage or load error."
+
 # Bad --html: refused before anything runs.
 run_capture run --html "$tmp/no-such-dir/r.html" "$top/vectors/mock"
 expect_rc "run --html into a folder that does not exist: usage error" 2
