@@ -27,13 +27,10 @@ static void explain_cmd(FILE *out, const char *label,
 
 static void explain_why(FILE *out, const struct nestref_smmuv3_trace_event *ev)
 {
-	nestref_vec_escape_line(out, "      %-6s %s%s%s%s%s%s", "rule",
-				ev->rule ? ev->rule : "",
-				ev->section || ev->function ? " [" : "",
-				ev->section ? ev->section : "",
-				ev->section && ev->function ? "; linux: " : "",
-				ev->function ? ev->function : "",
-				ev->section || ev->function ? "]" : "");
+	char text[512];
+
+	explain_rule_text(text, sizeof(text), ev);
+	nestref_vec_escape_line(out, "      %-6s %s", "rule", text);
 }
 
 static void explain_exec(FILE *out, const struct nestref_smmuv3_trace_event *ev)

@@ -62,3 +62,14 @@ const char *explain_check_text(enum nestref_vec_check check)
 	       check == NESTREF_VEC_CHECK_PASS ? "as the vector expects" :
 						 "nothing checked";
 }
+
+void explain_rule_text(char *buf, size_t len,
+		       const struct nestref_smmuv3_trace_event *ev)
+{
+	snprintf(buf, len, "%s%s%s%s%s%s", ev->rule ? ev->rule : "",
+		 ev->section || ev->function ? " [" : "",
+		 ev->section ? ev->section : "",
+		 ev->section && ev->function ? "; linux: " : "",
+		 ev->function ? ev->function : "",
+		 ev->section || ev->function ? "]" : "");
+}

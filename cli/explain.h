@@ -52,6 +52,9 @@ const char *explain_errno_name(int err); /* "EINVAL", else "error" */
 /* "ok, entry_num 1", "error EINVAL, entry_num 0", "ok, 32 bytes read" */
 void explain_answer_text(char *buf, size_t len,
 			 const struct nestref_vec_answer *ans);
+/* "the rule [its section; linux: the function doing it]" */
+void explain_rule_text(char *buf, size_t len,
+		       const struct nestref_smmuv3_trace_event *ev);
 /* "as the vector expects", "NOT what the vector expects", ... */
 const char *explain_check_text(enum nestref_vec_check check);
 

@@ -7,6 +7,7 @@
  * attribute or start a script.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "html.h"
 
@@ -37,20 +38,24 @@ void html_entities(FILE *out, const char *s, size_t len)
 	}
 }
 
+char *html_escape_dup(const char *s)
+{
+	size_t len = nestref_vec_escape(NULL, 0, s, 0);
+	char *buf = malloc(len + 1);
+
+	if (buf)
+		nestref_vec_escape(buf, len + 1, s, 0);
+	return buf;
+}
+
 void html_text(FILE *out, const char *s)
 {
-	char small[256], *buf = small;
-	size_t len = nestref_vec_escape(small, sizeof(small), s, 0);
+	char *buf = html_escape_dup(s);
 
-	if (len >= sizeof(small)) {
-		buf = malloc(len + 1);
-		if (!buf) {
-			fputs("(out of memory)", out);
-			return;
-		}
-		nestref_vec_escape(buf, len + 1, s, 0);
+	if (!buf) {
+		fputs("(out of memory)", out);
+		return;
 	}
-	html_entities(out, buf, len);
-	if (buf != small)
-		free(buf);
+	html_entities(out, buf, strlen(buf));
+	free(buf);
 }

@@ -190,8 +190,10 @@ static void page_skips(FILE *out, const struct html_page *page)
 	const json_t *tests = json_object_get(page->report, "tests");
 	const json_t *skips = json_object_get(page->report, "skips");
 	const json_t *left = json_object_get(page->report, "left_out");
-	const json_t *t, *u;
-	size_t i, j, n;
+	const json_t *t;
+	const char *why;
+	json_t *n;
+	size_t i;
 	bool any = false;
 
 	fputs("<h3>Skipped, by reason</h3>\n<ul id=\"skips\">\n", out);
@@ -208,28 +210,24 @@ static void page_skips(FILE *out, const struct html_page *page)
 			any = true;
 		}
 	} else {
-		/* First of its reason: count the later ones with it. */
+		/* The picked tests' reasons, counted in the order first seen
+		 * (a jansson object keeps its keys in that order). */
+		json_t *counts = json_object();
+
 		json_array_foreach(tests, i, t) {
-			if (!picked(page, t) || strcmp(jstr(t, "verdict"), "skip") != 0)
+			const char *reason = jstr(t, "reason");
+
+			if (!counts || !picked(page, t) ||
+			    strcmp(jstr(t, "verdict"), "skip") != 0)
 				continue;
-			for (j = 0; j < i; j++) {
-				u = json_array_get(tests, j);
-				if (picked(page, u) &&
-				    !strcmp(jstr(u, "verdict"), "skip") &&
-				    !strcmp(jstr(u, "reason"), jstr(t, "reason")))
-					break;
-			}
-			if (j < i)
-				continue;
-			for (n = 0, j = i; j < json_array_size(tests); j++) {
-				u = json_array_get(tests, j);
-				n += picked(page, u) &&
-				     !strcmp(jstr(u, "verdict"), "skip") &&
-				     !strcmp(jstr(u, "reason"), jstr(t, "reason"));
-			}
-			page_skip_line(out, (json_int_t)n, 0, jstr(t, "reason"));
+			json_object_set_new(counts, reason, json_integer(
+				json_integer_value(json_object_get(counts, reason)) + 1));
+		}
+		json_object_foreach(counts, why, n) {
+			page_skip_line(out, json_integer_value(n), 0, why);
 			any = true;
 		}
+		json_decref(counts);
 	}
 	if (!any)
 		fputs("<li class=\"none\">none</li>\n", out);
@@ -320,21 +318,29 @@ static void page_filters(FILE *out, const struct html_page *page,
 	      out);
 }
 
+/* A test's references, each escaped, with sep between them. */
+static void put_refs(FILE *out, const json_t *refs, const char *sep)
+{
+	const json_t *r;
+	size_t i;
+
+	json_array_foreach(refs, i, r) {
+		if (i)
+			fputs(sep, out);
+		html_text(out, json_string_value(r));
+	}
+}
+
 static void page_row(FILE *out, const json_t *t)
 {
-	const json_t *refs = json_object_get(t, "references"), *r;
+	const json_t *refs = json_object_get(t, "references");
 	const char *verdict = jstr(t, "verdict");
-	size_t i;
 
 	fprintf(out, "<tr class=\"test %s\" data-verdict=\"%s\" data-name=\"",
 		verdict, verdict);
 	html_text(out, jstr(t, "name"));
 	fputs("\" data-refs=\"", out);
-	json_array_foreach(refs, i, r) {
-		if (i)
-			fputs("&#10;", out);
-		html_text(out, json_string_value(r));
-	}
+	put_refs(out, refs, "&#10;");
 	fputs("\"><td class=\"name\">", out);
 	if (strcmp(verdict, "skip") != 0) {
 		fputs("<a href=\"#", out);
@@ -349,11 +355,7 @@ static void page_row(FILE *out, const json_t *t)
 		verdict);
 	html_text(out, jstr(t, "comment"));
 	fputs("</td><td class=\"refs\">", out);
-	json_array_foreach(refs, i, r) {
-		if (i)
-			fputs("<br>", out);
-		html_text(out, json_string_value(r));
-	}
+	put_refs(out, refs, "<br>");
 	fputs("</td><td class=\"reason\">", out);
 	html_text(out, jstr(t, "reason"));
 	fputs("</td></tr>\n", out);

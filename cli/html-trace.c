@@ -100,11 +100,11 @@ static struct token *box_add(struct box *b, const char *cls, bool br,
 	return t;
 }
 
-/* A sentence as words, the first on a new line. */
-static void box_words(struct box *b, const char *cls, const char *text)
+/* A sentence as words, the first on a new line when br. */
+static void box_words(struct box *b, const char *cls, bool br,
+		      const char *text)
 {
 	char word[TOKEN_MAX];
-	bool br = true;
 	size_t len;
 
 	while (text && *text) {
@@ -396,6 +396,18 @@ static void box_changes(struct box *b, const char *what)
 	}
 }
 
+/* A command or a record: its words, then its raw words two by two. */
+static void box_record(struct box *b, const char *text, const char *before,
+		       const uint64_t *dw, size_t n)
+{
+	size_t i;
+
+	box_fields(b, text, before);
+	for (i = 0; i + 1 < n; i += 2)
+		box_add(b, "raw", true, "0x%016" PRIx64 " 0x%016" PRIx64,
+			dw[i], dw[i + 1]);
+}
+
 static void box_cmd(struct box *b, const struct nestref_smmuv3_cmd *cmd,
 		    const struct nestref_smmuv3_cmd *before)
 {
@@ -404,9 +416,7 @@ static void box_cmd(struct box *b, const struct nestref_smmuv3_cmd *cmd,
 	nestref_smmuv3_format(cmd, text, sizeof(text));
 	if (before)
 		nestref_smmuv3_format(before, was, sizeof(was));
-	box_fields(b, text, before ? was : NULL);
-	box_add(b, "raw", true, "0x%016" PRIx64 " 0x%016" PRIx64, cmd->dw[0],
-		cmd->dw[1]);
+	box_record(b, text, before ? was : NULL, cmd->dw, 2);
 }
 
 static void box_evt(struct box *b, const struct nestref_smmuv3_event *evt,
@@ -417,11 +427,7 @@ static void box_evt(struct box *b, const struct nestref_smmuv3_event *evt,
 	nestref_smmuv3_event_format(evt, text, sizeof(text));
 	if (before)
 		nestref_smmuv3_event_format(before, was, sizeof(was));
-	box_fields(b, text, before ? was : NULL);
-	box_add(b, "raw", true, "0x%016" PRIx64 " 0x%016" PRIx64, evt->dw[0],
-		evt->dw[1]);
-	box_add(b, "raw", true, "0x%016" PRIx64 " 0x%016" PRIx64, evt->dw[2],
-		evt->dw[3]);
+	box_record(b, text, before ? was : NULL, evt->dw, 4);
 }
 
 /* "rule: ... [section; linux: function]" */
@@ -431,14 +437,9 @@ static void box_rule(struct box *b, const struct nestref_smmuv3_trace_event *ev)
 
 	if (!ev->rule && !ev->section && !ev->function)
 		return;
-	snprintf(text, sizeof(text), "rule: %s%s%s%s%s%s",
-		 ev->rule ? ev->rule : "",
-		 ev->section || ev->function ? " [" : "",
-		 ev->section ? ev->section : "",
-		 ev->section && ev->function ? "; linux: " : "",
-		 ev->function ? ev->function : "",
-		 ev->section || ev->function ? "]" : "");
-	box_words(b, "rule", text);
+	box_add(b, "rule", true, "rule:");
+	explain_rule_text(text, sizeof(text), ev);
+	box_words(b, "rule", false, text);
 }
 
 /* ---------------------------------------------------------------- */
@@ -486,7 +487,7 @@ static void draw_issue(struct trace *tr, const struct nestref_smmuv3_trace_event
 	int top = tr->y, hgt;
 
 	box_add(s, "label", true, "batch: %u commands to the queue", ev->count);
-	box_words(s, "note", "the last is the host's CMD_SYNC, which waits for the others");
+	box_words(s, "note", true, "the last is the host's CMD_SYNC, which waits for the others");
 	hgt = box_draw(tr, s, LANE_SMMU, "smmu batch");
 	arrow(tr, LANE_HOST, LANE_SMMU, top + 12, "down");
 	row_end(tr, hgt, 2);
@@ -503,7 +504,7 @@ static void draw_exec(struct trace *tr, const struct nestref_smmuv3_trace_event 
 	if (ev->cerror) {
 		box_add(s, "bad", true, "%s", explain_cerror_name(ev->cerror));
 		if (ev->rule)
-			box_words(s, "bad", ev->rule);
+			box_words(s, "bad", true, ev->rule);
 	}
 	for (k = 0; k < NESTREF_SMMUV3_CACHE_KIND_COUNT && !ev->cerror; k++)
 		if (ev->removed[k])
@@ -520,7 +521,7 @@ static void draw_note(struct trace *tr, const struct nestref_smmuv3_trace_event 
 {
 	const uint64_t *in = ev->in.dw, *kept = ev->out.dw;
 
-	box_words(h, "note", ev->rule ? ev->rule : "note");
+	box_words(h, "note", true, ev->rule ? ev->rule : "note");
 	if (ev->err)
 		box_add(h, "bad", false, ": %s", explain_errno_name(ev->err));
 	if (ev->function)
@@ -670,7 +671,7 @@ static void trace_setup(void *arg, const struct nestref_vec_file *file,
 
 static void trace_record(const char *text, void *arg)
 {
-	box_words(arg, "cmd", text);
+	box_words(arg, "cmd", true, text);
 }
 
 /* The answer, in the host's lane: the core's and the backend's verdict. */
@@ -694,15 +695,10 @@ static void trace_answer(struct trace *tr, int rc,
 		box_add(&h, ans->check == NESTREF_VEC_CHECK_FAIL ? "bad" : "note",
 			true, "%s", explain_check_text(ans->check));
 		if (ans->rc && ans->message[0]) {
-			char *esc = NULL;
-			size_t len = nestref_vec_escape(NULL, 0, ans->message, 0);
+			char *esc = html_escape_dup(ans->message);
 
-			esc = malloc(len + 1);
-			if (esc) {
-				nestref_vec_escape(esc, len + 1, ans->message, 0);
-				box_words(&h, "rule", esc);
-				free(esc);
-			}
+			box_words(&h, "rule", true, esc ? esc : "(out of memory)");
+			free(esc);
 		}
 	}
 	row_end(tr, box_draw(tr, &h, LANE_HOST, cls), GAP_PX + 4);

@@ -25,6 +25,8 @@
  * meaning to as entities.
  */
 void html_text(FILE *out, const char *s);
+/* The escaped form alone, malloc()ed (free() it); NULL without memory. */
+char *html_escape_dup(const char *s);
 /* Text the tool already escaped (explain's lines): entities only. */
 void html_entities(FILE *out, const char *s, size_t len);
 

@@ -41,16 +41,6 @@ chrome() {
 		--disable-dev-shm-usage --hide-scrollbars "$@" 2>>"$tmp/chrome.err"
 }
 
-page_check() { # DESCRIPTION PAGE TAP [html-check.py options]
-	desc=$1
-	shift
-	if msg=$("$py" "$top/tests/html-check.py" "$@" 2>&1); then
-		ok "$desc"
-	else
-		not_ok "$desc" "$msg"
-	fi
-}
-
 # dom NAME FRAGMENT: the DOM of $tmp/NAME.html once its script ran.
 dom() {
 	chrome --dump-dom "file://$tmp/$1.html$2" >"$tmp/$1.dom"

@@ -29,17 +29,6 @@ page() {
 	fi
 }
 
-# page_check DESCRIPTION PAGE TAP [html-check.py options]
-page_check() {
-	desc=$1
-	shift
-	if msg=$("$py" "$top/tests/html-check.py" "$@" 2>&1); then
-		ok "$desc"
-	else
-		not_ok "$desc" "$msg"
-	fi
-}
-
 run_capture run --help
 expect_in "run --help has --html" "$out" "--html=FILE"
 run_capture explain --help

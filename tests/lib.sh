@@ -131,3 +131,16 @@ need_python() {
 		fi
 	done
 }
+
+# page_check DESCRIPTION PAGE TAP [html-check.py options]: an HTML report
+# against the TAP of its run (tests/html-check.py; docs/spec/report.md 7).
+# Needs need_python first.
+page_check() {
+	desc=$1
+	shift
+	if msg=$("$py" "${top_srcdir:-.}/tests/html-check.py" "$@" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc" "$msg"
+	fi
+}
