@@ -52,8 +52,8 @@ int explain_walk(const struct nestref_vec_file *file, size_t test,
 	size_t i;
 	int rc;
 
-	/* Before the setup, which another profile may refuse (run skips
-	 * such a file unopened too). */
+	/* A file of another profile is skipped whole (spec/vectors.md
+	 * 2.1), before its setup, which this profile may refuse. */
 	if (!(nestref_vec_file_profiles(file) &
 	      NESTREF_PROFILE_BIT(base->profile))) {
 		snprintf(msg, sizeof(msg),

@@ -194,6 +194,13 @@ expect_in "explain shows what the SMMU ran" "$out" "smmu   slot 0   TLBI_NH_ALL 
 expect_in "explain compares with the vector" "$out" "answer ok, entry_num 1  (as the vector expects)"
 expect_in "explain shows what the backend counted" "$out" \
 	"counted:$nl    host.rewrites=1 host.batches=1 smmu.commands.TLBI_NH_ALL=1 smmu.commands.SYNC=1"
+# spec/vectors.md 2.1: a file of another profile is skipped whole, before
+# its setup, which this profile may refuse (here: two StreamIDs on one
+# vSID, refused by linux-7.2's vdevice-one-stream).
+run_capture explain --backend smmuv3-sim "$top_srcdir/vectors/smmuv3/vdevice-streams-6.13.yaml:1"
+expect_rc "explain of a file of another profile exits 0" 0
+expect_in "... it is skipped before its setup" "$out" \
+	"skipped: the file does not cover profile linux-7.2 (try --profile)"
 run_capture explain --backend smmuv3-sim "$data/explain.yaml:2"
 expect_in "explain shows a refusal and why" "$out" "entry 0 refused: EIO"
 expect_in "explain cites the lookup" "$out" "linux: arm_vsmmu_vsid_to_sid"
